@@ -1,0 +1,140 @@
+"""Command line: python -m db init|migrate|generate|backup|restore (see CONTRACT.md)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+from db import DatabaseLocked, connect, create_database, db_path, migrate
+from db.connection import latest_version, schema_version
+from db.writes import ValidationError
+
+SCALES = ("demo", "district", "province", "national")
+
+
+def fail(message: str) -> int:
+    print(f"Lỗi: {message}", file=sys.stderr)
+    return 2
+
+
+def cmd_init(args) -> int:
+    path = Path(args.db)
+    if path.exists() and not args.force:
+        return fail(f"tệp {path} đã tồn tại; thêm --force để tạo lại (toàn bộ dữ liệu cũ sẽ mất).")
+    if path.exists():
+        path.unlink()
+        Path(f"{path}.wal").unlink(missing_ok=True)
+    create_database(path, demo=not args.empty).close()
+    print(f"Đã tạo {path} ({'trống' if args.empty else 'có dữ liệu minh họa'}), phiên bản lược đồ {latest_version()}.")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    path = Path(args.db)
+    if not path.exists():
+        return fail(f"không có tệp {path}; dùng 'python -m db init' để tạo mới.")
+    con = connect(path)
+    applied = migrate(con)
+    con.close()
+    print(f"Đã nâng cấp {path}: {len(applied)} bước, phiên bản lược đồ hiện tại {latest_version()}.")
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from db import generate
+    from db.seed import load_commune, load_reference
+
+    if args.scale != "demo":
+        return fail(f"quy mô «{args.scale}» chưa được hỗ trợ trong phiên bản này (hiện có: demo).")
+    path = Path(args.db)
+    if path.exists() and not args.force:
+        return fail(f"tệp {path} đã tồn tại; thêm --force để ghi đè.")
+    if path.exists():
+        path.unlink()
+        Path(f"{path}.wal").unlink(missing_ok=True)
+    con = create_database(path, demo=False)
+    commune = generate.demo_commune()
+    cases = generate.generate_cases(commune, seed=args.seed)
+    load_commune(con, commune, cases)
+    con.close()
+    print(f"Đã sinh {path}: quy mô {args.scale}, seed {args.seed}, {len(cases)} vụ việc.")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    path = Path(args.db)
+    if not path.exists():
+        return fail(f"không có tệp {path}.")
+    con = connect(path)  # holding the file guarantees no one writes while we copy
+    con.execute("CHECKPOINT")
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.duckdb"
+    shutil.copy2(path, target)
+    con.close()
+    print(f"Đã sao lưu vào {target}.")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    source, path = Path(args.file), Path(args.db)
+    if not source.exists():
+        return fail(f"không có tệp sao lưu {source}.")
+    try:
+        probe = connect(source)
+        version = schema_version(probe)
+        probe.close()
+    except Exception:
+        return fail(f"{source} không phải tệp dữ liệu DuckDB hợp lệ.")
+    if version == 0:
+        return fail(f"{source} không phải bản sao lưu của ứng dụng (không có bảng schema_version).")
+    if path.exists():
+        connect(path).close()  # refuses with a clear message if the app holds the file
+        keep = path.with_name(f"{path.stem}-truoc-khoi-phuc-{dt.datetime.now():%Y%m%d-%H%M%S}.duckdb")
+        shutil.move(path, keep)
+        print(f"Dữ liệu hiện tại được giữ ở {keep}.")
+    shutil.copy2(source, path)
+    con = connect(path)
+    migrate(con)
+    con.close()
+    print(f"Đã khôi phục {path} từ {source}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m db", description="Quản trị tệp dữ liệu hòa giải ở cơ sở.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--db", default=db_path(), help="đường dẫn tệp DuckDB (mặc định: HOAGIAI_DB hoặc data/hoagiai.duckdb)")
+        return p
+
+    p = add("init", "tạo lược đồ và dữ liệu minh họa")
+    p.add_argument("--empty", action="store_true", help="không nạp dữ liệu minh họa")
+    p.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
+    p.set_defaults(run=cmd_init)
+    add("migrate", "nâng cấp lược đồ, giữ nguyên dữ liệu").set_defaults(run=cmd_migrate)
+    p = add("generate", "sinh cơ sở dữ liệu tổng hợp theo quy mô")
+    p.add_argument("--scale", choices=SCALES, required=True)
+    p.add_argument("--seed", type=int, default=2023)
+    p.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
+    p.set_defaults(run=cmd_generate)
+    p = add("backup", "sao lưu nhất quán")
+    p.add_argument("--out", required=True, help="thư mục chứa bản sao lưu")
+    p.set_defaults(run=cmd_backup)
+    p = add("restore", "khôi phục từ bản sao lưu")
+    p.add_argument("file")
+    p.set_defaults(run=cmd_restore)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (DatabaseLocked, ValidationError) as exc:
+        return fail(str(exc))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

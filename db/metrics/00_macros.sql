@@ -1,0 +1,6 @@
+-- fold(s): accent-free lower-case text for search ("Đông Hòa" → "dong hoa"); đ → d explicitly,
+-- because Unicode does not decompose đ. Mirrors db/text.py fold().
+CREATE OR REPLACE MACRO fold(s) AS strip_accents(lower(replace(replace(s, 'Đ', 'd'), 'đ', 'd')));
+
+-- ratio(n, d): n / d, NULL when there is nothing to divide (a rate with no cases is "không áp dụng").
+CREATE OR REPLACE MACRO ratio(n, d) AS CASE WHEN d > 0 THEN n::DOUBLE / d END;

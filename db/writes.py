@@ -1,0 +1,160 @@
+"""The one write path: normalise, validate, write in a transaction, bump version, audit.
+
+Every insert, update and delete of the app (forms, seeds, imports, tests) goes through a function
+here. Validation errors carry Vietnamese messages for the user and leave the database unchanged.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import duckdb
+
+from db.text import clean
+
+
+class ValidationError(ValueError):
+    """Bad input: one or more Vietnamese messages; nothing was written."""
+
+    def __init__(self, messages: list[str] | str):
+        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        super().__init__("; ".join(self.messages))
+
+
+class VersionConflict(ValidationError):
+    """The row changed since the user opened it (optimistic locking)."""
+
+
+class DuplicateSuspected(ValidationError):
+    """Looks like a case already recorded; the caller may confirm and save anyway."""
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    cur = con.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+
+
+def audit(cur, actor: str, action: str, table: str, row_id: int | None, before, after) -> None:
+    cur.execute(
+        "INSERT INTO audit_log (actor, action, table_name, row_id, \"before\", \"after\") VALUES (?, ?, ?, ?, ?, ?)",
+        [actor, action, table, row_id, _json(before), _json(after)],
+    )
+
+
+def _json(value) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+# Tables the generic helpers may name; a table name is never taken from user input.
+TABLES = {
+    "communes", "villages", "teams", "mediators", "cases", "case_parties", "case_mediators",
+    "trainings", "training_attendance", "national_categories", "case_categories", "case_grounds",
+    "plan_targets",
+}
+
+
+def _table(name: str) -> str:
+    if name not in TABLES:
+        raise ValueError(f"unknown table {name!r}")
+    return name
+
+
+def fetch_row(cur, table: str, row_id: int) -> dict | None:
+    rel = cur.execute("SELECT * FROM " + _table(table) + " WHERE id = ?", [row_id])
+    row = rel.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in rel.description], row))
+
+
+def check_version(current: dict, expected_version: int | None, what: str) -> None:
+    if expected_version is not None and current["version"] != expected_version:
+        raise VersionConflict(
+            f"{what} vừa được người khác sửa (phiên bản {current['version']}, bạn đang sửa phiên bản "
+            f"{expected_version}). Hãy tải lại để xem thay đổi mới rồi sửa lại; chưa có gì được lưu."
+        )
+
+
+def parse_date(value, label: str, errors: list[str]) -> dt.date | None:
+    """Accept a date, ISO 'yyyy-mm-dd' or the Vietnamese 'dd/mm/yyyy'."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    errors.append(f"{label}: «{text}» không phải ngày hợp lệ (nhập theo dạng dd/mm/yyyy).")
+    return None
+
+
+def parse_int(value, label: str, errors: list[str], low: int, high: int) -> int | None:
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        errors.append(f"{label}: «{value}» không phải số nguyên.")
+        return None
+    if not low <= number <= high:
+        errors.append(f"{label} phải từ {low} đến {high} (đã nhập {number}).")
+        return None
+    return number
+
+
+def insert_row(cur, table: str, values: dict[str, Any], actor: str) -> int:
+    """Insert one row (values already validated) and audit it; returns the new id."""
+    cols = list(values)
+    placeholders = ", ".join("?" for _ in cols)
+    sql = "INSERT INTO " + _table(table) + f" ({', '.join(cols)}) VALUES ({placeholders}) RETURNING id"
+    new_id = cur.execute(sql, [values[c] for c in cols]).fetchone()[0]
+    audit(cur, actor, "insert", table, new_id, None, fetch_row(cur, table, new_id))
+    return new_id
+
+
+def update_row(cur, table: str, row_id: int, values: dict[str, Any], actor: str,
+               expected_version: int | None, what: str, action: str = "update") -> dict:
+    """Update one versioned row after the stale-version check; audits before and after."""
+    before = fetch_row(cur, table, row_id)
+    if before is None:
+        raise ValidationError(f"Không tìm thấy {what.lower()} số {row_id}.")
+    check_version(before, expected_version, what)
+    sets = ", ".join(f"{c} = ?" for c in values)
+    sql = "UPDATE " + _table(table) + f" SET {sets}, version = version + 1 WHERE id = ?"
+    cur.execute(sql, [*values.values(), row_id])
+    after = fetch_row(cur, table, row_id)
+    audit(cur, actor, action, table, row_id, before, after)
+    return after
+
+
+def clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    """NFC and trim every text value; other types pass through."""
+    return {k: clean(v) if isinstance(v, str) else v for k, v in values.items()}
+
+
+def require(values: dict, fields: dict[str, str], errors: list[str]) -> None:
+    for field, label in fields.items():
+        if values.get(field) in (None, ""):
+            errors.append(f"Chưa nhập {label}.")
+
+
+def today() -> dt.date:
+    return dt.date.today()
