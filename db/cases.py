@@ -1,0 +1,225 @@
+"""Cases (vụ việc): the write path with its rules, and the register's reads.
+
+A case dict as the form, the seeds and the tests give it:
+    team_id, received_on, grounds, category, summary, assigned_on, result, concluded_on,
+    agreement, written_record, security_incident, note,
+    parties: [{full_name, age, address}], mediator_ids: [int]
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from db.labels import CONCLUDED_RESULTS, RESULTS
+from db.text import clean, fold
+from db.writes import (
+    DuplicateSuspected, ValidationError, audit, check_version, clean_values, parse_date, parse_int,
+    require, today, transaction,
+)
+
+CASE_FIELDS = (
+    "team_id", "received_on", "grounds", "category", "summary", "assigned_on", "result",
+    "concluded_on", "agreement", "written_record", "security_incident", "note",
+)
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date | None = None):
+    """Normalise and check a case; returns (values, parties, mediator_ids, duplicate_warnings).
+
+    Raises ValidationError with every problem found, in Vietnamese.
+    """
+    as_of = as_of or today()
+    errors: list[str] = []
+    values = clean_values({f: data.get(f) for f in CASE_FIELDS})
+    values["written_record"] = bool(values.get("written_record"))
+    values["security_incident"] = bool(values.get("security_incident"))
+    require(values, {
+        "team_id": "thôn / tổ hòa giải", "grounds": "căn cứ hòa giải", "category": "loại vụ việc",
+        "summary": "nội dung vụ việc", "result": "kết quả",
+    }, errors)
+    received = values["received_on"] = parse_date(values["received_on"], "Ngày nhận", errors)
+    assigned = values["assigned_on"] = parse_date(values["assigned_on"], "Ngày phân công", errors)
+    concluded = values["concluded_on"] = parse_date(values["concluded_on"], "Ngày kết thúc", errors)
+    if values["received_on"] is None and not any(e.startswith("Ngày nhận") for e in errors):
+        errors.append("Chưa nhập ngày nhận vụ việc.")
+
+    for day, label in ((received, "Ngày nhận"), (assigned, "Ngày phân công"), (concluded, "Ngày kết thúc")):
+        if day and day > as_of:
+            errors.append(f"{label} {_fmt(day)} ở tương lai (hôm nay là {_fmt(as_of)}).")
+    if received:
+        if assigned and assigned < received:
+            errors.append(f"Ngày phân công {_fmt(assigned)} trước ngày nhận {_fmt(received)}.")
+        if concluded and concluded < received:
+            errors.append(f"Ngày kết thúc {_fmt(concluded)} trước ngày nhận {_fmt(received)}.")
+    if assigned and concluded and concluded < assigned:
+        errors.append(f"Ngày kết thúc {_fmt(concluded)} trước ngày phân công {_fmt(assigned)}.")
+
+    result = values["result"]
+    if result and result not in RESULTS:
+        errors.append(f"Kết quả «{result}» không hợp lệ.")
+    elif result in CONCLUDED_RESULTS and concluded is None and not any(e.startswith("Ngày kết thúc") for e in errors):
+        errors.append(f"Kết quả «{RESULTS[result]}» cần có ngày kết thúc.")
+    elif result == "dang_hoa_giai" and concluded is not None:
+        errors.append("Vụ việc đang hòa giải thì chưa có ngày kết thúc: bỏ ngày kết thúc hoặc chọn kết quả.")
+    if values["written_record"] and result != "thanh":
+        errors.append("Văn bản hòa giải thành chỉ lập khi vụ việc hòa giải thành.")
+
+    team = None
+    if values["team_id"] is not None:
+        team = cur.execute("SELECT id, name FROM teams WHERE id = ?", [values["team_id"]]).fetchone()
+        if team is None:
+            errors.append(f"Tổ hòa giải số {values['team_id']} không tồn tại.")
+    if values["grounds"] and not cur.execute(
+            "SELECT 1 FROM case_grounds WHERE code = ?", [values["grounds"]]).fetchone():
+        errors.append(f"Căn cứ «{values['grounds']}» không có trong danh mục.")
+    if values["category"] and not cur.execute(
+            "SELECT 1 FROM case_categories WHERE code = ?", [values["category"]]).fetchone():
+        errors.append(f"Loại vụ việc «{values['category']}» không có trong danh mục.")
+
+    parties = []
+    for i, party in enumerate(data.get("parties") or [], start=1):
+        name = clean(party.get("full_name"))
+        age = parse_int(party.get("age"), f"Tuổi của bên thứ {i}", errors, 0, 120)
+        address = clean(party.get("address"))
+        if name is None:
+            if age is not None or address:
+                errors.append(f"Bên thứ {i}: chưa nhập họ tên.")
+            continue
+        parties.append({"full_name": name, "age": age, "address": address})
+    if not parties:
+        errors.append("Cần ít nhất một bên (họ tên) trong vụ việc.")
+
+    mediator_ids = sorted({int(m) for m in data.get("mediator_ids") or []})
+    if team and mediator_ids:
+        rows = cur.execute(
+            "SELECT id, full_name, team_id, joined_on, left_on FROM mediators WHERE id IN "
+            "(SELECT unnest(?::INTEGER[]))", [mediator_ids],
+        ).fetchall()
+        found = {r[0]: r for r in rows}
+        for mid in mediator_ids:
+            row = found.get(mid)
+            if row is None:
+                errors.append(f"Hòa giải viên số {mid} không tồn tại.")
+            elif row[2] != team[0]:
+                errors.append(f"Hòa giải viên {row[1]} không thuộc {team[1]}.")
+            elif received and ((row[3] and row[3] > received) or (row[4] and row[4] <= received)):
+                errors.append(f"Hòa giải viên {row[1]} không còn hoạt động vào ngày nhận {_fmt(received)}.")
+
+    if errors:
+        raise ValidationError(errors)
+    return values, parties, mediator_ids, _duplicates(cur, values, parties, case_id)
+
+
+def _duplicates(cur, values: dict, parties: list[dict], case_id: int | None) -> list[str]:
+    """Cases of the same team, same day and same party names (accent-insensitive)."""
+    names = sorted(fold(p["full_name"]) for p in parties)
+    rows = cur.execute(
+        """
+        SELECT c.id, list_sort(list(fold(p.full_name))) AS names
+        FROM cases c JOIN case_parties p ON p.case_id = c.id
+        WHERE c.team_id = ? AND c.received_on = ? AND c.deleted_at IS NULL AND c.id <> coalesce(?, -1)
+        GROUP BY c.id
+        """,
+        [values["team_id"], values["received_on"], case_id],
+    ).fetchall()
+    return [
+        f"Có thể trùng vụ việc số {cid}: cùng tổ, cùng ngày nhận {_fmt(values['received_on'])} và cùng các bên."
+        for cid, other in rows if list(other) == names
+    ]
+
+
+def save_case(con: duckdb.DuckDBPyConnection, data: dict, *, actor: str, case_id: int | None = None,
+              expected_version: int | None = None, confirm_duplicate: bool = False,
+              as_of: dt.date | None = None) -> int:
+    """Insert (case_id None) or update a case with its parties and mediators; returns its id."""
+    with transaction(con) as cur:
+        values, parties, mediator_ids, duplicates = validate_case(cur, data, case_id=case_id, as_of=as_of)
+        if duplicates and not confirm_duplicate:
+            raise DuplicateSuspected(duplicates)
+        if case_id is None:
+            cols = list(values)
+            case_id = cur.execute(
+                "INSERT INTO cases (" + ", ".join(cols) + ") VALUES (" + ", ".join("?" * len(cols)) + ") RETURNING id",
+                list(values.values()),
+            ).fetchone()[0]
+            before, action = None, "insert"
+        else:
+            before = case_snapshot(cur, case_id)
+            if before is None or before["deleted_at"] is not None:
+                raise ValidationError(f"Không tìm thấy vụ việc số {case_id} (hoặc vụ việc đã bị xóa).")
+            check_version(before, expected_version, f"Vụ việc số {case_id}")
+            cur.execute("DELETE FROM case_parties WHERE case_id = ?", [case_id])
+            cur.execute("DELETE FROM case_mediators WHERE case_id = ?", [case_id])
+            sets = ", ".join(f"{c} = ?" for c in values)
+            cur.execute(
+                "UPDATE cases SET " + sets + ", version = version + 1, updated_at = current_localtimestamp() WHERE id = ?",
+                [*values.values(), case_id],
+            )
+            action = "update"
+        for position, party in enumerate(parties, start=1):
+            cur.execute(
+                "INSERT INTO case_parties (case_id, position, full_name, age, address) VALUES (?, ?, ?, ?, ?)",
+                [case_id, position, party["full_name"], party["age"], party["address"]],
+            )
+        for mid in mediator_ids:
+            cur.execute("INSERT INTO case_mediators (case_id, mediator_id) VALUES (?, ?)", [case_id, mid])
+        audit(cur, actor, action, "cases", case_id, before, case_snapshot(cur, case_id))
+    return case_id
+
+
+def _set_deleted(con, case_id: int, expected_version: int | None, actor: str, deleted: bool) -> None:
+    with transaction(con) as cur:
+        before = case_snapshot(cur, case_id)
+        if before is None:
+            raise ValidationError(f"Không tìm thấy vụ việc số {case_id}.")
+        check_version(before, expected_version, f"Vụ việc số {case_id}")
+        if (before["deleted_at"] is not None) == deleted:
+            raise ValidationError(
+                f"Vụ việc số {case_id} " + ("đã bị xóa trước đó." if deleted else "chưa bị xóa.")
+            )
+        cur.execute(
+            "UPDATE cases SET deleted_at = CASE WHEN ? THEN current_localtimestamp() END, "
+            "version = version + 1, updated_at = current_localtimestamp() WHERE id = ?",
+            [deleted, case_id],
+        )
+        audit(cur, actor, "delete" if deleted else "restore", "cases", case_id, before, case_snapshot(cur, case_id))
+
+
+def delete_case(con, case_id: int, *, actor: str, expected_version: int | None = None) -> None:
+    """Soft delete: the case leaves every list and figure but stays restorable."""
+    _set_deleted(con, case_id, expected_version, actor, True)
+
+
+def restore_case(con, case_id: int, *, actor: str, expected_version: int | None = None) -> None:
+    _set_deleted(con, case_id, expected_version, actor, False)
+
+
+def case_snapshot(cur, case_id: int) -> dict | None:
+    """The case row with its parties and mediator ids, as kept in the audit log and opened in the form."""
+    rel = cur.execute("SELECT * FROM cases WHERE id = ?", [case_id])
+    row = rel.fetchone()
+    if row is None:
+        return None
+    case = dict(zip([d[0] for d in rel.description], row))
+    case["parties"] = [
+        {"full_name": n, "age": a, "address": ad}
+        for n, a, ad in cur.execute(
+            "SELECT full_name, age, address FROM case_parties WHERE case_id = ? ORDER BY position", [case_id]
+        ).fetchall()
+    ]
+    case["mediator_ids"] = [
+        r[0] for r in cur.execute(
+            "SELECT mediator_id FROM case_mediators WHERE case_id = ? ORDER BY mediator_id", [case_id]
+        ).fetchall()
+    ]
+    return case
+
+
+def get_case(con, case_id: int) -> dict | None:
+    return case_snapshot(con.cursor(), case_id)

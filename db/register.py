@@ -1,0 +1,114 @@
+"""Reads of the case register (Sổ theo dõi hoạt động hòa giải ở cơ sở) for lists and exports."""
+from __future__ import annotations
+
+import pandas as pd
+
+# Sort orders offered by the list, in SQL with Vietnamese collation.
+SORTS = {
+    "Ngày nhận (mới nhất trước)": "c.received_on DESC, c.id DESC",
+    "Ngày nhận (cũ nhất trước)": "c.received_on, c.id",
+    "Thôn (A → Z)": "v.name COLLATE vi, c.received_on DESC, c.id DESC",
+    "Tên các bên (A → Z)": "parties COLLATE vi, c.received_on DESC, c.id DESC",
+}
+
+
+def list_cases(con, *, year: int, village_id: int | None = None, results: list[str] | None = None,
+               categories: list[str] | None = None, search: str | None = None,
+               deleted: bool = False, sort: str = "Ngày nhận (mới nhất trước)") -> pd.DataFrame:
+    """Cases counted in the year (received that year or carried over, see case_year), filtered;
+    the result filter uses the result at 31/12 of the year, as the year's figures do.
+
+    result is the result as it stands today; result_in_year is the one the year's figures use.
+    deleted=True lists the soft-deleted cases of the year instead (for restore).
+    """
+    order = SORTS.get(sort, SORTS["Ngày nhận (mới nhất trước)"])
+    sql = """
+        WITH picked AS (
+            SELECT c.id, any_value(cy.carried_over) AS carried_over, any_value(cy.result_in_year) AS result_in_year
+            FROM cases c
+            JOIN teams t ON t.id = c.team_id
+            LEFT JOIN case_year cy ON cy.case_id = c.id AND cy.year = $year
+            WHERE (cy.case_id IS NOT NULL OR ($deleted AND year(c.received_on) = $year))
+              AND (c.deleted_at IS NOT NULL) = $deleted
+              AND ($village IS NULL OR t.village_id = $village)
+              AND ($results IS NULL OR coalesce(cy.result_in_year, c.result) IN (SELECT unnest($results)))
+              AND ($categories IS NULL OR c.category IN (SELECT unnest($categories)))
+            GROUP BY c.id
+        ),
+        people AS (
+            SELECT case_id,
+                   string_agg(full_name, '; ' ORDER BY position) AS parties,
+                   string_agg(full_name || coalesce(', ' || age || ' tuổi', '') || coalesce(', ' || address, ''),
+                              '; ' ORDER BY position) AS parties_detail
+            FROM case_parties WHERE case_id IN (SELECT id FROM picked) GROUP BY case_id
+        ),
+        mediators AS (
+            SELECT cm.case_id, string_agg(m.full_name, '; ' ORDER BY m.full_name COLLATE vi) AS mediators
+            FROM case_mediators cm JOIN mediators m ON m.id = cm.mediator_id
+            WHERE cm.case_id IN (SELECT id FROM picked) GROUP BY cm.case_id
+        )
+        SELECT c.id, c.received_on, v.id AS village_id, v.name AS village, t.name AS team,
+               g.label AS grounds, k.label AS category, n.label AS national_category,
+               c.summary, p.parties, p.parties_detail, md.mediators, c.assigned_on,
+               c.result, pk.result_in_year, c.concluded_on, c.agreement, c.written_record,
+               c.security_incident, c.note, coalesce(pk.carried_over, FALSE) AS carried_over,
+               c.deleted_at, c.version
+        FROM picked pk
+        JOIN cases c ON c.id = pk.id
+        JOIN teams t ON t.id = c.team_id
+        JOIN villages v ON v.id = t.village_id
+        JOIN case_categories k ON k.code = c.category
+        JOIN national_categories n ON n.code = k.national_code
+        LEFT JOIN case_grounds g ON g.code = c.grounds
+        LEFT JOIN people p ON p.case_id = c.id
+        LEFT JOIN mediators md ON md.case_id = c.id
+        WHERE $search IS NULL OR fold(concat_ws(' ', c.id, c.summary, p.parties_detail, md.mediators, v.name,
+                                                c.agreement, c.note)) LIKE '%' || fold($search) || '%'
+        ORDER BY """ + order
+    params = {
+        "year": year, "village": village_id, "deleted": deleted,
+        "results": results or None, "categories": categories or None,
+        "search": (search or "").strip() or None,
+    }
+    return con.cursor().execute(sql, params).df()
+
+
+
+def categories(con) -> pd.DataFrame:
+    return con.cursor().execute(
+        "SELECT code, label, national_code FROM case_categories ORDER BY sort_order"
+    ).df()
+
+
+def grounds(con) -> pd.DataFrame:
+    return con.cursor().execute("SELECT code, label FROM case_grounds ORDER BY sort_order").df()
+
+
+def export_frame(listing: pd.DataFrame) -> pd.DataFrame:
+    """The list in the columns of the MOJ register (Sổ theo dõi, 2014 template), Vietnamese headers."""
+    from db.labels import RESULTS
+
+    def day(series: pd.Series) -> pd.Series:
+        return series.map(lambda d: d.strftime("%d/%m/%Y") if d is not None and d == d else "")
+
+    yes = {True: "Có", False: "Không"}
+    return pd.DataFrame({
+        "STT": range(1, len(listing) + 1),
+        "Số vụ việc": listing["id"],
+        "Ngày nhận vụ việc": day(listing["received_on"]),
+        "Kỳ trước chuyển sang": listing["carried_over"].map(yes),
+        "Thôn": listing["village"],
+        "Tổ hòa giải": listing["team"],
+        "Căn cứ hòa giải": listing["grounds"],
+        "Loại vụ việc": listing["category"],
+        "Nhóm thống kê": listing["national_category"],
+        "Hòa giải viên": listing["mediators"].fillna(""),
+        "Họ tên, tuổi, địa chỉ các bên": listing["parties_detail"].fillna(""),
+        "Nội dung chủ yếu": listing["summary"],
+        "Thỏa thuận của các bên": listing["agreement"].fillna(""),
+        "Kết quả": listing["result"].map(RESULTS),
+        "Ngày kết thúc": day(listing["concluded_on"]),
+        "Văn bản hòa giải thành": listing["written_record"].map(yes),
+        "Phức tạp, mất ANTT": listing["security_incident"].map(yes),
+        "Ghi chú": listing["note"].fillna(""),
+    })
