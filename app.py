@@ -1,0 +1,71 @@
+"""Router: page config, the global filters (kept in the URL as nam/thon), navigation."""
+import streamlit as st
+
+from db import places, results
+from db.labels import ALL_VILLAGES
+from pages.common import connection
+
+st.set_page_config(page_title="Hòa giải ở cơ sở", page_icon=":material/handshake:", layout="wide")
+
+# Less empty space above the title: the officer's laptop has 768 pixels of height.
+st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>")
+
+con = connection()
+village_table = places.villages(con)
+village_names = dict(zip(village_table["id"].tolist(), village_table["name"]))
+ALL = 0  # the "Tất cả các thôn" option (a selectbox shows None as "nothing chosen")
+years = sorted(set(results.case_years_for_filter(con)), reverse=True)
+
+
+def _from_url(key: str, allowed, default):
+    """A filter's first value in this session: the URL's if it is valid, else the default."""
+    raw = st.query_params.get(key)
+    try:
+        value = int(raw) if raw not in (None, "") else None
+    except ValueError:
+        value = None
+    return value if value in allowed else default
+
+
+# The filters live in plain session keys ("nam", "thon"); the widgets only mirror them, so a page
+# can move them (go_to) and no rerun can reset them to a widget default.
+if "nam" not in st.session_state:
+    st.session_state["nam"] = _from_url("nam", years, results.default_year(con))
+if "thon" not in st.session_state:
+    st.session_state["thon"] = _from_url("thon", village_names, ALL)
+goto = st.session_state.pop("_goto", None)  # a page asked to move the filters (e.g. to show a new case)
+if goto:
+    if goto["nam"] in years:
+        st.session_state["nam"] = goto["nam"]
+    if goto["thon"] != -1:
+        st.session_state["thon"] = goto["thon"] or ALL
+    st.session_state.pop("_nam_widget", None)
+    st.session_state.pop("_thon_widget", None)
+if st.session_state["thon"] not in village_names:
+    st.session_state["thon"] = ALL
+
+
+def _keep(key: str) -> None:
+    st.session_state[key] = st.session_state[f"_{key}_widget"]
+
+
+with st.sidebar:
+    st.markdown(f"**{places.commune_title(con)}**")
+    st.selectbox("Năm", years, index=years.index(st.session_state["nam"]), key="_nam_widget",
+                 on_change=_keep, args=("nam",), help="Năm báo cáo, tính theo ngày nhận vụ việc.")
+    thon_options = [ALL, *village_names]
+    st.selectbox("Thôn", thon_options, index=thon_options.index(st.session_state["thon"]), key="_thon_widget",
+                 on_change=_keep, args=("thon",), format_func=lambda v: village_names.get(v, ALL_VILLAGES))
+
+# Keep the view in the URL so a link reproduces it (CONTRACT.md: nam, thon = village id).
+st.query_params["nam"] = str(st.session_state["nam"])
+if st.session_state["thon"] == ALL:
+    st.query_params.pop("thon", None)
+else:
+    st.query_params["thon"] = str(st.session_state["thon"])
+
+page = st.navigation([
+    st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan", default=True),
+    st.Page("pages/cases.py", title="Vụ việc hòa giải", icon=":material/menu_book:", url_path="vu-viec"),
+])
+page.run()

@@ -1,0 +1,230 @@
+"""Vụ việc hòa giải: quick entry, the register list with filters and search, edit, soft delete."""
+import datetime as dt
+
+import streamlit as st
+
+from db import cases, mediators, places, register
+from db.labels import CONCLUDED_RESULTS, RESULTS, YES_NO
+from db.writes import DuplicateSuspected, ValidationError
+from pages.common import actor, connection, filters, fmt_date, go_to, village_name
+
+con = connection()
+year, village_id = filters()
+village_table = places.villages(con).dropna(subset=["team_id"])
+team_names = dict(zip(village_table["team_id"].astype(int).tolist(), village_table["name"]))
+category_table = register.categories(con)
+category_labels = dict(zip(category_table["code"], category_table["label"]))
+grounds_table = register.grounds(con)
+grounds_labels = dict(zip(grounds_table["code"], grounds_table["label"]))
+MIN_DAY = dt.date(2000, 1, 1)
+PARTY_ROWS = 3
+
+
+def show_errors(exc: ValidationError) -> None:
+    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
+
+
+def case_form(form_id: str, case: dict | None = None) -> None:
+    """The entry form for a new case (case None) or an existing one; saves through db.cases."""
+    case = case or {}
+    team_ids = list(team_names)
+    default_team = case.get("team_id") or (
+        int(village_table.set_index("id").loc[village_id, "team_id"]) if village_id in village_table["id"].values
+        else team_ids[0])
+    team_id = st.selectbox("Thôn / tổ hòa giải", team_ids, index=team_ids.index(default_team),
+                           format_func=team_names.get,
+                           key=f"{form_id}_team")
+    active = mediators.active_mediators(con, team_id)
+    choices = dict(zip(active["id"], active["full_name"] + active["is_leader"].map({True: " (tổ trưởng)", False: ""})))
+    for mid, name in mediators.mediator_names(con, case.get("mediator_ids", [])).items():
+        choices.setdefault(mid, f"{name} (đã thôi)")
+    parties = case.get("parties", [])
+
+    with st.form(form_id, enter_to_submit=False, border=True):
+        c1, c2, c3 = st.columns([1, 2, 2])
+        received = c1.date_input("Ngày nhận *", value=case.get("received_on", "today"), min_value=MIN_DAY,
+                                 format="DD/MM/YYYY", key=f"{form_id}_received")
+        grounds = c2.selectbox("Căn cứ hòa giải (Điều 16) *", list(grounds_labels),
+                               index=list(grounds_labels).index(case.get("grounds") or "yeu_cau"),
+                               format_func=grounds_labels.get, key=f"{form_id}_grounds")
+        category = c3.selectbox("Loại vụ việc *", list(category_labels),
+                                index=list(category_labels).index(case.get("category") or "dat_dai"),
+                                format_func=category_labels.get, key=f"{form_id}_category")
+        summary = st.text_area("Nội dung chủ yếu của vụ việc *", value=case.get("summary") or "", height=80,
+                               key=f"{form_id}_summary")
+        st.markdown("**Các bên** (họ tên, tuổi, địa chỉ; ít nhất một bên)")
+        party_inputs = []
+        for i in range(PARTY_ROWS):
+            old = parties[i] if i < len(parties) else {}
+            p1, p2, p3 = st.columns([3, 1, 4])
+            party_inputs.append({
+                "full_name": p1.text_input(f"Họ tên bên {i + 1}", value=old.get("full_name") or "",
+                                           key=f"{form_id}_name_{i}"),
+                "age": p2.number_input(f"Tuổi bên {i + 1}", value=old.get("age"), step=1, format="%d",
+                                     key=f"{form_id}_age_{i}"),
+                "address": p3.text_input(f"Địa chỉ bên {i + 1}", value=old.get("address") or "",
+                                         key=f"{form_id}_address_{i}"),
+            })
+        m1, m2 = st.columns([3, 1])
+        picked = m1.multiselect("Hòa giải viên được phân công", list(choices), default=case.get("mediator_ids", []),
+                                format_func=choices.get, placeholder="Chọn hòa giải viên của tổ",
+                                key=f"{form_id}_mediators")
+        assigned = m2.date_input("Ngày phân công", value=case.get("assigned_on"), min_value=MIN_DAY,
+                                 format="DD/MM/YYYY", key=f"{form_id}_assigned")
+        r1, r2 = st.columns([3, 1])
+        result = r1.selectbox("Kết quả *", list(RESULTS), index=list(RESULTS).index(case.get("result") or "dang_hoa_giai"),
+                              format_func=RESULTS.get, key=f"{form_id}_result")
+        concluded = r2.date_input("Ngày kết thúc", value=case.get("concluded_on"), min_value=MIN_DAY,
+                                  format="DD/MM/YYYY", help="Bắt buộc khi đã có kết quả; để trống khi đang hòa giải.",
+                                  key=f"{form_id}_concluded")
+        agreement = st.text_area("Thỏa thuận của các bên (hoặc yêu cầu của từng bên)",
+                                 value=case.get("agreement") or "", height=68,
+                                 key=f"{form_id}_agreement")
+        f1, f2, f3 = st.columns([2, 2, 3])
+        written = f1.checkbox("Có văn bản hòa giải thành", value=bool(case.get("written_record")),
+                              key=f"{form_id}_written")
+        incident = f2.checkbox("Vụ việc phức tạp, gây mất ANTT", value=bool(case.get("security_incident")),
+                               key=f"{form_id}_incident")
+        note = f3.text_input("Ghi chú", value=case.get("note") or "", key=f"{form_id}_note")
+        confirm = False
+        if st.session_state.get(f"{form_id}_dup"):
+            confirm = st.checkbox("Tôi đã kiểm tra: đây không phải vụ việc trùng, vẫn lưu.", key=f"{form_id}_confirm")
+        submitted = st.form_submit_button("Lưu vụ việc", type="primary", icon=":material/save:",
+                                          key=f"{form_id}_save")
+
+    if not submitted:
+        return
+    data = {
+        "team_id": team_id, "received_on": received, "grounds": grounds, "category": category,
+        "summary": summary, "parties": party_inputs, "mediator_ids": picked, "assigned_on": assigned,
+        "result": result, "concluded_on": concluded, "agreement": agreement, "written_record": written,
+        "security_incident": incident, "note": note,
+    }
+    try:
+        saved_id = cases.save_case(con, data, actor=actor(), case_id=case.get("id"),
+                                   expected_version=case.get("version"), confirm_duplicate=confirm)
+    except DuplicateSuspected as exc:
+        st.session_state[f"{form_id}_dup"] = True
+        st.warning("\n".join(exc.messages) + "\n\nNếu không phải trùng, đánh dấu ô xác nhận rồi bấm Lưu lần nữa.",
+                   icon=":material/content_copy:")
+        return
+    except ValidationError as exc:
+        show_errors(exc)
+        return
+    st.session_state.pop(f"{form_id}_dup", None)
+    new_village = int(village_table.set_index("team_id").loc[team_id, "id"])
+    moved = received.year != year or (village_id is not None and village_id != new_village)
+    st.session_state["_flash"] = (
+        f"Đã lưu vụ việc số {saved_id} (nhận ngày {fmt_date(received)}, {team_names[team_id]})."
+        + (f" Bộ lọc đã chuyển sang năm {received.year} để thấy vụ việc này." if moved else ""))
+    st.session_state["open_case"] = saved_id if case else None
+    if moved:
+        go_to(received.year, None if village_id is None else new_village)
+    st.session_state["form_generation"] = st.session_state.get("form_generation", 0) + 1
+    st.rerun()
+
+
+st.title("Vụ việc hòa giải")
+st.caption(f"Sổ theo dõi hoạt động hòa giải ở cơ sở · năm {year} · {village_name(con, village_id)}")
+if flash := st.session_state.pop("_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+tab_list, tab_new, tab_deleted = st.tabs(["Danh sách vụ việc", "Nhập vụ việc mới", "Vụ việc đã xóa"])
+
+with tab_new:
+    st.caption("Các ô có dấu * là bắt buộc. Dùng phím Tab để chuyển ô; ngày nhập theo dạng dd/mm/yyyy.")
+    case_form(f"new_case_{st.session_state.get('form_generation', 0)}")
+
+with tab_list:
+    f1, f2, f3, f4 = st.columns([3, 2, 2, 2])
+    search = f1.text_input("Tìm kiếm", placeholder="Tên các bên, nội dung, địa chỉ… (không cần gõ dấu)")
+    picked_results = f2.multiselect("Kết quả (tính đến 31/12)", list(RESULTS), format_func=RESULTS.get,
+                                    placeholder="Tất cả")
+    picked_categories = f3.multiselect("Loại vụ việc", list(category_labels), format_func=category_labels.get,
+                                       placeholder="Tất cả")
+    sort = f4.selectbox("Sắp xếp", list(register.SORTS))
+    listing = register.list_cases(con, year=year, village_id=village_id, results=picked_results,
+                                  categories=picked_categories, search=search, sort=sort)
+    counts = listing["result_in_year"].value_counts()
+    st.markdown(
+        f"**{len(listing)} vụ việc** · " + " · ".join(f"{RESULTS[r]}: {counts.get(r, 0)}" for r in RESULTS)
+        + (f" · trong đó {int(listing['carried_over'].sum())} vụ việc kỳ trước chuyển sang"
+           if listing["carried_over"].any() else ""),
+        help=f"Kết quả tính đến 31/12/{year}, như trong báo cáo năm. Vụ việc kết thúc sau ngày đó "
+             "được tính là đang hòa giải trong năm này.",
+    )
+    view = listing.assign(
+        received=listing["received_on"].map(fmt_date),
+        concluded=listing["concluded_on"].map(fmt_date),
+        result_label=[RESULTS[now] if now == then else f"{RESULTS[now]} (31/12/{year}: {RESULTS[then].lower()})"
+                      for now, then in zip(listing["result"], listing["result_in_year"])],
+        carried=listing["carried_over"].map({True: "Kỳ trước", False: ""}),
+        incident=listing["security_incident"].map({True: "Có", False: ""}),
+    )
+    selection = st.dataframe(
+        view,
+        column_order=["id", "received", "carried", "village", "category", "parties", "summary", "mediators",
+                      "result_label", "concluded", "incident"],
+        column_config={
+            "id": st.column_config.NumberColumn("Số", width="small", format="%d"),
+            "received": st.column_config.TextColumn("Ngày nhận", width="small"),
+            "carried": st.column_config.TextColumn("Chuyển sang", width="small"),
+            "village": st.column_config.TextColumn("Thôn"),
+            "category": st.column_config.TextColumn("Loại vụ việc"),
+            "parties": st.column_config.TextColumn("Các bên", width="medium"),
+            "summary": st.column_config.TextColumn("Nội dung", width="large"),
+            "mediators": st.column_config.TextColumn("Hòa giải viên", width="medium"),
+            "result_label": st.column_config.TextColumn("Kết quả"),
+            "concluded": st.column_config.TextColumn("Ngày kết thúc", width="small"),
+            "incident": st.column_config.TextColumn("Mất ANTT", width="small"),
+        },
+        hide_index=True, width="stretch", height=420, on_select="rerun", selection_mode="single-row",
+        placeholder="Không có vụ việc nào khớp bộ lọc.",
+        key="case_table",
+    )
+    export = register.export_frame(listing)
+    st.download_button(
+        "Tải danh sách (CSV, mở được bằng Excel)", export.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"so-theo-doi-hoa-giai-{year}.csv", mime="text/csv", icon=":material/download:",
+    )
+
+    ids = listing["id"].tolist()
+    rows = selection.selection.rows if selection else []
+    if rows:
+        st.session_state["open_case"] = ids[rows[0]]
+    labels = {row.id: f"{fmt_date(row.received_on)} · {row.parties or ''}" for row in listing.itertuples()}
+    current = st.session_state.get("open_case")
+    open_id = st.selectbox("Mở vụ việc để sửa hoặc kết thúc", [None, *ids],
+                           index=([None, *ids].index(current) if current in ids else 0),
+                           format_func=lambda i: "— Chọn vụ việc —" if i is None else f"Số {i} · {labels[i]}")
+    st.session_state["open_case"] = open_id
+    if open_id is not None:
+        case = cases.get_case(con, open_id)
+        st.subheader(f"Vụ việc số {open_id}")
+        st.caption(f"Phiên bản {case['version']} · cập nhật lần cuối {case['updated_at']:%d/%m/%Y %H:%M}")
+        case_form(f"edit_case_{open_id}_{case['version']}", case)
+        if st.button("Xóa vụ việc này", icon=":material/delete:", key=f"delete_{open_id}"):
+            try:
+                cases.delete_case(con, open_id, actor=actor(), expected_version=case["version"])
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                st.session_state["_flash"] = (f"Đã xóa vụ việc số {open_id}. Có thể khôi phục ở thẻ «Vụ việc đã xóa».")
+                st.session_state["open_case"] = None
+                st.rerun()
+
+with tab_deleted:
+    deleted = register.list_cases(con, year=year, village_id=village_id, deleted=True)
+    if deleted.empty:
+        st.info(f"Không có vụ việc nào bị xóa trong năm {year}.")
+    for row in deleted.itertuples():
+        c1, c2 = st.columns([5, 1])
+        c1.markdown(f"**Số {row.id}** · {fmt_date(row.received_on)} · {row.village} · {row.parties} — {row.summary}")
+        if c2.button("Khôi phục", key=f"restore_{row.id}", icon=":material/restore_from_trash:"):
+            try:
+                cases.restore_case(con, row.id, actor=actor(), expected_version=row.version)
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                st.session_state["_flash"] = f"Đã khôi phục vụ việc số {row.id}."
+                st.rerun()

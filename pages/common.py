@@ -1,0 +1,67 @@
+"""What every page shares: the cached connection, the global filters, formatting helpers."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+import db
+from db import places
+from db.labels import ALL_VILLAGES
+
+ACTOR = "Công chức Tư pháp – Hộ tịch"
+
+
+@st.cache_resource(show_spinner=False)
+def _open(path: str):
+    return db.open_database(path)
+
+
+def connection():
+    """One DuckDB connection per process and file; each db/ call takes its own cursor."""
+    try:
+        return _open(db.db_path())
+    except db.DatabaseLocked as exc:
+        st.error(str(exc), icon=":material/lock:")
+        st.stop()
+
+
+def filters() -> tuple[int, int | None]:
+    """The sidebar's (year, village id or None for all villages), set by app.py."""
+    return st.session_state["nam"], st.session_state["thon"] or None
+
+
+def village_name(con, village_id: int | None) -> str:
+    if village_id is None:
+        return ALL_VILLAGES
+    names = places.villages(con).set_index("id")["name"]
+    return names.get(village_id, ALL_VILLAGES)
+
+
+def actor() -> str:
+    return st.session_state.get("actor", ACTOR)
+
+
+def fmt_date(day) -> str:
+    if day is None or day != day:  # None or NaT
+        return ""
+    return day.strftime("%d/%m/%Y")
+
+
+def fmt_pct(value) -> str:
+    if value is None or value != value:
+        return "không áp dụng"
+    return f"{value * 100:.1f}%".replace(".", ",")
+
+
+def fmt_int(value) -> str:
+    return f"{int(value):,}".replace(",", ".")
+
+
+def go_to(year: int | None = None, village_id: int | None = -1) -> None:
+    """Ask app.py to move the global filters on the next run (a widget's value can't change mid-run)."""
+    st.session_state["_goto"] = {"nam": year, "thon": village_id}
+
+
+def today() -> dt.date:
+    return dt.date.today()

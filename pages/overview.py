@@ -1,0 +1,68 @@
+"""Tổng quan: the year's cases and success rates against the plan's target, by village."""
+import altair as alt
+import streamlit as st
+
+from db import results
+from pages.common import connection, filters, fmt_int, fmt_pct, village_name
+
+con = connection()
+year, village_id = filters()
+total = results.totals(con, year, village_id)
+target = results.targets(con, year)
+low, high = target.get("success_rate_min", 0.9), target.get("success_rate_max", 0.95)
+
+st.title("Tổng quan công tác hòa giải ở cơ sở")
+st.caption(f"Năm {year} · {village_name(con, village_id)} · Mục tiêu kế hoạch: "
+           f"{fmt_pct(low)}–{fmt_pct(high)} số vụ việc được hòa giải thành")
+
+cols = st.columns(6)
+cols[0].metric("Vụ việc tiếp nhận", fmt_int(total["received"]),
+               help=f"Gồm {fmt_int(total['carried_over'])} vụ việc kỳ trước chuyển sang và "
+                    f"{fmt_int(total['ngoai_pham_vi'])} vụ việc ngoài phạm vi (đã chuyển).")
+cols[1].metric("Hòa giải thành", fmt_int(total["thanh"]))
+cols[2].metric("Hòa giải không thành", fmt_int(total["khong_thanh"]))
+cols[3].metric("Đang hòa giải", fmt_int(total["dang_hoa_giai"]))
+rate = total["official_rate"]
+gap = None if rate is None else f"{(rate - low) * 100:+.1f} điểm % so với mục tiêu {fmt_pct(low)}".replace(".", ",")
+cols[4].metric("Tỷ lệ hòa giải thành (chính thức)", fmt_pct(rate), gap,
+               help="Thành / (thành + không thành). Không tính vụ việc đang hòa giải và ngoài phạm vi.")
+cols[5].metric("Thành / tiếp nhận trong phạm vi", fmt_pct(total["received_rate"]),
+               help="Thành / số vụ việc tiếp nhận trong phạm vi (kể cả đang hòa giải).")
+if rate is not None:
+    if rate >= low:
+        st.success(f"Tỷ lệ hòa giải thành {fmt_pct(rate)} đạt mục tiêu kế hoạch ({fmt_pct(low)}–{fmt_pct(high)}).")
+    else:
+        st.warning(f"Tỷ lệ hòa giải thành {fmt_pct(rate)} chưa đạt mục tiêu kế hoạch "
+                   f"({fmt_pct(low)}–{fmt_pct(high)}): còn thiếu {(low - rate) * 100:.1f} điểm %.".replace(".", ",", 1))
+
+villages = results.by_village(con, year, village_id)
+st.subheader("Theo thôn")
+chart_data = villages.assign(rate_pct=villages["official_rate"] * 100)
+band = alt.Chart().mark_rect(color="#c8e6c9").encode(
+    x=alt.datum(low * 100), x2=alt.datum(high * 100))
+bars = alt.Chart().mark_bar(color="#1f5f8b").encode(
+    x=alt.X("rate_pct:Q", title="Tỷ lệ hòa giải thành chính thức (%)", scale=alt.Scale(domain=[0, 100]),
+            axis=alt.Axis(values=list(range(0, 101, 10)))),
+    y=alt.Y("village:N", title=None, sort=alt.SortField("rate_pct", order="descending")),
+    tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("rate_pct:Q", title="Tỷ lệ (%)", format=".1f"),
+             alt.Tooltip("thanh:Q", title="Thành"), alt.Tooltip("khong_thanh:Q", title="Không thành")],
+)
+labels = bars.mark_text(align="left", dx=4, fontSize=14).encode(text=alt.Text("rate_pct:Q", format=".1f"))
+chart = alt.layer(band, bars, labels, data=chart_data).properties(height=40 * len(villages) + 50)
+st.altair_chart(chart.configure_axis(labelFontSize=14, titleFontSize=14, labelLimit=240),
+                width="stretch")
+st.caption(f"Thanh: tỷ lệ hòa giải thành chính thức của từng thôn năm {year}. "
+           f"Dải xanh nhạt: mục tiêu {fmt_pct(low)}–{fmt_pct(high)}. Thôn chưa có vụ việc kết thúc thì không có thanh.")
+
+table = villages.rename(columns={
+    "village": "Thôn", "received": "Tiếp nhận", "carried_over": "Kỳ trước chuyển sang", "thanh": "Thành",
+    "khong_thanh": "Không thành", "dang_hoa_giai": "Đang hòa giải", "ngoai_pham_vi": "Ngoài phạm vi",
+    "security_incidents": "Phức tạp, mất ANTT",
+})
+table["Tỷ lệ thành (chính thức)"] = villages["official_rate"].map(fmt_pct)
+table["Thành / tiếp nhận trong phạm vi"] = villages["received_rate"].map(fmt_pct)
+st.dataframe(
+    table[["Thôn", "Tiếp nhận", "Kỳ trước chuyển sang", "Thành", "Không thành", "Đang hòa giải",
+           "Ngoài phạm vi", "Tỷ lệ thành (chính thức)", "Thành / tiếp nhận trong phạm vi", "Phức tạp, mất ANTT"]],
+    hide_index=True, width="stretch",
+)
