@@ -1,0 +1,124 @@
+"""One way to build test databases: the app's own schema and seeds, on real temporary DuckDB files.
+
+No mocks of the database (STYLE.md). The demo file is built once per test session and copied.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import db  # noqa: E402
+from db.seed import load_commune  # noqa: E402
+
+ACTOR = "kiểm thử"
+
+# A tiny commune whose figures are computed by hand in the tests.
+SMALL_COMMUNE = {
+    "commune": {"name": "Xã Thử Nghiệm", "district": None, "province": "Tỉnh Hải Dương"},
+    "villages": [
+        {"key": "a", "name": "Thôn Đông", "ethnic_area": False,
+         "team": {"name": "Tổ hòa giải thôn Đông"},
+         "mediators": [
+             {"key": "a1", "full_name": "Lê Thị Hoa", "gender": "nu", "birth_year": 1970, "is_leader": True,
+              "joined_on": "2018-01-01"},
+             {"key": "a2", "full_name": "Trần Văn Bình", "gender": "nam", "birth_year": 1965, "joined_on": "2018-01-01"},
+             {"key": "a3", "full_name": "Phạm Văn Cường", "gender": "nam", "birth_year": 1960,
+              "joined_on": "2018-01-01", "left_on": "2022-06-30"},
+         ]},
+        {"key": "b", "name": "Thôn Bắc", "ethnic_area": False,
+         "team": {"name": "Tổ hòa giải thôn Bắc"},
+         "mediators": [
+             {"key": "b1", "full_name": "Ánh Văn Dũng", "gender": "nam", "birth_year": 1972, "is_leader": True,
+              "joined_on": "2019-01-01"},
+         ]},
+    ],
+    "trainings": [],
+}
+
+
+def small_case(village_key: str, received: str, result: str, concluded: str | None, name: str, **extra) -> dict:
+    return {
+        "village_key": village_key, "received_on": received, "grounds": "yeu_cau", "category": "dat_dai",
+        "summary": f"Tranh chấp của {name}", "result": result, "concluded_on": concluded,
+        "mediators": [], "parties": [{"full_name": name, "age": 40, "address": "Xóm 1"},
+                                     {"full_name": "Hàng Xóm", "age": 50, "address": "Xóm 1"}],
+        **extra,
+    }
+
+
+# 2022: village a — 1 thành, 1 open at 31/12 (concluded thành on 10/01/2023); village b — 1 không thành.
+# 2023: village a — 2 thành, 1 không thành, 1 ngoài phạm vi, 1 đang; village b — 1 thành.
+SMALL_CASES = [
+    small_case("a", "2022-03-01", "thanh", "2022-03-20", "Nguyễn Văn An"),
+    small_case("a", "2022-12-20", "thanh", "2023-01-10", "Đỗ Thị Đào"),
+    small_case("b", "2022-05-01", "khong_thanh", "2022-05-30", "Vũ Văn Em"),
+    small_case("a", "2023-02-01", "thanh", "2023-02-15", "Hoàng Văn Giang"),
+    small_case("a", "2023-03-01", "thanh", "2023-03-15", "Bùi Thị Hạnh"),
+    small_case("a", "2023-04-01", "khong_thanh", "2023-04-30", "Đặng Văn Khoa"),
+    small_case("a", "2023-05-01", "ngoai_pham_vi", "2023-05-03", "Mai Văn Long"),
+    small_case("a", "2023-12-01", "dang_hoa_giai", None, "Lý Thị Mơ"),
+    small_case("b", "2023-06-01", "thanh", "2023-06-20", "Ngô Văn Nam"),
+]
+
+
+@pytest.fixture()
+def empty_db(tmp_path):
+    """Schema and reference lists, no commune."""
+    path = tmp_path / "empty.duckdb"
+    con = db.create_database(path, demo=False)
+    yield con
+    con.close()
+
+
+@pytest.fixture()
+def small_db(empty_db):
+    """The hand-computable commune above; returns (connection, mediator ids by key)."""
+    ids = load_commune(empty_db, SMALL_COMMUNE, SMALL_CASES)
+    return empty_db, ids
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    db.create_database(path, demo=True).close()
+    return path
+
+
+@pytest.fixture()
+def demo_path(demo_file, tmp_path) -> Path:
+    """A fresh copy of the demo database for one test."""
+    path = tmp_path / "hoagiai.duckdb"
+    shutil.copy(demo_file, path)
+    return path
+
+
+@pytest.fixture()
+def demo_db(demo_path):
+    con = db.connect(demo_path)
+    yield con
+    con.close()
+
+
+def team_id(con, village_name: str) -> int:
+    return con.execute(
+        "SELECT t.id FROM teams t JOIN villages v ON v.id = t.village_id WHERE v.name = ?", [village_name]
+    ).fetchone()[0]
+
+
+def a_case(team: int, **changes) -> dict:
+    """A valid new case for the form-level tests."""
+    data = {
+        "team_id": team, "received_on": dt.date(2023, 7, 1), "grounds": "yeu_cau", "category": "lang_gieng",
+        "summary": "Tranh chấp lối đi chung", "result": "dang_hoa_giai", "concluded_on": None,
+        "assigned_on": dt.date(2023, 7, 2), "parties": [{"full_name": "Trịnh Văn Phúc", "age": 45, "address": "Xóm 2"}],
+        "mediator_ids": [],
+    }
+    data.update(changes)
+    return data

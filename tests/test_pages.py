@@ -1,0 +1,185 @@
+"""Every page through Streamlit's AppTest on a real temporary database (no browser)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import db
+from conftest import ROOT
+from db import results
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture()
+def app(demo_path, monkeypatch):
+    """The app on a fresh copy of the demo database; caches cleared so no connection leaks between tests."""
+    monkeypatch.setenv("HOAGIAI_DB", str(demo_path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    yield at
+    st.cache_resource.clear()
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def fresh_con(at: AppTest):
+    """The app's own cached connection (one per process and file)."""
+    from pages.common import connection
+    return connection()
+
+
+def test_overview_shows_the_official_rate_of_the_latest_year(app, demo_path):
+    at = open_page(app, "pages/overview.py")
+    con = fresh_con(at)  # the app holds the file: read it through the app's own connection
+    year = at.session_state["nam"]
+    # Independent calculation straight from the tables, not through the app's views.
+    thanh, khong = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE result = 'thanh' AND concluded_on <= make_date(?, 12, 31)),
+               count(*) FILTER (WHERE result = 'khong_thanh' AND concluded_on <= make_date(?, 12, 31))
+        FROM cases
+        WHERE deleted_at IS NULL AND received_on <= make_date(?, 12, 31)
+          AND (year(received_on) = ? OR concluded_on IS NULL OR concluded_on >= make_date(?, 1, 1))
+        """, [year] * 5).fetchone()
+    assert year == 2023
+    expected = f"{thanh / (thanh + khong) * 100:.1f}%".replace(".", ",")
+    assert metric(at, "Tỷ lệ hòa giải thành (chính thức)") == expected
+    assert any("chưa đạt mục tiêu" in w.value for w in at.warning)  # demo rate is below 90%
+
+
+def test_overview_village_filter_from_url(app, demo_path):
+    con = db.connect(demo_path)
+    village_id, name = con.execute("SELECT id, name FROM villages ORDER BY id LIMIT 1").fetchone()
+    received = con.execute(
+        "SELECT count(*) FROM case_year WHERE year = 2022 AND village_id = ?", [village_id]).fetchone()[0]
+    con.close()
+    app.query_params["nam"] = "2022"
+    app.query_params["thon"] = str(village_id)
+    at = open_page(app, "pages/overview.py")
+    assert (at.session_state["nam"], at.session_state["thon"]) == (2022, village_id)
+    assert metric(at, "Vụ việc tiếp nhận") == str(received)
+    assert f"Năm 2022 · {name}" in at.caption[0].value
+
+
+def test_bad_url_parameters_fall_back_to_defaults(app):
+    app.query_params["nam"] = "abc"
+    app.query_params["thon"] = "99999"
+    at = open_page(app, "pages/overview.py")
+    assert (at.session_state["nam"], at.session_state["thon"]) == (2023, 0)
+
+
+def fill_case(at: AppTest, *, name: str, received: dt.date, result: str = "Đang hòa giải",
+              concluded: dt.date | None = None) -> AppTest:
+    next(w for w in at.text_area if w.label == "Nội dung chủ yếu của vụ việc *").input("Tranh chấp lối đi chung")
+    for widget in at.text_input:
+        if widget.label == "Họ tên bên 1":
+            widget.input(name)
+        if widget.label == "Địa chỉ bên 1":
+            widget.input("Xóm 4")
+    next(w for w in at.number_input if w.label == "Tuổi bên 1").set_value(52)
+    next(w for w in at.date_input if w.label == "Ngày nhận *").set_value(received)
+    next(w for w in at.selectbox if w.label == "Kết quả *").set_value(
+        {"Đang hòa giải": "dang_hoa_giai", "Hòa giải thành": "thanh"}[result])
+    if concluded:
+        next(w for w in at.date_input if w.label == "Ngày kết thúc").set_value(concluded)
+    next(b for b in at.button if b.label == "Lưu vụ việc").click()
+    return at.run()
+
+
+def test_adding_a_case_shows_it_in_the_list_and_changes_the_overview(app, demo_path):
+    at = open_page(app, "pages/overview.py")
+    before = int(metric(at, "Hòa giải thành"))
+    at.switch_page("pages/cases.py").run()
+    at = fill_case(at, name="Phạm Thị Kiểm Thử", received=dt.date(2023, 11, 20), result="Hòa giải thành",
+                   concluded=dt.date(2023, 11, 25))
+    assert not at.exception
+    assert any("Đã lưu vụ việc số" in s.value for s in at.success), [e.value for e in at.error]
+    search = next(w for w in at.text_input if w.label == "Tìm kiếm")
+    at = search.input("pham thi kiem thu").run()
+    assert at.markdown[0].value.startswith("**1 vụ việc**")
+    # The form is empty again for the next case.
+    assert next(w for w in at.text_input if w.label == "Họ tên bên 1").value == ""
+    at.switch_page("pages/overview.py").run()
+    assert int(metric(at, "Hòa giải thành")) == before + 1
+
+
+def test_a_bad_date_is_refused_with_its_message(app):
+    at = open_page(app, "pages/cases.py")
+    con = fresh_con(at)
+    count = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+    at = fill_case(at, name="Người Sai Ngày", received=dt.date(2023, 5, 10), result="Hòa giải thành",
+                   concluded=dt.date(2023, 5, 1))
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "Chưa lưu được vì" in errors
+    assert "Ngày kết thúc 01/05/2023 trước ngày nhận 10/05/2023." in errors
+    assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == count
+    # What the officer typed is still there to correct.
+    assert next(w for w in at.text_input if w.label == "Họ tên bên 1").value == "Người Sai Ngày"
+
+
+def test_a_future_date_is_refused(app):
+    at = open_page(app, "pages/cases.py")
+    at = fill_case(at, name="Người Tương Lai", received=dt.date.today() + dt.timedelta(days=3))
+    assert "ở tương lai" in " ".join(e.value for e in at.error)
+
+
+def test_a_case_saved_today_moves_the_year_filter_to_show_it(app):
+    at = open_page(app, "pages/cases.py")
+    at = fill_case(at, name="Đinh Văn Hôm Nay", received=dt.date.today())
+    assert at.session_state["nam"] == dt.date.today().year
+    assert any("Bộ lọc đã chuyển sang năm" in s.value for s in at.success)
+    at = next(w for w in at.text_input if w.label == "Tìm kiếm").input("dinh van hom nay").run()
+    assert at.markdown[0].value.startswith("**1 vụ việc**")
+
+
+def test_open_edit_close_delete_and_restore_a_case(app):
+    at = open_page(app, "pages/cases.py")
+    con = fresh_con(at)
+    case_id, version = con.execute(
+        "SELECT id, version FROM cases WHERE result = 'dang_hoa_giai' ORDER BY id LIMIT 1").fetchone()
+    opener = next(w for w in at.selectbox if w.label == "Mở vụ việc để sửa hoặc kết thúc")
+    at = opener.set_value(case_id).run()
+    assert any(h.value == f"Vụ việc số {case_id}" for h in at.subheader)
+    form = f"edit_case_{case_id}_{version}"
+    at.selectbox(key=f"{form}_result").set_value("thanh")
+    at.date_input(key=f"{form}_concluded").set_value(dt.date(2023, 12, 28))
+    at = at.button(key=f"{form}_save").click().run()
+    assert not at.exception
+    assert any(f"Đã lưu vụ việc số {case_id}" in s.value for s in at.success), [e.value for e in at.error]
+    assert con.execute("SELECT result, version FROM cases WHERE id = ?", [case_id]).fetchone() == ("thanh", version + 1)
+    # Delete (soft), then restore from the third tab.
+    next(b for b in at.button if b.label == "Xóa vụ việc này").click()
+    at = at.run()
+    assert con.execute("SELECT deleted_at IS NOT NULL FROM cases WHERE id = ?", [case_id]).fetchone()[0]
+    next(b for b in at.button if b.key == f"restore_{case_id}").click()
+    at = at.run()
+    assert any(f"Đã khôi phục vụ việc số {case_id}" in s.value for s in at.success)
+    assert con.execute("SELECT deleted_at IS NULL FROM cases WHERE id = ?", [case_id]).fetchone()[0]
+
+
+def test_every_page_runs_for_every_village(app, demo_path):
+    con = db.connect(demo_path)
+    villages = [r[0] for r in con.execute("SELECT id FROM villages").fetchall()]
+    con.close()
+    for page in ("pages/overview.py", "pages/cases.py"):
+        for village in [0, *villages]:
+            app.session_state["thon"] = village
+            app.run()
+            app.switch_page(page).run()
+            assert not app.exception, (page, village, [e.value for e in app.exception])
