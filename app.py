@@ -51,6 +51,8 @@ def _keep(key: str) -> None:
 
 with st.sidebar:
     st.markdown(f"**{places.commune_title(con)}**")
+    if places.has_demo_data(con):
+        st.caption(":material/info: Dữ liệu minh họa, hư cấu — không phải người thật.")
     st.selectbox("Năm", years, index=years.index(st.session_state["nam"]), key="_nam_widget",
                  on_change=_keep, args=("nam",), help="Năm báo cáo, tính theo ngày nhận vụ việc.")
     thon_options = [ALL, *village_names]

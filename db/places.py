@@ -9,6 +9,7 @@ from db.writes import ValidationError, clean_values, insert_row, parse_date, req
 def save_commune(con, data: dict, *, actor: str, commune_id: int | None = None,
                  expected_version: int | None = None) -> int:
     values = clean_values({k: data.get(k) for k in ("name", "district", "province")})
+    values["is_demo"] = bool(data.get("is_demo"))
     errors: list[str] = []
     require(values, {"name": "tên xã", "province": "tỉnh"}, errors)
     if errors:
@@ -69,6 +70,10 @@ def villages(con) -> pd.DataFrame:
         ORDER BY v.name COLLATE vi, v.id
         """
     ).df()
+
+
+def has_demo_data(con) -> bool:
+    return bool(con.cursor().execute("SELECT count(*) FROM communes WHERE is_demo").fetchone()[0])
 
 
 def commune_title(con) -> str:

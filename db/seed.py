@@ -46,7 +46,8 @@ def load_reference(con) -> None:
 
 def load_commune(con, commune: dict, cases: list[dict]) -> dict[str, int]:
     """Load a commune dict (seeds/demo/commune.json shape) and its cases; returns mediator ids by key."""
-    commune_id = save_commune(con, commune["commune"], actor=ACTOR)
+    demo = "demo_notice" in commune
+    commune_id = save_commune(con, {**commune["commune"], "is_demo": demo}, actor=ACTOR)
     team_ids: dict[str, int] = {}
     mediator_ids: dict[str, int] = {}
     for village in commune["villages"]:

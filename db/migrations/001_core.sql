@@ -20,6 +20,8 @@ CREATE TABLE communes (
     name        VARCHAR NOT NULL,
     district    VARCHAR,
     province    VARCHAR NOT NULL,
+    -- Fictional demo data (seeds/demo): the app says so on every page.
+    is_demo     BOOLEAN NOT NULL DEFAULT FALSE,
     version     INTEGER NOT NULL DEFAULT 1
 );
 
