@@ -16,6 +16,9 @@ RESULT_COLOURS = {
     "ngoai_pham_vi": "#78909c",
 }
 
+# A village's official rate against the plan's minimum target (db/results.by_village status).
+TARGET_STATUS = {"dat": "Đạt mục tiêu", "chua_dat": "Chưa đạt mục tiêu", "khong_ap_dung": "Chưa có vụ việc kết thúc"}
+
 GENDERS = {"nam": "Nam", "nu": "Nữ"}
 
 YES_NO = {True: "Có", False: "Không"}

@@ -7,15 +7,22 @@ import pandas as pd
 
 
 def by_village(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """One row per village for the year, from the village_results view, in Vietnamese order."""
+    """One row per village for the year, from the village_results view, in Vietnamese order.
+
+    status: 'dat' when the official rate reaches the plan's minimum target, 'chua_dat' below it,
+    'khong_ap_dung' when no case was concluded (no rate).
+    """
+    low = targets(con, year).get("success_rate_min")
     return con.cursor().execute(
         """
-        SELECT v.name AS village, r.*
+        SELECT v.name AS village, r.*,
+               CASE WHEN r.official_rate IS NULL THEN 'khong_ap_dung'
+                    WHEN r.official_rate >= ? THEN 'dat' ELSE 'chua_dat' END AS status
         FROM village_results r JOIN villages v ON v.id = r.village_id
         WHERE r.year = ? AND (? IS NULL OR r.village_id = ?)
         ORDER BY v.name COLLATE vi
         """,
-        [year, village_id, village_id],
+        [low, year, village_id, village_id],
     ).df()
 
 

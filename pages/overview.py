@@ -3,6 +3,7 @@ import altair as alt
 import streamlit as st
 
 from db import results
+from db.labels import TARGET_STATUS
 from pages.common import connection, filters, fmt_int, fmt_pct, village_name
 
 con = connection()
@@ -15,19 +16,20 @@ st.title("Tổng quan công tác hòa giải ở cơ sở")
 st.caption(f"Năm {year} · {village_name(con, village_id)} · Mục tiêu kế hoạch: "
            f"{fmt_pct(low)}–{fmt_pct(high)} số vụ việc được hòa giải thành")
 
-cols = st.columns(6)
+rate = total["official_rate"]
+gap = None if rate is None else f"{(rate - low) * 100:+.1f} điểm % so với mục tiêu {fmt_pct(low)}".replace(".", ",")
+rate_cols = st.columns(2, border=True)
+rate_cols[0].metric("Tỷ lệ hòa giải thành (chính thức)", fmt_pct(rate), gap,
+                    help="Thành / (thành + không thành). Không tính vụ việc đang hòa giải và ngoài phạm vi.")
+rate_cols[1].metric("Thành / số vụ việc tiếp nhận trong phạm vi", fmt_pct(total["received_rate"]),
+                    help="Thành / số vụ việc tiếp nhận trong phạm vi (kể cả đang hòa giải).")
+cols = st.columns(4)
 cols[0].metric("Vụ việc tiếp nhận", fmt_int(total["received"]),
                help=f"Gồm {fmt_int(total['carried_over'])} vụ việc kỳ trước chuyển sang và "
                     f"{fmt_int(total['ngoai_pham_vi'])} vụ việc ngoài phạm vi (đã chuyển).")
 cols[1].metric("Hòa giải thành", fmt_int(total["thanh"]))
 cols[2].metric("Hòa giải không thành", fmt_int(total["khong_thanh"]))
 cols[3].metric("Đang hòa giải", fmt_int(total["dang_hoa_giai"]))
-rate = total["official_rate"]
-gap = None if rate is None else f"{(rate - low) * 100:+.1f} điểm % so với mục tiêu {fmt_pct(low)}".replace(".", ",")
-cols[4].metric("Tỷ lệ hòa giải thành (chính thức)", fmt_pct(rate), gap,
-               help="Thành / (thành + không thành). Không tính vụ việc đang hòa giải và ngoài phạm vi.")
-cols[5].metric("Thành / tiếp nhận trong phạm vi", fmt_pct(total["received_rate"]),
-               help="Thành / số vụ việc tiếp nhận trong phạm vi (kể cả đang hòa giải).")
 if rate is not None:
     if rate >= low:
         st.success(f"Tỷ lệ hòa giải thành {fmt_pct(rate)} đạt mục tiêu kế hoạch ({fmt_pct(low)}–{fmt_pct(high)}).")
@@ -37,22 +39,27 @@ if rate is not None:
 
 villages = results.by_village(con, year, village_id)
 st.subheader("Theo thôn")
-chart_data = villages.assign(rate_pct=villages["official_rate"] * 100)
-band = alt.Chart().mark_rect(color="#c8e6c9").encode(
-    x=alt.datum(low * 100), x2=alt.datum(high * 100))
-bars = alt.Chart().mark_bar(color="#1f5f8b").encode(
+chart_data = villages.assign(rate_pct=villages["official_rate"] * 100,
+                              rate_label=villages["official_rate"].map(fmt_pct),
+                              status_label=villages["status"].map(TARGET_STATUS))
+bars = alt.Chart().mark_bar().encode(
     x=alt.X("rate_pct:Q", title="Tỷ lệ hòa giải thành chính thức (%)", scale=alt.Scale(domain=[0, 100]),
             axis=alt.Axis(values=list(range(0, 101, 10)))),
-    y=alt.Y("village:N", title=None, sort=alt.SortField("rate_pct", order="descending")),
-    tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("rate_pct:Q", title="Tỷ lệ (%)", format=".1f"),
+    y=alt.Y("village:N", title=None, sort=alt.EncodingSortField("rate_pct", op="max", order="descending")),
+    color=alt.Color("status_label:N", title=None, legend=alt.Legend(orient="top", labelFontSize=14),
+                    scale=alt.Scale(domain=list(TARGET_STATUS.values()), range=["#2e7d32", "#c62828", "#9e9e9e"])),
+    tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("rate_label:N", title="Tỷ lệ"),
              alt.Tooltip("thanh:Q", title="Thành"), alt.Tooltip("khong_thanh:Q", title="Không thành")],
 )
-labels = bars.mark_text(align="left", dx=4, fontSize=14).encode(text=alt.Text("rate_pct:Q", format=".1f"))
-chart = alt.layer(band, bars, labels, data=chart_data).properties(height=40 * len(villages) + 50)
+labels = bars.mark_text(align="left", dx=4, fontSize=14, color="#1b2631").encode(
+    text="rate_label:N")
+target_lines = alt.Chart().mark_rule(strokeDash=[6, 4], strokeWidth=2, color="#1b5e20").encode(
+    x=alt.datum(low * 100))
+chart = alt.layer(bars, labels, target_lines, data=chart_data).properties(height=44 * len(villages) + 60)
 st.altair_chart(chart.configure_axis(labelFontSize=14, titleFontSize=14, labelLimit=240),
                 width="stretch")
-st.caption(f"Thanh: tỷ lệ hòa giải thành chính thức của từng thôn năm {year}. "
-           f"Dải xanh nhạt: mục tiêu {fmt_pct(low)}–{fmt_pct(high)}. Thôn chưa có vụ việc kết thúc thì không có thanh.")
+st.caption(f"Mỗi thanh: tỷ lệ hòa giải thành chính thức của một thôn năm {year} (thành / (thành + không thành)). "
+           f"Vạch đứt: mục tiêu tối thiểu {fmt_pct(low)}. Thôn chưa có vụ việc kết thúc thì không có thanh.")
 
 table = villages.rename(columns={
     "village": "Thôn", "received": "Tiếp nhận", "carried_over": "Kỳ trước chuyển sang", "thanh": "Thành",
