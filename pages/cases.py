@@ -87,7 +87,8 @@ def case_form(form_id: str, case: dict | None = None) -> None:
                                key=f"{form_id}_incident")
         note = f3.text_input("Ghi chú", value=case.get("note") or "", key=f"{form_id}_note")
         confirm = False
-        if st.session_state.get(f"{form_id}_dup"):
+        if duplicates := st.session_state.get(f"{form_id}_dup"):
+            st.warning("\n".join(duplicates), icon=":material/content_copy:")
             confirm = st.checkbox("Tôi đã kiểm tra: đây không phải vụ việc trùng, vẫn lưu.", key=f"{form_id}_confirm")
         submitted = st.form_submit_button("Lưu vụ việc", type="primary", icon=":material/save:",
                                           key=f"{form_id}_save")
@@ -104,10 +105,9 @@ def case_form(form_id: str, case: dict | None = None) -> None:
         saved_id = cases.save_case(con, data, actor=actor(), case_id=case.get("id"),
                                    expected_version=case.get("version"), confirm_duplicate=confirm)
     except DuplicateSuspected as exc:
-        st.session_state[f"{form_id}_dup"] = True
-        st.warning("\n".join(exc.messages) + "\n\nNếu không phải trùng, đánh dấu ô xác nhận rồi bấm Lưu lần nữa.",
-                   icon=":material/content_copy:")
-        return
+        # Show the warning and the confirmation box inside the form; what was typed stays (stable keys).
+        st.session_state[f"{form_id}_dup"] = [*exc.messages, "Nếu không phải trùng, đánh dấu ô xác nhận rồi bấm Lưu lần nữa."]
+        st.rerun()
     except ValidationError as exc:
         show_errors(exc)
         return

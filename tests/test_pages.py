@@ -183,3 +183,18 @@ def test_every_page_runs_for_every_village(app, demo_path):
             app.run()
             app.switch_page(page).run()
             assert not app.exception, (page, village, [e.value for e in app.exception])
+
+
+def test_a_likely_duplicate_asks_for_confirmation_then_saves(app):
+    at = open_page(app, "pages/cases.py")
+    con = fresh_con(at)
+    for attempt in range(2):
+        at = fill_case(at, name="Tô Văn Trùng", received=dt.date(2023, 8, 8))
+    # Second entry: same team, day and party → warned inside the form, nothing saved yet.
+    assert any("Có thể trùng vụ việc số" in w.value for w in at.warning)
+    assert con.execute("SELECT count(*) FROM case_parties WHERE full_name = 'Tô Văn Trùng'").fetchone()[0] == 1
+    assert next(w for w in at.text_input if w.label == "Họ tên bên 1").value == "Tô Văn Trùng"
+    next(w for w in at.checkbox if w.label.startswith("Tôi đã kiểm tra")).check()
+    at = next(b for b in at.button if b.label == "Lưu vụ việc").click().run()
+    assert any("Đã lưu vụ việc số" in s.value for s in at.success)
+    assert con.execute("SELECT count(*) FROM case_parties WHERE full_name = 'Tô Văn Trùng'").fetchone()[0] == 2
