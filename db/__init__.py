@@ -31,8 +31,11 @@ def open_database(path: str | os.PathLike | None = None):
     path = path or db_path()
     if not Path(path).exists():
         return create_database(path, demo=True)
+    from db.seed import load_reference
+
     con = connect(path)
     migrate(con)
+    load_reference(con)
     return con
 
 

@@ -35,10 +35,14 @@ def cmd_migrate(args) -> int:
     path = Path(args.db)
     if not path.exists():
         return fail(f"không có tệp {path}; dùng 'python -m db init' để tạo mới.")
+    from db.seed import load_reference
+
     con = connect(path)
     applied = migrate(con)
+    added = load_reference(con)
     con.close()
-    print(f"Đã nâng cấp {path}: {len(applied)} bước, phiên bản lược đồ hiện tại {latest_version()}.")
+    print(f"Đã nâng cấp {path}: {len(applied)} bước, {added} dòng danh mục mới, "
+          f"phiên bản lược đồ hiện tại {latest_version()}.")
     return 0
 
 

@@ -28,3 +28,27 @@ ALL_VILLAGES = "Tất cả các thôn"
 
 def result_label(code: str | None) -> str:
     return RESULTS.get(code or "", code or "")
+
+# Grounds for leaving a team: only these three (Luật HGCS 2013, Art. 11).
+LEAVE_REASONS = {
+    "tu_nguyen": "Tự nguyện xin thôi làm hòa giải viên",
+    "khong_dat_tieu_chuan": "Không còn đáp ứng tiêu chuẩn hòa giải viên",
+    "vi_pham": "Vi phạm nguyên tắc hoạt động hòa giải",
+}
+
+TRAINING_STATUS = {"ke_hoach": "Kế hoạch (chưa tổ chức)", "da_to_chuc": "Đã tổ chức"}
+
+REVIEW_STATUS = {
+    "chua_ra_soat": "Chưa rà soát",
+    "dang_ra_soat": "Đang rà soát",
+    "da_ra_soat": "Đã rà soát",
+    "da_kien_toan": "Đã kiện toàn",
+}
+
+# Composition rules of Art. 12, as shown beside each team (db/metrics/30_teams.sql team_year).
+COMPOSITION_RULES = {
+    "rule_members": "Có ít nhất 3 hòa giải viên",
+    "rule_woman": "Có hòa giải viên nữ",
+    "rule_leader": "Có tổ trưởng",
+    "rule_ethnic": "Có hòa giải viên người dân tộc thiểu số (thôn có đông đồng bào dân tộc thiểu số)",
+}

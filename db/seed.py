@@ -30,18 +30,42 @@ def read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def load_reference(con) -> None:
+# Primary-key columns of each reference table: a row whose key is present is never overwritten,
+# so an edited rate or target survives upgrades.
+REFERENCE_KEYS = {
+    "national_categories": ("code",),
+    "case_categories": ("code",),
+    "case_grounds": ("code",),
+    "plan_targets": ("key", "valid_from"),
+}
+
+
+def load_reference(con) -> int:
+    """Insert the reference rows of seeds/reference/ that the file lacks; returns how many.
+
+    Called on a new file and after every migration, so rules added in a later version reach old files.
+    """
+    added = 0
     for table, columns in REFERENCE.items():
+        keys = REFERENCE_KEYS[table]
         rows = read_csv(SEEDS / "reference" / f"{table}.csv")
         with transaction(con) as cur:
             for row in rows:
                 values = clean_values({c: (row.get(c) or None) for c in columns})
+                exists = cur.execute(
+                    "SELECT count(*) FROM " + table + " WHERE " + " AND ".join(f"{k} = ?" for k in keys),
+                    [values[k] for k in keys],
+                ).fetchone()[0]
+                if exists:
+                    continue
                 cur.execute(
                     "INSERT INTO " + table + " (" + ", ".join(columns) + ") VALUES ("
                     + ", ".join("?" * len(columns)) + ")",
                     list(values.values()),
                 )
                 audit(cur, ACTOR, "insert", table, None, None, values)
+                added += 1
+    return added
 
 
 def load_commune(con, commune: dict, cases: list[dict]) -> dict[str, int]:
