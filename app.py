@@ -5,7 +5,7 @@ from db import places, results
 from db.labels import ALL_VILLAGES
 from pages.common import connection
 
-st.set_page_config(page_title="Hòa giải ở cơ sở", page_icon=":material/handshake:", layout="wide")
+st.set_page_config(page_title="Hòa giải ở cơ sở", page_icon="🤝", layout="wide")
 
 # Less empty space above the title: the officer's laptop has 768 pixels of height.
 st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>")
@@ -39,10 +39,13 @@ if goto:
         st.session_state["nam"] = goto["nam"]
     if goto["thon"] != -1:
         st.session_state["thon"] = goto["thon"] or ALL
-    st.session_state.pop("_nam_widget", None)
-    st.session_state.pop("_thon_widget", None)
+    # Setting a widget's key before it is drawn also updates the browser's copy of its value.
+    st.session_state["_nam_widget"] = st.session_state["nam"]
+    st.session_state["_thon_widget"] = st.session_state["thon"]
 if st.session_state["thon"] not in village_names:
     st.session_state["thon"] = ALL
+st.session_state.setdefault("_nam_widget", st.session_state["nam"])
+st.session_state.setdefault("_thon_widget", st.session_state["thon"])
 
 
 def _keep(key: str) -> None:
@@ -53,10 +56,10 @@ with st.sidebar:
     st.markdown(f"**{places.commune_title(con)}**")
     if places.has_demo_data(con):
         st.caption(":material/info: Dữ liệu minh họa, hư cấu — không phải người thật.")
-    st.selectbox("Năm", years, index=years.index(st.session_state["nam"]), key="_nam_widget",
+    st.selectbox("Năm", years, key="_nam_widget",
                  on_change=_keep, args=("nam",), help="Năm báo cáo, tính theo ngày nhận vụ việc.")
     thon_options = [ALL, *village_names]
-    st.selectbox("Thôn", thon_options, index=thon_options.index(st.session_state["thon"]), key="_thon_widget",
+    st.selectbox("Thôn", thon_options, key="_thon_widget",
                  on_change=_keep, args=("thon",), format_func=lambda v: village_names.get(v, ALL_VILLAGES))
 
 # Keep the view in the URL so a link reproduces it (CONTRACT.md: nam, thon = village id).
@@ -66,8 +69,16 @@ if st.session_state["thon"] == ALL:
 else:
     st.query_params["thon"] = str(st.session_state["thon"])
 
-page = st.navigation([
-    st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan", default=True),
-    st.Page("pages/cases.py", title="Vụ việc hòa giải", icon=":material/menu_book:", url_path="vu-viec"),
-])
+page = st.navigation({
+    "": [
+        st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan",
+                default=True),
+    ],
+    "Hồ sơ hòa giải": [
+        st.Page("pages/cases.py", title="Vụ việc hòa giải", icon=":material/menu_book:", url_path="vu-viec"),
+    ],
+    "Tổ chức": [
+        st.Page("pages/teams.py", title="Tổ hòa giải", icon=":material/groups:", url_path="to-hoa-giai"),
+    ],
+})
 page.run()

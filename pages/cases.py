@@ -154,33 +154,34 @@ with tab_list:
              "được tính là đang hòa giải trong năm này.",
     )
     view = listing.assign(
-        received=listing["received_on"].map(fmt_date),
+        received=[f"{fmt_date(day)} (kỳ trước)" if carried else fmt_date(day)
+                  for day, carried in zip(listing["received_on"], listing["carried_over"])],
         concluded=listing["concluded_on"].map(fmt_date),
         result_label=[RESULTS[now] if now == then else f"{RESULTS[now]} (31/12/{year}: {RESULTS[then].lower()})"
                       for now, then in zip(listing["result"], listing["result_in_year"])],
-        carried=listing["carried_over"].map({True: "Kỳ trước", False: ""}),
         incident=listing["security_incident"].map({True: "Có", False: ""}),
     )
+    if listing.empty:
+        st.info("Không có vụ việc nào khớp bộ lọc.", icon=":material/search_off:")
     selection = st.dataframe(
         view,
-        column_order=["id", "received", "carried", "village", "category", "parties", "summary", "mediators",
-                      "result_label", "concluded", "incident"],
+        column_order=["id", "received", "village", "parties", "result_label", "concluded", "category", "summary",
+                      "mediators", "incident"],
         column_config={
-            "id": st.column_config.NumberColumn("Số", width="small", format="%d"),
-            "received": st.column_config.TextColumn("Ngày nhận", width="small"),
-            "carried": st.column_config.TextColumn("Chuyển sang", width="small"),
-            "village": st.column_config.TextColumn("Thôn"),
-            "category": st.column_config.TextColumn("Loại vụ việc"),
-            "parties": st.column_config.TextColumn("Các bên", width="medium"),
-            "summary": st.column_config.TextColumn("Nội dung", width="large"),
-            "mediators": st.column_config.TextColumn("Hòa giải viên", width="medium"),
-            "result_label": st.column_config.TextColumn("Kết quả"),
-            "concluded": st.column_config.TextColumn("Ngày kết thúc", width="small"),
-            "incident": st.column_config.TextColumn("Mất ANTT", width="small"),
+            "id": st.column_config.NumberColumn("Số", width=50, format="%d"),
+            "received": st.column_config.TextColumn("Ngày nhận", width=110,
+                                                    help="«kỳ trước»: vụ việc năm trước chuyển sang"),
+            "village": st.column_config.TextColumn("Thôn", width=130),
+            "parties": st.column_config.TextColumn("Các bên", width=230),
+            "result_label": st.column_config.TextColumn("Kết quả", width=160),
+            "concluded": st.column_config.TextColumn("Ngày kết thúc", width=100),
+            "category": st.column_config.TextColumn("Loại vụ việc", width=170),
+            "summary": st.column_config.TextColumn("Nội dung", width=360),
+            "mediators": st.column_config.TextColumn("Hòa giải viên", width=220),
+            "incident": st.column_config.TextColumn("Mất ANTT", width=80),
         },
-        hide_index=True, width="stretch", height=420, on_select="rerun", selection_mode="single-row",
-        placeholder="Không có vụ việc nào khớp bộ lọc.",
-        key="case_table",
+        hide_index=True, width="stretch", height=min(420, 35 * (len(view) + 1) + 3),
+        on_select="rerun", selection_mode="single-row", key="case_table",
     )
     export = register.export_frame(listing)
     st.download_button(
