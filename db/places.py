@@ -86,3 +86,17 @@ def commune_title(con) -> str:
     if len(rows) > 1:
         return f"{len(rows)} xã"
     return ", ".join(part for part in rows[0] if part)
+
+
+def get_team(con, team_id: int) -> dict | None:
+    """A team with its village's fields (name, ethnic_area, versions) for the edit form."""
+    rel = con.cursor().execute(
+        """
+        SELECT t.id, t.name, t.decision_no, t.decision_date, t.version, t.village_id,
+               v.name AS village, v.commune_id, v.ethnic_area, v.version AS village_version
+        FROM teams t JOIN villages v ON v.id = t.village_id WHERE t.id = ?
+        """,
+        [team_id],
+    )
+    row = rel.fetchone()
+    return None if row is None else dict(zip([d[0] for d in rel.description], row))

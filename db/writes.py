@@ -62,7 +62,7 @@ def _json(value) -> str | None:
 TABLES = {
     "communes", "villages", "teams", "mediators", "cases", "case_parties", "case_mediators",
     "trainings", "training_attendance", "national_categories", "case_categories", "case_grounds",
-    "plan_targets",
+    "plan_targets", "team_reviews",
 }
 
 

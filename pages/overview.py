@@ -2,7 +2,7 @@
 import altair as alt
 import streamlit as st
 
-from db import results
+from db import results, teams
 from db.labels import TARGET_STATUS
 from pages.common import connection, filters, fmt_int, fmt_pct, village_name
 
@@ -23,6 +23,17 @@ rate_cols[0].metric("Tỷ lệ hòa giải thành (chính thức)", fmt_pct(rate
                     help="Thành / (thành + không thành). Không tính vụ việc đang hòa giải và ngoài phạm vi.")
 rate_cols[1].metric("Thành / số vụ việc tiếp nhận trong phạm vi", fmt_pct(total["received_rate"]),
                     help="Thành / số vụ việc tiếp nhận trong phạm vi (kể cả đang hòa giải).")
+organisation = teams.composition_summary(con, year, village_id)
+trained_target = target.get("trained_share", 1.0)
+trained = organisation["trained_share"]
+org_cols = st.columns(2, border=True)
+org_cols[0].metric(
+    "Hòa giải viên được tập huấn trong năm", fmt_pct(trained),
+    None if trained is None else f"{(trained - trained_target) * 100:+.1f} điểm % so với mục tiêu {fmt_pct(trained_target)}".replace(".", ","),
+    help=f"{organisation['trained']}/{organisation['active']} hòa giải viên đang hoạt động đã dự ít nhất một buổi tập huấn năm {year}.")
+org_cols[1].metric(
+    "Tổ đủ thành phần theo Điều 12", f"{organisation['teams_ok']}/{organisation['teams']}",
+    help="Ít nhất 3 hòa giải viên đang hoạt động, có nữ, có tổ trưởng (và người dân tộc thiểu số nơi cần).")
 cols = st.columns(4)
 cols[0].metric("Vụ việc tiếp nhận", fmt_int(total["received"]),
                help=f"Gồm {fmt_int(total['carried_over'])} vụ việc kỳ trước chuyển sang và "

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -97,6 +99,17 @@ def demo_path(demo_file, tmp_path) -> Path:
     path = tmp_path / "hoagiai.duckdb"
     shutil.copy(demo_file, path)
     return path
+
+
+@pytest.fixture()
+def app(demo_path, monkeypatch):
+    """The app on a fresh copy of the demo database; caches cleared so no connection leaks between tests."""
+    monkeypatch.setenv("HOAGIAI_DB", str(demo_path))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    yield at
+    st.cache_resource.clear()
 
 
 @pytest.fixture()

@@ -3,26 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import db
-from conftest import ROOT
-from db import results
-
-APP = str(ROOT / "app.py")
-
-
-@pytest.fixture()
-def app(demo_path, monkeypatch):
-    """The app on a fresh copy of the demo database; caches cleared so no connection leaks between tests."""
-    monkeypatch.setenv("HOAGIAI_DB", str(demo_path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    yield at
-    st.cache_resource.clear()
 
 
 def open_page(at: AppTest, page: str) -> AppTest:

@@ -1,7 +1,8 @@
--- report_years: every year from the first recorded case or training to this year.
+-- report_years: every year from the first recorded case, training or mediator joining to this year.
 CREATE OR REPLACE VIEW report_years AS
 SELECT unnest(range(
-    coalesce(least((SELECT min(year(received_on)) FROM cases), (SELECT min(year(held_on)) FROM trainings)),
+    coalesce(least((SELECT min(year(received_on)) FROM cases), (SELECT min(year(held_on)) FROM trainings),
+                   (SELECT min(year(joined_on)) FROM mediators)),
              year(current_date)),
     year(current_date) + 1))::INTEGER AS year;
 

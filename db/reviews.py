@@ -1,0 +1,42 @@
+"""Annual team review (rà soát, đánh giá): the officer's assessment, proposals and status."""
+from __future__ import annotations
+
+from db.labels import REVIEW_STATUS
+from db.writes import ValidationError, clean_values, insert_row, transaction, update_row
+
+FIELDS = ("assessment", "propose_add", "propose_replace", "propose_leader", "proposal_note", "status")
+
+
+def get_review(con, team_id: int, year: int) -> dict | None:
+    rel = con.cursor().execute("SELECT * FROM team_reviews WHERE team_id = ? AND year = ?", [team_id, year])
+    row = rel.fetchone()
+    return None if row is None else dict(zip([d[0] for d in rel.description], row))
+
+
+def save_review(con, team_id: int, year: int, data: dict, *, actor: str,
+                expected_version: int | None = None) -> int:
+    """Create or update the team's review of the year (one per team and year)."""
+    values = clean_values({k: data.get(k) for k in FIELDS})
+    for flag in ("propose_add", "propose_replace", "propose_leader"):
+        values[flag] = bool(values[flag])
+    values["status"] = values["status"] or "chua_ra_soat"
+    errors = []
+    if values["status"] not in REVIEW_STATUS:
+        errors.append(f"Trạng thái rà soát «{values['status']}» không hợp lệ.")
+    if values["status"] in ("da_ra_soat", "da_kien_toan") and not values["assessment"]:
+        errors.append("Cần ghi nhận xét, đánh giá trước khi chuyển sang «Đã rà soát».")
+    if errors:
+        raise ValidationError(errors)
+    with transaction(con) as cur:
+        if not cur.execute("SELECT 1 FROM teams WHERE id = ?", [team_id]).fetchone():
+            raise ValidationError(f"Tổ hòa giải số {team_id} không tồn tại.")
+        existing = cur.execute(
+            "SELECT id FROM team_reviews WHERE team_id = ? AND year = ?", [team_id, year]).fetchone()
+        if existing is None:
+            if expected_version is not None:
+                raise ValidationError("Bản rà soát vừa bị xóa hoặc chưa có; hãy tải lại trang.")
+            return insert_row(cur, "team_reviews", {"team_id": team_id, "year": year, **values}, actor)
+        update_row(cur, "team_reviews", existing[0], values, actor, expected_version,
+                   f"Bản rà soát năm {year}")
+        return existing[0]
+

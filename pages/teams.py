@@ -1,0 +1,156 @@
+"""Tổ hòa giải: each team's composition against Art. 12, its details, and the annual review."""
+import streamlit as st
+
+from db import places, reviews, teams
+from db.labels import COMPOSITION_RULES, REVIEW_STATUS
+from db.writes import ValidationError
+from pages.common import actor, connection, filters, fmt_date, fmt_pct, village_name
+
+con = connection()
+year, village_id = filters()
+register = teams.team_register(con, year, village_id)
+summary = teams.composition_summary(con, year, village_id)
+
+
+def show_errors(exc: ValidationError) -> None:
+    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
+
+
+def rule_lines(team) -> list[tuple[bool, str]]:
+    """Each Art. 12 rule with the figures behind it."""
+    lines = [
+        (team.rule_members, f"{COMPOSITION_RULES['rule_members']}: {team.active}/{int(team.min_members)} đang hoạt động"),
+        (team.rule_woman, f"{COMPOSITION_RULES['rule_woman']}: {team.women} nữ"),
+        (team.rule_leader, f"{COMPOSITION_RULES['rule_leader']}: {team.leader or 'chưa có'}"),
+    ]
+    if team.ethnic_required:
+        lines.append((team.rule_ethnic, f"{COMPOSITION_RULES['rule_ethnic']}: {team.ethnic} người"))
+    return lines
+
+
+st.title("Tổ hòa giải")
+st.caption(f"Năm {year} · {village_name(con, village_id)} · Thành phần theo Điều 12 Luật Hòa giải ở cơ sở, "
+           f"tính theo hòa giải viên đang hoạt động ngày 31/12/{year} (năm hiện tại: hôm nay).")
+if flash := st.session_state.pop("_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+c1, c2, c3 = st.columns(3)
+c1.metric("Tổ đủ thành phần theo Điều 12", f"{summary['teams_ok']}/{summary['teams']}")
+c2.metric("Tổ cần rà soát, kiện toàn", int(register["needs_review"].sum()))
+c3.metric("Hòa giải viên đã tập huấn", f"{summary['trained']}/{summary['active']}",
+          help=f"Tỷ lệ {fmt_pct(summary['trained_share'])}; mục tiêu kế hoạch: 100% hòa giải viên được tập huấn.")
+
+mark = {True: "Đạt", False: "Chưa đạt"}
+table = register.assign(
+    members=register["rule_members"].map(mark),
+    woman=register["rule_woman"].map(mark),
+    leader_ok=register["rule_leader"].map(mark),
+    ethnic_ok=[mark[ok] if required else "—"
+               for ok, required in zip(register["rule_ethnic"], register["ethnic_required"])],
+    decision=[f"{no or ''} {('ngày ' + fmt_date(day)) if day == day and day is not None else ''}".strip()
+              for no, day in zip(register["decision_no"], register["decision_date"])],
+    trained_label=[f"{t}/{a}" for t, a in zip(register["trained"], register["active"])],
+    review=register["review_status"].map(lambda s: REVIEW_STATUS.get(s, REVIEW_STATUS["chua_ra_soat"])),
+)
+rule_columns = ["members", "woman", "leader_ok", "ethnic_ok"]
+st.dataframe(
+    table.style.map(lambda v: "color: #c62828; font-weight: 600" if v == "Chưa đạt" else "", subset=rule_columns),
+    column_order=["village", "leader", "active", "women", "members", "woman", "leader_ok", "ethnic_ok",
+                  "trained_label", "decision", "review"],
+    column_config={
+        "village": st.column_config.TextColumn("Thôn"),
+        "leader": st.column_config.TextColumn("Tổ trưởng"),
+        "active": st.column_config.NumberColumn("Số HGV", width="small", help="Hòa giải viên đang hoạt động"),
+        "women": st.column_config.NumberColumn("Nữ", width="small"),
+        "members": st.column_config.TextColumn("≥ 3 HGV", width="small", help=COMPOSITION_RULES["rule_members"]),
+        "woman": st.column_config.TextColumn("Có nữ", width="small", help=COMPOSITION_RULES["rule_woman"]),
+        "leader_ok": st.column_config.TextColumn("Có TT", width="small", help=COMPOSITION_RULES["rule_leader"]),
+        "ethnic_ok": st.column_config.TextColumn("DTTS", width="small", help=COMPOSITION_RULES["rule_ethnic"]),
+        "trained_label": st.column_config.TextColumn("Tập huấn", width="small",
+                                                     help=f"Hòa giải viên đã tập huấn năm {year} / đang hoạt động"),
+        "decision": st.column_config.TextColumn("QĐ công nhận", help="Số và ngày quyết định công nhận tổ"),
+        "review": st.column_config.TextColumn("Rà soát", width="small", help=f"Trạng thái rà soát năm {year}"),
+    },
+    hide_index=True, width="stretch",
+)
+st.caption("HGV: hòa giải viên; TT: tổ trưởng; DTTS: có hòa giải viên người dân tộc thiểu số (chỉ áp dụng cho "
+           "thôn có đông đồng bào dân tộc thiểu số, «—» là không áp dụng). Tổ chưa đạt một tiêu chí được xếp lên đầu.")
+
+team_names = dict(zip(register["team_id"].tolist(), register["village"]))
+if not team_names:
+    st.info("Chưa có tổ hòa giải nào.")
+    st.stop()
+team_id = st.selectbox("Xem chi tiết, sửa thông tin và rà soát tổ", list(team_names),
+                       format_func=lambda t: f"Tổ hòa giải {team_names[t]}", key="team_open")
+team = next(register[register["team_id"] == team_id].itertuples())
+details = places.get_team(con, team_id)
+review = reviews.get_review(con, team_id, year) or {}
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Thành phần theo Điều 12")
+    for ok, text in rule_lines(team):
+        (st.success if ok else st.error)(text, icon=":material/check:" if ok else ":material/close:")
+    st.subheader("Thông tin tổ")
+    with st.form(f"team_{team_id}_{details['version']}_{details['village_version']}"):
+        name = st.text_input("Tên tổ hòa giải", value=details["name"], key=f"team_{team_id}_name")
+        d1, d2 = st.columns(2)
+        decision_no = d1.text_input("Số quyết định công nhận", value=details["decision_no"] or "",
+                                    key=f"team_{team_id}_decision_no")
+        decision_date = d2.date_input("Ngày quyết định", value=details["decision_date"], format="DD/MM/YYYY",
+                                      key=f"team_{team_id}_decision_date")
+        ethnic_area = st.checkbox("Thôn có đông đồng bào dân tộc thiểu số (cần hòa giải viên người DTTS)",
+                                  value=details["ethnic_area"], key=f"team_{team_id}_ethnic_area")
+        if st.form_submit_button("Lưu thông tin tổ", icon=":material/save:"):
+            try:
+                places.save_team(con, {"village_id": details["village_id"], "name": name, "decision_no": decision_no,
+                                       "decision_date": decision_date}, actor=actor(), team_id=team_id,
+                                 expected_version=details["version"])
+                if ethnic_area != details["ethnic_area"]:
+                    places.save_village(con, {"commune_id": details["commune_id"], "name": details["village"],
+                                              "ethnic_area": ethnic_area}, actor=actor(),
+                                        village_id=details["village_id"], expected_version=details["village_version"])
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                st.session_state["_flash"] = f"Đã lưu thông tin tổ hòa giải {details['village']}."
+                st.rerun()
+
+with right:
+    st.subheader(f"Rà soát, đánh giá năm {year}")
+    flags = [text for ok, text in rule_lines(team) if not ok]
+    if team.idle:
+        flags.append(f"{team.idle} hòa giải viên không có vụ việc và không tham gia tập huấn năm {year}: "
+                     f"{team.idle_names}")
+    if flags:
+        st.warning("**Gợi ý cần rà soát** (chỉ là gợi ý; việc cho thôi làm hòa giải viên do Chủ tịch UBND xã "
+                   "quyết định theo Điều 11):\n" + "\n".join(f"- {f}" for f in flags), icon=":material/flag:")
+    else:
+        st.info("Không có gợi ý rà soát từ số liệu.", icon=":material/task_alt:")
+    form_id = f"review_{team_id}_{year}_{review.get('version', 0)}"
+    with st.form(form_id):
+        assessment = st.text_area("Nhận xét, đánh giá của công chức Tư pháp – Hộ tịch",
+                                  value=review.get("assessment") or "", key=f"{form_id}_assessment")
+        st.markdown("Đề xuất")
+        p1, p2, p3 = st.columns(3)
+        propose_add = p1.checkbox("Bổ sung hòa giải viên", value=review.get("propose_add", False),
+                                  key=f"{form_id}_add")
+        propose_replace = p2.checkbox("Thay thế hòa giải viên", value=review.get("propose_replace", False),
+                                      key=f"{form_id}_replace")
+        propose_leader = p3.checkbox("Kiện toàn tổ trưởng", value=review.get("propose_leader", False),
+                                     key=f"{form_id}_leader")
+        note = st.text_input("Ghi chú đề xuất", value=review.get("proposal_note") or "", key=f"{form_id}_note")
+        statuses = list(REVIEW_STATUS)
+        status = st.selectbox("Trạng thái", statuses, format_func=REVIEW_STATUS.get,
+                              index=statuses.index(review.get("status", "chua_ra_soat")), key=f"{form_id}_status")
+        if st.form_submit_button("Lưu rà soát", icon=":material/save:", type="primary"):
+            try:
+                reviews.save_review(con, team_id, year, {
+                    "assessment": assessment, "propose_add": propose_add, "propose_replace": propose_replace,
+                    "propose_leader": propose_leader, "proposal_note": note, "status": status,
+                }, actor=actor(), expected_version=review.get("version"))
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                st.session_state["_flash"] = f"Đã lưu rà soát năm {year} của tổ hòa giải {details['village']}."
+                st.rerun()
