@@ -79,6 +79,8 @@ page = st.navigation({
     ],
     "Tổ chức": [
         st.Page("pages/teams.py", title="Tổ hòa giải", icon=":material/groups:", url_path="to-hoa-giai"),
+        st.Page("pages/mediators.py", title="Hòa giải viên", icon=":material/person:", url_path="hoa-giai-vien"),
+        st.Page("pages/trainings.py", title="Tập huấn", icon=":material/school:", url_path="tap-huan"),
     ],
 })
 page.run()

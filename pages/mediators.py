@@ -1,0 +1,318 @@
+"""Hòa giải viên: head counts of the year, the list with search, each mediator's record (details, training
+and cases per year, leaving under Art. 11, the tổ trưởng role) and adding a new mediator."""
+import datetime as dt
+
+import streamlit as st
+
+from db import mediators, places
+from db.labels import GENDERS, LEAVE_REASONS
+from db.writes import ValidationError
+from pages.common import actor, connection, filters, fmt_date, go_to, village_name
+
+con = connection()
+year, village_id = filters()
+village_table = places.villages(con).dropna(subset=["team_id"])
+team_names = dict(zip(village_table["team_id"].astype(int).tolist(), village_table["name"]))
+team_village = dict(zip(village_table["team_id"].astype(int).tolist(), village_table["id"].astype(int).tolist()))
+MIN_DAY = dt.date(1950, 1, 1)
+OPEN = "mediator_open"          # the keyed selectbox holding the open record's id
+SHOW_LEFT = "mediator_show_left"
+
+
+def show_errors(exc: ValidationError) -> None:
+    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
+
+
+def fmt_hours(hours) -> str:
+    return f"{float(hours):g}".replace(".", ",")
+
+
+def saved(message: str, *, open_id: int | None = None, show_left: bool = False) -> None:
+    """After a write: flash, keep or move the open record, reset the table's selection, rerun."""
+    st.session_state["_flash"] = message
+    st.session_state["_mediator_next"] = {"open": open_id, "show_left": show_left}
+    st.session_state["mediator_generation"] = st.session_state.get("mediator_generation", 0) + 1
+    st.rerun()
+
+
+def year_line(row) -> str:
+    """'Năm 2023: 2 buổi tập huấn, 8 giờ; 5 vụ việc' from one mediator_year row."""
+    training = (f"{row.sessions} buổi tập huấn, {fmt_hours(row.hours)} giờ" if row.sessions
+                else "chưa tham gia tập huấn")
+    casework = f"{row.cases} vụ việc" if row.cases else "không có vụ việc"
+    line = f"**Năm {row.year}**: {training}; {casework}"
+    if not row.active:
+        line += " _(đã thôi trong năm)_"
+    elif row.idle and row.year == year:
+        line += " · :orange[cần rà soát]"
+    return line
+
+
+def details_inputs(form_id: str, person: dict) -> dict:
+    """The person's details (shared by the edit and the new-mediator forms), with stable keys."""
+    c1, c2, c3 = st.columns([3, 1, 1])
+    data = {
+        "full_name": c1.text_input("Họ và tên *", value=person.get("full_name") or "", key=f"{form_id}_name"),
+        "gender": c2.selectbox("Giới tính *", list(GENDERS), format_func=GENDERS.get,
+                               index=list(GENDERS).index(person["gender"]) if person.get("gender") else None,
+                               placeholder="Chọn", key=f"{form_id}_gender"),
+        "birth_year": c3.number_input("Năm sinh", value=person.get("birth_year"), step=1, format="%d",
+                                      key=f"{form_id}_birth"),
+    }
+    c1, c2 = st.columns([1, 2])
+    data["joined_on"] = c1.date_input("Ngày tham gia *", value=person.get("joined_on"), min_value=MIN_DAY,
+                                      format="DD/MM/YYYY", key=f"{form_id}_joined",
+                                      help="Ngày quyết định công nhận hòa giải viên của Chủ tịch UBND xã.")
+    data["organisation"] = c2.text_input("Đơn vị, đoàn thể", value=person.get("organisation") or "",
+                                         placeholder="Ví dụ: Hội Phụ nữ, Hội Cựu chiến binh",
+                                         key=f"{form_id}_org")
+    c1, c2 = st.columns([1, 2])
+    data["phone"] = c1.text_input("Điện thoại", value=person.get("phone") or "", key=f"{form_id}_phone")
+    data["role"] = c2.text_input("Chức danh, uy tín ở thôn", value=person.get("role") or "",
+                                 placeholder="Ví dụ: Bí thư chi bộ, người có uy tín", key=f"{form_id}_role")
+    data["ethnic_minority"] = st.checkbox("Người dân tộc thiểu số", value=bool(person.get("ethnic_minority")),
+                                          key=f"{form_id}_ethnic")
+    return data
+
+
+def details_form(record: dict) -> None:
+    form_id = f"mediator_{record['id']}_{record['version']}"
+    with st.form(form_id, enter_to_submit=False):
+        data = details_inputs(form_id, record)
+        submitted = st.form_submit_button("Lưu thông tin", type="primary", icon=":material/save:",
+                                          key=f"{form_id}_save")
+    if not submitted:
+        return
+    try:
+        mediators.save_mediator(con, data, actor=actor(), mediator_id=record["id"],
+                                expected_version=record["version"])
+    except ValidationError as exc:
+        show_errors(exc)
+        return
+    saved(f"Đã lưu thông tin của {data['full_name'] or record['full_name']}.", open_id=record["id"],
+          show_left=record["has_left"])
+
+
+def leader_form(record: dict) -> None:
+    """Move the tổ trưởng role to an active member of the same team: one button, one transaction."""
+    st.markdown("**Chuyển vai trò tổ trưởng**")
+    st.caption(f"Tổ trưởng hiện nay của {record['team']}: **{record['leader_name'] or 'chưa có'}**.")
+    members = mediators.active_mediators(con, record["team_id"])
+    members = members[~members["is_leader"]]
+    if members.empty:
+        st.info("Tổ chưa có hòa giải viên nào khác đang hoạt động để nhận vai trò tổ trưởng.")
+        return
+    names = dict(zip(members["id"].astype(int).tolist(), members["full_name"]))
+    options = list(names)
+    default = options.index(record["id"]) if record["id"] in names else 0
+    form_id = f"leader_{record['team_id']}_{record['leader_id']}"
+    with st.form(form_id, enter_to_submit=False, border=False):
+        new_id = st.selectbox("Người nhận vai trò tổ trưởng", options, index=default, format_func=names.get,
+                              key=f"{form_id}_new")
+        submitted = st.form_submit_button("Chuyển vai trò tổ trưởng", icon=":material/swap_horiz:",
+                                          key=f"{form_id}_save")
+    if not submitted:
+        return
+    try:
+        mediators.set_leader(con, record["team_id"], new_id, actor=actor())
+    except ValidationError as exc:
+        show_errors(exc)
+        return
+    saved(f"{names[new_id]} là tổ trưởng của {record['team']}"
+          + (f" thay {record['leader_name']}." if record["leader_name"] else "."), open_id=record["id"])
+
+
+def leave_form(record: dict) -> None:
+    st.markdown("**Thôi tham gia**")
+    if record["is_leader"]:
+        st.warning(f"{record['full_name']} đang là tổ trưởng: chuyển vai trò tổ trưởng cho người khác trước, "
+                   "rồi mới ghi thôi tham gia.", icon=":material/info:")
+        return
+    st.caption("Ghi lại quyết định cho thôi làm hòa giải viên của Chủ tịch UBND xã, theo một trong ba căn cứ "
+               "của Điều 11. Hồ sơ, vụ việc và tập huấn của người này vẫn được giữ.")
+    form_id = f"leave_{record['id']}_{record['version']}"
+    with st.form(form_id, enter_to_submit=False, border=False):
+        c1, c2 = st.columns([1, 1])
+        left_on = c1.date_input("Ngày thôi tham gia *", value=None, min_value=MIN_DAY, format="DD/MM/YYYY",
+                                key=f"{form_id}_date")
+        decision = c2.text_input("Số quyết định", placeholder="Ví dụ: 45/QĐ-UBND", key=f"{form_id}_decision")
+        reason = st.selectbox("Căn cứ theo Điều 11 *", list(LEAVE_REASONS), index=None,
+                              format_func=LEAVE_REASONS.get, placeholder="Chọn căn cứ", key=f"{form_id}_reason")
+        submitted = st.form_submit_button("Ghi thôi tham gia", icon=":material/person_remove:",
+                                          key=f"{form_id}_save")
+    if not submitted:
+        return
+    try:
+        mediators.record_leaving(con, record["id"], left_on=left_on, reason=reason, decision_no=decision,
+                                 actor=actor(), expected_version=record["version"])
+    except ValidationError as exc:
+        show_errors(exc)
+        return
+    saved(f"Đã ghi {record['full_name']} thôi tham gia từ ngày {fmt_date(left_on)} "
+          f"({LEAVE_REASONS[reason].lower()}). Hồ sơ vẫn được giữ.", open_id=record["id"], show_left=True)
+
+
+def show_record(mediator_id: int) -> None:
+    record = mediators.mediator_record(con, mediator_id)
+    if record is None:
+        return
+    st.subheader(record["full_name"])
+    facts = ["Tổ trưởng" if record["is_leader"] else "Hòa giải viên", record["team"],
+             record["gender_label"] + (f", sinh năm {record['birth_year']}" if record["birth_year"] else ""),
+             f"tham gia từ {fmt_date(record['joined_on'])}" if record["joined_on"] else "chưa rõ ngày tham gia",
+             f"phiên bản {record['version']}"]
+    st.caption(" · ".join(facts))
+    if record["has_left"]:
+        st.info(f"Đã thôi tham gia từ ngày {fmt_date(record['left_on'])}. "
+                f"Căn cứ: {(record['leave_reason_label'] or 'chưa ghi').lower()}. "
+                f"Quyết định số: {record['leave_decision_no'] or 'chưa ghi'}.", icon=":material/history:")
+    history = record["history"]
+    this_year = history[history["year"] == year]
+    if not this_year.empty and bool(this_year["active"].iloc[0]) and bool(this_year["idle"].iloc[0]):
+        st.warning(f"Cần rà soát: không có vụ việc và không tham gia tập huấn năm {year}. Đây là gợi ý để tổ "
+                   "và UBND xã xem xét, không phải quyết định cho thôi: việc cho thôi làm hòa giải viên do "
+                   "Chủ tịch UBND xã quyết định (Điều 11).", icon=":material/flag:")
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown("**Thông tin hòa giải viên**")
+        details_form(record)
+    with right:
+        st.markdown("**Tập huấn và vụ việc theo năm**")
+        if history.empty:
+            st.caption("Chưa có năm báo cáo nào.")
+        else:
+            st.markdown("\n".join(f"- {year_line(row)}" for row in history.itertuples()))
+    if not record["has_left"]:
+        c1, c2 = st.columns(2, gap="large")
+        with c1.container(border=True):
+            leader_form(record)
+        with c2.container(border=True):
+            leave_form(record)
+
+
+def new_mediator_form() -> None:
+    form_id = f"new_mediator_{st.session_state.get('mediator_generation', 0)}"
+    team_ids = list(team_names)
+    if not team_ids:
+        st.info("Chưa có tổ hòa giải nào: hãy tạo thôn và tổ hòa giải trước.")
+        return
+    default_team = next((t for t, v in team_village.items() if v == village_id), team_ids[0])
+    with st.form(form_id, enter_to_submit=False):
+        c1, c2 = st.columns([2, 1])
+        team_id = c1.selectbox("Thôn / tổ hòa giải *", team_ids, index=team_ids.index(default_team),
+                               format_func=team_names.get, key=f"{form_id}_team")
+        data = details_inputs(form_id, {})
+        is_leader = st.checkbox("Là tổ trưởng (chỉ khi tổ chưa có tổ trưởng)", key=f"{form_id}_leader")
+        submitted = st.form_submit_button("Thêm hòa giải viên", type="primary", icon=":material/person_add:",
+                                          key=f"{form_id}_save")
+    if not submitted:
+        return
+    data.update(team_id=team_id, is_leader=is_leader)
+    try:
+        new_id = mediators.save_mediator(con, data, actor=actor())
+    except ValidationError as exc:
+        show_errors(exc)
+        return
+    joined = data["joined_on"]
+    moved = joined.year > year or (village_id is not None and village_id != team_village[team_id])
+    if moved:
+        go_to(max(joined.year, year), None if village_id is None else team_village[team_id])
+    saved(f"Đã thêm {data['full_name']} vào {team_names[team_id]} (tham gia từ {fmt_date(joined)})."
+          + (" Bộ lọc đã chuyển để thấy người này." if moved else ""), open_id=new_id)
+
+
+def _pick_row(table_key: str, row_ids: list[int]) -> None:
+    """A row clicked in the list opens that record (a callback: it runs before the selectbox exists)."""
+    rows = st.session_state[table_key].selection.rows
+    if rows:
+        st.session_state[OPEN] = row_ids[rows[0]]
+
+
+# --- the page ------------------------------------------------------------------------------------------
+
+# A write asked (before any widget exists) to open a record and maybe show those who left.
+if pending := st.session_state.pop("_mediator_next", None):
+    st.session_state[OPEN] = pending["open"]
+    if pending["show_left"]:
+        st.session_state[SHOW_LEFT] = True
+
+st.title("Hòa giải viên")
+st.caption(f"Năm {year} · {village_name(con, village_id)} · Đang hoạt động tính đến ngày 31/12/{year} "
+           "(năm hiện tại: đến hôm nay).")
+if flash := st.session_state.pop("_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+counts = mediators.mediator_counts(con, year, village_id)
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric("Đang hoạt động", counts["active"], help=f"Trong đó {counts['leaders']} tổ trưởng.")
+m2.metric("Nữ", counts["women"], help="Hòa giải viên nữ đang hoạt động (Điều 12: mỗi tổ có ít nhất một người).")
+m3.metric("Người dân tộc thiểu số", counts["ethnic"], help="Hòa giải viên người dân tộc thiểu số đang hoạt động.")
+m4.metric("Đã thôi trong năm", counts["left_in_year"], help=f"Có ngày thôi tham gia trong năm {year}.")
+m5.metric("Cần rà soát", counts["needs_review"],
+          help=f"Đang hoạt động nhưng không có vụ việc và không tham gia tập huấn năm {year}. "
+               "Chỉ là gợi ý rà soát: việc cho thôi do Chủ tịch UBND xã quyết định (Điều 11).")
+
+tab_list, tab_new = st.tabs(["Danh sách hòa giải viên", "Thêm hòa giải viên"])
+
+with tab_new:
+    st.caption("Hòa giải viên do Chủ tịch UBND xã công nhận sau khi được bầu (Điều 8). Các ô có dấu * là bắt buộc.")
+    new_mediator_form()
+
+with tab_list:
+    f1, f2 = st.columns([3, 1], vertical_alignment="bottom")
+    search = f1.text_input("Tìm kiếm", placeholder="Tên, điện thoại, đơn vị… (không cần gõ dấu)",
+                           key="mediator_search")
+    show_left = f2.toggle("Hiện cả người đã thôi", key=SHOW_LEFT)
+    listing = mediators.list_mediators(con, year, village_id, include_left=show_left, search=search)
+    ids = listing["id"].astype(int).tolist()
+
+    view = listing.assign(
+        leader=listing["is_leader"].map({True: "Tổ trưởng", False: ""}),
+        ethnic=listing["ethnic_minority"].map({True: "Có", False: ""}),
+        joined=listing["joined_on"].map(fmt_date),
+        # Someone who left in an earlier year has no figures for this one: shown empty, not as zero.
+        training=[(f"{s} buổi, {fmt_hours(h)} giờ" if s else "Chưa") if member else None
+                  for s, h, member in zip(listing["sessions"], listing["hours"], listing["in_year"])],
+        casework=listing["cases"].where(listing["in_year"]),
+        review=listing["needs_review"].map({True: "Cần rà soát", False: ""}),
+    )
+    table_key = f"mediator_table_{st.session_state.get('mediator_generation', 0)}"
+    st.caption(f"{len(listing)} người · bấm vào một dòng (hoặc chọn ở ô dưới bảng) để mở hồ sơ.")
+    st.dataframe(
+        view,
+        # What the year's review needs first (activity, flag, status); the person's details after.
+        column_order=["full_name", *(["village"] if village_id is None else []), "leader", "training", "casework",
+                      "review", "status", "gender_label", "birth_year", "ethnic", "organisation", "joined"],
+        column_config={
+            "full_name": st.column_config.TextColumn("Họ và tên", width="medium"),
+            "village": st.column_config.TextColumn("Thôn"),
+            "leader": st.column_config.TextColumn("Vai trò", width="small"),
+            "gender_label": st.column_config.TextColumn("Giới tính", width="small"),
+            "birth_year": st.column_config.NumberColumn("Năm sinh", format="%d", width="small"),
+            "ethnic": st.column_config.TextColumn("DTTS", width="small", help="Người dân tộc thiểu số"),
+            "organisation": st.column_config.TextColumn("Đơn vị, đoàn thể"),
+            "joined": st.column_config.TextColumn("Tham gia từ", width="small"),
+            "status": st.column_config.TextColumn("Trạng thái", width="large"),
+            "training": st.column_config.TextColumn(f"Tập huấn {year}"),
+            "casework": st.column_config.NumberColumn(f"Vụ việc {year}", format="%d"),
+            "review": st.column_config.TextColumn("Gợi ý", width="small",
+                                                  help="Không có vụ việc và không tham gia tập huấn trong năm: "
+                                                       "cần rà soát, không phải cho thôi."),
+        },
+        hide_index=True, width="stretch", height=min(420, 38 + 35 * max(len(view), 1)),
+        on_select=lambda: _pick_row(table_key, ids), selection_mode="single-row",
+        placeholder="—", key=table_key,
+    )
+    if listing.empty:
+        st.info("Không có hòa giải viên nào khớp bộ lọc." + ("" if show_left else
+                " Bật «Hiện cả người đã thôi» để tìm cả những người đã thôi tham gia."))
+
+    labels = dict(zip(ids, listing["full_name"] + " · " + listing["village"]))
+    if st.session_state.get(OPEN) not in labels:
+        st.session_state[OPEN] = None
+    open_id = st.selectbox("Mở hồ sơ hòa giải viên", ids, index=None, key=OPEN, format_func=labels.get,
+                           placeholder="Chọn hòa giải viên (gõ tên để tìm)")
+    if open_id is not None:
+        with st.container(border=True):
+            show_record(open_id)
