@@ -27,8 +27,9 @@ def _from_url(key: str, allowed, default):
     return value if value in allowed else default
 
 
-# The filters live in plain session keys ("nam", "thon"); the widgets only mirror them, so a page
-# can move them (go_to) and no rerun can reset them to a widget default.
+# The filters live in plain session keys ("nam", "thon"); the widgets only mirror them (index from the
+# plain key), so a page switch or rerun never resets a filter to a widget default. When a page moves a
+# filter (go_to), the widgets get new keys, so the browser shows the new value too.
 if "nam" not in st.session_state:
     st.session_state["nam"] = _from_url("nam", years, results.default_year(con))
 if "thon" not in st.session_state:
@@ -39,28 +40,27 @@ if goto:
         st.session_state["nam"] = goto["nam"]
     if goto["thon"] != -1:
         st.session_state["thon"] = goto["thon"] or ALL
-    # Setting a widget's key before it is drawn also updates the browser's copy of its value.
-    st.session_state["_nam_widget"] = st.session_state["nam"]
-    st.session_state["_thon_widget"] = st.session_state["thon"]
+    st.session_state["_filter_generation"] = st.session_state.get("_filter_generation", 0) + 1
 if st.session_state["thon"] not in village_names:
     st.session_state["thon"] = ALL
-st.session_state.setdefault("_nam_widget", st.session_state["nam"])
-st.session_state.setdefault("_thon_widget", st.session_state["thon"])
+generation = st.session_state.get("_filter_generation", 0)
 
 
-def _keep(key: str) -> None:
-    st.session_state[key] = st.session_state[f"_{key}_widget"]
+def _keep(key: str, widget_key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
 
 
 with st.sidebar:
     st.markdown(f"**{places.commune_title(con)}**")
     if places.has_demo_data(con):
         st.caption(":material/info: Dữ liệu minh họa, hư cấu — không phải người thật.")
-    st.selectbox("Năm", years, key="_nam_widget",
-                 on_change=_keep, args=("nam",), help="Năm báo cáo, tính theo ngày nhận vụ việc.")
+    st.selectbox("Năm", years, index=years.index(st.session_state["nam"]), key=f"_nam_{generation}",
+                 on_change=_keep, args=("nam", f"_nam_{generation}"),
+                 help="Năm báo cáo, tính theo ngày nhận vụ việc.")
     thon_options = [ALL, *village_names]
-    st.selectbox("Thôn", thon_options, key="_thon_widget",
-                 on_change=_keep, args=("thon",), format_func=lambda v: village_names.get(v, ALL_VILLAGES))
+    st.selectbox("Thôn", thon_options, index=thon_options.index(st.session_state["thon"]),
+                 key=f"_thon_{generation}", on_change=_keep, args=("thon", f"_thon_{generation}"),
+                 format_func=lambda v: village_names.get(v, ALL_VILLAGES))
 
 # Keep the view in the URL so a link reproduces it (CONTRACT.md: nam, thon = village id).
 st.query_params["nam"] = str(st.session_state["nam"])

@@ -284,3 +284,39 @@ def test_offline_no_outside_requests(page, server):
     expect(page.get_by_label("Họ tên bên 1", exact=True)).to_be_visible()
     wait_idle(page)
     assert page.outside_requests == [], f"requests outside the app: {sorted(set(page.outside_requests))}"
+
+
+def metric_value(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    return only(box.locator('[data-testid="stMetricValue"]')).inner_text().strip()
+
+
+def test_record_attendance_changes_coverage(page, server):
+    """Tập huấn: tick whole villages as present at a 2023 session, save, and the coverage figure rises."""
+    open_app(page, server["url"])
+    page.goto(server["url"] + "/tap-huan?nam=2023")  # a bookmarked view: page and year from the URL
+    expect(page.get_by_role("heading", name="Tập huấn hòa giải viên", exact=True)).to_be_visible()
+    wait_idle(page)
+    before = metric_value(page, "Đã được tập huấn")
+    trained, active = (int(n) for n in before.split("/"))
+    assert trained < active  # the demo leaves a gap to the 100% target
+
+    page.get_by_role("tab", name="Các buổi tập huấn và điểm danh").click()
+    only(page.get_by_label("Chọn buổi tập huấn để sửa và điểm danh", exact=True)).click()
+    page.get_by_role("option").filter(has_text=re.compile(r"/2023 · ")).last.click()
+    wait_idle(page)
+    boxes = page.get_by_role("checkbox", name="Chọn tất cả", exact=True)
+    expect(boxes.first).to_be_visible()
+    for i in range(boxes.count()):
+        box = page.get_by_role("checkbox", name="Chọn tất cả", exact=True).nth(i)
+        if not box.is_checked():
+            box.check(force=True)
+            wait_idle(page)
+    shoot(page, "06-diem-danh")
+    page.get_by_role("button", name=re.compile("Lưu danh sách dự")).click()
+    expect(page.get_by_text(re.compile("Đã lưu danh sách dự buổi tập huấn"))).to_be_visible()
+    wait_idle(page)
+    after_trained = int(metric_value(page, "Đã được tập huấn").split("/")[0])
+    assert after_trained > trained
+    assert_no_app_error(page)
+    shoot(page, "07-sau-diem-danh")
