@@ -48,7 +48,7 @@ def cmd_migrate(args) -> int:
 
 def cmd_generate(args) -> int:
     from db import generate
-    from db.seed import load_commune, load_reference
+    from db.seed import load_commune
 
     if args.scale != "demo":
         return fail(f"quy mô «{args.scale}» chưa được hỗ trợ trong phiên bản này (hiện có: demo).")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
-import pandas as pd
 
 from db.labels import CONCLUDED_RESULTS, RESULTS
 from db.text import clean, fold

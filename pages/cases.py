@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from db import cases, mediators, places, register
-from db.labels import CONCLUDED_RESULTS, RESULTS, YES_NO
+from db.labels import RESULTS
 from db.writes import DuplicateSuspected, ValidationError
 from pages.common import actor, connection, filters, fmt_date, go_to, village_name
 

@@ -135,3 +135,26 @@ def a_case(team: int, **changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+# --- page tests (AppTest) -------------------------------------------------------------------------
+
+def open_page(at: AppTest, page: str, **params) -> AppTest:
+    """Run the app with URL parameters (nam, thon, ...), switch to a page, and check it ran cleanly."""
+    for key, value in params.items():
+        at.query_params[key] = str(value)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def app_connection():
+    """The app's own cached connection (it holds the file): tests read the database through it."""
+    from pages.common import connection
+    return connection()

@@ -6,10 +6,9 @@ import datetime as dt
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import db
-from conftest import ACTOR, a_case, team_id
+from conftest import ACTOR, a_case, app_connection, metric, open_page, team_id
 from db import cases, mediators
 from db.writes import ValidationError, VersionConflict
 
@@ -276,25 +275,6 @@ def test_record_history_per_year(small_db):
 
 # --- the page ---------------------------------------------------------------------------------------
 
-def open_page(at: AppTest, **params) -> AppTest:
-    for key, value in params.items():
-        at.query_params[key] = str(value)
-    at.run()
-    at.switch_page("pages/mediators.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def app_con():
-    from pages.common import connection
-    return connection()
-
-
 def test_page_runs_for_every_village_and_shows_the_counts(app, demo_path):
     con = db.connect(demo_path)
     villages = [r[0] for r in con.execute("SELECT id FROM villages ORDER BY id").fetchall()]
@@ -302,7 +282,7 @@ def test_page_runs_for_every_village_and_shows_the_counts(app, demo_path):
         "SELECT count(*) FILTER (WHERE my.active), count(*) FILTER (WHERE my.active AND m.gender = 'nu') "
         "FROM mediator_year my JOIN mediators m ON m.id = my.mediator_id WHERE my.year = 2023").fetchone()
     con.close()
-    at = open_page(app, nam=2023)
+    at = open_page(app, "pages/mediators.py", nam=2023)
     assert (metric(at, "Đang hoạt động"), metric(at, "Nữ")) == tuple(str(v) for v in expected)
     assert at.title[0].value == "Hòa giải viên"
     for village in villages:
@@ -343,7 +323,7 @@ def only_woman_who_can_leave(demo_path) -> tuple[int, int, int, dt.date]:
 
 def test_the_only_woman_of_a_team_leaves_through_the_page(app, demo_path):
     village, mediator, version, day = only_woman_who_can_leave(demo_path)
-    at = open_page(app, nam=2023, thon=village)
+    at = open_page(app, "pages/mediators.py", nam=2023, thon=village)
     assert metric(at, "Nữ") == "1"
     at = at.selectbox(key="mediator_open").set_value(mediator).run()
     form = f"leave_{mediator}_{version}"
@@ -358,7 +338,7 @@ def test_the_only_woman_of_a_team_leaves_through_the_page(app, demo_path):
     # The record stays open and shows the leaving; the row is kept.
     assert at.session_state["mediator_open"] == mediator
     assert any("Đã thôi tham gia từ ngày" in i.value for i in at.info)
-    con = app_con()
+    con = app_connection()
     assert con.execute("SELECT left_on, leave_reason, leave_decision_no FROM mediators WHERE id = ?",
                        [mediator]).fetchone() == (day, "tu_nguyen", "45/QĐ-UBND")
     assert con.execute("SELECT women, rule_woman FROM team_year WHERE year = 2023 AND village_id = ?",
@@ -367,14 +347,14 @@ def test_the_only_woman_of_a_team_leaves_through_the_page(app, demo_path):
 
 def test_a_refused_leaving_shows_the_reason_and_writes_nothing(app, demo_path):
     village, mediator, version, day = only_woman_who_can_leave(demo_path)
-    at = open_page(app, nam=2023, thon=village)
+    at = open_page(app, "pages/mediators.py", nam=2023, thon=village)
     at = at.selectbox(key="mediator_open").set_value(mediator).run()
     form = f"leave_{mediator}_{version}"
     at.date_input(key=f"{form}_date").set_value(day)
     at = at.button(key=f"{form}_save").click().run()  # no ground chosen
     assert "Chưa chọn căn cứ thôi tham gia (Điều 11)." in " ".join(e.value for e in at.error)
     assert metric(at, "Nữ") == "1"
-    assert app_con().execute("SELECT left_on FROM mediators WHERE id = ?", [mediator]).fetchone() == (None,)
+    assert app_connection().execute("SELECT left_on FROM mediators WHERE id = ?", [mediator]).fetchone() == (None,)
 
 
 def test_moving_the_leader_through_the_page(app, demo_path):
@@ -387,14 +367,14 @@ def test_moving_the_leader_through_the_page(app, demo_path):
         ORDER BY t.id, m.id LIMIT 1
         """).fetchone()
     con.close()
-    at = open_page(app, nam=2023, thon=village)
+    at = open_page(app, "pages/mediators.py", nam=2023, thon=village)
     at = at.selectbox(key="mediator_open").set_value(new_leader).run()
     form = f"leader_{team}_{old_leader}"
     assert at.selectbox(key=f"{form}_new").value == new_leader  # the open mediator is proposed
     at = at.button(key=f"{form}_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("là tổ trưởng của" in s.value for s in at.success), [e.value for e in at.error]
-    con = app_con()
+    con = app_connection()
     assert leaders(con, team) == [new_leader]
     assert [a for a, *_ in audit_rows(con, old_leader)][-1] == "leader_off"
     assert [a for a, *_ in audit_rows(con, new_leader)][-1] == "leader_on"
@@ -408,7 +388,7 @@ def test_adding_a_mediator_through_the_page(app, demo_path):
     con = db.connect(demo_path)
     village, team = con.execute("SELECT village_id, id FROM teams ORDER BY id LIMIT 1").fetchone()
     con.close()
-    at = open_page(app, nam=2023, thon=village)
+    at = open_page(app, "pages/mediators.py", nam=2023, thon=village)
     before = int(metric(at, "Đang hoạt động"))
     form = "new_mediator_0"
     assert at.selectbox(key=f"{form}_team").value == team  # the sidebar's village
@@ -423,6 +403,6 @@ def test_adding_a_mediator_through_the_page(app, demo_path):
     assert not at.exception
     assert any("Đã thêm Nguyễn Thị Kiểm Thử" in s.value for s in at.success), [e.value for e in at.error]
     assert int(metric(at, "Đang hoạt động")) == before + 1
-    new_id = app_con().execute("SELECT id FROM mediators WHERE full_name = 'Nguyễn Thị Kiểm Thử'").fetchone()[0]
+    new_id = app_connection().execute("SELECT id FROM mediators WHERE full_name = 'Nguyễn Thị Kiểm Thử'").fetchone()[0]
     assert at.session_state["mediator_open"] == new_id
     assert at.text_input(key="new_mediator_1_name").value == ""  # a fresh form for the next one

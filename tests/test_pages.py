@@ -6,29 +6,12 @@ import datetime as dt
 from streamlit.testing.v1 import AppTest
 
 import db
-
-
-def open_page(at: AppTest, page: str) -> AppTest:
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def fresh_con(at: AppTest):
-    """The app's own cached connection (one per process and file)."""
-    from pages.common import connection
-    return connection()
+from conftest import app_connection, metric, open_page
 
 
 def test_overview_shows_the_official_rate_of_the_latest_year(app, demo_path):
     at = open_page(app, "pages/overview.py")
-    con = fresh_con(at)  # the app holds the file: read it through the app's own connection
+    con = app_connection()  # the app holds the file: read it through the app's own connection
     year = at.session_state["nam"]
     # Independent calculation straight from the tables, not through the app's views.
     thanh, khong = con.execute(
@@ -103,7 +86,7 @@ def test_adding_a_case_shows_it_in_the_list_and_changes_the_overview(app, demo_p
 
 def test_a_bad_date_is_refused_with_its_message(app):
     at = open_page(app, "pages/cases.py")
-    con = fresh_con(at)
+    con = app_connection()
     count = con.execute("SELECT count(*) FROM cases").fetchone()[0]
     at = fill_case(at, name="Người Sai Ngày", received=dt.date(2023, 5, 10), result="Hòa giải thành",
                    concluded=dt.date(2023, 5, 1))
@@ -133,7 +116,7 @@ def test_a_case_saved_today_moves_the_year_filter_to_show_it(app):
 
 def test_open_edit_close_delete_and_restore_a_case(app):
     at = open_page(app, "pages/cases.py")
-    con = fresh_con(at)
+    con = app_connection()
     case_id, version = con.execute(
         "SELECT id, version FROM cases WHERE result = 'dang_hoa_giai' ORDER BY id LIMIT 1").fetchone()
     opener = next(w for w in at.selectbox if w.label == "Mở vụ việc để sửa hoặc kết thúc")
@@ -170,7 +153,7 @@ def test_every_page_runs_for_every_village(app, demo_path):
 
 def test_a_likely_duplicate_asks_for_confirmation_then_saves(app):
     at = open_page(app, "pages/cases.py")
-    con = fresh_con(at)
+    con = app_connection()
     for attempt in range(2):
         at = fill_case(at, name="Tô Văn Trùng", received=dt.date(2023, 8, 8))
     # Second entry: same team, day and party → warned inside the form, nothing saved yet.

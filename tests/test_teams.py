@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ACTOR
+from conftest import ACTOR, metric, open_page
 from db import places, reviews, teams
 from db.writes import ValidationError, VersionConflict
-from test_pages import metric, open_page
 
 
 def register_row(con, year: int, village: str):

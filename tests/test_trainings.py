@@ -9,14 +9,12 @@ import datetime as dt
 import json
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import ACTOR, ROOT
+from conftest import ACTOR, app_connection, metric, open_page
 from db import trainings
 from db.writes import ValidationError, VersionConflict
 
-APP = str(ROOT / "app.py")
 PAGE = "pages/trainings.py"
 COVERAGE = "Tỷ lệ hòa giải viên được tập huấn"
 
@@ -310,35 +308,8 @@ def test_demo_2023_untrained_list_agrees_with_an_independent_query(demo_db):
 # --------------------------------------------------------------------------------------- the page
 
 
-@pytest.fixture()
-def app(demo_path, monkeypatch):
-    monkeypatch.setenv("HOAGIAI_DB", str(demo_path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    yield at
-    st.cache_resource.clear()
-
-
-def open_page(at: AppTest) -> AppTest:
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
-def app_con():
-    from pages.common import connection
-    return connection()
-
-
 def test_page_shows_2023_demo_coverage(app):
-    at = open_page(app)
+    at = open_page(app, PAGE)
     assert at.session_state["nam"] == 2023
     assert metric(at, COVERAGE) == "80,0%"
     assert metric(at, "Đã được tập huấn") == "36/45"
@@ -362,12 +333,12 @@ def fill_training(at: AppTest, form: str, *, day: dt.date, title: str, status: s
 
 
 def test_entering_a_training_with_attendance_changes_the_coverage(app):
-    at = open_page(app)
+    at = open_page(app, PAGE)
     at = fill_training(at, "new_training_0", day=dt.date(2023, 12, 5), title="Tập huấn bổ sung cuối năm 2023")
     assert not at.exception, [e.value for e in at.exception]
     assert any("Đã lưu buổi tập huấn «Tập huấn bổ sung cuối năm 2023» ngày 05/12/2023" in s.value
                for s in at.success), [e.value for e in at.error]
-    con = app_con()
+    con = app_connection()
     tid = con.execute("SELECT max(id) FROM trainings").fetchone()[0]
     assert at.session_state["open_training"] == tid
     invited = trainings.untrained(con, 2023)["mediator_id"].tolist()
@@ -386,8 +357,8 @@ def test_entering_a_training_with_attendance_changes_the_coverage(app):
 
 
 def test_select_all_of_a_village_then_save(app):
-    at = open_page(app)
-    con = app_con()
+    at = open_page(app, PAGE)
+    con = app_connection()
     village, name = con.execute(
         "SELECT v.id, v.name FROM villages v WHERE v.name = 'Thôn Văn Xá'").fetchone()
     tid = con.execute("SELECT id FROM trainings WHERE held_on = DATE '2023-10-19'").fetchone()[0]
@@ -418,20 +389,20 @@ def test_select_all_of_a_village_then_save(app):
 
 
 def test_a_future_held_session_is_refused_on_the_page(app):
-    at = open_page(app)
-    count = app_con().execute("SELECT count(*) FROM trainings").fetchone()[0]
+    at = open_page(app, PAGE)
+    count = app_connection().execute("SELECT count(*) FROM trainings").fetchone()[0]
     day = dt.date.today() + dt.timedelta(days=3)
     at = fill_training(at, "new_training_0", day=day, title="Tập huấn dự kiến")
     assert not at.exception
     errors = [e.value for e in at.error]
     assert errors and errors[0].startswith("Chưa lưu được vì:")
     assert f"Buổi tập huấn ngày {day:%d/%m/%Y} ở tương lai" in errors[0]
-    assert app_con().execute("SELECT count(*) FROM trainings").fetchone()[0] == count
+    assert app_connection().execute("SELECT count(*) FROM trainings").fetchone()[0] == count
 
 
 def test_editing_a_session_on_the_page_and_refusing_planned_with_attendance(app):
-    at = open_page(app)
-    con = app_con()
+    at = open_page(app, PAGE)
+    con = app_connection()
     tid, version = con.execute("SELECT id, version FROM trainings WHERE held_on = DATE '2023-06-15'").fetchone()
     next(s for s in at.selectbox if s.label == "Chọn buổi tập huấn để sửa và điểm danh").set_value(tid).run()
     form = f"edit_training_{tid}_{version}"
