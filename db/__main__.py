@@ -19,13 +19,22 @@ def fail(message: str) -> int:
     return 2
 
 
+def clear_target(path: Path, force: bool) -> str | None:
+    """Make room for a new file at path: None when done, else why not (an existing file needs --force)."""
+    if not path.exists():
+        return None
+    if not force:
+        return f"tệp {path} đã tồn tại; thêm --force để ghi đè (toàn bộ dữ liệu cũ sẽ mất)."
+    connect(path).close()  # refuses, with a clear message, while another program holds the file
+    path.unlink()
+    Path(f"{path}.wal").unlink(missing_ok=True)
+    return None
+
+
 def cmd_init(args) -> int:
     path = Path(args.db)
-    if path.exists() and not args.force:
-        return fail(f"tệp {path} đã tồn tại; thêm --force để tạo lại (toàn bộ dữ liệu cũ sẽ mất).")
-    if path.exists():
-        path.unlink()
-        Path(f"{path}.wal").unlink(missing_ok=True)
+    if refusal := clear_target(path, args.force):
+        return fail(refusal)
     create_database(path, demo=not args.empty).close()
     print(f"Đã tạo {path} ({'trống' if args.empty else 'có dữ liệu minh họa'}), phiên bản lược đồ {latest_version()}.")
     return 0
@@ -53,11 +62,8 @@ def cmd_generate(args) -> int:
     if args.scale != "demo":
         return fail(f"quy mô «{args.scale}» chưa được hỗ trợ trong phiên bản này (hiện có: demo).")
     path = Path(args.db)
-    if path.exists() and not args.force:
-        return fail(f"tệp {path} đã tồn tại; thêm --force để ghi đè.")
-    if path.exists():
-        path.unlink()
-        Path(f"{path}.wal").unlink(missing_ok=True)
+    if refusal := clear_target(path, args.force):
+        return fail(refusal)
     con = create_database(path, demo=False)
     commune = generate.demo_commune()
     cases = generate.generate_cases(commune, seed=args.seed)
