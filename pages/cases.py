@@ -17,7 +17,7 @@ category_labels = dict(zip(category_table["code"], category_table["label"]))
 grounds_table = register.grounds(con)
 grounds_labels = dict(zip(grounds_table["code"], grounds_table["label"]))
 MIN_DAY = dt.date(2000, 1, 1)
-PARTY_ROWS = 3
+PARTY_ROWS = 3  # rows of the party inputs on a new case
 
 
 def show_errors(exc: ValidationError) -> None:
@@ -54,7 +54,7 @@ def case_form(form_id: str, case: dict | None = None) -> None:
                                key=f"{form_id}_summary")
         st.markdown("**Các bên** (họ tên, tuổi, địa chỉ; ít nhất một bên)")
         party_inputs = []
-        for i in range(PARTY_ROWS):
+        for i in range(max(PARTY_ROWS, len(parties) + 1)):  # every recorded party, plus one blank row
             old = parties[i] if i < len(parties) else {}
             p1, p2, p3 = st.columns([3, 1, 4])
             party_inputs.append({
