@@ -82,5 +82,11 @@ page = st.navigation({
         st.Page("pages/mediators.py", title="Hòa giải viên", icon=":material/person:", url_path="hoa-giai-vien"),
         st.Page("pages/trainings.py", title="Tập huấn", icon=":material/school:", url_path="tap-huan"),
     ],
+    "Kinh phí": [
+        st.Page("pages/funding.py", title="Kinh phí", icon=":material/payments:", url_path="kinh-phi"),
+    ],
+    "Cài đặt": [
+        st.Page("pages/rates.py", title="Mức chi", icon=":material/price_change:", url_path="muc-chi"),
+    ],
 })
 page.run()

@@ -5,6 +5,7 @@ Everything goes through the write path (actor 'seed'), so seeded rows are audite
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from db.cases import save_case
@@ -22,6 +23,8 @@ REFERENCE = {
     "case_categories": ("code", "label", "national_code", "sort_order"),
     "case_grounds": ("code", "label", "sort_order"),
     "plan_targets": ("key", "value", "valid_from", "valid_to", "label", "source"),
+    "rates": ("kind", "amount", "unit", "legal_basis", "legal_basis_date", "issuer", "valid_from", "valid_to",
+              "needs_verification", "note"),
 }
 
 
@@ -37,6 +40,13 @@ REFERENCE_KEYS = {
     "case_categories": ("code",),
     "case_grounds": ("code",),
     "plan_targets": ("key", "valid_from"),
+    "rates": ("kind", "valid_from"),
+}
+# Rates have no natural key and their dates get corrected after verification: a seeded rate counts as
+# present when any rate of its kind overlaps its validity, so a moved rate is never seeded a second time.
+REFERENCE_MATCH = {
+    "rates": ("kind = $kind AND valid_from <= coalesce($valid_to::DATE, DATE '9999-12-31') "
+              "AND coalesce(valid_to, DATE '9999-12-31') >= $valid_from::DATE", ("kind", "valid_from", "valid_to")),
 }
 
 
@@ -52,10 +62,15 @@ def load_reference(con) -> int:
         with transaction(con) as cur:
             for row in rows:
                 values = clean_values({c: (row.get(c) or None) for c in columns})
-                exists = cur.execute(
-                    "SELECT count(*) FROM " + table + " WHERE " + " AND ".join(f"{k} = ?" for k in keys),
-                    [values[k] for k in keys],
-                ).fetchone()[0]
+                if table in REFERENCE_MATCH:
+                    match, params = REFERENCE_MATCH[table]
+                    exists = cur.execute("SELECT count(*) FROM " + table + " WHERE " + match,
+                                         {k: values[k] for k in params}).fetchone()[0]
+                else:
+                    exists = cur.execute(
+                        "SELECT count(*) FROM " + table + " WHERE " + " AND ".join(f"{k} = ?" for k in keys),
+                        [values[k] for k in keys],
+                    ).fetchone()[0]
                 if exists:
                     continue
                 cur.execute(
@@ -114,3 +129,6 @@ def load_demo(con) -> None:
 
     cases = [parse_case_row(r) for r in read_csv(SEEDS / "demo" / "cases.csv")]
     load_commune(con, generate.demo_commune(), cases)
+    from db.funding import load_demo_funding
+
+    load_demo_funding(con, json.loads((SEEDS / "demo" / "funding.json").read_text(encoding="utf-8")), actor=ACTOR)

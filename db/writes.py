@@ -63,6 +63,7 @@ TABLES = {
     "communes", "villages", "teams", "mediators", "cases", "case_parties", "case_mediators",
     "trainings", "training_attendance", "national_categories", "case_categories", "case_grounds",
     "plan_targets", "team_reviews",
+    "rates", "budgets", "payments",
 }
 
 

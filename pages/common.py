@@ -65,3 +65,10 @@ def go_to(year: int | None = None, village_id: int | None = -1) -> None:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+def fmt_money(value) -> str:
+    """Whole đồng, Vietnamese style: 1234000 → '1.234.000 đ' (empty for no value)."""
+    if value is None or value != value:
+        return ""
+    return f"{int(value):,} đ".replace(",", ".")

@@ -84,3 +84,22 @@ st.dataframe(
            "Ngoài phạm vi", "Tỷ lệ thành (chính thức)", "Thành / tiếp nhận trong phạm vi", "Phức tạp, mất ANTT"]],
     hide_index=True, width="stretch",
 )
+
+# Kinh phí (issue 4): the budget line against what was paid, and concluded cases whose fee is unpaid.
+from db import funding  # noqa: E402
+from pages.common import fmt_money  # noqa: E402
+
+money = funding.summary(con, year, village_id)
+st.subheader("Kinh phí")
+fund_cols = st.columns(3, border=True)
+fund_cols[0].metric(f"Dự toán năm {year} (toàn xã)", fmt_money(money["budget"]) if money["budget_row"] else "Chưa có")
+fund_cols[1].metric(
+    "Đã chi / dự toán", fmt_money(money["paid"]),
+    f"{fmt_pct(money['paid_share'])} dự toán" if village_id is None and money["paid_share"] is not None else None,
+    delta_color="off", delta_arrow="off",
+    help=f"Thù lao {fmt_money(money['fee_paid'])} + hỗ trợ hoạt động tổ {fmt_money(money['support_paid'])}; "
+         f"đã đề nghị chưa chi {fmt_money(money['pending'])}.")
+fund_cols[2].metric(
+    "Vụ việc kết thúc chưa chi thù lao", f"{fmt_int(money['unpaid_cases'])}/{fmt_int(money['concluded_cases'])}",
+    help=f"Vụ việc hòa giải thành hoặc không thành kết thúc năm {year} chưa được chi thù lao (ước tính "
+         f"{fmt_money(money['fee_unpaid_estimate'])}). Chi tiết ở trang Kinh phí.")

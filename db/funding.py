@@ -1,0 +1,695 @@
+"""Funding (kinh phí): dated rates, the yearly budget line, fee requests and team support payments.
+
+The write path for `rates`, `budgets`, `payments` and `payment_cases` (validation in Vietnamese, one
+transaction, version, audit), and the reads of the Kinh phí page. Every figure comes from the views of
+db/metrics/50_funding.sql, where each rule is written beside its SQL (DOMAIN.md "Fees").
+
+Money is whole đồng (int / BIGINT), never a float.
+"""
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import io
+
+import pandas as pd
+
+from db.labels import PAYMENT_KINDS, PAYMENT_STATUS, RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, RESULTS
+from db.writes import (
+    ValidationError, audit, check_version, clean_values, fetch_row, insert_row, parse_date, parse_int, require,
+    today, transaction, update_row,
+)
+
+MAX_MONEY = 10 ** 12  # one thousand billion đồng: anything larger is a typing mistake
+FEE_RESULTS = ("thanh", "khong_thanh")  # a fee is paid whether or not the mediation succeeded
+ACTIVE = ("de_nghi", "da_duyet", "da_chi")  # a payment that is not cancelled
+# The only moves of a payment's status: forward one step, or cancel before it is paid.
+NEXT_STATUS = {"de_nghi": ("da_duyet", "huy"), "da_duyet": ("da_chi", "huy"), "da_chi": (), "huy": ()}
+
+
+def _fmt(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def money_text(amount: int) -> str:
+    return f"{amount:,} đ".replace(",", ".")
+
+
+def parse_money(value, label: str, errors: list[str]) -> int | None:
+    """Whole đồng: an int, an integral number, or text such as '1.234.000' / '1 234 000 đ'."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, bool):
+        errors.append(f"{label}: «{value}» không phải số tiền.")
+        return None
+    if isinstance(value, int):
+        amount = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            errors.append(f"{label} phải là số đồng nguyên (đã nhập {value}).")
+            return None
+        amount = int(value)
+    else:
+        text = str(value).strip().removesuffix("đ").removesuffix("đồng").strip()
+        if "," in text:
+            errors.append(f"{label}: «{value}» có phần lẻ; số tiền là số đồng nguyên, ví dụ 1.234.000.")
+            return None
+        digits = text.replace(".", "").replace(" ", "")
+        if not digits.lstrip("-").isdigit():
+            errors.append(f"{label}: «{value}» không phải số tiền (ví dụ 1.234.000).")
+            return None
+        amount = int(digits)
+    if amount < 0:
+        errors.append(f"{label} không được âm.")
+        return None
+    if amount >= MAX_MONEY:
+        errors.append(f"{label} quá lớn ({money_text(amount)}).")
+        return None
+    return amount
+
+
+# --- rates (Cài đặt → Mức chi) ----------------------------------------------------------------------
+
+RATE_FIELDS = ("kind", "amount", "unit", "legal_basis", "legal_basis_date", "issuer", "valid_from", "valid_to",
+               "needs_verification", "note")
+
+
+def save_rate(con, data: dict, *, actor: str, rate_id: int | None = None,
+              expected_version: int | None = None) -> int:
+    """Insert or update a dated rate; refuses a validity overlapping another rate of the same kind."""
+    values = clean_values({f: data.get(f) for f in RATE_FIELDS})
+    values["needs_verification"] = bool(values["needs_verification"])
+    errors: list[str] = []
+    require(values, {"kind": "loại mức chi", "unit": "đơn vị tính", "legal_basis": "căn cứ (số văn bản)"}, errors)
+    values["amount"] = parse_money(values["amount"], "Mức chi", errors)
+    if values["amount"] is None and not any(e.startswith("Mức chi") for e in errors):
+        errors.append("Chưa nhập mức chi (số đồng).")
+    elif values["amount"] == 0:
+        errors.append("Mức chi phải lớn hơn 0 đồng.")
+    values["legal_basis_date"] = parse_date(values["legal_basis_date"], "Ngày ban hành", errors)
+    values["valid_from"] = parse_date(values["valid_from"], "Hiệu lực từ ngày", errors)
+    values["valid_to"] = parse_date(values["valid_to"], "Hiệu lực đến ngày", errors)
+    kind, unit = values["kind"], values["unit"]
+    if kind and kind not in RATE_KINDS:
+        errors.append(f"Loại mức chi «{kind}» không hợp lệ.")
+    if unit and unit not in RATE_UNITS:
+        errors.append(f"Đơn vị tính «{unit}» không hợp lệ.")
+    elif kind in RATE_UNITS_BY_KIND and unit not in RATE_UNITS_BY_KIND[kind]:
+        allowed = ", ".join(RATE_UNITS[u] for u in RATE_UNITS_BY_KIND[kind])
+        errors.append(f"{RATE_KINDS[kind]} tính theo {allowed}, không theo {RATE_UNITS.get(unit, unit)}.")
+    if values["valid_from"] is None and not any(e.startswith("Hiệu lực từ") for e in errors):
+        errors.append("Chưa nhập ngày bắt đầu hiệu lực.")
+    if values["valid_from"] and values["valid_to"] and values["valid_to"] < values["valid_from"]:
+        errors.append(f"Hiệu lực đến ngày {_fmt(values['valid_to'])} trước ngày bắt đầu {_fmt(values['valid_from'])}.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction(con) as cur:
+        clashes = cur.execute(
+            """
+            SELECT valid_from, valid_to FROM rates
+            WHERE kind = ? AND id <> coalesce(?, -1)
+              AND valid_from <= coalesce(?::DATE, DATE '9999-12-31')
+              AND coalesce(valid_to, DATE '9999-12-31') >= ?::DATE
+            ORDER BY valid_from
+            """,
+            [kind, rate_id, values["valid_to"], values["valid_from"]],
+        ).fetchall()
+        if clashes:
+            raise ValidationError([
+                f"Đã có mức «{RATE_KINDS[kind]}» hiệu lực từ {_fmt(f)} "
+                f"{'đến ' + _fmt(t) if t else 'không thời hạn'}, trùng thời gian với mức này. "
+                "Hãy đặt ngày hết hiệu lực cho mức cũ trước (mỗi loại chỉ có một mức tại một thời điểm)."
+                for f, t in clashes
+            ])
+        if rate_id is None:
+            return insert_row(cur, "rates", values, actor)
+        before = fetch_row(cur, "rates", rate_id)
+        if before is not None and before["kind"] != kind and _rate_in_use(cur, rate_id):
+            raise ValidationError("Mức chi này đã được dùng cho chứng từ: không đổi loại mức chi; hãy thêm mức mới.")
+        update_row(cur, "rates", rate_id, values, actor, expected_version, "Mức chi")
+        return rate_id
+
+
+def _rate_in_use(cur, rate_id: int) -> int:
+    return cur.execute("SELECT count(*) FROM payments WHERE rate_id = ?", [rate_id]).fetchone()[0]
+
+
+def rates(con) -> pd.DataFrame:
+    """Every rate, by kind then date, with how many payments were filed with it."""
+    return con.cursor().execute(
+        """
+        SELECT r.*, (SELECT count(*) FROM payments p WHERE p.rate_id = r.id) AS payments,
+               r.valid_from <= current_date AND (r.valid_to IS NULL OR r.valid_to >= current_date) AS current
+        FROM rates r
+        ORDER BY CASE r.kind WHEN 'thu_lao' THEN 1 WHEN 'ho_tro' THEN 2 ELSE 3 END, r.kind, r.valid_from DESC
+        """
+    ).df()
+
+
+def get_rate(con, rate_id: int) -> dict | None:
+    return fetch_row(con.cursor(), "rates", rate_id)
+
+
+def rate_on(con, kind: str, day: dt.date) -> dict | None:
+    """The rate of a kind valid on a day (at most one: overlaps are refused), or None."""
+    rel = con.cursor().execute(
+        "SELECT * FROM rates WHERE kind = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
+        [kind, day, day],
+    )
+    row = rel.fetchone()
+    return None if row is None else dict(zip([d[0] for d in rel.description], row))
+
+
+# --- budget (dự toán) ---------------------------------------------------------------------------------
+
+BUDGET_FIELDS = ("amount", "document_no", "document_date", "in_commune_budget", "note")
+
+
+def save_budget(con, year: int, data: dict, *, actor: str, expected_version: int | None = None) -> int:
+    """Create or update the budget line of a year (one per year)."""
+    values = clean_values({f: data.get(f) for f in BUDGET_FIELDS})
+    values["in_commune_budget"] = bool(values["in_commune_budget"])
+    errors: list[str] = []
+    year = parse_int(year, "Năm", errors, 2000, 2100)
+    values["amount"] = parse_money(values["amount"], "Dự toán", errors)
+    if values["amount"] is None and not any(e.startswith("Dự toán") for e in errors):
+        errors.append("Chưa nhập số tiền dự toán.")
+    values["document_date"] = parse_date(values["document_date"], "Ngày văn bản", errors)
+    if values["document_date"] and values["document_date"] > today():
+        errors.append(f"Ngày văn bản {_fmt(values['document_date'])} ở tương lai.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction(con) as cur:
+        existing = cur.execute("SELECT id FROM budgets WHERE year = ?", [year]).fetchone()
+        if existing is None:
+            if expected_version is not None:
+                raise ValidationError(f"Dự toán năm {year} vừa bị xóa hoặc chưa có; hãy tải lại trang.")
+            return insert_row(cur, "budgets", {"year": year, **values}, actor)
+        update_row(cur, "budgets", existing[0], values, actor, expected_version, f"Dự toán năm {year}")
+        return existing[0]
+
+
+def budget(con, year: int) -> dict | None:
+    rel = con.cursor().execute("SELECT * FROM budgets WHERE year = ?", [year])
+    row = rel.fetchone()
+    return None if row is None else dict(zip([d[0] for d in rel.description], row))
+
+
+# --- payments: fee requests and team support ------------------------------------------------------------
+
+def _team(cur, team_id, errors: list[str]):
+    if team_id is None:
+        errors.append("Chưa chọn tổ hòa giải.")
+        return None
+    team = cur.execute("SELECT id, name FROM teams WHERE id = ?", [team_id]).fetchone()
+    if team is None:
+        errors.append(f"Tổ hòa giải số {team_id} không tồn tại.")
+    return team
+
+
+def _check_amount(computed: int, amount, reason: str | None, errors: list[str]) -> tuple[int | None, str | None]:
+    """The amount is the computed one unless lowered, with a reason; never above it (issue 4)."""
+    value = parse_money(amount, "Số tiền đề nghị", errors)
+    if value is None:
+        return computed, None
+    if value > computed:
+        errors.append(f"Số tiền đề nghị {money_text(value)} cao hơn số tính theo mức chi {money_text(computed)}: "
+                      "chỉ được điều chỉnh giảm.")
+    elif value == 0:
+        errors.append("Số tiền đề nghị phải lớn hơn 0 đồng.")
+    elif value < computed and not reason:
+        errors.append(f"Số tiền giảm so với số tính theo mức chi ({money_text(computed)}): cần ghi lý do giảm.")
+    return value, (reason if value < computed else None)
+
+
+def file_fee_request(con, team_id: int, case_ids: list[int], requested_on, *, actor: str, amount=None,
+                     reduction_reason: str | None = None, note: str | None = None,
+                     as_of: dt.date | None = None) -> int:
+    """Giấy đề nghị thanh toán thù lao: a team's concluded, in-scope cases not yet paid, at the rate valid
+    on the request date (rate × number of cases); the amount may only be lowered, with a reason."""
+    as_of = as_of or today()
+    errors: list[str] = []
+    reduction_reason, note = clean_values({"r": reduction_reason, "n": note}).values()
+    requested = parse_date(requested_on, "Ngày đề nghị", errors)
+    if requested is None and not errors:
+        errors.append("Chưa nhập ngày đề nghị.")
+    if requested and requested > as_of:
+        errors.append(f"Ngày đề nghị {_fmt(requested)} ở tương lai (hôm nay là {_fmt(as_of)}).")
+    ids = sorted({int(c) for c in case_ids or []})
+    if not ids:
+        errors.append("Chưa chọn vụ việc nào để đề nghị chi thù lao.")
+    with transaction(con) as cur:
+        team = _team(cur, team_id, errors)
+        rate = None
+        if requested:
+            rate = cur.execute(
+                "SELECT id, amount FROM rates WHERE kind = 'thu_lao' AND valid_from <= ? "
+                "AND (valid_to IS NULL OR valid_to >= ?)", [requested, requested]).fetchone()
+            if rate is None:
+                errors.append(f"Chưa có mức thù lao hòa giải viên hiệu lực ngày {_fmt(requested)} "
+                              "(Cài đặt → Mức chi).")
+        if team and ids:
+            rows = {r[0]: r for r in cur.execute(
+                """
+                SELECT c.id, c.team_id, c.result, c.concluded_on, c.deleted_at,
+                       (SELECT min(p.id) FROM payment_cases pc JOIN payments p ON p.id = pc.payment_id
+                        WHERE pc.case_id = c.id AND p.team_id = c.team_id AND p.kind = 'thu_lao'
+                          AND p.status <> 'huy') AS paid_in
+                FROM cases c WHERE c.id IN (SELECT unnest(?::INTEGER[]))
+                """, [ids]).fetchall()}
+            for cid in ids:
+                row = rows.get(cid)
+                if row is None or row[4] is not None:
+                    errors.append(f"Vụ việc số {cid} không tồn tại (hoặc đã bị xóa).")
+                elif row[1] != team[0]:
+                    errors.append(f"Vụ việc số {cid} không thuộc {team[1]}.")
+                elif row[2] not in FEE_RESULTS:
+                    errors.append(f"Vụ việc số {cid} «{RESULTS.get(row[2], row[2])}»: chỉ chi thù lao cho vụ việc "
+                                  "đã kết thúc (thành hoặc không thành) trong phạm vi hòa giải.")
+                elif requested and row[3] > requested:
+                    errors.append(f"Vụ việc số {cid} kết thúc ngày {_fmt(row[3])}, sau ngày đề nghị {_fmt(requested)}.")
+                elif row[5] is not None:
+                    errors.append(f"Vụ việc số {cid} đã có trong giấy đề nghị số {row[5]}: "
+                                  "mỗi vụ việc chỉ được chi thù lao một lần cho một tổ.")
+        computed = rate[1] * len(ids) if rate else 0
+        value, reason = _check_amount(computed, amount, reduction_reason, errors) if rate else (None, None)
+        if errors:
+            raise ValidationError(errors)
+        payment_id = insert_row(cur, "payments", {
+            "kind": "thu_lao", "team_id": team[0], "year": requested.year, "requested_on": requested,
+            "rate_id": rate[0], "computed_amount": computed, "amount": value, "reduction_reason": reason,
+            "status": "de_nghi", "note": note,
+        }, actor)
+        for cid in ids:
+            cur.execute("INSERT INTO payment_cases (payment_id, case_id) VALUES (?, ?)", [payment_id, cid])
+        audit(cur, actor, "insert", "payment_cases", payment_id, None, {"payment_id": payment_id, "case_ids": ids})
+        return payment_id
+
+
+def support_due(con, first_day: dt.date, last_day: dt.date) -> int:
+    """Team support due for the months from first_day's to last_day's (support_months, 50_funding.sql)."""
+    return con.cursor().execute(
+        "SELECT whole_dong(coalesce(sum(twelfths), 0)) FROM support_months(?, ?)", [first_day, last_day]
+    ).fetchone()[0]
+
+
+def file_support_payment(con, team_id: int, year: int, month_from: int, month_to: int, requested_on, *,
+                         actor: str, amount=None, reduction_reason: str | None = None, note: str | None = None,
+                         as_of: dt.date | None = None) -> int:
+    """Team support (hỗ trợ hoạt động) for whole months of one year, at the rates valid in those months;
+    a team's periods never overlap (one payment per month)."""
+    as_of = as_of or today()
+    errors: list[str] = []
+    reduction_reason, note = clean_values({"r": reduction_reason, "n": note}).values()
+    year = parse_int(year, "Năm", errors, 2000, 2100)
+    month_from = parse_int(month_from, "Từ tháng", errors, 1, 12)
+    month_to = parse_int(month_to, "Đến tháng", errors, 1, 12)
+    requested = parse_date(requested_on, "Ngày đề nghị", errors)
+    if requested is None and not any(e.startswith("Ngày đề nghị") for e in errors):
+        errors.append("Chưa nhập ngày đề nghị.")
+    if requested and requested > as_of:
+        errors.append(f"Ngày đề nghị {_fmt(requested)} ở tương lai (hôm nay là {_fmt(as_of)}).")
+    first = last = None
+    if year and month_from and month_to:
+        if month_to < month_from:
+            errors.append(f"Đến tháng {month_to} trước từ tháng {month_from}.")
+        else:
+            first = dt.date(year, month_from, 1)
+            last = dt.date(year, month_to, calendar.monthrange(year, month_to)[1])
+    with transaction(con) as cur:
+        team = _team(cur, team_id, errors)
+        computed, rate_id = 0, None
+        if first:
+            months = cur.execute(
+                "SELECT month_start, rate_id, twelfths FROM support_months(?, ?) ORDER BY month_start",
+                [first, last]).fetchall()
+            missing = [m for m, r, _ in months if r is None]
+            if missing:
+                errors.append("Chưa có mức hỗ trợ hoạt động tổ hiệu lực cho tháng "
+                              + ", ".join(m.strftime("%m/%Y") for m in missing) + " (Cài đặt → Mức chi).")
+            computed = (sum(t for *_, t in months) + 6) // 12  # whole_dong(), as in 50_funding.sql
+            rate_id = months[0][1]
+        if team and first:
+            clash = cur.execute(
+                """
+                SELECT id, period_from, period_to FROM payments
+                WHERE kind = 'ho_tro' AND team_id = ? AND status <> 'huy'
+                  AND period_from <= ? AND period_to >= ?
+                ORDER BY period_from LIMIT 1
+                """, [team[0], last, first]).fetchone()
+            if clash:
+                errors.append(f"{team[1]} đã có chứng từ hỗ trợ số {clash[0]} cho kỳ {_fmt(clash[1])}–{_fmt(clash[2])}, "
+                              "trùng với kỳ này: mỗi tháng chỉ chi hỗ trợ một lần.")
+        value, reason = (_check_amount(computed, amount, reduction_reason, errors)
+                         if first and computed else (computed, None))
+        if errors:
+            raise ValidationError(errors)
+        return insert_row(cur, "payments", {
+            "kind": "ho_tro", "team_id": team[0], "year": year, "period_from": first, "period_to": last,
+            "requested_on": requested, "rate_id": rate_id, "computed_amount": computed, "amount": value,
+            "reduction_reason": reason, "status": "de_nghi", "note": note,
+        }, actor)
+
+
+def reduce_payment(con, payment_id: int, amount, reason: str, *, actor: str,
+                   expected_version: int | None = None) -> None:
+    """Lower the amount of a request still «đề nghị», with a reason; never upward."""
+    errors: list[str] = []
+    reason = clean_values({"r": reason})["r"]
+    value = parse_money(amount, "Số tiền mới", errors)
+    if value is None and not errors:
+        errors.append("Chưa nhập số tiền mới.")
+    if not reason:
+        errors.append("Cần ghi lý do giảm số tiền.")
+    with transaction(con) as cur:
+        payment = fetch_row(cur, "payments", payment_id)
+        if payment is None:
+            raise ValidationError(f"Không tìm thấy chứng từ số {payment_id}.")
+        check_version(payment, expected_version, f"Chứng từ số {payment_id}")
+        if payment["status"] != "de_nghi":
+            errors.append(f"Chứng từ số {payment_id} đang «{PAYMENT_STATUS[payment['status']]}»: chỉ sửa số tiền "
+                          "khi còn ở bước đề nghị.")
+        if value is not None and value >= payment["amount"]:
+            errors.append(f"Số tiền mới {money_text(value)} phải thấp hơn số tiền hiện tại "
+                          f"{money_text(payment['amount'])}: chỉ được điều chỉnh giảm.")
+        elif value == 0:
+            errors.append("Số tiền phải lớn hơn 0 đồng; nếu không chi nữa hãy hủy chứng từ.")
+        if errors:
+            raise ValidationError(errors)
+        update_row(cur, "payments", payment_id, {"amount": value, "reduction_reason": reason}, actor,
+                   expected_version, f"Chứng từ số {payment_id}", action="reduce")
+
+
+def set_status(con, payment_id: int, status: str, on_date, *, actor: str, expected_version: int | None = None,
+               reason: str | None = None, as_of: dt.date | None = None) -> None:
+    """Move a payment one step: đề nghị → đã duyệt → đã chi, with the date of each step; or cancel
+    (hủy, with a reason) while not yet paid. No skipping, no going back."""
+    as_of = as_of or today()
+    errors: list[str] = []
+    reason = clean_values({"r": reason})["r"]
+    day = parse_date(on_date, "Ngày", errors)
+    if day is None and not errors:
+        errors.append("Chưa nhập ngày.")
+    if day and day > as_of:
+        errors.append(f"Ngày {_fmt(day)} ở tương lai (hôm nay là {_fmt(as_of)}).")
+    if status == "huy" and not reason:
+        errors.append("Cần ghi lý do hủy chứng từ.")
+    with transaction(con) as cur:
+        payment = fetch_row(cur, "payments", payment_id)
+        if payment is None:
+            raise ValidationError(f"Không tìm thấy chứng từ số {payment_id}.")
+        check_version(payment, expected_version, f"Chứng từ số {payment_id}")
+        current = payment["status"]
+        if status not in NEXT_STATUS.get(current, ()):
+            if current == "da_chi":
+                errors.append(f"Chứng từ số {payment_id} đã chi: không thể đổi trạng thái hay hủy.")
+            elif current == "huy":
+                errors.append(f"Chứng từ số {payment_id} đã hủy: hãy lập chứng từ mới.")
+            else:
+                step = PAYMENT_STATUS[NEXT_STATUS[current][0]]
+                errors.append(f"Chứng từ số {payment_id} đang «{PAYMENT_STATUS[current]}»: bước tiếp theo là "
+                              f"«{step}», không chuyển sang «{PAYMENT_STATUS.get(status, status)}».")
+        previous_day = {"da_duyet": payment["requested_on"], "da_chi": payment["approved_on"],
+                        "huy": payment["approved_on"] or payment["requested_on"]}.get(status)
+        if day and previous_day and day < previous_day and not errors:
+            errors.append(f"Ngày {_fmt(day)} trước ngày {('duyệt' if status == 'da_chi' else 'đề nghị')} "
+                          f"{_fmt(previous_day)}.")
+        if status == "da_duyet" and payment["kind"] == "thu_lao" and not errors:
+            stale = cur.execute(
+                """
+                SELECT pc.case_id FROM payment_cases pc LEFT JOIN cases c ON c.id = pc.case_id
+                WHERE pc.payment_id = ? AND (c.id IS NULL OR c.deleted_at IS NOT NULL OR c.team_id <> ?
+                                             OR c.result NOT IN ('thanh', 'khong_thanh'))
+                ORDER BY 1
+                """, [payment_id, payment["team_id"]]).fetchall()
+            if stale:
+                errors.append("Vụ việc số " + ", ".join(str(s[0]) for s in stale) + " không còn đủ điều kiện chi "
+                              "thù lao (đã xóa, đổi tổ hoặc đổi kết quả): hãy hủy và lập lại giấy đề nghị.")
+        if errors:
+            raise ValidationError(errors)
+        values = {"status": status}
+        values[{"da_duyet": "approved_on", "da_chi": "paid_on", "huy": "cancelled_on"}[status]] = day
+        if status == "huy":
+            values["cancel_reason"] = reason
+        update_row(cur, "payments", payment_id, values, actor, expected_version, f"Chứng từ số {payment_id}",
+                   action=status)
+
+
+def approve_payment(con, payment_id: int, on_date, **kw) -> None:
+    set_status(con, payment_id, "da_duyet", on_date, **kw)
+
+
+def pay_payment(con, payment_id: int, on_date, **kw) -> None:
+    set_status(con, payment_id, "da_chi", on_date, **kw)
+
+
+def cancel_payment(con, payment_id: int, on_date, reason: str, **kw) -> None:
+    set_status(con, payment_id, "huy", on_date, reason=reason, **kw)
+
+
+# --- reads of the Kinh phí page ----------------------------------------------------------------------------
+
+def payable_cases(con, team_id: int, as_of: dt.date) -> pd.DataFrame:
+    """A team's cases a fee request may list on a date: fee_case rows in no payment, concluded by then."""
+    return con.cursor().execute(
+        """
+        SELECT f.case_id, f.received_on, f.concluded_on, f.year, f.result, cc.label AS category
+        FROM fee_case f LEFT JOIN case_categories cc ON cc.code = f.category
+        WHERE f.team_id = ? AND f.fee_status = 'chua_de_nghi' AND f.concluded_on <= ?
+        ORDER BY f.concluded_on, f.case_id
+        """, [team_id, as_of]).df()
+
+
+def payments(con, year: int, village_id: int | None = None) -> pd.DataFrame:
+    """Payments charged to the year (payment_check), newest first, with team and village names."""
+    return con.cursor().execute(
+        """
+        SELECT pc.*, v.name AS village, t.name AS team
+        FROM payment_check pc JOIN teams t ON t.id = pc.team_id JOIN villages v ON v.id = pc.village_id
+        WHERE pc.year = $year AND ($village IS NULL OR pc.village_id = $village)
+        ORDER BY pc.requested_on DESC, pc.id DESC
+        """, {"year": year, "village": village_id}).df()
+
+
+def payment(con, payment_id: int) -> dict | None:
+    rel = con.cursor().execute(
+        """
+        SELECT pc.*, v.name AS village, t.name AS team
+        FROM payment_check pc JOIN teams t ON t.id = pc.team_id JOIN villages v ON v.id = pc.village_id
+        WHERE pc.id = ?
+        """, [payment_id])
+    row = rel.fetchone()
+    return None if row is None else dict(zip([d[0] for d in rel.description], row))
+
+
+def payment_cases(con, payment_id: int) -> pd.DataFrame:
+    """The cases listed on a fee request; problem says why one no longer earns a fee for the payment's team
+    (as eligible_cases in payment_check): da_xoa, khac_to, ket_qua, sau_ngay; NULL when it still does."""
+    return con.cursor().execute(
+        """
+        SELECT c.id AS case_id, c.received_on, c.concluded_on, c.result, cc.label AS category,
+               CASE WHEN c.deleted_at IS NOT NULL THEN 'da_xoa' WHEN c.team_id <> p.team_id THEN 'khac_to'
+                    WHEN c.result NOT IN ('thanh', 'khong_thanh') THEN 'ket_qua'
+                    WHEN c.concluded_on > p.requested_on THEN 'sau_ngay' END AS problem
+        FROM payment_cases pc JOIN payments p ON p.id = pc.payment_id
+        JOIN cases c ON c.id = pc.case_id LEFT JOIN case_categories cc ON cc.code = c.category
+        WHERE pc.payment_id = ?
+        ORDER BY c.concluded_on, c.id
+        """, [payment_id]).df()
+
+
+def signing_list(con, payment_id: int) -> pd.DataFrame:
+    """Danh sách ký nhận of a payment: who receives how much (columns stt, full_name, team, amount).
+
+    Fee request: the amount is spread over its cases (amount // n each, the first amount % n cases by id
+    one đồng more), and each case's share over the mediators recorded on it (the same way, by name);
+    a case with no mediator recorded goes to the team leader. Team support: one line, the team leader
+    receiving for the team. The lines always add up to the payment's amount.
+    """
+    return con.cursor().execute(
+        """
+        WITH p AS (SELECT * FROM payments WHERE id = $id),
+        leader AS (
+            SELECT m.id, m.full_name FROM mediators m, p
+            WHERE m.team_id = p.team_id AND m.is_leader
+              AND (m.left_on IS NULL OR m.left_on > p.requested_on)
+            ORDER BY m.full_name COLLATE vi LIMIT 1
+        ),
+        case_share AS (
+            SELECT pc.case_id,
+                   p.amount // count(*) OVER () + CASE WHEN row_number() OVER (ORDER BY pc.case_id)
+                                                          <= p.amount % count(*) OVER () THEN 1 ELSE 0 END AS share
+            FROM payment_cases pc, p WHERE pc.payment_id = p.id AND p.kind = 'thu_lao'
+        ),
+        takers AS (
+            SELECT cs.case_id, cs.share, m.id AS mediator_id, m.full_name
+            FROM case_share cs JOIN case_mediators cm ON cm.case_id = cs.case_id JOIN mediators m ON m.id = cm.mediator_id
+            UNION ALL
+            SELECT cs.case_id, cs.share, l.id, coalesce(l.full_name, 'Đại diện tổ hòa giải')
+            FROM case_share cs LEFT JOIN leader l ON TRUE
+            WHERE NOT EXISTS (SELECT 1 FROM case_mediators cm WHERE cm.case_id = cs.case_id)
+            UNION ALL
+            SELECT NULL, p.amount, l.id, coalesce(l.full_name, 'Đại diện tổ hòa giải') || ' (nhận cho tổ)'
+            FROM p LEFT JOIN leader l ON TRUE WHERE p.kind = 'ho_tro'
+        ),
+        split AS (
+            SELECT mediator_id, full_name,
+                   share // count(*) OVER w + CASE WHEN row_number() OVER (w ORDER BY full_name COLLATE vi, mediator_id)
+                                                    <= share % count(*) OVER w THEN 1 ELSE 0 END AS amount
+            FROM takers WINDOW w AS (PARTITION BY case_id)
+        )
+        SELECT row_number() OVER (ORDER BY s.full_name COLLATE vi, s.mediator_id) AS stt,
+               s.full_name, t.name AS team, sum(s.amount)::BIGINT AS amount
+        FROM split s, p JOIN teams t ON t.id = p.team_id
+        GROUP BY s.mediator_id, s.full_name, t.name
+        ORDER BY stt
+        """, {"id": payment_id}).df()
+
+
+def signing_csv(con, payment_id: int) -> bytes:
+    """The signed list as CSV for Excel (utf-8-sig): STT, Họ và tên, Tổ hòa giải, Số tiền (đồng), Ký nhận."""
+    lines = signing_list(con, payment_id)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["STT", "Họ và tên", "Tổ hòa giải", "Số tiền (đồng)", "Ký nhận"])
+    for row in lines.itertuples():
+        writer.writerow([row.stt, row.full_name, row.team, int(row.amount), ""])
+    writer.writerow(["", "Tổng cộng", "", int(lines["amount"].sum()) if len(lines) else 0, ""])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def team_checks(con, year: int, village_id: int | None = None) -> pd.DataFrame:
+    """funding_team_year for the year, one row per team, in Vietnamese village order."""
+    return con.cursor().execute(
+        """
+        SELECT f.*, v.name AS village, t.name AS team
+        FROM funding_team_year f JOIN teams t ON t.id = f.team_id JOIN villages v ON v.id = f.village_id
+        WHERE f.year = $year AND ($village IS NULL OR f.village_id = $village)
+        ORDER BY v.name COLLATE vi
+        """, {"year": year, "village": village_id}).df()
+
+
+def summary(con, year: int, village_id: int | None = None) -> dict:
+    """The year's totals of funding_team_year for the filters, and the commune's budget (funding_year)."""
+    cur = con.cursor()
+    rel = cur.execute(
+        """
+        SELECT count(*) AS teams,
+               coalesce(sum(concluded_cases), 0) AS concluded_cases, coalesce(sum(cases_paid), 0) AS cases_paid,
+               coalesce(sum(unpaid_cases), 0) AS unpaid_cases,
+               coalesce(sum(cases_not_requested), 0) AS cases_not_requested,
+               coalesce(sum(fee_unpaid_estimate), 0) AS fee_unpaid_estimate,
+               coalesce(sum(fee_paid), 0) AS fee_paid, coalesce(sum(fee_pending), 0) AS fee_pending,
+               coalesce(sum(support_due), 0) AS support_due, coalesce(sum(support_paid), 0) AS support_paid,
+               coalesce(sum(support_pending), 0) AS support_pending,
+               coalesce(sum(support_outstanding), 0) AS support_outstanding,
+               count(*) FILTER (WHERE support_paid >= support_due) AS teams_support_paid,
+               coalesce(sum(above_rate), 0) AS above_rate, coalesce(sum(payments_above_rate), 0) AS payments_above_rate,
+               coalesce(sum(payments_late), 0) AS payments_late
+        FROM funding_team_year WHERE year = $year AND ($village IS NULL OR village_id = $village)
+        """, {"year": year, "village": village_id})
+    result = {k: int(v) for k, v in zip([d[0] for d in rel.description], rel.fetchone())}
+    result["paid"] = result["fee_paid"] + result["support_paid"]
+    result["pending"] = result["fee_pending"] + result["support_pending"]
+    rel = cur.execute("SELECT * FROM funding_year WHERE year = ?", [year])
+    row = rel.fetchone()
+    commune = dict(zip([d[0] for d in rel.description], row)) if row else {}
+    result["budget"] = commune.get("budget")
+    result["budget_row"] = budget(con, year)
+    result["commune_paid"] = commune.get("paid")
+    result["commune_pending"] = commune.get("pending")
+    result["paid_share"] = commune.get("paid_share")
+    result["over_budget"] = bool(commune.get("over_budget"))
+    return result
+
+
+def budget_years(con) -> pd.DataFrame:
+    """funding_year for every year with a budget or a payment, newest first."""
+    return con.cursor().execute(
+        "SELECT * FROM funding_year WHERE budget IS NOT NULL OR paid > 0 OR pending > 0 ORDER BY year DESC").df()
+
+
+def outstanding(con, year: int, village_id: int | None = None) -> pd.DataFrame:
+    """funding_outstanding for the year: late and above-rate items first, then by village."""
+    return con.cursor().execute(
+        """
+        SELECT o.*, v.name AS village
+        FROM funding_outstanding o JOIN villages v ON v.id = o.village_id
+        WHERE o.year = $year AND ($village IS NULL OR o.village_id = $village)
+        ORDER BY CASE o.item WHEN 'vuot_muc' THEN 0 WHEN 'cho_chi' THEN CASE WHEN o.late THEN 1 ELSE 3 END
+                              ELSE 2 END,
+                 v.name COLLATE vi, o.payment_id
+        """, {"year": year, "village": village_id}).df()
+
+
+def payment_label(row) -> str:
+    """'Số 12 · Thù lao hòa giải viên · Thôn An Lạc · 1.200.000 đ · Đã duyệt' for pickers."""
+    return (f"Số {row['id']} · {PAYMENT_KINDS.get(row['kind'], row['kind'])} · {row['village']} · "
+            f"{money_text(int(row['amount']))} · {PAYMENT_STATUS.get(row['status'], row['status'])}")
+
+
+# --- demo data (seeds/demo/funding.json), loaded through the functions above ---------------------------------
+
+def load_demo_funding(con, plan: dict, *, actor: str) -> None:
+    """Budgets, yearly team support and fee-request rounds of the demo commune.
+
+    plan["fee_rounds"]: each round files, for every team, one request listing its cases concluded by the
+    cutoff and not yet requested, then approves and pays it on the round's dates; plan["...teams"] maps a
+    village key to exceptions: {"status": "none" | "de_nghi" | "da_duyet", "paid_on": ..., "reduce_by": ...,
+    "reason": ...}. plan["duplicate"]: a case entered twice, paid in a round, deleted afterwards (so that
+    payment is above the rate: the check shows it).
+    """
+    from db.cases import delete_case, get_case, save_case
+
+    team_by_key = _demo_teams(con)
+    for row in plan["budgets"]:
+        save_budget(con, row["year"], row, actor=actor)
+    duplicate = plan.get("duplicate")
+    duplicate_id, deleted = None, False
+    for round_ in plan["fee_rounds"]:
+        if duplicate and duplicate_id is None and round_["cutoff"] >= duplicate["concluded_on"]:
+            original = con.cursor().execute(
+                "SELECT id FROM cases WHERE team_id = ? AND concluded_on = ? ORDER BY id LIMIT 1",
+                [team_by_key[duplicate["village_key"]], duplicate["concluded_on"]]).fetchone()[0]
+            copy = get_case(con, original)
+            duplicate_id = save_case(con, copy, actor=actor, confirm_duplicate=True)
+        for key, team_id in team_by_key.items():
+            rule = round_.get("teams", {}).get(key, {})
+            if rule.get("status") == "none":
+                continue
+            cases = payable_cases(con, team_id, dt.date.fromisoformat(round_["cutoff"]))
+            if cases.empty:
+                continue
+            rate = rate_on(con, "thu_lao", dt.date.fromisoformat(round_["requested_on"]))
+            amount = rate["amount"] * len(cases) - rule.get("reduce_by", 0)
+            payment_id = file_fee_request(con, team_id, cases["case_id"].tolist(), round_["requested_on"],
+                                          actor=actor, amount=amount, reduction_reason=rule.get("reason"))
+            _advance(con, payment_id, {**round_, **rule}, actor)
+        if duplicate_id is not None and not deleted:  # found out after it was paid
+            delete_case(con, duplicate_id, actor=actor)
+            deleted = True
+    for round_ in plan["support"]:
+        for key, team_id in team_by_key.items():
+            rule = round_.get("teams", {}).get(key, {})
+            if rule.get("status") == "none":
+                continue
+            payment_id = file_support_payment(con, team_id, round_["year"], 1, 12, round_["requested_on"], actor=actor)
+            _advance(con, payment_id, {**round_, **rule}, actor)
+
+
+def _demo_teams(con) -> dict[str, int]:
+    """Village key of seeds/demo/commune.json → team id, matched by village name."""
+    from db import generate
+
+    ids = dict(con.cursor().execute(
+        "SELECT v.name, t.id FROM teams t JOIN villages v ON v.id = t.village_id").fetchall())
+    return {v["key"]: ids[v["name"]] for v in generate.demo_commune()["villages"]}
+
+
+def _advance(con, payment_id: int, rule: dict, actor: str) -> None:
+    status = rule.get("status", "da_chi")
+    if status in ("da_duyet", "da_chi"):
+        approve_payment(con, payment_id, rule["approved_on"], actor=actor)
+    if status == "da_chi":
+        pay_payment(con, payment_id, rule["paid_on"], actor=actor)

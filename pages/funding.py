@@ -1,0 +1,525 @@
+"""Kinh phí: budget against payments, fee requests and team support, the signed lists and the checks."""
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from db import funding, places
+from db.labels import (
+    FEE_CASE_PROBLEMS, FUNDING_COLOURS, FUNDING_PARTS, OUTSTANDING_ITEMS, PAYMENT_KINDS, PAYMENT_KINDS_SHORT, PAYMENT_STATUS, RATE_UNITS, RESULTS, YES_NO,
+)
+from db.writes import ValidationError
+from pages.common import actor, connection, filters, fmt_date, fmt_int, fmt_money, fmt_pct, go_to, today, village_name
+
+con = connection()
+year, village_id = filters()
+place = village_name(con, village_id)
+total = funding.summary(con, year, village_id)
+checks = funding.team_checks(con, year, village_id)
+teams = places.villages(con).dropna(subset=["team_id"])
+if village_id is not None:
+    teams = teams[teams["id"] == village_id]
+team_names = {int(t): name for t, name in zip(teams["team_id"], teams["team_name"])}
+MIN_DAY = dt.date(2000, 1, 1)
+DEADLINE_NOTE = ("Hạn chi: 5 ngày làm việc kể từ ngày đề nghị (thứ Hai–thứ Sáu; chưa trừ ngày nghỉ lễ, Tết, "
+                 "nên quanh các ngày lễ hạn thực tế muộn hơn vài ngày).")
+
+
+def show_errors(exc: ValidationError) -> None:
+    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
+
+
+def default_day() -> dt.date:
+    """Today in the current year; 31/12 of the year being viewed when recording an earlier year."""
+    return min(today(), dt.date(year, 12, 31))
+
+
+def rate_text(rate: dict | None) -> str:
+    if rate is None:
+        return "chưa có mức chi"
+    text = f"{fmt_money(rate['amount'])}/{RATE_UNITS[rate['unit']].removeprefix('đ/')} ({rate['legal_basis']})"
+    return text + (" — cần xác minh" if rate["needs_verification"] else "")
+
+
+def done(message: str, payment_id: int | None = None, day: dt.date | None = None) -> None:
+    st.session_state["_flash"] = message
+    if payment_id is not None:
+        st.session_state["open_payment"] = payment_id
+    if day is not None and day.year != year:
+        st.session_state["_flash"] += f" Bộ lọc đã chuyển sang năm {day.year} để thấy chứng từ này."
+        go_to(day.year)
+    st.rerun()
+
+
+st.title("Kinh phí hòa giải ở cơ sở")
+st.caption(f"Năm {year} · {place} · Thù lao hòa giải viên và hỗ trợ hoạt động tổ theo mức chi hiện hành "
+           "(Cài đặt → Mức chi) · Số tiền tính bằng đồng")
+if flash := st.session_state.pop("_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+budget_row = total["budget_row"]
+m1, m2, m3 = st.columns(3, border=True)
+m1.metric(f"Dự toán năm {year} (toàn xã)", fmt_money(total["budget"]) if budget_row else "Chưa có",
+          help=(f"{budget_row['document_no'] or 'Chưa ghi số văn bản'}"
+                f"{' ngày ' + fmt_date(budget_row['document_date']) if budget_row['document_date'] else ''}; "
+                f"dòng riêng trong dự toán ngân sách xã: {YES_NO[budget_row['in_commune_budget']].lower()}."
+                if budget_row else "Nhập ở mục «Dự toán» bên dưới."))
+m2.metric("Đã chi", fmt_money(total["paid"]),
+          f"{fmt_pct(total['paid_share'])} dự toán" if village_id is None and total["paid_share"] is not None else None,
+          delta_color="off", delta_arrow="off",
+          help=f"Thù lao {fmt_money(total['fee_paid'])} + hỗ trợ hoạt động tổ {fmt_money(total['support_paid'])}: "
+               f"chứng từ đã chi tính vào năm {year} (thù lao theo ngày đề nghị, hỗ trợ theo kỳ).")
+m3.metric("Đã đề nghị, chưa chi", fmt_money(total["pending"]),
+          help="Chứng từ đang ở bước đề nghị hoặc đã duyệt, chưa chi.")
+n1, n2, n3 = st.columns(3, border=True)
+n1.metric("Vụ việc chưa chi thù lao",
+          f"{fmt_int(total['unpaid_cases'])}/{fmt_int(total['concluded_cases'])}",
+          help=f"Vụ việc hòa giải thành hoặc không thành (không tính ngoài phạm vi, đang hòa giải, đã xóa) kết thúc "
+               f"năm {year}, chưa có chứng từ thù lao đã chi; {fmt_int(total['cases_not_requested'])} vụ việc chưa "
+               f"lập đề nghị. Ước tính còn phải chi {fmt_money(total['fee_unpaid_estimate'])}.")
+n2.metric(f"Tổ đã nhận đủ hỗ trợ năm {year}", f"{fmt_int(total['teams_support_paid'])}/{fmt_int(total['teams'])}",
+          help=f"Phải chi {fmt_money(total['support_due'])}, đã chi {fmt_money(total['support_paid'])}, "
+               f"còn thiếu {fmt_money(total['support_outstanding'])}.")
+n3.metric("Chứng từ chi vượt mức", fmt_int(total["payments_above_rate"]),
+          f"{fmt_money(total['above_rate'])} vượt" if total["above_rate"] else None, delta_color="inverse",
+          delta_arrow="off",
+          help="Số tiền lớn hơn mức chi hiện hành × số vụ việc còn đủ điều kiện (hoặc × số tháng hỗ trợ).")
+
+if budget_row is None:
+    st.warning(f"Chưa nhập dự toán kinh phí hòa giải năm {year} (mục «Dự toán» bên dưới).", icon=":material/warning:")
+elif not budget_row["in_commune_budget"]:
+    st.warning(f"Kinh phí hòa giải năm {year} chưa là dòng riêng trong dự toán ngân sách xã (kế hoạch yêu cầu bố trí "
+               "kinh phí hòa giải trong dự toán ngân sách hằng năm).", icon=":material/warning:")
+if total["over_budget"]:
+    st.error(f"Đã chi và đã đề nghị năm {year} ({fmt_money(total['commune_paid'] + total['commune_pending'])}) vượt "
+             f"dự toán ({fmt_money(total['budget'])}).", icon=":material/error:")
+if total["payments_above_rate"]:
+    st.error(f"{fmt_int(total['payments_above_rate'])} chứng từ chi vượt mức chi hiện hành, tổng "
+             f"{fmt_money(total['above_rate'])}: xem «Việc còn tồn đọng».", icon=":material/error:")
+if total["payments_late"]:
+    st.warning(f"{fmt_int(total['payments_late'])} chứng từ chi chậm hoặc đã quá hạn chi. {DEADLINE_NOTE}",
+               icon=":material/schedule:")
+
+tab_checks, tab_fee, tab_support, tab_payments, tab_budget = st.tabs(
+    ["Kiểm tra theo tổ", "Đề nghị chi thù lao", "Hỗ trợ hoạt động tổ", "Chứng từ", "Dự toán"],
+    key="funding_tab", on_change="rerun")
+
+with tab_checks:
+    if village_id is None and not checks.empty:
+        data = checks.melt(id_vars=["village"], value_vars=list(FUNDING_PARTS), var_name="part", value_name="amount")
+        data = data.assign(part_label=data["part"].map(FUNDING_PARTS), million=data["amount"] / 1_000_000,
+                           money=data["amount"].map(fmt_money),
+                           order=data["part"].map({p: i for i, p in enumerate(FUNDING_PARTS)}))
+        chart = alt.Chart(data).mark_bar().encode(
+            x=alt.X("sum(million):Q", title="Triệu đồng", stack="zero",
+                    axis=alt.Axis(tickCount=6, labelExpr="replace(format(datum.value, '.1~f'), '.', ',')")),
+            y=alt.Y("village:N", title=None, sort=list(checks["village"])),
+            color=alt.Color("part_label:N", title=None, legend=alt.Legend(orient="top", labelFontSize=14),
+                            scale=alt.Scale(domain=list(FUNDING_PARTS.values()), range=list(FUNDING_COLOURS.values()))),
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("part_label:N", title="Khoản"),
+                     alt.Tooltip("money:N", title="Số tiền")],
+        ).properties(height=40 * len(checks) + 60)
+        st.altair_chart(chart.configure_axis(labelFontSize=14, titleFontSize=14, labelLimit=240), width="stretch")
+        st.caption(f"Mỗi thanh: kinh phí của tổ hòa giải một thôn năm {year}, tính bằng triệu đồng. Xanh dương: thù "
+                   "lao đã chi (chứng từ đã chi, theo năm đề nghị); xanh lá: hỗ trợ hoạt động tổ đã chi; cam: còn "
+                   f"phải chi — thù lao ước tính của vụ việc kết thúc năm {year} chưa chi (theo mức chi tại ngày kết "
+                   "thúc) cộng hỗ trợ hoạt động còn thiếu.")
+
+    st.subheader(f"Kiểm tra theo tổ năm {year}")
+    table = checks.assign(
+        fee_paid_label=checks["fee_paid"].map(fmt_money),
+        support_due_label=checks["support_due"].map(fmt_money),
+        support_paid_label=checks["support_paid"].map(fmt_money),
+        unpaid_label=[fmt_money(v) if v else "" for v in checks["fee_unpaid_estimate"]],
+        above_label=[fmt_money(v) if v else "" for v in checks["above_rate"]],
+    )
+    red = "color: #c62828; font-weight: 600"
+
+    def flag(row):
+        """Red where a check fails: support paid below due, a payment above the rate, a late payment."""
+        return [red if (c == "support_paid_label" and row["support_outstanding"] > 0)
+                or (c == "above_label" and row["above_rate"] > 0)
+                or (c == "payments_late" and row["payments_late"] > 0) else "" for c in row.index]
+
+    money = {"alignment": "right"}
+    st.dataframe(
+        table.style.apply(flag, axis=1),
+        column_order=["village", "concluded_cases", "cases_paid", "unpaid_cases", "unpaid_label", "fee_paid_label",
+                      "support_due_label", "support_paid_label", "above_label", "payments_late"],
+        column_config={
+            "village": st.column_config.TextColumn("Thôn", width=120),
+            "concluded_cases": st.column_config.NumberColumn("VV kết thúc", width=80, format="%d",
+                                                             help=f"Vụ việc thành hoặc không thành, kết thúc năm {year}"),
+            "cases_paid": st.column_config.NumberColumn("Đã chi", width=60, format="%d",
+                                                        help="Vụ việc đã chi thù lao"),
+            "unpaid_cases": st.column_config.NumberColumn("Chưa chi", width=65, format="%d",
+                                                          help="Vụ việc chưa chi thù lao (đang đề nghị hoặc chưa đề nghị)"),
+            "unpaid_label": st.column_config.TextColumn("TL còn phải chi", width=110, **money,
+                                                        help="Ước tính thù lao của các vụ việc chưa chi, theo mức chi "
+                                                             "tại ngày kết thúc"),
+            "fee_paid_label": st.column_config.TextColumn("TL đã chi", width=100, **money,
+                                                          help=f"Thù lao đã chi, chứng từ đề nghị năm {year}"),
+            "support_due_label": st.column_config.TextColumn("HT phải chi", width=95, **money,
+                                                             help="Hỗ trợ hoạt động tổ theo mức chi của từng tháng"),
+            "support_paid_label": st.column_config.TextColumn("HT đã chi", width=95, **money,
+                                                              help="Màu đỏ: chưa chi đủ số phải chi"),
+            "above_label": st.column_config.TextColumn("Chi vượt mức", width=95, **money),
+            "payments_late": st.column_config.NumberColumn("CT chậm", width=65, format="%d",
+                                                           help="Chứng từ chi chậm hoặc quá hạn chi"),
+        },
+        hide_index=True, width="stretch",
+    )
+    st.caption("VV: vụ việc; TL: thù lao hòa giải viên; HT: hỗ trợ hoạt động tổ; ĐN: đề nghị; CT: chứng từ. "
+               "Thù lao trả cho mỗi vụ việc đã kết thúc (thành hoặc không thành) của tổ, một lần; không trả cho vụ "
+               "việc ngoài phạm vi hoặc đang hòa giải.")
+
+    st.subheader(f"Việc còn tồn đọng năm {year}")
+    pending = funding.outstanding(con, year, village_id)
+    if pending.empty:
+        st.success(f"Không còn việc tồn đọng về kinh phí năm {year} ({place}).", icon=":material/task_alt:")
+    else:
+        def detail(row) -> str:
+            if row.item == "thu_lao_chua_de_nghi":
+                return f"{fmt_int(row.cases)} vụ việc; ước tính theo mức chi"
+            if row.item == "cho_chi":
+                state = "quá hạn chi" if row.late else "trong hạn"
+                return f"{PAYMENT_STATUS[row.status]}, hạn chi {fmt_date(row.deadline)} — {state}"
+            if row.item == "vuot_muc":
+                return "Cao hơn mức chi × số vụ việc còn đủ điều kiện"
+            return f"Chưa có chứng từ hỗ trợ năm {year}"
+        listing = pending.assign(
+            item_label=pending["item"].map(OUTSTANDING_ITEMS),
+            payment=["" if pd.isna(p) else f"Số {int(p)}" for p in pending["payment_id"]],
+            money=pending["amount"].map(fmt_money),
+            detail=[detail(r) for r in pending.itertuples()],
+        )
+        st.dataframe(
+            listing.style.map(lambda v: "color: #c62828; font-weight: 600" if "quá hạn" in str(v) else "",
+                              subset=["detail"]),
+            column_order=["village", "item_label", "payment", "money", "detail"],
+            column_config={
+                "village": st.column_config.TextColumn("Thôn", width=120),
+                "item_label": st.column_config.TextColumn("Việc", width=310),
+                "payment": st.column_config.TextColumn("Chứng từ", width=70),
+                "money": st.column_config.TextColumn("Số tiền", width=100, **money),
+                "detail": st.column_config.TextColumn("Ghi chú", width="large"),
+            },
+            hide_index=True, width="stretch",
+        )
+        st.caption(DEADLINE_NOTE)
+
+with tab_fee:
+    st.caption("Giấy đề nghị thanh toán thù lao của tổ hòa giải: chọn tổ, ngày đề nghị và các vụ việc đã kết thúc chưa "
+               "chi. Số tiền = mức thù lao hiệu lực ngày đề nghị × số vụ việc; chỉ được đề nghị thấp hơn, có lý do.")
+    if not team_names:
+        st.info("Chưa có tổ hòa giải nào.")
+    else:
+        f1, f2 = st.columns([2, 1])
+        fee_team = f1.selectbox("Tổ hòa giải", list(team_names), format_func=team_names.get, key="fee_team")
+        requested_on = f2.date_input("Ngày đề nghị", value=default_day(), min_value=MIN_DAY, max_value=today(),
+                                     format="DD/MM/YYYY", key="fee_requested_on")
+        rate = funding.rate_on(con, "thu_lao", requested_on)
+        payable = funding.payable_cases(con, fee_team, requested_on)
+        st.markdown(f"Mức thù lao hiệu lực ngày {fmt_date(requested_on)}: **{rate_text(rate)}**")
+        if payable.empty:
+            st.info(f"{team_names[fee_team]} không còn vụ việc đã kết thúc nào chưa đề nghị chi thù lao "
+                    f"tính đến ngày {fmt_date(requested_on)}.", icon=":material/task_alt:")
+        else:
+            generation = st.session_state.get("fee_generation", 0)
+            keys = {cid: f"fee_case_{generation}_{fee_team}_{cid}" for cid in payable["case_id"]}
+            with st.container(border=True, height=300 if len(payable) > 7 else "content"):
+                for row in payable.itertuples():
+                    st.checkbox(f"Số {row.case_id} · kết thúc {fmt_date(row.concluded_on)} · "
+                                f"{RESULTS.get(row.result, row.result)} · {row.category}"
+                                + (f" · năm {row.year}" if row.year != requested_on.year else ""),
+                                value=True, key=keys[row.case_id])
+            chosen = [cid for cid, key in keys.items() if st.session_state.get(key, True)]
+            computed = (rate["amount"] if rate else 0) * len(chosen)
+            st.markdown(f"**{len(chosen)} vụ việc × {fmt_money(rate['amount']) if rate else '?'} = "
+                        f"{fmt_money(computed)}**")
+            reduce = st.checkbox("Đề nghị số tiền thấp hơn (ghi lý do)", key="fee_reduce")
+            amount, reason = None, None
+            if reduce:
+                r1, r2 = st.columns([1, 2])
+                amount = r1.text_input("Số tiền đề nghị (đồng)", placeholder=f"Tối đa {fmt_int(computed)}",
+                                       key="fee_amount")
+                reason = r2.text_input("Lý do giảm", key="fee_reason")
+            note = st.text_input("Ghi chú", key="fee_note")
+            if st.button("Lập giấy đề nghị thanh toán", type="primary", icon=":material/request_quote:",
+                         key="fee_file"):
+                try:
+                    new_id = funding.file_fee_request(con, fee_team, chosen, requested_on, actor=actor(),
+                                                      amount=amount, reduction_reason=reason, note=note)
+                except ValidationError as exc:
+                    show_errors(exc)
+                else:
+                    st.session_state["fee_generation"] = generation + 1
+                    for key in ("fee_reduce", "fee_reason", "fee_note"):
+                        st.session_state.pop(key, None)
+                    done(f"Đã lập giấy đề nghị số {new_id}: thù lao {len(chosen)} vụ việc của "
+                         f"{team_names[fee_team].lower()}. Duyệt và ghi ngày chi ở mục «Chứng từ».", new_id, requested_on)
+
+with tab_support:
+    st.caption("Hỗ trợ hoạt động của tổ hòa giải cho một kỳ (các tháng trọn vẹn trong một năm). Số tiền theo mức hỗ trợ "
+               "hiệu lực của từng tháng: mức theo tháng × số tháng, mức theo năm × số tháng / 12. Mỗi tháng chỉ chi "
+               "một lần cho một tổ.")
+    if team_names:
+        lacking = [int(t) for t, gap in zip(checks["team_id"], checks["support_not_requested"]) if gap > 0]
+        options = list(team_names)
+        s1, s2, s3, s4 = st.columns([2, 1, 1, 1])
+        support_team = s1.selectbox("Tổ hòa giải", options, format_func=team_names.get, index=options.index(lacking[0]) if lacking else 0, key="support_team")
+        month_from = s2.selectbox("Từ tháng", range(1, 13), index=0, key="support_from",
+                                  format_func=lambda m: f"{m:02d}/{year}")
+        month_to = s3.selectbox("Đến tháng", range(1, 13), index=11, key="support_to",
+                                format_func=lambda m: f"{m:02d}/{year}")
+        support_day = s4.date_input("Ngày đề nghị", value=default_day(), min_value=MIN_DAY, max_value=today(),
+                                    format="DD/MM/YYYY", key="support_requested_on")
+        if month_to >= month_from:
+            first = dt.date(year, month_from, 1)
+            due = funding.support_due(con, first, dt.date(year, month_to, 1))
+            st.markdown(f"Mức hỗ trợ tháng {month_from:02d}/{year}: **{rate_text(funding.rate_on(con, 'ho_tro', first))}** · "
+                        f"Phải chi cho kỳ này: **{fmt_money(due)}**")
+        row = checks[checks["team_id"] == support_team]
+        if not row.empty:
+            r = row.iloc[0]
+            st.caption(f"{team_names[support_team]} năm {year}: phải chi {fmt_money(r.support_due)}, đã chi "
+                       f"{fmt_money(r.support_paid)}, đang đề nghị {fmt_money(r.support_pending)}.")
+        support_note = st.text_input("Ghi chú", key="support_note")
+        if st.button("Lập chứng từ hỗ trợ hoạt động", type="primary", icon=":material/request_quote:",
+                     key="support_file"):
+            try:
+                new_id = funding.file_support_payment(con, support_team, year, month_from, month_to, support_day,
+                                                      actor=actor(), note=support_note)
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                st.session_state.pop("support_note", None)
+                done(f"Đã lập chứng từ hỗ trợ hoạt động số {new_id} cho {team_names[support_team].lower()}.", new_id)
+
+with tab_payments:
+    listing = funding.payments(con, year, village_id)
+    st.caption(f"Chứng từ tính vào năm {year}: giấy đề nghị thù lao theo ngày đề nghị, hỗ trợ hoạt động theo kỳ. "
+               + DEADLINE_NOTE)
+    if listing.empty:
+        st.info(f"Năm {year} chưa có chứng từ nào ({place}).")
+    else:
+        def warning(row) -> str:
+            notes = []
+            if row.above_rate:
+                notes.append(f"Vượt mức {fmt_money(row.above_rate)}")
+            if row.late:
+                notes.append("Chi chậm" if row.status == "da_chi" else "Quá hạn chi")
+            return "; ".join(notes)
+        view = listing.assign(
+            kind_label=listing["kind"].map(PAYMENT_KINDS_SHORT),
+            content=[f"{fmt_int(r.cases)} vụ việc" if r.kind == "thu_lao"
+                     else f"{r.period_from:%m/%Y}–{r.period_to:%m/%Y}" for r in listing.itertuples()],
+            money=listing["amount"].map(fmt_money),
+            status_label=[f"{PAYMENT_STATUS[code]} {fmt_date(day)}".strip()
+                          for code, day in zip(listing["status"], listing["status_on"])],
+            requested=listing["requested_on"].map(fmt_date),
+            deadline=[fmt_date(d) if s != "huy" else "" for d, s in zip(listing["pay_deadline"], listing["status"])],
+            check=[warning(r) for r in listing.itertuples()],
+        )
+        selection = st.dataframe(
+            view.style.map(lambda v: "color: #c62828; font-weight: 600" if v else "", subset=["check"]),
+            column_order=["id", "village", "kind_label", "content", "money", "requested", "deadline", "status_label",
+                          "check"],
+            column_config={
+                "id": st.column_config.NumberColumn("Số", width=45, format="%d"),
+                "village": st.column_config.TextColumn("Thôn", width=115),
+                "kind_label": st.column_config.TextColumn("Loại", width=75),
+                "content": st.column_config.TextColumn("Nội dung", width=110),
+                "money": st.column_config.TextColumn("Số tiền", width=95, alignment="right"),
+                "requested": st.column_config.TextColumn("Ngày đề nghị", width=95),
+                "deadline": st.column_config.TextColumn("Hạn chi", width=85),
+                "status_label": st.column_config.TextColumn("Trạng thái, ngày", width=150,
+                                                            help="Ngày duyệt, ngày chi hoặc ngày hủy"),
+                "check": st.column_config.TextColumn("Kiểm tra", width="medium"),
+            },
+            hide_index=True, width="stretch", height=min(400, 35 * (len(view) + 1) + 3),
+            on_select="rerun", selection_mode="single-row", key="payment_table",
+        )
+        ids = listing["id"].tolist()
+        rows = selection.selection.rows if selection else []
+        if rows:
+            st.session_state["open_payment"] = ids[rows[0]]
+        labels = {int(r["id"]): funding.payment_label(r) for _, r in listing.iterrows()}
+        current = st.session_state.get("open_payment")
+        open_id = st.selectbox("Mở chứng từ để duyệt, ghi ngày chi, hủy hoặc in danh sách ký nhận", [None, *ids],
+                               index=[None, *ids].index(current) if current in ids else 0,
+                               format_func=lambda i: "— Chọn chứng từ —" if i is None else labels[i])
+        st.session_state["open_payment"] = open_id
+        if open_id is not None:
+            pay = funding.payment(con, open_id)
+            form_id = f"pay_{open_id}_{pay['version']}"
+            st.subheader(f"Chứng từ số {open_id} · {PAYMENT_KINDS[pay['kind']]} · {pay['team']}")
+            left, right = st.columns([3, 2], gap="large")
+            with left:
+                lines = [
+                    f"**Trạng thái:** {PAYMENT_STATUS[pay['status']]}",
+                    f"**Ngày đề nghị:** {fmt_date(pay['requested_on'])} · **hạn chi:** {fmt_date(pay['pay_deadline'])}",
+                ]
+                if pay["kind"] == "thu_lao":
+                    lines.append(f"**Số tiền:** {fmt_money(pay['amount'])} (theo mức chi khi lập: "
+                                 f"{fmt_money(pay['computed_amount'])} cho {fmt_int(pay['cases'])} vụ việc)")
+                else:
+                    lines.append(f"**Kỳ:** {fmt_date(pay['period_from'])}–{fmt_date(pay['period_to'])} · "
+                                 f"**Số tiền:** {fmt_money(pay['amount'])} (theo mức chi khi lập: "
+                                 f"{fmt_money(pay['computed_amount'])})")
+                if pay["reduction_reason"]:
+                    lines.append(f"**Lý do giảm:** {pay['reduction_reason']}")
+                if pay["approved_on"]:
+                    lines.append(f"**Ngày duyệt:** {fmt_date(pay['approved_on'])}")
+                if pay["paid_on"]:
+                    lines.append(f"**Ngày chi:** {fmt_date(pay['paid_on'])} · tổ trưởng chi cho hòa giải viên trước "
+                                 f"**{fmt_date(pay['payout_deadline'])}** (3 ngày làm việc)")
+                if pay["status"] == "huy":
+                    lines.append(f"**Đã hủy ngày** {fmt_date(pay['cancelled_on'])}: {pay['cancel_reason']}")
+                if pay["note"]:
+                    lines.append(f"**Ghi chú:** {pay['note']}")
+                st.markdown("  \n".join(lines))
+                if pay["above_rate"]:
+                    st.error(f"Chi vượt mức {fmt_money(pay['above_rate'])}: theo mức chi hiện hành và các vụ việc còn đủ "
+                             f"điều kiện ({fmt_int(pay['eligible_cases'])}/{fmt_int(pay['cases'])}) chỉ được "
+                             f"{fmt_money(pay['due_amount'])}.", icon=":material/error:")
+                if pay["late"]:
+                    st.warning("Chi chậm so với hạn 5 ngày làm việc." if pay["status"] == "da_chi"
+                               else "Đã quá hạn chi 5 ngày làm việc kể từ ngày đề nghị.", icon=":material/schedule:")
+            with right:
+                status = pay["status"]
+                if status in ("de_nghi", "da_duyet"):
+                    step, label, icon = (("da_duyet", "Duyệt chi", ":material/approval:") if status == "de_nghi"
+                                         else ("da_chi", "Ghi đã chi", ":material/payments:"))
+                    with st.container(border=True):
+                        default = pay["approved_on"] or pay["requested_on"]
+                        on_day = st.date_input("Ngày duyệt" if step == "da_duyet" else "Ngày chi",
+                                               value=max(min(default, today()), pay["requested_on"]),
+                                               min_value=MIN_DAY, max_value=today(), format="DD/MM/YYYY",
+                                               key=f"{form_id}_day")
+                        if st.button(label, type="primary", icon=icon, key=f"{form_id}_{step}"):
+                            try:
+                                funding.set_status(con, open_id, step, on_day, actor=actor(),
+                                                   expected_version=pay["version"])
+                            except ValidationError as exc:
+                                show_errors(exc)
+                            else:
+                                done(f"Chứng từ số {open_id}: {PAYMENT_STATUS[step].lower()} ngày {fmt_date(on_day)}.",
+                                     open_id)
+                    if status == "de_nghi":
+                        with st.expander("Giảm số tiền đề nghị", icon=":material/trending_down:"):
+                            new_amount = st.text_input("Số tiền mới (đồng)", key=f"{form_id}_amount",
+                                                       placeholder=f"Thấp hơn {fmt_int(pay['amount'])}")
+                            why = st.text_input("Lý do giảm", key=f"{form_id}_reason")
+                            if st.button("Lưu số tiền mới", key=f"{form_id}_reduce"):
+                                try:
+                                    funding.reduce_payment(con, open_id, new_amount, why, actor=actor(),
+                                                           expected_version=pay["version"])
+                                except ValidationError as exc:
+                                    show_errors(exc)
+                                else:
+                                    done(f"Chứng từ số {open_id}: đã giảm số tiền đề nghị.", open_id)
+                    with st.expander("Hủy chứng từ", icon=":material/cancel:"):
+                        cancel_day = st.date_input("Ngày hủy", value=max(min(today(), dt.date(year, 12, 31)),
+                                                                         pay["approved_on"] or pay["requested_on"]),
+                                                   min_value=MIN_DAY, max_value=today(), format="DD/MM/YYYY",
+                                                   key=f"{form_id}_cancel_day")
+                        cancel_reason = st.text_input("Lý do hủy", key=f"{form_id}_cancel_reason")
+                        st.caption("Vụ việc của giấy đề nghị bị hủy được đề nghị lại được.")
+                        if st.button("Hủy chứng từ", key=f"{form_id}_cancel"):
+                            try:
+                                funding.cancel_payment(con, open_id, cancel_day, cancel_reason, actor=actor(),
+                                                       expected_version=pay["version"])
+                            except ValidationError as exc:
+                                show_errors(exc)
+                            else:
+                                done(f"Đã hủy chứng từ số {open_id}.", open_id)
+            if pay["kind"] == "thu_lao":
+                st.markdown("**Vụ việc trong giấy đề nghị**")
+                cases = funding.payment_cases(con, open_id)
+                st.dataframe(
+                    cases.assign(received=cases["received_on"].map(fmt_date),
+                                 concluded=cases["concluded_on"].map(fmt_date),
+                                 result_label=cases["result"].map(RESULTS),
+                                 ok=cases["problem"].map(lambda p: FEE_CASE_PROBLEMS.get(p, "Đủ điều kiện"))),
+                    column_order=["case_id", "received", "concluded", "category", "result_label", "ok"],
+                    column_config={
+                        "case_id": st.column_config.NumberColumn("Số vụ việc", width=80, format="%d"),
+                        "received": st.column_config.TextColumn("Ngày nhận", width=95),
+                        "concluded": st.column_config.TextColumn("Ngày kết thúc", width=105),
+                        "category": st.column_config.TextColumn("Loại vụ việc", width=180),
+                        "result_label": st.column_config.TextColumn("Kết quả", width=150),
+                        "ok": st.column_config.TextColumn("Chi thù lao", width="medium"),
+                    },
+                    hide_index=True, width="stretch",
+                )
+            signing = funding.signing_list(con, open_id)
+            st.markdown("**Danh sách ký nhận**")
+            st.dataframe(
+                signing.assign(money=signing["amount"].map(fmt_money), sign=""),
+                column_order=["stt", "full_name", "money", "sign"],
+                column_config={
+                    "stt": st.column_config.NumberColumn("STT", width=45, format="%d"),
+                    "full_name": st.column_config.TextColumn("Họ và tên", width=190),
+                    "money": st.column_config.TextColumn("Số tiền", width=105, alignment="right"),
+                    "sign": st.column_config.TextColumn("Ký nhận", width=90),
+                },
+                hide_index=True, width=480,
+            )
+            st.caption("Thù lao chia đều theo vụ việc, rồi chia đều cho các hòa giải viên ghi trong từng vụ việc; "
+                       "vụ việc chưa ghi hòa giải viên do tổ trưởng nhận. Hỗ trợ hoạt động: tổ trưởng nhận cho tổ.")
+            st.download_button("Tải danh sách ký nhận (CSV, mở được bằng Excel)", funding.signing_csv(con, open_id),
+                               file_name=f"danh-sach-ky-nhan-chung-tu-{open_id}.csv", mime="text/csv",
+                               icon=":material/download:", key=f"sign_csv_{open_id}")
+
+
+with tab_budget:
+    st.caption("Dự toán kinh phí hòa giải ở cơ sở của xã cho từng năm, với văn bản giao dự toán. Tiêu chí tiếp cận "
+               "pháp luật yêu cầu có văn bản bố trí kinh phí trong dự toán ngân sách xã.")
+    form_id = f"budget_{year}_{budget_row['version'] if budget_row else 0}"
+    with st.form(form_id, enter_to_submit=False):
+        b1, b2, b3 = st.columns([1, 2, 1])
+        budget_amount = b1.text_input(f"Dự toán năm {year} (đồng) *", placeholder="VD: 15.000.000",
+                                      value=fmt_int(budget_row["amount"]) if budget_row else "", key=f"{form_id}_amount")
+        document_no = b2.text_input("Số văn bản giao dự toán", value=(budget_row or {}).get("document_no") or "",
+                                    placeholder="VD: Nghị quyết số 19/NQ-HĐND", key=f"{form_id}_document_no")
+        document_date = b3.date_input("Ngày văn bản", value=(budget_row or {}).get("document_date"),
+                                      min_value=MIN_DAY, max_value=today(), format="DD/MM/YYYY",
+                                      key=f"{form_id}_document_date")
+        in_budget = st.checkbox("Là dòng riêng trong dự toán ngân sách xã",
+                                value=bool((budget_row or {}).get("in_commune_budget", True)),
+                                key=f"{form_id}_in_budget")
+        budget_note = st.text_input("Ghi chú", value=(budget_row or {}).get("note") or "", key=f"{form_id}_note")
+        if st.form_submit_button("Lưu dự toán", type="primary", icon=":material/save:"):
+            try:
+                funding.save_budget(con, year, {"amount": budget_amount, "document_no": document_no,
+                                                "document_date": document_date, "in_commune_budget": in_budget,
+                                                "note": budget_note},
+                                    actor=actor(), expected_version=budget_row["version"] if budget_row else None)
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                done(f"Đã lưu dự toán năm {year}.")
+    years = funding.budget_years(con)
+    if not years.empty:
+        st.dataframe(
+            years.assign(budget_label=years["budget"].map(fmt_money), paid_label=years["paid"].map(fmt_money),
+                         remaining_label=years["remaining"].map(fmt_money), share=years["paid_share"].map(fmt_pct),
+                         in_budget=years["in_commune_budget"].map(lambda v: YES_NO.get(v, "")),
+                         document=[f"{no or ''}{' ngày ' + fmt_date(d) if d == d and d is not None else ''}"
+                                   for no, d in zip(years["document_no"], years["document_date"])]),
+            column_order=["year", "budget_label", "paid_label", "remaining_label", "share", "in_budget", "document"],
+            column_config={
+                "year": st.column_config.NumberColumn("Năm", width=60, format="%d"),
+                "budget_label": st.column_config.TextColumn("Dự toán", width=115, alignment="right"),
+                "paid_label": st.column_config.TextColumn("Đã chi", width=115, alignment="right"),
+                "remaining_label": st.column_config.TextColumn("Còn lại", width=115, alignment="right"),
+                "share": st.column_config.TextColumn("Tỷ lệ đã chi", width=95, alignment="right"),
+                "in_budget": st.column_config.TextColumn("Dòng riêng", width=90,
+                                                         help="Là dòng riêng trong dự toán ngân sách xã"),
+                "document": st.column_config.TextColumn("Văn bản giao dự toán", width="large"),
+            },
+            hide_index=True, width="stretch",
+        )

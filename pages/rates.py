@@ -1,0 +1,128 @@
+"""Cài đặt → Mức chi: the dated rates (thù lao, hỗ trợ hoạt động, others) with their legal basis."""
+import datetime as dt
+
+import streamlit as st
+
+from db import funding
+from db.labels import RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, YES_NO
+from db.writes import ValidationError
+from pages.common import actor, connection, fmt_date, fmt_int, fmt_money
+
+con = connection()
+table = funding.rates(con)
+MIN_DAY = dt.date(2000, 1, 1)
+
+
+def show_errors(exc: ValidationError) -> None:
+    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
+
+
+def rate_form(form_id: str, rate: dict | None = None) -> None:
+    """A new rate (rate None) or an edit; the kind is chosen outside the form so its units follow it."""
+    rate = rate or {}
+    kinds = list(RATE_KINDS)
+    kind = st.selectbox("Loại mức chi *", kinds, index=kinds.index(rate.get("kind", "thu_lao")),
+                        format_func=RATE_KINDS.get, key=f"{form_id}_kind")
+    units = list(RATE_UNITS_BY_KIND.get(kind, RATE_UNITS))
+    with st.form(f"{form_id}_{kind}", enter_to_submit=False):
+        c1, c2, c6, c7 = st.columns(4)
+        amount = c1.text_input("Mức chi (đồng) *", value=fmt_int(rate["amount"]) if rate.get("amount") else "",
+                               placeholder="VD: 200.000", key=f"{form_id}_amount")
+        unit = c2.selectbox("Đơn vị tính *", units, format_func=RATE_UNITS.get,
+                            index=units.index(rate["unit"]) if rate.get("unit") in units else 0, key=f"{form_id}_unit")
+        c3, c4, c5 = st.columns([2, 1, 2])
+        legal_basis = c3.text_input("Căn cứ (số văn bản) *", value=rate.get("legal_basis") or "",
+                                    placeholder="VD: 96/2014/NQ-HĐND", key=f"{form_id}_legal_basis")
+        legal_date = c4.date_input("Ngày ban hành", value=rate.get("legal_basis_date"), min_value=MIN_DAY,
+                                   format="DD/MM/YYYY", key=f"{form_id}_legal_date")
+        issuer = c5.text_input("Cơ quan ban hành", value=rate.get("issuer") or "",
+                               placeholder="VD: HĐND tỉnh Hải Dương", key=f"{form_id}_issuer")
+        valid_from = c6.date_input("Hiệu lực từ ngày *", value=rate.get("valid_from"), min_value=MIN_DAY,
+                                   format="DD/MM/YYYY", key=f"{form_id}_valid_from")
+        valid_to = c7.date_input("Hiệu lực đến ngày", value=rate.get("valid_to"), help="Để trống: chưa hết hiệu lực.",
+                                 min_value=MIN_DAY, format="DD/MM/YYYY", key=f"{form_id}_valid_to")
+        verify = st.checkbox("Cần xác minh (chưa đối chiếu với văn bản chính thức)",
+                             value=bool(rate.get("needs_verification", False)), key=f"{form_id}_verify")
+        note = st.text_input("Ghi chú", value=rate.get("note") or "", key=f"{form_id}_note")
+        if not st.form_submit_button("Lưu mức chi", type="primary", icon=":material/save:"):
+            return
+    try:
+        saved = funding.save_rate(con, {
+            "kind": kind, "amount": amount, "unit": unit, "legal_basis": legal_basis, "legal_basis_date": legal_date,
+            "issuer": issuer, "valid_from": valid_from, "valid_to": valid_to, "needs_verification": verify,
+            "note": note,
+        }, actor=actor(), rate_id=rate.get("id"), expected_version=rate.get("version"))
+    except ValidationError as exc:
+        show_errors(exc)
+        return
+    st.session_state["_flash"] = f"Đã lưu mức chi «{RATE_KINDS[kind]}» hiệu lực từ {fmt_date(valid_from)}."
+    st.session_state["open_rate"] = saved
+    st.session_state["rate_form_generation"] = st.session_state.get("rate_form_generation", 0) + 1
+    st.rerun()
+
+
+st.title("Mức chi kinh phí hòa giải")
+st.caption("Cài đặt · Mỗi mức chi có căn cứ pháp lý và thời gian hiệu lực; mỗi loại chỉ có một mức tại một thời điểm. "
+           "Chứng từ dùng mức hiệu lực vào ngày của nó (thù lao: ngày đề nghị; hỗ trợ: từng tháng của kỳ), nên mức "
+           "mới từ năm sau không làm đổi số tiền của năm nay.")
+if flash := st.session_state.pop("_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+unverified = int(table["needs_verification"].sum())
+if unverified:
+    st.warning(f"{fmt_int(unverified)} mức chi đang là giá trị mặc định **cần xác minh** với văn bản chính thức của "
+               "tỉnh. Sau khi đối chiếu, sửa mức chi và bỏ đánh dấu «Cần xác minh». Phần kiểm tra ở trang Kinh phí "
+               "luôn so chứng từ với mức chi hiện hành.", icon=":material/fact_check:")
+
+view = table.assign(
+    kind_label=table["kind"].map(RATE_KINDS),
+    money=table["amount"].map(fmt_money),
+    unit_label=table["unit"].map(RATE_UNITS),
+    basis=[f"{b or ''}{' ngày ' + fmt_date(d) if d == d and d is not None else ''}"
+           for b, d in zip(table["legal_basis"], table["legal_basis_date"])],
+    period=[f"{fmt_date(f)} – {fmt_date(t) if t == t and t is not None else 'nay'}"
+            for f, t in zip(table["valid_from"], table["valid_to"])],
+    verify=table["needs_verification"].map({True: "Cần xác minh", False: "Đã xác minh"}),
+    now=table["current"].map(lambda v: YES_NO[bool(v)]),
+)
+st.dataframe(
+    view.style.map(lambda v: "color: #c62828; font-weight: 600" if v == "Cần xác minh" else "", subset=["verify"]),
+    column_order=["kind_label", "money", "unit_label", "period", "now", "verify", "basis", "issuer", "payments", "note"],
+    column_config={
+        "kind_label": st.column_config.TextColumn("Loại", width=205),
+        "money": st.column_config.TextColumn("Mức chi", width=95, alignment="right"),
+        "unit_label": st.column_config.TextColumn("Đơn vị", width=95),
+        "period": st.column_config.TextColumn("Hiệu lực", width=170),
+        "now": st.column_config.TextColumn("Áp dụng", width=70, help="Đang áp dụng hôm nay"),
+        "verify": st.column_config.TextColumn("Xác minh", width=100),
+        "basis": st.column_config.TextColumn("Căn cứ", width=190),
+        "issuer": st.column_config.TextColumn("Cơ quan ban hành", width=160),
+        "payments": st.column_config.NumberColumn("Số chứng từ đã dùng", width=90, format="%d"),
+        "note": st.column_config.TextColumn("Ghi chú", width="large"),
+    },
+    hide_index=True, width="stretch",
+)
+
+generation = st.session_state.get("rate_form_generation", 0)
+tab_edit, tab_new = st.tabs(["Sửa một mức chi", "Thêm mức chi mới"], key="rate_tab", on_change="rerun")
+with tab_edit:
+    ids = table["id"].tolist()
+    labels = {r.id: f"{RATE_KINDS[r.kind]} · {fmt_money(r.amount)} · từ {fmt_date(r.valid_from)}"
+              for r in table.itertuples()}
+    current = st.session_state.get("open_rate")
+    open_id = st.selectbox("Chọn mức chi để sửa (ví dụ sau khi xác minh, hoặc đặt ngày hết hiệu lực)", [None, *ids],
+                           index=[None, *ids].index(current) if current in ids else 0,
+                           format_func=lambda i: "— Chọn mức chi —" if i is None else labels[i], key="rate_open")
+    st.session_state["open_rate"] = open_id
+    if open_id is not None:
+        rate = funding.get_rate(con, open_id)
+        used = int(table.loc[table["id"] == open_id, "payments"].iloc[0])
+        if used:
+            st.info(f"{fmt_int(used)} chứng từ đã lập theo mức này. Sửa mức không đổi số tiền các chứng từ đó; phần "
+                    "kiểm tra ở trang Kinh phí sẽ so chúng với mức mới (chi vượt mức nếu cao hơn).",
+                    icon=":material/info:")
+        rate_form(f"rate_{open_id}_{rate['version']}", rate)
+with tab_new:
+    st.caption("Khi có văn bản mới: đặt «Hiệu lực đến ngày» cho mức cũ trước (thẻ «Sửa một mức chi»), rồi thêm mức "
+               "mới từ ngày áp dụng.")
+    rate_form(f"new_rate_{generation}")
