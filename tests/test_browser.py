@@ -320,3 +320,43 @@ def test_record_attendance_changes_coverage(page, server):
     assert after_trained > trained
     assert_no_app_error(page)
     shoot(page, "07-sau-diem-danh")
+
+
+def test_file_approve_and_pay_a_fee_request(page, server):
+    """Kinh phí: file a fee request for a team's unpaid concluded cases, approve and pay it: the unpaid count falls."""
+    open_app(page, server["url"])
+    page.goto(server["url"] + "/kinh-phi?nam=2023")
+    expect(page.get_by_role("heading", name="Kinh phí hòa giải ở cơ sở", exact=True)).to_be_visible()
+    wait_idle(page)
+    unpaid_before = metric_value(page, "Vụ việc chưa chi thù lao")
+    page.get_by_role("tab", name="Đề nghị chi thù lao").click()
+    fee_tab = page.get_by_role("tabpanel", name="Đề nghị chi thù lao")
+    file_button = fee_tab.get_by_role("button", name=re.compile("Lập giấy đề nghị thanh toán"))
+    team_box = fee_tab.get_by_label("Tổ hòa giải", exact=True)
+    only(team_box).click()
+    teams = [t.strip() for t in page.get_by_role("option").all_inner_texts()]
+    page.keyboard.press("Escape")
+    for team in teams:  # the first team that still has concluded cases without a fee request
+        choose(page, fee_tab, "Tổ hòa giải", team)
+        wait_idle(page)
+        if file_button.count():
+            break
+    else:
+        pytest.fail("no team with unpaid concluded cases in the demo")
+    shoot(page, "08-de-nghi-thu-lao")
+    file_button.click()
+    filed = page.get_by_text(re.compile(r"Đã lập giấy đề nghị số \d+"))
+    expect(filed).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("tab", name="Chứng từ").click()
+    approve = page.get_by_role("button", name=re.compile("Duyệt chi"))
+    only(approve).click()
+    expect(page.get_by_text(re.compile(r"Chứng từ số \d+: đã duyệt ngày"))).to_be_visible()
+    wait_idle(page)
+    assert metric_value(page, "Vụ việc chưa chi thù lao") == unpaid_before  # approved is not yet paid
+    only(page.get_by_role("button", name=re.compile("Ghi đã chi"))).click()
+    expect(page.get_by_text(re.compile(r"Chứng từ số \d+: đã chi ngày"))).to_be_visible()
+    wait_idle(page)
+    assert int(metric_value(page, "Vụ việc chưa chi thù lao").split("/")[0]) < int(unpaid_before.split("/")[0])
+    assert_no_app_error(page)
+    shoot(page, "09-da-duyet")
