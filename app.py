@@ -1,14 +1,19 @@
-"""Router: page config, the global filters (kept in the URL as nam/thon), navigation."""
+"""Router: page config, the global filters (kept in the URL as nam/thon/trinh_chieu), navigation."""
 import streamlit as st
 
 from db import places, results
 from db.labels import ALL_VILLAGES
-from pages.common import connection
+from pages.common import PRESENTATION_CSS, connection
 
-st.set_page_config(page_title="Hòa giải ở cơ sở", page_icon="🤝", layout="wide")
+if "present" not in st.session_state:  # presentation mode: from the URL (a bookmarked meeting link)
+    st.session_state["present"] = st.query_params.get("trinh_chieu") == "1"
+st.set_page_config(page_title="Hòa giải ở cơ sở", page_icon="🤝", layout="wide",
+                   initial_sidebar_state="collapsed" if st.session_state["present"] else "auto")
 
 # Less empty space above the title: the officer's laptop has 768 pixels of height.
 st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>")
+if st.session_state["present"]:
+    st.html(PRESENTATION_CSS)
 
 con = connection()
 village_table = places.villages(con)
@@ -61,13 +66,21 @@ with st.sidebar:
     st.selectbox("Thôn", thon_options, index=thon_options.index(st.session_state["thon"]),
                  key=f"_thon_{generation}", on_change=_keep, args=("thon", f"_thon_{generation}"),
                  format_func=lambda v: village_names.get(v, ALL_VILLAGES))
+    st.toggle("Chế độ trình chiếu", value=st.session_state["present"], key=f"_present_{generation}",
+              on_change=_keep, args=("present", f"_present_{generation}"),
+              help="Chữ lớn, chỉ xem, ẩn thông tin cá nhân của các bên (tên viết tắt, không địa chỉ, tuổi, "
+                   "điện thoại). Dùng khi chiếu trong cuộc họp.")
 
-# Keep the view in the URL so a link reproduces it (CONTRACT.md: nam, thon = village id).
+# Keep the view in the URL so a link reproduces it (CONTRACT.md: nam, thon = village id, trinh_chieu).
 st.query_params["nam"] = str(st.session_state["nam"])
 if st.session_state["thon"] == ALL:
     st.query_params.pop("thon", None)
 else:
     st.query_params["thon"] = str(st.session_state["thon"])
+if st.session_state["present"]:
+    st.query_params["trinh_chieu"] = "1"
+else:
+    st.query_params.pop("trinh_chieu", None)
 
 page = st.navigation({
     "": [

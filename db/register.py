@@ -14,12 +14,13 @@ SORTS = {
 
 def list_cases(con, *, year: int, village_id: int | None = None, results: list[str] | None = None,
                categories: list[str] | None = None, search: str | None = None,
-               deleted: bool = False, sort: str = "Ngày nhận (mới nhất trước)") -> pd.DataFrame:
+               deleted: bool = False, sort: str = "Ngày nhận (mới nhất trước)", mask: bool = False) -> pd.DataFrame:
     """Cases counted in the year (received that year or carried over, see case_year), filtered;
     the result filter uses the result at 31/12 of the year, as the year's figures do.
 
     result is the result as it stands today; result_in_year is the one the year's figures use.
     deleted=True lists the soft-deleted cases of the year instead (for restore).
+    mask=True (presentation mode) gives the parties as initials only: no full name, age or address.
     """
     order = SORTS.get(sort, SORTS["Ngày nhận (mới nhất trước)"])
     sql = """
@@ -37,9 +38,11 @@ def list_cases(con, *, year: int, village_id: int | None = None, results: list[s
         ),
         people AS (
             SELECT case_id,
-                   string_agg(full_name, '; ' ORDER BY position) AS parties,
-                   string_agg(full_name || coalesce(', ' || age || ' tuổi', '') || coalesce(', ' || address, ''),
-                              '; ' ORDER BY position) AS parties_detail
+                   string_agg(CASE WHEN $mask THEN initials(full_name) ELSE full_name END, '; ' ORDER BY position)
+                       AS parties,
+                   string_agg(CASE WHEN $mask THEN initials(full_name)
+                                   ELSE full_name || coalesce(', ' || age || ' tuổi', '') || coalesce(', ' || address, '')
+                              END, '; ' ORDER BY position) AS parties_detail
             FROM case_parties WHERE case_id IN (SELECT id FROM picked) GROUP BY case_id
         ),
         mediators AS (
@@ -66,7 +69,7 @@ def list_cases(con, *, year: int, village_id: int | None = None, results: list[s
                                                 c.agreement, c.note)) LIKE '%' || fold($search) || '%'
         ORDER BY """ + order
     params = {
-        "year": year, "village": village_id, "deleted": deleted,
+        "year": year, "village": village_id, "deleted": deleted, "mask": mask,
         "results": results or None, "categories": categories or None,
         "search": (search or "").strip() or None,
     }

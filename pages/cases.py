@@ -6,7 +6,7 @@ import streamlit as st
 from db import cases, mediators, places, register
 from db.labels import RESULTS
 from db.writes import DuplicateSuspected, ValidationError
-from pages.common import actor, connection, filters, fmt_date, go_to, village_name
+from pages.common import actor, connection, filters, fmt_date, go_to, presenting, village_name
 
 con = connection()
 year, village_id = filters()
@@ -129,13 +129,8 @@ st.caption(f"Sổ theo dõi hoạt động hòa giải ở cơ sở · năm {yea
 if flash := st.session_state.pop("_flash", None):
     st.success(flash, icon=":material/check_circle:")
 
-tab_list, tab_new, tab_deleted = st.tabs(["Danh sách vụ việc", "Nhập vụ việc mới", "Vụ việc đã xóa"])
-
-with tab_new:
-    st.caption("Các ô có dấu * là bắt buộc. Dùng phím Tab để chuyển ô; ngày nhập theo dạng dd/mm/yyyy.")
-    case_form(f"new_case_{st.session_state.get('form_generation', 0)}")
-
-with tab_list:
+def case_list(mask: bool):
+    """The filtered register with counts and the CSV; returns (listing, table selection)."""
     f1, f2, f3, f4 = st.columns([3, 2, 2, 2])
     search = f1.text_input("Tìm kiếm", placeholder="Tên các bên, nội dung, địa chỉ… (không cần gõ dấu)")
     picked_results = f2.multiselect("Kết quả (tính đến 31/12)", list(RESULTS), format_func=RESULTS.get,
@@ -144,7 +139,7 @@ with tab_list:
                                        placeholder="Tất cả")
     sort = f4.selectbox("Sắp xếp", list(register.SORTS))
     listing = register.list_cases(con, year=year, village_id=village_id, results=picked_results,
-                                  categories=picked_categories, search=search, sort=sort)
+                                  categories=picked_categories, search=search, sort=sort, mask=mask)
     counts = listing["result_in_year"].value_counts()
     st.markdown(
         f"**{len(listing)} vụ việc** · " + " · ".join(f"{RESULTS[r]}: {counts.get(r, 0)}" for r in RESULTS)
@@ -181,14 +176,18 @@ with tab_list:
             "incident": st.column_config.TextColumn("Mất ANTT", width=80),
         },
         hide_index=True, width="stretch", height=min(420, 35 * (len(view) + 1) + 3),
-        on_select="rerun", selection_mode="single-row", key="case_table",
+        **({} if mask else {"on_select": "rerun", "selection_mode": "single-row", "key": "case_table"}),
     )
     export = register.export_frame(listing)
     st.download_button(
         "Tải danh sách (CSV, mở được bằng Excel)", export.to_csv(index=False).encode("utf-8-sig"),
         file_name=f"so-theo-doi-hoa-giai-{year}.csv", mime="text/csv", icon=":material/download:",
     )
+    return listing, selection
 
+
+def case_editor(listing, selection) -> None:
+    """Open one case of the list (row click or picker) to edit, close or delete it."""
     ids = listing["id"].tolist()
     rows = selection.selection.rows if selection else []
     if rows:
@@ -199,20 +198,36 @@ with tab_list:
                            index=([None, *ids].index(current) if current in ids else 0),
                            format_func=lambda i: "— Chọn vụ việc —" if i is None else f"Số {i} · {labels[i]}")
     st.session_state["open_case"] = open_id
-    if open_id is not None:
-        case = cases.get_case(con, open_id)
-        st.subheader(f"Vụ việc số {open_id}")
-        st.caption(f"Phiên bản {case['version']} · cập nhật lần cuối {case['updated_at']:%d/%m/%Y %H:%M}")
-        case_form(f"edit_case_{open_id}_{case['version']}", case)
-        if st.button("Xóa vụ việc này", icon=":material/delete:", key=f"delete_{open_id}"):
-            try:
-                cases.delete_case(con, open_id, actor=actor(), expected_version=case["version"])
-            except ValidationError as exc:
-                show_errors(exc)
-            else:
-                st.session_state["_flash"] = (f"Đã xóa vụ việc số {open_id}. Có thể khôi phục ở thẻ «Vụ việc đã xóa».")
-                st.session_state["open_case"] = None
-                st.rerun()
+    if open_id is None:
+        return
+    case = cases.get_case(con, open_id)
+    st.subheader(f"Vụ việc số {open_id}")
+    st.caption(f"Phiên bản {case['version']} · cập nhật lần cuối {case['updated_at']:%d/%m/%Y %H:%M}")
+    case_form(f"edit_case_{open_id}_{case['version']}", case)
+    if st.button("Xóa vụ việc này", icon=":material/delete:", key=f"delete_{open_id}"):
+        try:
+            cases.delete_case(con, open_id, actor=actor(), expected_version=case["version"])
+        except ValidationError as exc:
+            show_errors(exc)
+        else:
+            st.session_state["_flash"] = (f"Đã xóa vụ việc số {open_id}. Có thể khôi phục ở thẻ «Vụ việc đã xóa».")
+            st.session_state["open_case"] = None
+            st.rerun()
+
+
+if presenting():  # read-only, the parties as initials only
+    st.caption("Chế độ trình chiếu: chỉ xem; tên các bên viết tắt, không hiện tuổi, địa chỉ.")
+    case_list(mask=True)
+    st.stop()
+
+tab_list, tab_new, tab_deleted = st.tabs(["Danh sách vụ việc", "Nhập vụ việc mới", "Vụ việc đã xóa"])
+
+with tab_new:
+    st.caption("Các ô có dấu * là bắt buộc. Dùng phím Tab để chuyển ô; ngày nhập theo dạng dd/mm/yyyy.")
+    case_form(f"new_case_{st.session_state.get('form_generation', 0)}")
+
+with tab_list:
+    case_editor(*case_list(mask=False))
 
 with tab_deleted:
     deleted = register.list_cases(con, year=year, village_id=village_id, deleted=True)

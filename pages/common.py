@@ -26,6 +26,18 @@ def connection():
         st.stop()
 
 
+# Presentation mode (trinh_chieu=1): larger type for a projector, toolbar hidden.
+PRESENTATION_CSS = """<style>
+html { font-size: 21px; }
+[data-testid='stToolbar'], [data-testid='stDecoration'] { display: none; }
+</style>"""
+
+
+def presenting() -> bool:
+    """Presentation mode: read-only pages, personal data of the parties masked (issue: leadership screen)."""
+    return bool(st.session_state.get("present"))
+
+
 def filters() -> tuple[int, int | None]:
     """The sidebar's (year, village id or None for all villages), set by app.py."""
     return st.session_state["nam"], st.session_state["thon"] or None

@@ -10,7 +10,9 @@ from db.labels import (
     FEE_CASE_PROBLEMS, FUNDING_COLOURS, FUNDING_PARTS, OUTSTANDING_ITEMS, PAYMENT_KINDS, PAYMENT_KINDS_SHORT, PAYMENT_STATUS, RATE_UNITS, RESULTS, YES_NO,
 )
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, fmt_int, fmt_money, fmt_pct, go_to, today, village_name
+from pages.common import (
+    actor, connection, filters, fmt_date, fmt_int, fmt_money, fmt_pct, go_to, presenting, today, village_name,
+)
 
 con = connection()
 year, village_id = filters()
@@ -101,9 +103,12 @@ if total["payments_late"]:
     st.warning(f"{fmt_int(total['payments_late'])} chứng từ chi chậm hoặc đã quá hạn chi. {DEADLINE_NOTE}",
                icon=":material/schedule:")
 
-tab_checks, tab_fee, tab_support, tab_payments, tab_budget = st.tabs(
-    ["Kiểm tra theo tổ", "Đề nghị chi thù lao", "Hỗ trợ hoạt động tổ", "Chứng từ", "Dự toán"],
-    key="funding_tab", on_change="rerun")
+if presenting():  # read-only: the checks only, no forms
+    tab_checks = st.container()
+else:
+    tab_checks, tab_fee, tab_support, tab_payments, tab_budget = st.tabs(
+        ["Kiểm tra theo tổ", "Đề nghị chi thù lao", "Hỗ trợ hoạt động tổ", "Chứng từ", "Dự toán"],
+        key="funding_tab", on_change="rerun")
 
 with tab_checks:
     if village_id is None and not checks.empty:
@@ -210,6 +215,8 @@ with tab_checks:
         )
         st.caption(DEADLINE_NOTE)
 
+if presenting():
+    st.stop()
 with tab_fee:
     st.caption("Giấy đề nghị thanh toán thù lao của tổ hòa giải: chọn tổ, ngày đề nghị và các vụ việc đã kết thúc chưa "
                "chi. Số tiền = mức thù lao hiệu lực ngày đề nghị × số vụ việc; chỉ được đề nghị thấp hơn, có lý do.")

@@ -7,7 +7,7 @@ import streamlit as st
 from db import mediators, places
 from db.labels import GENDERS, LEAVE_REASONS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, go_to, village_name
+from pages.common import actor, connection, filters, fmt_date, go_to, presenting, village_name
 
 con = connection()
 year, village_id = filters()
@@ -253,11 +253,14 @@ m5.metric("Cần rà soát", counts["needs_review"],
           help=f"Đang hoạt động nhưng không có vụ việc và không tham gia tập huấn năm {year}. "
                "Chỉ là gợi ý rà soát: việc cho thôi do Chủ tịch UBND xã quyết định (Điều 11).")
 
-tab_list, tab_new = st.tabs(["Danh sách hòa giải viên", "Thêm hòa giải viên"])
-
-with tab_new:
-    st.caption("Hòa giải viên do Chủ tịch UBND xã công nhận sau khi được bầu (Điều 8). Các ô có dấu * là bắt buộc.")
-    new_mediator_form()
+if presenting():  # read-only list; no records (they hold phone numbers), no forms
+    tab_list = st.container()
+else:
+    tab_list, tab_new = st.tabs(["Danh sách hòa giải viên", "Thêm hòa giải viên"])
+    with tab_new:
+        st.caption("Hòa giải viên do Chủ tịch UBND xã công nhận sau khi được bầu (Điều 8). "
+                   "Các ô có dấu * là bắt buộc.")
+        new_mediator_form()
 
 with tab_list:
     f1, f2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -308,6 +311,8 @@ with tab_list:
         st.info("Không có hòa giải viên nào khớp bộ lọc." + ("" if show_left else
                 " Bật «Hiện cả người đã thôi» để tìm cả những người đã thôi tham gia."))
 
+    if presenting():
+        st.stop()
     labels = dict(zip(ids, listing["full_name"] + " · " + listing["village"]))
     if st.session_state.get(OPEN) not in labels:
         st.session_state[OPEN] = None

@@ -6,7 +6,7 @@ import streamlit as st
 from db import funding
 from db.labels import RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, YES_NO
 from db.writes import ValidationError
-from pages.common import actor, connection, fmt_date, fmt_int, fmt_money
+from pages.common import actor, connection, fmt_date, fmt_int, fmt_money, presenting
 
 con = connection()
 table = funding.rates(con)
@@ -104,6 +104,8 @@ st.dataframe(
 )
 
 generation = st.session_state.get("rate_form_generation", 0)
+if presenting():  # read-only: settings are not changed from the meeting screen
+    st.stop()
 tab_edit, tab_new = st.tabs(["Sửa một mức chi", "Thêm mức chi mới"], key="rate_tab", on_change="rerun")
 with tab_edit:
     ids = table["id"].tolist()

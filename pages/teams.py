@@ -4,7 +4,7 @@ import streamlit as st
 from db import places, reviews, teams
 from db.labels import COMPOSITION_RULES, REVIEW_STATUS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, fmt_pct, village_name
+from pages.common import actor, connection, filters, fmt_date, fmt_pct, presenting, village_name
 
 con = connection()
 year, village_id = filters()
@@ -79,6 +79,8 @@ st.caption("HGV: hòa giải viên; TT: tổ trưởng; DTTS: có hòa giải vi
 team_names = dict(zip(register["team_id"].tolist(), register["village"]))
 if not team_names:
     st.info("Chưa có tổ hòa giải nào.")
+    st.stop()
+if presenting():  # read-only: the table above is the meeting view
     st.stop()
 team_id = st.selectbox("Xem chi tiết, sửa thông tin và rà soát tổ", list(team_names),
                        format_func=lambda t: f"Tổ hòa giải {team_names[t]}", key="team_open")

@@ -7,7 +7,7 @@ import streamlit as st
 from db import trainings
 from db.labels import TARGET_STATUS, TRAINING_STATUS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, fmt_int, fmt_pct, go_to, village_name
+from pages.common import actor, connection, filters, fmt_date, fmt_int, fmt_pct, go_to, presenting, village_name
 
 con = connection()
 year, village_id = filters()
@@ -217,8 +217,11 @@ else:
                f"tập huấn năm {year}.")
 
 # Keyed and stateful, so saving (which adds a message above) does not send the officer back to the first tab.
-tab_cover, tab_sessions = st.tabs(["Tỷ lệ theo thôn và người chưa tập huấn", "Các buổi tập huấn và điểm danh"],
-                                  key="training_tab", on_change="rerun")
+if presenting():  # read-only: coverage only, no phone numbers, no forms
+    tab_cover, tab_sessions = st.container(), None
+else:
+    tab_cover, tab_sessions = st.tabs(["Tỷ lệ theo thôn và người chưa tập huấn", "Các buổi tập huấn và điểm danh"],
+                                      key="training_tab", on_change="rerun")
 
 with tab_cover:
     if village_id is None:
@@ -231,7 +234,7 @@ with tab_cover:
     else:
         st.caption("Danh sách để mời dự buổi tập huấn tiếp theo, xếp theo thôn.")
         invite = missing.assign(position=missing["is_leader"].map({True: "Tổ trưởng", False: "Hòa giải viên"}))
-        invite = invite[["village", "full_name", "position", "phone", "organisation"]].rename(columns={
+        invite = invite[["village", "full_name", "position", *([] if presenting() else ["phone"]), "organisation"]].rename(columns={
             "village": "Thôn", "full_name": "Họ tên", "position": "Vị trí", "phone": "Điện thoại",
             "organisation": "Đơn vị, đoàn thể"})
         st.dataframe(invite, hide_index=True, width="stretch", placeholder="—")
@@ -240,6 +243,8 @@ with tab_cover:
             file_name=f"hoa-giai-vien-chua-tap-huan-{year}.csv", mime="text/csv", icon=":material/download:",
             key="untrained_csv")
 
+if tab_sessions is None:
+    st.stop()
 with tab_sessions:
     with st.expander("Thêm buổi tập huấn mới", icon=":material/add:"):
         st.caption("Các ô có dấu * là bắt buộc. Ngày nhập theo dạng dd/mm/yyyy. Buổi chưa tổ chức: chọn trạng "
