@@ -1,0 +1,525 @@
+"""Tiêu chí: the legal-access standard's mediation indicators (and the plan's own targets), per year and village.
+
+Reads of the Tiêu chí page and the overview, and the write path for indicators. Every figure comes from
+db/metrics/60_criteria.sql (criteria_result and the views under it), where each rule is written beside its
+SQL; this module only words the result for a chairman and lists the rows behind a figure.
+
+Versioning (why past years never change): an indicator is a chain of versions of one code, each with
+valid_from / valid_to, and a year is measured with the version in force at 31/12 of that year. save_indicator
+never edits a version that a finished year uses: a change takes effect from 1/1 of a year not yet finished
+(this year by default); the version in force is closed at 31/12 of the year before and a new one starts.
+A version that only starts in a year not yet finished may be corrected in place. This is simpler than storing
+a snapshot of every closed year, and just as safe for the rules (data entered late for a past year still
+counts, measured with that year's rules, as it should).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from db.funding import budget, money_text
+from db.labels import CRITERIA_STATUS, FORMULA_LABELS, POINTS_RULES, REGISTER_GAPS, RESULTS, YES_NO
+from db.writes import (
+    ValidationError, check_version, clean_values, fetch_row, insert_row, parse_int, today, transaction, update_row,
+)
+
+# The formulas the app implements and the kind of value each gives (db/metrics/60_criteria.sql criteria_formula).
+FORMULAS = {
+    "register_complete": "ratio",
+    "official_rate": "ratio",
+    "budget_document": "yes_no",
+    "support_at_rate": "ratio",
+    "evidence_present": "document",
+    "trained_share": "ratio",
+    "composition": "ratio",
+    "security_incidents": "count",
+}
+# Formulas where a lower value is better (met when value ≤ target).
+LOWER_IS_BETTER = {"security_incidents"}
+INDICATOR_FIELDS = ("framework_code", "code", "sort_order", "group_name", "wording", "formula", "target", "target_key",
+                    "max_points", "points_rule", "evidence_kinds", "needs_verification", "source", "note")
+
+
+# --- formatting (numbers as a Vietnamese reader writes them) ------------------------------------------------
+
+def _missing(value) -> bool:
+    """None, NaN, NaT or pandas' NA (nullable columns of a DuckDB result)."""
+    return value is None or bool(pd.isna(value))
+
+
+def _is_one(value) -> bool:
+    return not _missing(value) and float(value) == 1
+
+
+def pct(value) -> str:
+    if _missing(value):
+        return "không áp dụng"
+    text = f"{value * 100:.1f}".replace(".", ",")
+    return text.removesuffix(",0") + "%"
+
+
+def number(value) -> str:
+    if _missing(value):
+        return ""
+    value = float(value)
+    return f"{value:g}".replace(".", ",") if not value.is_integer() else f"{int(value)}"
+
+
+def _int(value) -> int:
+    return 0 if _missing(value) else int(value)
+
+
+def _day(value) -> str:
+    return "" if _missing(value) else value.strftime("%d/%m/%Y")
+
+
+# --- frameworks and indicators ----------------------------------------------------------------------------
+
+def frameworks(con) -> pd.DataFrame:
+    return con.cursor().execute("SELECT * FROM criteria_frameworks ORDER BY sort_order, valid_from").df()
+
+
+def frameworks_for_year(con, year: int) -> list[dict]:
+    """The frameworks in force at 31/12 of the year, one per family (criteria_framework_year)."""
+    rel = con.cursor().execute("SELECT * FROM criteria_framework_year WHERE year = ? ORDER BY framework_sort", [year])
+    cols = [d[0] for d in rel.description]
+    return [dict(zip(cols, row)) for row in rel.fetchall()]
+
+
+def framework_for_year(con, year: int, family: str = "chuan_tiep_can") -> dict | None:
+    return next((f for f in frameworks_for_year(con, year) if f["family"] == family), None)
+
+
+def indicator_versions(con, framework_code: str | None = None) -> pd.DataFrame:
+    """Every version of every indicator (history included), by framework, order, then date."""
+    return con.cursor().execute(
+        """
+        SELECT i.*, f.short_name AS framework_short_name, f.sort_order AS framework_sort
+        FROM criteria_indicators i JOIN criteria_frameworks f ON f.code = i.framework_code
+        WHERE $fw IS NULL OR i.framework_code = $fw
+        ORDER BY f.sort_order, i.sort_order, i.code, i.valid_from
+        """, {"fw": framework_code}).df()
+
+
+def get_indicator(con, indicator_id: int) -> dict | None:
+    return fetch_row(con.cursor(), "criteria_indicators", indicator_id)
+
+
+def target_keys(con) -> dict[str, str]:
+    """plan_targets keys an indicator may take its target from, with their labels."""
+    return dict(con.cursor().execute(
+        "SELECT key, arg_max(label, valid_from) FROM plan_targets GROUP BY key ORDER BY key").fetchall())
+
+
+def _parse_float(value, label: str, errors: list[str], low: float, high: float) -> float | None:
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    try:
+        number_ = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        errors.append(f"{label}: «{value}» không phải số.")
+        return None
+    if not low <= number_ <= high:
+        errors.append(f"{label} phải từ {number(low)} đến {number(high)} (đã nhập {number(number_)}).")
+        return None
+    return number_
+
+
+def _validate_indicator(cur, data: dict, errors: list[str]) -> dict:
+    values = clean_values({f: data.get(f) for f in INDICATOR_FIELDS})
+    values["needs_verification"] = bool(values["needs_verification"])
+    for field, label in {"framework_code": "khung tiêu chí", "code": "mã chỉ tiêu", "wording": "nội dung chỉ tiêu",
+                         "formula": "cách tính"}.items():
+        if values[field] in (None, ""):
+            errors.append(f"Chưa nhập {label}.")
+    if values["framework_code"] and not cur.execute(
+            "SELECT 1 FROM criteria_frameworks WHERE code = ?", [values["framework_code"]]).fetchone():
+        errors.append(f"Khung tiêu chí «{values['framework_code']}» không có.")
+    formula = values["formula"]
+    kind = FORMULAS.get(formula)
+    if formula and kind is None:
+        errors.append(f"Cách tính «{formula}» không có trong các cách tính ứng dụng hỗ trợ.")
+    values["kind"] = kind
+    values["sort_order"] = parse_int(values["sort_order"], "Thứ tự", errors, 0, 999) or 0
+    if kind == "ratio":
+        values["target"] = _parse_float(values["target"], "Mục tiêu (tỷ lệ)", errors, 0, 1)
+    elif kind == "count":
+        values["target"] = _parse_float(values["target"], "Mục tiêu (số lượng)", errors, 0, 10 ** 6)
+    else:
+        values["target"] = 1.0  # yes/no and document indicators are met by «có»
+        values["target_key"] = None
+    if values["target_key"]:
+        if not cur.execute("SELECT 1 FROM plan_targets WHERE key = ?", [values["target_key"]]).fetchone():
+            errors.append(f"Mục tiêu kế hoạch «{values['target_key']}» không có.")
+    elif kind in ("ratio", "count") and values["target"] is None and not any(e.startswith("Mục tiêu") for e in errors):
+        errors.append("Chưa nhập mục tiêu (hoặc chọn lấy mục tiêu từ Kế hoạch).")
+    rule = values["points_rule"] or "none"
+    values["points_rule"] = rule
+    if rule not in POINTS_RULES:
+        errors.append(f"Cách cho điểm «{rule}» không hợp lệ.")
+    values["max_points"] = _parse_float(values["max_points"], "Điểm tối đa", errors, 0, 100)
+    if rule == "none":
+        values["max_points"] = None
+    elif values["max_points"] is None and not any(e.startswith("Điểm tối đa") for e in errors):
+        errors.append("Chưa nhập điểm tối đa (hoặc chọn «Không chấm điểm»).")
+    if rule == "proportional" and (formula in LOWER_IS_BETTER or kind in ("yes_no", "document")):
+        errors.append("Cho điểm theo tỷ lệ chỉ dùng cho chỉ tiêu tỷ lệ (giá trị càng cao càng tốt).")
+    kinds = values["evidence_kinds"]
+    if isinstance(data.get("evidence_kinds"), (list, tuple)):
+        kinds = list(dict.fromkeys(k for k in data["evidence_kinds"] if k))
+    elif kinds:
+        kinds = list(dict.fromkeys(k.strip() for k in kinds.split(";") if k.strip()))
+    kinds = kinds or []
+    known = {r[0] for r in cur.execute("SELECT code FROM evidence_kinds").fetchall()}
+    for code in kinds:
+        if code not in known:
+            errors.append(f"Loại hồ sơ «{code}» không có trong danh mục.")
+    if kind == "document" and not kinds:
+        errors.append("Chỉ tiêu loại hồ sơ cần ít nhất một loại hồ sơ kiểm chứng.")
+    values["evidence_kinds"] = ";".join(kinds) or None
+    return values
+
+
+def save_indicator(con, data: dict, *, actor: str, indicator_id: int | None = None, effective_year: int | None = None,
+                   expected_version: int | None = None, as_of: dt.date | None = None) -> int:
+    """Add an indicator to a framework, or change one, with effect from 1/1 of effective_year (default: this
+    year; never a finished year). Returns the id of the version now in force from that year."""
+    as_of = as_of or today()
+    errors: list[str] = []
+    effective_year = parse_int(effective_year if effective_year is not None else as_of.year,
+                               "Năm bắt đầu áp dụng", errors, 2000, 2100)
+    if effective_year is not None and effective_year < as_of.year:
+        errors.append(f"Năm {effective_year} đã qua: kết quả các năm đã qua giữ nguyên theo tiêu chí áp dụng khi đó. "
+                      f"Thay đổi chỉ có hiệu lực từ năm {as_of.year} trở đi.")
+    with transaction(con) as cur:
+        current = None
+        if indicator_id is not None:
+            current = fetch_row(cur, "criteria_indicators", indicator_id)
+            if current is None:
+                raise ValidationError(f"Không tìm thấy chỉ tiêu số {indicator_id}.")
+            check_version(current, expected_version, f"Chỉ tiêu {current['code']}")
+            data = {**data, "framework_code": current["framework_code"], "code": current["code"]}
+        values = _validate_indicator(cur, data, errors)
+        framework = cur.execute("SELECT short_name, valid_from, valid_to FROM criteria_frameworks WHERE code = ?",
+                                [values["framework_code"]]).fetchone()
+        start = dt.date(effective_year, 1, 1) if effective_year else None
+        if framework and start:
+            name, fw_from, fw_to = framework
+            if fw_to is not None and fw_to < start:
+                errors.append(f"{name} hết hiệu lực từ {_day(fw_to)}: các năm khung này áp dụng đã qua nên không "
+                              "sửa được (để giữ nguyên kết quả đã đánh giá).")
+            start = max(start, fw_from)
+        if current is None and values["code"] and cur.execute(
+                "SELECT 1 FROM criteria_indicators WHERE framework_code = ? AND code = ?",
+                [values["framework_code"], values["code"]]).fetchone():
+            errors.append(f"Mã chỉ tiêu «{values['code']}» đã có trong khung này; hãy sửa chỉ tiêu đó.")
+        if current is not None and start and current["valid_to"] is not None and current["valid_to"] < start:
+            errors.append(f"Phiên bản này chỉ áp dụng đến {_day(current['valid_to'])}: hãy sửa phiên bản đang áp dụng.")
+        if current is not None and not errors and all(
+                _same(current[f], values[f]) for f in values if f in current):
+            errors.append("Không có thay đổi nào để lưu.")
+        if errors:
+            raise ValidationError(errors)
+        if current is None:
+            return insert_row(cur, "criteria_indicators", {**values, "valid_from": start, "valid_to": None}, actor)
+        if current["valid_from"] >= start:
+            # This version starts in a year not yet finished: no past result uses it, correct it in place.
+            update_row(cur, "criteria_indicators", indicator_id, values, actor, expected_version,
+                       f"Chỉ tiêu {current['code']}")
+            return indicator_id
+        update_row(cur, "criteria_indicators", indicator_id, {"valid_to": start - dt.timedelta(days=1)}, actor,
+                   expected_version, f"Chỉ tiêu {current['code']}", action="close_version")
+        return insert_row(cur, "criteria_indicators",
+                          {**values, "valid_from": start, "valid_to": current["valid_to"]}, actor)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return (a is None and b is None) or (a is not None and b is not None and abs(float(a) - float(b)) < 1e-12)
+    return (a or None) == (b or None)
+
+
+# --- results --------------------------------------------------------------------------------------------
+
+def results(con, year: int, village_id: int | None = None) -> pd.DataFrame:
+    """criteria_result for the year and scope (a village, or the whole commune when None), in framework and
+    indicator order, with the texts a chairman reads: value, target, points, reason and the evidence."""
+    frame = con.cursor().execute(
+        """
+        SELECT * FROM criteria_result
+        WHERE year = $year AND village_id IS NOT DISTINCT FROM $village
+        ORDER BY framework_sort, sort_order, code
+        """, {"year": year, "village": village_id}).df()
+    if frame.empty:
+        return frame.assign(value_text=[], target_text=[], points_text=[], reason=[], evidence_have=[],
+                            evidence_lack=[])
+    for column in ("evidence_required", "evidence_missing"):  # DuckDB lists arrive as numpy arrays
+        frame[column] = [list(v) for v in frame[column]]
+    need = _evidence(con, year, village_id)
+    budget_row = budget(con, year)
+    frame["value_text"] = [value_text(r) for r in frame.itertuples()]
+    frame["target_text"] = [target_text(r) for r in frame.itertuples()]
+    frame["points_text"] = [points_text(r) for r in frame.itertuples()]
+    frame["reason"] = [reason(r, year, budget_row, need) for r in frame.itertuples()]
+    frame["evidence_have"] = [[need[k]["label"] for k in r.evidence_required if k not in r.evidence_missing]
+                              for r in frame.itertuples()]
+    frame["evidence_lack"] = [[_lack(need[k]) for k in r.evidence_missing] for r in frame.itertuples()]
+    return frame
+
+
+def _evidence(con, year: int, village_id: int | None) -> dict[str, dict]:
+    from db.evidence import requirements
+
+    return {r["kind"]: r for r in requirements(con, year, village_id).to_dict("records")}
+
+
+def _lack(kind: dict) -> str:
+    """The missing kind's label; for a per-village kind some villages already have, the villages lacking it."""
+    villages = [] if kind.get("missing_villages") is None or not kind.get("docs") else list(kind["missing_villages"])
+    return kind["label"] + (f" (còn thiếu của {', '.join(villages)})" if villages else "")
+
+
+def value_text(r) -> str:
+    if r.kind == "ratio":
+        return "Không áp dụng" if not _int(r.den) else f"{pct(r.value)} ({_int(r.num)}/{_int(r.den)})"
+    if r.kind == "count":
+        return f"{_int(r.num)}"
+    if r.kind == "document":
+        return "Có" if _is_one(r.value) else "Chưa có"
+    return "Không áp dụng" if _missing(r.value) else YES_NO[_is_one(r.value)]
+
+
+def target_text(r) -> str:
+    if _missing(r.target):
+        return "Chưa đặt"
+    if r.kind == "ratio":
+        return f"≥ {pct(r.target)}"
+    if r.kind == "count":
+        return "Không có" if r.better == "thap" and r.target == 0 else (
+            f"≤ {number(r.target)}" if r.better == "thap" else f"≥ {number(r.target)}")
+    return "Có"
+
+
+def points_text(r) -> str:
+    if r.points_rule == "none" or _missing(r.max_points):
+        return "Không chấm điểm"
+    if _missing(r.points):
+        return f"– / {number(r.max_points)}"
+    return f"{number(r.points)} / {number(r.max_points)}"
+
+
+def reason(r, year: int, budget_row: dict | None, need: dict[str, dict]) -> str:
+    """One line a chairman understands: what the data say against the target."""
+    num, den = _int(r.num), _int(r.den)
+    met = r.computed_status == "dat"
+    formula = r.formula
+    if formula == "register_complete":
+        if not den:
+            return f"Không có vụ việc trong phạm vi hòa giải năm {year}."
+        if met:
+            return f"Cả {den} vụ việc trong phạm vi đã ghi đủ các cột của Sổ theo dõi."
+        return f"{den - num}/{den} vụ việc chưa ghi đủ các cột của Sổ theo dõi."
+    if formula == "official_rate":
+        if not den:
+            return f"Năm {year} chưa có vụ việc kết thúc (thành hoặc không thành)."
+        side = "đạt" if met else "dưới"
+        return f"{num}/{den} vụ việc kết thúc được hòa giải thành ({pct(r.value)}), {side} mục tiêu {pct(r.target)}."
+    if formula == "budget_document":
+        if budget_row is None:
+            return f"Chưa có dự toán kinh phí hòa giải năm {year}."
+        amount = money_text(int(budget_row["amount"]))
+        if not (budget_row.get("document_no") or "").strip():
+            return f"Dự toán {amount} chưa có số văn bản."
+        if not budget_row.get("in_commune_budget"):
+            return f"Dự toán {amount} ({budget_row['document_no']}) chưa nằm trong dự toán ngân sách xã."
+        when = f" ngày {_day(budget_row['document_date'])}" if budget_row.get("document_date") else ""
+        return f"Dự toán {amount} theo {budget_row['document_no']}{when}, trong dự toán ngân sách xã."
+    if formula == "support_at_rate":
+        if not den:
+            return "Chưa có tổ hòa giải."
+        if met:
+            return f"Cả {den} tổ được chi hỗ trợ đủ mức, không có khoản chi vượt mức."
+        parts = []
+        if _int(r.teams_short):
+            parts.append(f"{_int(r.teams_short)}/{den} tổ chưa được chi hỗ trợ đủ mức")
+        if _int(r.teams_above):
+            parts.append(f"{_int(r.teams_above)}/{den} tổ có khoản chi vượt mức")
+        return "; ".join(parts) + "."
+    if formula == "evidence_present":
+        labels = [need[k]["label"] for k in r.evidence_required if k in need]
+        if not labels:
+            return "Không yêu cầu hồ sơ."
+        return ("Đã có " if _is_one(r.value) else "Chưa có ") + "; ".join(labels) + "."
+    if formula == "trained_share":
+        if not den:
+            return "Chưa có hòa giải viên đang hoạt động."
+        text = f"{num}/{den} hòa giải viên đang hoạt động đã được tập huấn ({pct(r.value)})"
+        return text + ("." if met else f"; còn {den - num} người chưa được tập huấn.")
+    if formula == "composition":
+        if not den:
+            return "Chưa có tổ hòa giải."
+        return f"{num}/{den} tổ đủ thành phần theo Điều 12" + ("." if met else f"; {den - num} tổ chưa đủ.")
+    if formula == "security_incidents":
+        if not num:
+            return "Không có vụ việc phức tạp gây mất an ninh trật tự."
+        return f"Có {num} vụ việc phức tạp gây mất an ninh trật tự (mục tiêu: {target_text(r).lower()})."
+    return FORMULA_LABELS.get(formula, formula)
+
+
+def summary(con, year: int, village_id: int | None = None) -> dict:
+    """What the overview shows: per framework in force, the points (scored indicators with a value) and how
+    many indicators are Đạt / Chưa đạt / Thiếu hồ sơ / Không áp dụng."""
+    rows = con.cursor().execute(
+        """
+        SELECT framework_code, any_value(framework_short_name) AS short_name, any_value(family) AS family,
+               any_value(framework_sort) AS sort, count(*) AS indicators,
+               sum(points) AS points,
+               sum(max_points) FILTER (WHERE computed_points IS NOT NULL) AS max_points,
+               sum(computed_points) AS computed_points,
+               bool_or(needs_verification AND points_rule <> 'none') AS points_need_verification,
+               count(*) FILTER (WHERE status = 'dat') AS dat,
+               count(*) FILTER (WHERE status = 'chua_dat') AS chua_dat,
+               count(*) FILTER (WHERE status = 'thieu_ho_so') AS thieu_ho_so,
+               count(*) FILTER (WHERE status = 'khong_ap_dung') AS khong_ap_dung
+        FROM criteria_result WHERE year = $year AND village_id IS NOT DISTINCT FROM $village
+        GROUP BY framework_code ORDER BY sort
+        """, {"year": year, "village": village_id})
+    cols = [d[0] for d in rows.description]
+    frames = [dict(zip(cols, r)) for r in rows.fetchall()]
+    return {
+        "frameworks": frames,
+        "dat": sum(f["dat"] for f in frames), "chua_dat": sum(f["chua_dat"] for f in frames),
+        "thieu_ho_so": sum(f["thieu_ho_so"] for f in frames), "khong_ap_dung": sum(f["khong_ap_dung"] for f in frames),
+        "indicators": sum(f["indicators"] for f in frames),
+    }
+
+
+def matrix(con, year: int) -> dict:
+    """Village × indicator for the year, for the indicators measured per village (scope thon): cells
+    ('Đạt · 100%'), statuses (for colour), and the indicators as columns; the last row is the whole commune."""
+    frame = con.cursor().execute(
+        """
+        SELECT r.village_id, coalesce(v.name, 'Toàn xã') AS village, r.code, r.framework_short_name, r.wording,
+               r.framework_sort, r.sort_order, r.status, r.kind, r.num, r.den, r.value, r.better, r.target
+        FROM criteria_result r LEFT JOIN villages v ON v.id = r.village_id
+        WHERE r.year = ? AND r.scope = 'thon'
+        ORDER BY r.village_id IS NULL, v.name COLLATE vi, r.framework_sort, r.sort_order
+        """, [year]).df()
+    if frame.empty:
+        return {"cells": pd.DataFrame(), "statuses": pd.DataFrame(), "indicators": pd.DataFrame()}
+    frame["column"] = frame["code"] + " · " + frame["framework_short_name"]
+    frame["cell"] = [f"{CRITERIA_STATUS[r.status]} · {_short_value(r)}" for r in frame.itertuples()]
+    order = list(dict.fromkeys(frame["column"]))
+    villages = list(dict.fromkeys(frame["village"]))
+    cells = frame.pivot(index="village", columns="column", values="cell").reindex(index=villages, columns=order)
+    statuses = frame.pivot(index="village", columns="column", values="status").reindex(index=villages, columns=order)
+    indicators = frame.drop_duplicates("column")[["column", "code", "framework_short_name", "wording"]]
+    return {"cells": cells, "statuses": statuses, "indicators": indicators}
+
+
+def _short_value(r) -> str:
+    if r.kind == "ratio":
+        return "–" if not _int(r.den) else pct(r.value)
+    if r.kind == "count":
+        return str(_int(r.num))
+    return "Có" if _is_one(r.value) else "Chưa có"
+
+
+# --- the rows behind each figure ------------------------------------------------------------------------
+
+def rows_behind(con, formula: str, year: int, village_id: int | None = None,
+                evidence_kinds: list[str] | None = None) -> pd.DataFrame:
+    """The list a figure counts, with Vietnamese headers; no party's name (the page may be on a projector)."""
+    cur = con.cursor()
+    params = {"year": year, "village": village_id}
+    if formula == "register_complete":
+        frame = cur.execute(
+            """
+            SELECT r.case_id, r.received_on, v.name AS village, r.result_in_year, r.complete, r.missing
+            FROM case_register_check r JOIN villages v ON v.id = r.village_id
+            WHERE r.year = $year AND r.in_scope AND ($village IS NULL OR r.village_id = $village)
+            ORDER BY r.complete, r.received_on, r.case_id
+            """, params).df()
+        return pd.DataFrame({
+            "Số vụ việc": frame["case_id"], "Ngày nhận": frame["received_on"].map(_day), "Thôn": frame["village"],
+            "Kết quả tại 31/12": frame["result_in_year"].map(RESULTS),
+            "Ghi đủ sổ": frame["complete"].map({True: "Đủ", False: "Chưa đủ"}),
+            "Còn thiếu": [", ".join(REGISTER_GAPS.get(g, g) for g in gaps) for gaps in frame["missing"]],
+        })
+    if formula in ("official_rate", "security_incidents"):
+        condition = ("cy.result_in_year IN ('thanh', 'khong_thanh')" if formula == "official_rate"
+                     else "cy.security_incident")
+        frame = cur.execute(
+            f"""
+            SELECT cy.case_id, c.received_on, v.name AS village, k.label AS category, cy.result_in_year, c.concluded_on
+            FROM case_year cy JOIN cases c ON c.id = cy.case_id JOIN villages v ON v.id = cy.village_id
+            JOIN case_categories k ON k.code = c.category
+            WHERE cy.year = $year AND ($village IS NULL OR cy.village_id = $village) AND {condition}
+            ORDER BY cy.result_in_year DESC, c.received_on, cy.case_id
+            """, params).df()
+        return pd.DataFrame({
+            "Số vụ việc": frame["case_id"], "Ngày nhận": frame["received_on"].map(_day), "Thôn": frame["village"],
+            "Loại vụ việc": frame["category"], "Kết quả tại 31/12": frame["result_in_year"].map(RESULTS),
+            "Ngày kết thúc": frame["concluded_on"].map(_day),
+        })
+    if formula == "support_at_rate":
+        frame = cur.execute(
+            """
+            SELECT v.name AS village, f.support_due, f.support_paid, f.support_pending, f.above_rate
+            FROM funding_team_year f JOIN villages v ON v.id = f.village_id
+            WHERE f.year = $year AND ($village IS NULL OR f.village_id = $village)
+            ORDER BY f.support_paid >= f.support_due AND f.above_rate = 0, v.name COLLATE vi
+            """, params).df()
+        ok = (frame["support_paid"] >= frame["support_due"]) & (frame["above_rate"] == 0)
+        return pd.DataFrame({
+            "Thôn": frame["village"], "Hỗ trợ phải chi": frame["support_due"].map(money_text),
+            "Đã chi": frame["support_paid"].map(money_text), "Đang chờ chi": frame["support_pending"].map(money_text),
+            "Chi vượt mức": frame["above_rate"].map(money_text), "Đúng mức": ok.map({True: "Đúng mức", False: "Chưa"}),
+        })
+    if formula == "budget_document":
+        row = budget(con, year)
+        if row is None:
+            return pd.DataFrame(columns=["Năm", "Dự toán", "Văn bản", "Ngày văn bản", "Trong dự toán ngân sách xã"])
+        return pd.DataFrame([{
+            "Năm": row["year"], "Dự toán": money_text(int(row["amount"])), "Văn bản": row["document_no"] or "",
+            "Ngày văn bản": _day(row["document_date"]),
+            "Trong dự toán ngân sách xã": YES_NO[bool(row["in_commune_budget"])],
+        }])
+    if formula == "trained_share":
+        frame = cur.execute(
+            """
+            SELECT v.name AS village, m.full_name, my.trained, my.sessions
+            FROM mediator_year my JOIN mediators m ON m.id = my.mediator_id JOIN villages v ON v.id = my.village_id
+            WHERE my.year = $year AND my.active AND ($village IS NULL OR my.village_id = $village)
+            ORDER BY my.trained, v.name COLLATE vi, m.full_name COLLATE vi
+            """, params).df()
+        return pd.DataFrame({
+            "Thôn": frame["village"], "Hòa giải viên": frame["full_name"],
+            "Đã tập huấn": frame["trained"].map({True: "Đã tập huấn", False: "Chưa"}), "Số buổi": frame["sessions"],
+        })
+    if formula == "composition":
+        frame = cur.execute(
+            """
+            SELECT v.name AS village, ty.active, ty.women, ty.leaders, ty.ethnic_required, ty.ethnic, ty.composition_ok
+            FROM team_year ty JOIN villages v ON v.id = ty.village_id
+            WHERE ty.year = $year AND ($village IS NULL OR ty.village_id = $village)
+            ORDER BY ty.composition_ok, v.name COLLATE vi
+            """, params).df()
+        return pd.DataFrame({
+            "Thôn": frame["village"], "Hòa giải viên đang hoạt động": frame["active"], "Nữ": frame["women"],
+            "Tổ trưởng": frame["leaders"],
+            "Người DTTS": [str(e) if req else "Không áp dụng"
+                           for e, req in zip(frame["ethnic"], frame["ethnic_required"])],
+            "Đủ thành phần": frame["composition_ok"].map({True: "Đủ", False: "Chưa đủ"}),
+        })
+    if formula == "evidence_present":
+        from db.evidence import documents
+
+        frame = documents(con, year, village_id)
+        frame = frame[frame["kind"].isin(evidence_kinds or [])]
+        return pd.DataFrame({
+            "Số hồ sơ": frame["id"], "Loại": frame["kind_label"], "Phạm vi": frame["scope"],
+            "Số văn bản": frame["doc_no"].fillna(""), "Ngày": frame["doc_date"].map(_day), "Tệp": frame["file_name"],
+        })
+    raise ValueError(f"unknown formula {formula!r}")

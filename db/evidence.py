@@ -1,0 +1,338 @@
+"""Hồ sơ kiểm chứng: the evidence documents of a year (and optionally a village) with their attached files.
+
+The write path for `evidence_documents` (validation in Vietnamese, one transaction, version, audit). A file is
+accepted only when its CONTENT is a PDF, a PNG or JPEG image, a Word or an Excel document (.doc/.xls: OLE
+container with a WordDocument / Workbook stream; .docx/.xlsx: a ZIP package with [Content_Types].xml and a
+word/ or xl/ part), is not empty, has no macros and is at most MAX_FILE_BYTES. The name the user gave is
+never trusted: it is only kept, sanitised, for the download, with the extension of the detected type.
+
+Files are stored as BLOBs in the database (table evidence_files, keyed by their sha256), so a backup of the
+database file carries them. The audit log records the document row (with the sha256), never the bytes.
+Which documents each indicator needs, and which are missing, is db/metrics/60_criteria.sql (evidence_coverage,
+criteria_result).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+
+import pandas as pd
+
+from db.writes import (
+    ValidationError, clean_values, fetch_row, insert_row, parse_date, parse_int, require, today, transaction,
+    update_row,
+)
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # 10 MB: a scanned report of a few dozen pages; the uploader shows the same
+MAX_FILE_MB = MAX_FILE_BYTES // (1024 * 1024)
+
+MIME_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Extensions a name may keep for a detected type; the first one replaces any other.
+EXTENSIONS = {
+    "pdf": ("pdf",), "png": ("png",), "jpeg": ("jpg", "jpeg"), "doc": ("doc",), "xls": ("xls",),
+    "docx": ("docx",), "xlsx": ("xlsx",),
+}
+UPLOAD_EXTENSIONS = sorted({e for exts in EXTENSIONS.values() for e in exts})
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+WINDOWS_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+DOC_FIELDS = ("year", "village_id", "kind", "doc_no", "doc_date", "note")
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def detect_file_type(content: bytes) -> tuple[str | None, str | None]:
+    """(file type, None) for an accepted file, else (None, why not) — judged by the bytes only."""
+    if content.startswith(b"%PDF-"):
+        return "pdf", None
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png", None
+    if content.startswith(b"\xff\xd8\xff"):
+        return "jpeg", None
+    if content.startswith(OLE_MAGIC):
+        # An OLE compound file: its directory names the streams in UTF-16LE.
+        if _utf16("_VBA_PROJECT") in content or _utf16("Macros") in content:
+            return None, "có macro (mã lệnh tự chạy)"
+        if _utf16("WordDocument") in content:
+            return "doc", None
+        if _utf16("Workbook") in content or _utf16("Book") in content:
+            return "xls", None
+        return None, "là tệp Office nhưng không phải Word hay Excel"
+    if content.startswith(ZIP_MAGIC):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None, "là tệp nén bị hỏng"
+        if "[Content_Types].xml" not in names:
+            return None, "là tệp nén (ZIP), không phải tài liệu Word hay Excel"
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            return None, "có macro (mã lệnh tự chạy)"
+        if any(n.startswith("word/") for n in names):
+            return "docx", None
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx", None
+        return None, "là tài liệu Office nhưng không phải Word hay Excel"
+    if content.startswith(b"MZ") or content.startswith(b"\x7fELF"):
+        return None, "là chương trình chạy được, không phải tài liệu"
+    return None, None
+
+
+def safe_file_name(name: str | None, file_type: str) -> str:
+    """The user's file name made safe to store and offer for download: NFC, no folders, no control or
+    direction characters, none of <>:"/\\|?*, at most 100 characters, the extension of the detected type."""
+    text = unicodedata.normalize("NFC", str(name or ""))
+    text = re.split(r"[\\/]", text)[-1]
+    stem, dot, ext = text.rpartition(".")
+    if not dot:
+        stem, ext = text, ""
+    stem = "".join(ch for ch in stem if unicodedata.category(ch)[0] != "C")
+    stem = re.sub(r'[<>:"|?*]', " ", stem)
+    stem = " ".join(stem.split()).strip(" .")[:100].strip(" .")
+    if not stem or stem.upper() in WINDOWS_NAMES:
+        stem = f"tai-lieu-{stem}" if stem else "tai-lieu"
+    ext = ext.lower() if ext.lower() in EXTENSIONS[file_type] else EXTENSIONS[file_type][0]
+    return f"{stem}.{ext}"
+
+
+def check_file(content: bytes | None, file_name: str | None, errors: list[str]) -> dict | None:
+    """The stored facts of an uploaded file (name, type, mime, size, sha256), or None with the reasons."""
+    shown = unicodedata.normalize("NFC", str(file_name or "tệp"))
+    if content is None:
+        errors.append("Chưa chọn tệp đính kèm.")
+        return None
+    if len(content) == 0:
+        errors.append(f"Tệp «{shown}» rỗng (0 byte).")
+        return None
+    if len(content) > MAX_FILE_BYTES:
+        errors.append(f"Tệp «{shown}» nặng {size_text(len(content))}, vượt giới hạn {MAX_FILE_MB} MB. "
+                      "Hãy chụp, quét lại ở độ phân giải thấp hơn hoặc tách thành nhiều tệp.")
+        return None
+    file_type, why = detect_file_type(content)
+    if file_type is None:
+        errors.append(f"Tệp «{shown}» {why or 'không phải PDF, ảnh PNG/JPEG, Word hay Excel'}: không nhận. "
+                      "Ứng dụng kiểm tra nội dung tệp, không dựa vào đuôi tên tệp.")
+        return None
+    return {
+        "file_name": safe_file_name(file_name, file_type), "file_type": file_type, "mime_type": MIME_TYPES[file_type],
+        "size_bytes": len(content), "sha256": hashlib.sha256(content).hexdigest(),
+    }
+
+
+def _validate(cur, data: dict, errors: list[str], as_of: dt.date) -> dict:
+    values = clean_values({f: data.get(f) for f in DOC_FIELDS})
+    require(values, {"kind": "loại hồ sơ"}, errors)
+    values["year"] = parse_int(values["year"], "Năm", errors, 2000, as_of.year + 1)
+    if values["year"] is None and not any(e.startswith("Năm") for e in errors):
+        errors.append("Chưa nhập năm của hồ sơ.")
+    values["doc_date"] = parse_date(values["doc_date"], "Ngày văn bản", errors)
+    if values["doc_date"] and values["doc_date"] > as_of:
+        errors.append(f"Ngày văn bản {values['doc_date']:%d/%m/%Y} ở tương lai (hôm nay là {as_of:%d/%m/%Y}).")
+    if values["kind"] and not cur.execute("SELECT 1 FROM evidence_kinds WHERE code = ?", [values["kind"]]).fetchone():
+        errors.append(f"Loại hồ sơ «{values['kind']}» không có trong danh mục.")
+    village = values["village_id"]
+    if village in ("", 0):
+        village = None
+    if village is not None:
+        try:
+            village = int(village)
+        except (TypeError, ValueError):
+            errors.append(f"Thôn «{village}» không hợp lệ.")
+            village = None
+        else:
+            if not cur.execute("SELECT 1 FROM villages WHERE id = ?", [village]).fetchone():
+                errors.append(f"Thôn số {village} không tồn tại.")
+    values["village_id"] = village
+    return values
+
+
+def _store_file(cur, content: bytes, facts: dict) -> None:
+    cur.execute("INSERT OR IGNORE INTO evidence_files (sha256, content, size_bytes) VALUES (?, ?, ?)",
+                [facts["sha256"], content, facts["size_bytes"]])
+
+
+def _duplicate(cur, values: dict, sha256: str, doc_id: int | None) -> str | None:
+    row = cur.execute(
+        """
+        SELECT id FROM evidence_documents
+        WHERE deleted_at IS NULL AND sha256 = ? AND year = ? AND kind = ? AND village_id IS NOT DISTINCT FROM ?
+          AND id <> coalesce(?, -1)
+        """, [sha256, values["year"], values["kind"], values["village_id"], doc_id]).fetchone()
+    if row:
+        return (f"Tệp này đã có trong hồ sơ số {row[0]} (cùng loại, cùng năm, cùng phạm vi): "
+                "không cần tải lên lần nữa.")
+    return None
+
+
+def add_document(con, data: dict, content: bytes | None, file_name: str | None, *, actor: str,
+                 as_of: dt.date | None = None) -> int:
+    """Record an evidence document with its file; returns its id. Nothing is written if anything is wrong."""
+    as_of = as_of or today()
+    errors: list[str] = []
+    facts = check_file(content, file_name, errors)
+    with transaction(con) as cur:
+        values = _validate(cur, data, errors, as_of)
+        if facts and not errors and (dup := _duplicate(cur, values, facts["sha256"], None)):
+            errors.append(dup)
+        if errors:
+            raise ValidationError(errors)
+        _store_file(cur, content, facts)
+        return insert_row(cur, "evidence_documents", {**values, **facts, "uploaded_by": actor}, actor)
+
+
+def update_document(con, doc_id: int, data: dict, *, actor: str, expected_version: int | None = None,
+                    content: bytes | None = None, file_name: str | None = None, as_of: dt.date | None = None) -> None:
+    """Correct a document's details; with content, also replace its file (the old bytes stay stored)."""
+    as_of = as_of or today()
+    errors: list[str] = []
+    facts = check_file(content, file_name, errors) if content is not None else None
+    with transaction(con) as cur:
+        current = fetch_row(cur, "evidence_documents", doc_id)
+        if current is None or current["deleted_at"] is not None:
+            raise ValidationError(f"Không tìm thấy hồ sơ số {doc_id} (có thể đã bị xóa).")
+        values = _validate(cur, data, errors, as_of)
+        sha = facts["sha256"] if facts else current["sha256"]
+        if not errors and (dup := _duplicate(cur, values, sha, doc_id)):
+            errors.append(dup)
+        if errors:
+            raise ValidationError(errors)
+        if facts:
+            _store_file(cur, content, facts)
+            values.update(facts)
+        update_row(cur, "evidence_documents", doc_id, values, actor, expected_version, f"Hồ sơ số {doc_id}")
+
+
+def delete_document(con, doc_id: int, *, actor: str, expected_version: int | None = None) -> None:
+    """Take a document out of the year's evidence (kept, with its file, for the audit trail)."""
+    with transaction(con) as cur:
+        current = fetch_row(cur, "evidence_documents", doc_id)
+        if current is None or current["deleted_at"] is not None:
+            raise ValidationError(f"Không tìm thấy hồ sơ số {doc_id} (có thể đã bị xóa).")
+        update_row(cur, "evidence_documents", doc_id, {"deleted_at": dt.datetime.now()}, actor, expected_version,
+                   f"Hồ sơ số {doc_id}", action="delete")
+
+
+# --- reads ----------------------------------------------------------------------------------------------
+
+def kinds(con) -> pd.DataFrame:
+    return con.cursor().execute("SELECT * FROM evidence_kinds ORDER BY sort_order").df()
+
+
+def documents(con, year: int, village_id: int | None = None) -> pd.DataFrame:
+    """The year's documents (not deleted): with a village filter, that village's and the whole commune's."""
+    return con.cursor().execute(
+        """
+        SELECT d.id, d.year, d.village_id, coalesce(v.name, 'Toàn xã') AS scope, d.kind, k.label AS kind_label,
+               d.doc_no, d.doc_date, d.note, d.file_name, d.file_type, d.mime_type, d.size_bytes, d.sha256,
+               d.uploaded_at, d.uploaded_by, d.version
+        FROM evidence_documents d
+        JOIN evidence_kinds k ON k.code = d.kind
+        LEFT JOIN villages v ON v.id = d.village_id
+        WHERE d.deleted_at IS NULL AND d.year = $year
+          AND ($village IS NULL OR d.village_id IS NULL OR d.village_id = $village)
+        ORDER BY k.sort_order, d.village_id NULLS FIRST, v.name COLLATE vi, d.id
+        """, {"year": year, "village": village_id}).df()
+
+
+def get_document(con, doc_id: int) -> dict | None:
+    row = fetch_row(con.cursor(), "evidence_documents", doc_id)
+    return row if row and row["deleted_at"] is None else None
+
+
+def file_content(con, doc_id: int) -> tuple[bytes, str, str] | None:
+    """(bytes, file name, mime type) of a document's current file, for st.download_button."""
+    row = con.cursor().execute(
+        """
+        SELECT f.content, d.file_name, d.mime_type FROM evidence_documents d JOIN evidence_files f ON f.sha256 = d.sha256
+        WHERE d.id = ?
+        """, [doc_id]).fetchone()
+    return None if row is None else (bytes(row[0]), row[1], row[2])
+
+
+def requirements(con, year: int, village_id: int | None = None) -> pd.DataFrame:
+    """Every evidence kind for the year and scope: how many documents, whether it is there (evidence_coverage),
+    the villages still lacking it, and the indicators in force that need it (criteria_result)."""
+    return con.cursor().execute(
+        """
+        WITH needed AS (
+            SELECT k.code AS kind, list(DISTINCT r.code ORDER BY r.code) AS required_by
+            FROM criteria_result r, unnest(r.evidence_required) AS k(code)
+            WHERE r.year = $year AND r.village_id IS NOT DISTINCT FROM $village
+            GROUP BY k.code
+        )
+        SELECT k.code AS kind, k.label, k.per_village, k.note, coalesce(ec.docs, 0) AS docs,
+               coalesce(ec.present, FALSE) AS present, coalesce(ec.missing_villages, []) AS missing_villages,
+               coalesce(n.required_by, []) AS required_by
+        FROM evidence_kinds k
+        LEFT JOIN evidence_coverage ec ON ec.kind = k.code AND ec.year = $year
+                                      AND ec.village_id IS NOT DISTINCT FROM $village
+        LEFT JOIN needed n ON n.kind = k.code
+        ORDER BY k.sort_order
+        """, {"year": year, "village": village_id}).df()
+
+
+def size_text(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(size / 1024, 0.1):.1f} KB".replace(".", ",")
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+# --- demo documents (seeds/demo/evidence.json), through add_document ------------------------------------------
+
+def demo_pdf(lines: list[str]) -> bytes:
+    """A small valid PDF showing the lines (accents dropped: the built-in PDF font has no Vietnamese glyphs)."""
+    def ascii_text(text: str) -> str:
+        text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+        return text.encode("ascii", "replace").decode().replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    stream = "BT /F1 14 Tf 60 780 Td 20 TL " + " ".join(f"({ascii_text(line)}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        "/Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("ascii")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("ascii")
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode("ascii")
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode("ascii")
+    return bytes(out)
+
+
+def load_demo_evidence(con, plan: dict, *, actor: str) -> None:
+    """The demo commune's evidence documents (seeds/demo/evidence.json). A document with "each_village"
+    is filed once per village ({village} in its texts is the village's name). Kinds the plan leaves out
+    stay missing on purpose, so the Tiêu chí page shows «Thiếu hồ sơ»."""
+    villages = con.cursor().execute("SELECT id, name FROM villages ORDER BY name COLLATE vi").fetchall()
+    for doc in plan["documents"]:
+        targets = villages if doc.get("each_village") else [(None, "")]
+        for number, (village_id, name) in enumerate(targets, start=1):
+            def fill(text: str | None) -> str | None:
+                return None if text is None else text.replace("{village}", name).replace("{n}", str(number))
+            data = {"year": doc["year"], "village_id": village_id, "kind": doc["kind"], "doc_no": fill(doc.get("doc_no")),
+                    "doc_date": doc.get("doc_date"), "note": fill(doc.get("note"))}
+            lines = [fill(line) for line in doc["pdf_lines"]] + ["(Du lieu minh hoa, hu cau)"]
+            add_document(con, data, demo_pdf(lines), fill(doc["file_name"]), actor=actor)

@@ -1,0 +1,245 @@
+-- Criteria compliance (chuẩn tiếp cận pháp luật, DOMAIN.md "Legal-access standard"; issue 5): every indicator
+-- of the framework in force in a year, measured per village and for the whole commune, against its target,
+-- with the evidence documents it needs. Frameworks, indicators, targets, points and required evidence are rows
+-- (db/migrations/004_criteria.sql, seeds/reference/criteria_*.csv); the formulas are the fixed set below.
+
+-- criteria_formula: the formulas the app implements (db/criteria.py FORMULAS lists the same codes).
+--   kind:   ratio (a share, target a fraction), count (a number), yes_no (1/0), document (1 when the
+--           required evidence is present);
+--   scope:  thon = measured per village, the commune figure recomputed from the summed counts (never an
+--           average of villages); xa = one commune fact (e.g. the budget), the same for every village;
+--   better: cao = met when value ≥ target; thap = met when value ≤ target.
+CREATE OR REPLACE VIEW criteria_formula AS
+SELECT * FROM (VALUES
+    ('register_complete',  'ratio',    'thon', 'cao',  1),
+    ('official_rate',      'ratio',    'thon', 'cao',  2),
+    ('budget_document',    'yes_no',   'xa',   'cao',  3),
+    ('support_at_rate',    'ratio',    'thon', 'cao',  4),
+    ('evidence_present',   'document', 'xa',   'cao',  5),
+    ('trained_share',      'ratio',    'thon', 'cao',  6),
+    ('composition',        'ratio',    'thon', 'cao',  7),
+    ('security_incidents', 'count',    'thon', 'thap', 8)
+) AS t(code, kind, scope, better, sort_order);
+
+-- criteria_scope: what a figure can be about: each village in each reporting year, and the whole commune
+-- (village_id NULL).
+CREATE OR REPLACE VIEW criteria_scope AS
+SELECT y.year, v.id AS village_id FROM report_years y CROSS JOIN villages v
+UNION ALL
+SELECT year, NULL::INTEGER FROM report_years;
+
+-- criteria_framework_year: per year and family, the framework in force at 31/12 of the year
+-- (valid_from ≤ 31/12 ≤ valid_to, open-ended when valid_to is empty; the latest start wins if two overlap).
+-- So 2021–2024 are measured with QĐ 25/2021/QĐ-TTg and 2025 on with QĐ 27/2025/QĐ-TTg.
+CREATE OR REPLACE VIEW criteria_framework_year AS
+SELECT y.year, f.id AS framework_id, f.code AS framework_code, f.family, f.name AS framework_name,
+       f.short_name AS framework_short_name, f.legal_basis, f.valid_from AS framework_valid_from,
+       f.valid_to AS framework_valid_to, f.pass_rule, f.needs_verification AS framework_needs_verification,
+       f.note AS framework_note, f.sort_order AS framework_sort
+FROM report_years y
+JOIN criteria_frameworks f ON f.valid_from <= make_date(y.year, 12, 31)
+                          AND (f.valid_to IS NULL OR f.valid_to >= make_date(y.year, 12, 31))
+QUALIFY row_number() OVER (PARTITION BY y.year, f.family ORDER BY f.valid_from DESC, f.id DESC) = 1;
+
+-- criteria_indicator_year: each indicator of those frameworks, in the version in force at 31/12 of the year
+-- (an edit makes a new version from a later year, so a past year keeps the rules it was measured with).
+-- target: the value of plan_targets[target_key] for the year when the indicator names one (target_year),
+-- else its own target; 1 for yes/no and document indicators without one.
+CREATE OR REPLACE VIEW criteria_indicator_year AS
+SELECT fy.*, i.id AS indicator_id, i.code, i.sort_order, i.group_name, i.wording, i.kind, i.formula,
+       cf.scope, cf.better,
+       coalesce(ty.value, i.target, CASE WHEN i.kind IN ('yes_no', 'document') THEN 1 END) AS target,
+       i.target_key, i.max_points, i.points_rule, i.evidence_kinds, i.needs_verification, i.source, i.note,
+       i.valid_from, i.valid_to, i.version
+FROM criteria_framework_year fy
+JOIN criteria_indicators i ON i.framework_code = fy.framework_code
+                          AND i.valid_from <= make_date(fy.year, 12, 31)
+                          AND (i.valid_to IS NULL OR i.valid_to >= make_date(fy.year, 12, 31))
+JOIN criteria_formula cf ON cf.code = i.formula
+LEFT JOIN target_year ty ON ty.year = fy.year AND ty.key = i.target_key;
+
+-- case_register_check: is each case counted in a year (case_year) recorded in the register — Sổ theo dõi
+-- hoạt động hòa giải ở cơ sở, MOJ template 2014 (DOMAIN.md "Case register") — with every column the app can
+-- check filled? missing lists the gaps:
+--   hoa_giai_vien: no mediator recorded;   cac_ben: no party;
+--   tuoi / dia_chi: a party without age / address;   noi_dung: no summary;
+--   thoa_thuan: concluded thành or không thành by 31/12 of the year, but neither the agreement nor each
+--               side's demand recorded.
+-- STT, ngày nhận and kết quả are always present (the write path requires them); chữ ký cannot be checked
+-- and ghi chú is optional. in_scope = not ngoài phạm vi at 31/12 (referred cases are outside the register's count).
+CREATE OR REPLACE VIEW case_register_check AS
+WITH parties AS (
+    SELECT case_id, count(*) AS parties,
+           count(*) FILTER (WHERE age IS NULL) AS no_age,
+           count(*) FILTER (WHERE coalesce(trim(address), '') = '') AS no_address
+    FROM case_parties GROUP BY case_id
+), mediators AS (
+    SELECT case_id, count(*) AS mediators FROM case_mediators GROUP BY case_id
+), checked AS (
+    SELECT cy.case_id, cy.year, cy.village_id, cy.team_id, cy.result_in_year, cy.carried_over, c.received_on,
+           c.category, cy.result_in_year <> 'ngoai_pham_vi' AS in_scope,
+           list_filter([
+               CASE WHEN coalesce(m.mediators, 0) = 0 THEN 'hoa_giai_vien' END,
+               CASE WHEN coalesce(p.parties, 0) = 0 THEN 'cac_ben' END,
+               CASE WHEN p.no_age > 0 THEN 'tuoi' END,
+               CASE WHEN p.no_address > 0 THEN 'dia_chi' END,
+               CASE WHEN coalesce(trim(c.summary), '') = '' THEN 'noi_dung' END,
+               CASE WHEN cy.result_in_year IN ('thanh', 'khong_thanh') AND coalesce(trim(c.agreement), '') = ''
+                    THEN 'thoa_thuan' END
+           ], lambda x: x IS NOT NULL) AS missing
+    FROM case_year cy
+    JOIN cases c ON c.id = cy.case_id
+    LEFT JOIN parties p ON p.case_id = cy.case_id
+    LEFT JOIN mediators m ON m.case_id = cy.case_id
+)
+SELECT *, len(missing) = 0 AS complete FROM checked;
+
+-- evidence_coverage: per year, scope and evidence kind, whether the documents are there (deleted ones never
+-- count). A village has a kind when there is a document of that year and kind for the village, or one for
+-- the whole commune (village empty); a commune-level kind (per_village false) is had by every village once
+-- any document of it exists. The whole commune has a per-village kind when one document covers the whole
+-- commune or every village has its own; missing_villages names the villages still lacking it.
+CREATE OR REPLACE VIEW evidence_coverage AS
+WITH docs AS (
+    SELECT year, village_id, kind, count(*) AS n FROM evidence_documents WHERE deleted_at IS NULL GROUP BY ALL
+), by_village AS (
+    SELECT y.year, v.id AS village_id, v.name AS village, k.code AS kind, coalesce(sum(d.n), 0)::BIGINT AS docs
+    FROM report_years y CROSS JOIN villages v CROSS JOIN evidence_kinds k
+    LEFT JOIN docs d ON d.year = y.year AND d.kind = k.code
+                    AND (NOT k.per_village OR d.village_id IS NULL OR d.village_id = v.id)
+    GROUP BY ALL
+), lacking AS (
+    SELECT year, kind, count(*) FILTER (WHERE docs = 0) AS villages_missing,
+           list(village ORDER BY village COLLATE vi) FILTER (WHERE docs = 0) AS names
+    FROM by_village GROUP BY year, kind
+), commune AS (
+    SELECT y.year, k.code AS kind, k.per_village, coalesce(sum(d.n), 0)::BIGINT AS docs,
+           coalesce(sum(d.n) FILTER (WHERE d.village_id IS NULL), 0)::BIGINT AS commune_docs
+    FROM report_years y CROSS JOIN evidence_kinds k
+    LEFT JOIN docs d ON d.year = y.year AND d.kind = k.code
+    GROUP BY ALL
+)
+SELECT year, village_id, kind, docs, docs > 0 AS present, []::VARCHAR[] AS missing_villages
+FROM by_village
+UNION ALL
+SELECT c.year, NULL, c.kind, c.docs,
+       CASE WHEN c.per_village THEN c.commune_docs > 0 OR coalesce(l.villages_missing, 0) = 0 ELSE c.docs > 0 END,
+       CASE WHEN c.per_village AND c.commune_docs = 0 THEN coalesce(l.names, []) ELSE [] END
+FROM commune c LEFT JOIN lacking l ON l.year = c.year AND l.kind = c.kind;
+
+-- criteria_measure: each formula's counts per scope. num / den are the figures behind the value:
+--   register_complete:  in-scope cases of the year recorded with every register column / in-scope cases
+--                       (case_register_check);
+--   official_rate:      thành / (thành + không thành) — Tỷ lệ hòa giải thành (chính thức), village_results;
+--   budget_document:    1 when the year has a budget row (db/funding, table budgets) with a document number
+--                       and a line in the commune's budget (in_commune_budget), else 0; commune fact;
+--   support_at_rate:    teams paid at the valid rate / teams (funding_team_year): a team is at the rate when
+--                       support paid (đã chi) ≥ support due at the rate and none of its payments of the year is
+--                       above the rate; teams_short = support paid < due, teams_above = a payment above the rate;
+--   evidence_present:   computed in criteria_result from the indicator's own required documents;
+--   trained_share:      active mediators trained in the year / active mediators (team_year);
+--   composition:        teams meeting every rule of Art. 12 / teams (team_year.composition_ok);
+--   security_incidents: cases of the year flagged "phức tạp, gây mất ANTT" (village_results).
+-- A scope with no denominator gets value NULL: không áp dụng (e.g. no concluded case, so no rate).
+CREATE OR REPLACE VIEW criteria_measure AS
+WITH measures AS (
+    SELECT 'register_complete' AS formula, year, village_id,
+           count(*) FILTER (WHERE complete) AS num, count(*) AS den,
+           NULL::BIGINT AS teams_short, NULL::BIGINT AS teams_above
+    FROM case_register_check WHERE in_scope
+    GROUP BY GROUPING SETS ((year, village_id), (year))
+    UNION ALL
+    SELECT 'official_rate', year, village_id, sum(thanh), sum(thanh + khong_thanh), NULL, NULL
+    FROM village_results GROUP BY GROUPING SETS ((year, village_id), (year))
+    UNION ALL
+    SELECT 'support_at_rate', year, village_id,
+           count(*) FILTER (WHERE support_paid >= support_due AND above_rate = 0), count(*),
+           count(*) FILTER (WHERE support_paid < support_due), count(*) FILTER (WHERE above_rate > 0)
+    FROM funding_team_year GROUP BY GROUPING SETS ((year, village_id), (year))
+    UNION ALL
+    SELECT 'trained_share', year, village_id, sum(trained), sum(active), NULL, NULL
+    FROM team_year GROUP BY GROUPING SETS ((year, village_id), (year))
+    UNION ALL
+    SELECT 'composition', year, village_id, count(*) FILTER (WHERE composition_ok), count(*), NULL, NULL
+    FROM team_year GROUP BY GROUPING SETS ((year, village_id), (year))
+    UNION ALL
+    SELECT 'security_incidents', year, village_id, sum(security_incidents), NULL, NULL, NULL
+    FROM village_results GROUP BY GROUPING SETS ((year, village_id), (year))
+    UNION ALL
+    SELECT 'budget_document', s.year, s.village_id,
+           CASE WHEN b.id IS NOT NULL AND coalesce(trim(b.document_no), '') <> '' AND b.in_commune_budget
+                THEN 1 ELSE 0 END, 1, NULL, NULL
+    FROM criteria_scope s LEFT JOIN budgets b ON b.year = s.year
+)
+SELECT f.code AS formula, s.year, s.village_id,
+       coalesce(m.num, 0)::BIGINT AS num, m.den::BIGINT AS den,
+       m.teams_short::BIGINT AS teams_short, m.teams_above::BIGINT AS teams_above,
+       CASE f.kind WHEN 'ratio' THEN ratio(coalesce(m.num, 0), m.den)
+                   WHEN 'count' THEN coalesce(m.num, 0)::DOUBLE
+                   WHEN 'yes_no' THEN coalesce(m.num, 0)::DOUBLE END AS value
+FROM criteria_scope s
+CROSS JOIN criteria_formula f
+LEFT JOIN measures m ON m.formula = f.code AND m.year = s.year AND m.village_id IS NOT DISTINCT FROM s.village_id;
+
+-- criteria_result: each indicator in force in a year, per scope (village or whole commune, village_id NULL):
+--   evidence_required / evidence_missing: the indicator's evidence kinds, and those evidence_coverage lacks
+--                       for the scope;
+--   value:  criteria_measure's, or for evidence_present 1 when nothing is missing, else 0;
+--   met:    value ≥ target (≤ for counts to keep low), with a tolerance of 1e-9 for fractions;
+--   computed_status: dat / chua_dat from the data alone; khong_ap_dung when there is no value or no target;
+--   status: thieu_ho_so when any required document is missing — whatever the data say — else computed_status;
+--   computed_points: by points_rule — all_or_nothing: max_points when met, else 0; proportional:
+--           max_points × min(value / target, 1), to 2 decimals; none (or no max_points): not scored (NULL);
+--           NULL when không áp dụng;
+--   points: computed_points, but 0 while evidence is missing (an indicator is only scored with its evidence).
+CREATE OR REPLACE VIEW criteria_result AS
+WITH scoped AS (
+    SELECT iy.*, s.village_id
+    FROM criteria_indicator_year iy JOIN criteria_scope s ON s.year = iy.year
+), required AS (
+    SELECT sc.year, sc.village_id, sc.indicator_id, trim(k.kind) AS kind, ek.sort_order,
+           coalesce(ec.present, FALSE) AS present
+    FROM scoped sc
+    CROSS JOIN LATERAL (SELECT unnest(string_split(coalesce(sc.evidence_kinds, ''), ';')) AS kind) k
+    LEFT JOIN evidence_kinds ek ON ek.code = trim(k.kind)
+    LEFT JOIN evidence_coverage ec ON ec.year = sc.year AND ec.kind = trim(k.kind)
+                                  AND ec.village_id IS NOT DISTINCT FROM sc.village_id
+    WHERE trim(k.kind) <> ''
+), evidence AS (
+    SELECT year, village_id, indicator_id,
+           list(kind ORDER BY sort_order) AS evidence_required,
+           coalesce(list(kind ORDER BY sort_order) FILTER (WHERE NOT present), []) AS evidence_missing
+    FROM required GROUP BY ALL
+), valued AS (
+    SELECT sc.*, m.num, m.den, m.teams_short, m.teams_above,
+           coalesce(e.evidence_required, []::VARCHAR[]) AS evidence_required,
+           coalesce(e.evidence_missing, []::VARCHAR[]) AS evidence_missing,
+           CASE WHEN sc.formula = 'evidence_present'
+                THEN CASE WHEN len(coalesce(e.evidence_missing, [])) = 0 THEN 1.0 ELSE 0.0 END
+                ELSE m.value END AS value
+    FROM scoped sc
+    LEFT JOIN criteria_measure m ON m.formula = sc.formula AND m.year = sc.year
+                                AND m.village_id IS NOT DISTINCT FROM sc.village_id
+    LEFT JOIN evidence e ON e.year = sc.year AND e.indicator_id = sc.indicator_id
+                        AND e.village_id IS NOT DISTINCT FROM sc.village_id
+), judged AS (
+    SELECT *,
+           CASE WHEN value IS NULL OR target IS NULL THEN NULL
+                WHEN better = 'thap' THEN value <= target + 1e-9
+                ELSE value >= target - 1e-9 END AS met
+    FROM valued
+), statused AS (
+    SELECT *,
+           CASE WHEN met IS NULL THEN 'khong_ap_dung' WHEN met THEN 'dat' ELSE 'chua_dat' END AS computed_status
+    FROM judged
+), scored AS (
+    SELECT *,
+           CASE WHEN len(evidence_missing) > 0 THEN 'thieu_ho_so' ELSE computed_status END AS status,
+           CASE WHEN points_rule = 'none' OR max_points IS NULL OR computed_status = 'khong_ap_dung' THEN NULL
+                WHEN points_rule = 'proportional' AND better = 'cao' AND target > 0
+                    THEN round(max_points * least(value / target, 1), 2)
+                WHEN met THEN max_points ELSE 0 END AS computed_points
+    FROM statused
+)
+SELECT *, CASE WHEN status = 'thieu_ho_so' AND computed_points IS NOT NULL THEN 0 ELSE computed_points END AS points
+FROM scored;
