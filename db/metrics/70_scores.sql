@@ -1,0 +1,316 @@
+-- Team quality score and commendation candidates (DOMAIN.md "Team quality score", "Commendation
+-- candidates"; issue 6). Every weight, threshold and band is a dated row (migration 005, defaults in
+-- seeds/reference/score_*.csv and candidate_rules.csv, edited on Cài đặt → Mô hình chấm điểm).
+
+-- score_setting_year: the rows of the score model in force in each reporting year: the row valid at 31/12
+-- of the year; for a year before a code's first validity, its earliest row (as target_year does); a code
+-- whose rows all ended before the year is not in that year's model. One row per (year, table, code).
+CREATE OR REPLACE VIEW score_setting_year AS
+WITH settings AS (
+    SELECT 'score_components' AS tbl, id, code, weight AS value, valid_from, valid_to, version FROM score_components
+    UNION ALL SELECT 'score_params', id, code, value, valid_from, valid_to, version FROM score_params
+    UNION ALL SELECT 'score_bands', id, code, min_score, valid_from, valid_to, version FROM score_bands
+    UNION ALL SELECT 'candidate_rules', id, code, value, valid_from, valid_to, version FROM candidate_rules
+), marked AS (
+    SELECT y.year, s.*, make_date(y.year, 12, 31) AS ref,
+           s.valid_from <= make_date(y.year, 12, 31)
+               AND (s.valid_to IS NULL OR s.valid_to >= make_date(y.year, 12, 31)) AS in_force
+    FROM report_years y CROSS JOIN settings s
+), framed AS (
+    SELECT *, bool_or(in_force) OVER w AS any_in_force, min(valid_from) OVER w AS first_from
+    FROM marked WINDOW w AS (PARTITION BY year, tbl, code)
+)
+SELECT year, tbl, code, id AS row_id, value, valid_from, valid_to, version
+FROM framed
+WHERE in_force OR (NOT any_in_force AND first_from > ref AND valid_from = first_from)
+QUALIFY row_number() OVER (PARTITION BY year, tbl, code ORDER BY valid_from DESC) = 1;
+
+-- score_model_year: the same, one row per year with one column per setting. A component missing from a
+-- year's model weighs 0.
+CREATE OR REPLACE VIEW score_model_year AS
+SELECT year,
+       coalesce(any_value(value) FILTER (WHERE tbl = 'score_components' AND code = 'ket_qua'), 0) AS w_ket_qua,
+       coalesce(any_value(value) FILTER (WHERE tbl = 'score_components' AND code = 'kip_thoi'), 0) AS w_kip_thoi,
+       coalesce(any_value(value) FILTER (WHERE tbl = 'score_components' AND code = 'kien_toan'), 0) AS w_kien_toan,
+       coalesce(any_value(value) FILTER (WHERE tbl = 'score_components' AND code = 'tap_huan'), 0) AS w_tap_huan,
+       coalesce(any_value(value) FILTER (WHERE tbl = 'score_components' AND code = 'ho_so'), 0) AS w_ho_so,
+       coalesce(any_value(value) FILTER (WHERE tbl = 'score_components' AND code = 'an_ninh'), 0) AS w_an_ninh,
+       any_value(value) FILTER (WHERE tbl = 'score_params' AND code = 'ket_qua_rate_floor') AS rate_floor,
+       any_value(value) FILTER (WHERE tbl = 'score_params' AND code = 'ket_qua_rate_full') AS rate_full,
+       any_value(value) FILTER (WHERE tbl = 'score_params' AND code = 'kip_thoi_assign_days') AS assign_days,
+       any_value(value) FILTER (WHERE tbl = 'score_params' AND code = 'kip_thoi_deadline_days') AS deadline_days,
+       any_value(value) FILTER (WHERE tbl = 'score_params' AND code = 'an_ninh_partial_max') AS incidents_partial_max,
+       any_value(value) FILTER (WHERE tbl = 'score_params' AND code = 'an_ninh_partial_share') AS incidents_partial_share,
+       any_value(value) FILTER (WHERE tbl = 'score_bands' AND code = 'tot') AS band_tot,
+       any_value(value) FILTER (WHERE tbl = 'score_bands' AND code = 'kha') AS band_kha,
+       any_value(value) FILTER (WHERE tbl = 'score_bands' AND code = 'trung_binh') AS band_trung_binh,
+       any_value(value) FILTER (WHERE tbl = 'candidate_rules' AND code = 'team_rate_min') AS team_rate_min,
+       any_value(value) FILTER (WHERE tbl = 'candidate_rules' AND code = 'team_concluded_min') AS team_concluded_min,
+       any_value(value) FILTER (WHERE tbl = 'candidate_rules' AND code = 'team_incidents_max') AS team_incidents_max,
+       any_value(value) FILTER (WHERE tbl = 'candidate_rules' AND code = 'team_trained_min') AS team_trained_min,
+       any_value(value) FILTER (WHERE tbl = 'candidate_rules' AND code = 'mediator_concluded_min') AS mediator_concluded_min,
+       any_value(value) FILTER (WHERE tbl = 'candidate_rules' AND code = 'mediator_rate_min') AS mediator_rate_min
+FROM score_setting_year
+GROUP BY year;
+
+-- score_case_year: each case in each year it counts (case_year), with what the score reads of it.
+--   concluded: hòa giải thành or không thành that year (ngoài phạm vi is referred, not mediated: it
+--     counts in neither Kết quả nor Kịp thời; đang hòa giải is not concluded);
+--   assigned_in_time: assigned_on − received_on ≤ kip_thoi_assign_days (3 days; Art. 18 — verify); no
+--     assignment date recorded → not in time;
+--   closed_in_time: concluded_on − received_on ≤ kip_thoi_deadline_days (local deadline, default 30 days);
+--   timely: concluded AND assigned_in_time AND closed_in_time;
+--   in_register / register_complete / missing: the register check of db/metrics/60_criteria.sql
+--     (case_register_check), so Hồ sơ and the legal-access indicator read one definition. The MOJ register
+--     (Sổ theo dõi hoạt động hòa giải ở cơ sở, Art. 21(4), template 2014) columns a case must have filled:
+--     ngày nhận (received_on) and kết quả (result) — always present, the write path requires them; hòa
+--     giải viên (≥ 1 row in case_mediators); họ tên, tuổi, địa chỉ of the parties (≥ 1 party, none without
+--     age or address); nội dung chủ yếu (summary); and for a case concluded thành / không thành by 31/12 of
+--     the year, thỏa thuận của các bên (agreement, or each side's demand) — its ngày kết thúc is required
+--     by the write path for every concluded result. Chữ ký is on paper and ghi chú optional: not checked.
+--     Ngoài phạm vi requests are outside the register's count (in_register false).
+CREATE OR REPLACE VIEW score_case_year AS
+SELECT cy.case_id, cy.team_id, cy.village_id, cy.year, cy.result_in_year, cy.security_incident,
+       c.received_on, c.assigned_on, c.concluded_on,
+       cy.result_in_year IN ('thanh', 'khong_thanh') AS concluded,
+       c.assigned_on - c.received_on AS days_to_assign,
+       c.concluded_on - c.received_on AS days_to_close,
+       coalesce(c.assigned_on - c.received_on <= m.assign_days, FALSE) AS assigned_in_time,
+       coalesce(c.concluded_on - c.received_on <= m.deadline_days, FALSE) AS closed_in_time,
+       cy.result_in_year IN ('thanh', 'khong_thanh')
+           AND coalesce(c.assigned_on - c.received_on <= m.assign_days, FALSE)
+           AND coalesce(c.concluded_on - c.received_on <= m.deadline_days, FALSE) AS timely,
+       r.in_scope AS in_register, r.complete AS register_complete, r.missing
+FROM case_year cy
+JOIN cases c ON c.id = cy.case_id
+JOIN score_model_year m ON m.year = cy.year
+JOIN case_register_check r ON r.case_id = cy.case_id AND r.year = cy.year;
+
+-- team_score_inputs: per team and year, every input of the score and the candidate rules, beside the
+-- model of that year (score_model_year).
+--   thanh, khong_thanh, concluded (= thành + không thành that year), official_rate = thành / concluded
+--     (Tỷ lệ hòa giải thành chính thức, as village_results);
+--   timely: concluded cases assigned in time AND closed in time (score_case_year);
+--   register_cases / register_complete: score_case_year.in_register / register_complete;
+--   incidents: cases of the team's village counted in the year flagged security_incident (vụ việc phức
+--     tạp, gây mất an ninh trật tự; the same count as village_results.security_incidents);
+--   active, women, leaders, trained, trained_share, rule_*, composition_ok, idle: team_year.
+CREATE OR REPLACE VIEW team_score_inputs AS
+WITH casework AS (
+    SELECT team_id, year,
+           count(*) FILTER (WHERE result_in_year = 'thanh') AS thanh,
+           count(*) FILTER (WHERE result_in_year = 'khong_thanh') AS khong_thanh,
+           count(*) FILTER (WHERE concluded) AS concluded,
+           count(*) FILTER (WHERE concluded AND assigned_in_time) AS assigned_in_time,
+           count(*) FILTER (WHERE concluded AND closed_in_time) AS closed_in_time,
+           count(*) FILTER (WHERE timely) AS timely,
+           count(*) FILTER (WHERE in_register) AS register_cases,
+           count(*) FILTER (WHERE in_register AND register_complete) AS register_complete
+    FROM score_case_year GROUP BY team_id, year
+), incidents AS (
+    SELECT village_id, year, count(*) FILTER (WHERE security_incident) AS incidents
+    FROM case_year GROUP BY village_id, year
+)
+SELECT ty.team_id, ty.village_id, v.commune_id, ty.year,
+       coalesce(c.thanh, 0) AS thanh, coalesce(c.khong_thanh, 0) AS khong_thanh,
+       coalesce(c.concluded, 0) AS concluded, ratio(c.thanh, c.concluded) AS official_rate,
+       coalesce(c.assigned_in_time, 0) AS assigned_in_time, coalesce(c.closed_in_time, 0) AS closed_in_time,
+       coalesce(c.timely, 0) AS timely,
+       coalesce(c.register_cases, 0) AS register_cases, coalesce(c.register_complete, 0) AS register_complete,
+       coalesce(i.incidents, 0) AS incidents,
+       ty.active, ty.women, ty.leaders, ty.trained, ty.trained_share, ty.idle,
+       ty.rule_members, ty.rule_woman, ty.rule_leader, ty.rule_ethnic, ty.ethnic_required, ty.composition_ok,
+       ty.min_members, ty.min_women,
+       m.* EXCLUDE (year)
+FROM team_year ty
+JOIN villages v ON v.id = ty.village_id
+JOIN score_model_year m ON m.year = ty.year
+LEFT JOIN casework c ON c.team_id = ty.team_id AND c.year = ty.year
+LEFT JOIN incidents i ON i.village_id = ty.village_id AND i.year = ty.year;
+
+-- team_score_component: the six components of DOMAIN.md "Team quality score", one row each per team and
+-- year. fraction (0–1) is the share of the component's weight earned:
+--   ket_qua   (Kết quả):  clamp((official_rate − rate_floor) / (rate_full − rate_floor), 0, 1), floor 60%,
+--                         full 95%; không áp dụng with no concluded case;
+--   kip_thoi  (Kịp thời): timely / concluded; không áp dụng with no concluded case;
+--   kien_toan (Kiện toàn): one third for each of: ≥ 3 active mediators, ≥ 1 active woman, an active tổ
+--                         trưởng (team_year.rule_members, rule_woman, rule_leader); always applies;
+--   tap_huan  (Tập huấn): trained / active (team_year.trained_share); không áp dụng with no active mediator;
+--   ho_so     (Hồ sơ):    register_complete / register_cases; không áp dụng with no case in the register;
+--   an_ninh   (An ninh trật tự): 1 with no incident, an_ninh_partial_share (½) with up to
+--                         an_ninh_partial_max (1) incidents, 0 with more; always applies.
+-- Redistribution: the weight of a component that does not apply is shared by the applicable ones in
+-- proportion to their weights: effective_weight = weight × total_weight / applicable_weight (total 100).
+-- points = effective_weight × fraction. A component that does not apply has no effective weight or points.
+CREATE OR REPLACE VIEW team_score_component AS
+WITH parts AS (
+    SELECT i.team_id, i.village_id, i.commune_id, i.year, c.component, c.sort_order,
+           CASE c.component WHEN 'ket_qua' THEN w_ket_qua WHEN 'kip_thoi' THEN w_kip_thoi
+                            WHEN 'kien_toan' THEN w_kien_toan WHEN 'tap_huan' THEN w_tap_huan
+                            WHEN 'ho_so' THEN w_ho_so WHEN 'an_ninh' THEN w_an_ninh END AS weight,
+           CASE c.component WHEN 'ket_qua' THEN concluded > 0 WHEN 'kip_thoi' THEN concluded > 0
+                            WHEN 'tap_huan' THEN active > 0 WHEN 'ho_so' THEN register_cases > 0
+                            ELSE TRUE END AS applicable,
+           CASE c.component
+               WHEN 'ket_qua' THEN greatest(0.0, least(1.0, (official_rate - rate_floor) / nullif(rate_full - rate_floor, 0)))
+               WHEN 'kip_thoi' THEN ratio(timely, concluded)
+               WHEN 'kien_toan' THEN (rule_members::INTEGER + rule_woman::INTEGER + rule_leader::INTEGER) / 3.0
+               WHEN 'tap_huan' THEN trained_share
+               WHEN 'ho_so' THEN ratio(register_complete, register_cases)
+               WHEN 'an_ninh' THEN CASE WHEN incidents = 0 THEN 1.0
+                                        WHEN incidents <= incidents_partial_max THEN incidents_partial_share
+                                        ELSE 0.0 END
+           END AS fraction,
+           CASE c.component WHEN 'ket_qua' THEN thanh WHEN 'kip_thoi' THEN timely
+                            WHEN 'kien_toan' THEN rule_members::INTEGER + rule_woman::INTEGER + rule_leader::INTEGER
+                            WHEN 'tap_huan' THEN trained WHEN 'ho_so' THEN register_complete
+                            WHEN 'an_ninh' THEN incidents END AS numerator,
+           CASE c.component WHEN 'ket_qua' THEN concluded WHEN 'kip_thoi' THEN concluded WHEN 'kien_toan' THEN 3
+                            WHEN 'tap_huan' THEN active WHEN 'ho_so' THEN register_cases END AS denominator
+    FROM team_score_inputs i
+    CROSS JOIN (VALUES ('ket_qua', 1), ('kip_thoi', 2), ('kien_toan', 3), ('tap_huan', 4), ('ho_so', 5),
+                       ('an_ninh', 6)) c(component, sort_order)
+), weighed AS (
+    SELECT *,
+           sum(weight) OVER w AS total_weight,
+           sum(CASE WHEN applicable THEN weight ELSE 0 END) OVER w AS applicable_weight
+    FROM parts WINDOW w AS (PARTITION BY team_id, year)
+)
+SELECT *,
+       CASE WHEN applicable AND applicable_weight > 0 THEN weight * total_weight / applicable_weight END
+           AS effective_weight,
+       CASE WHEN applicable AND applicable_weight > 0 THEN weight * total_weight / applicable_weight * fraction END
+           AS points
+FROM weighed;
+
+-- team_score: per team and year, score = Σ points of the applicable components, rounded to one decimal
+-- (0–100); band from that rounded score and the year's band minimums (≥ 85 Tốt, 70–84 Khá, 50–69 Trung
+-- bình, < 50 Yếu); rank among the teams of the commune that year (1 = best; ties share a rank);
+-- change = score − the team's score the year before (each year scored by its own model).
+-- No applicable component → no score, band or rank.
+CREATE OR REPLACE VIEW team_score AS
+WITH totals AS (
+    SELECT team_id, village_id, commune_id, year,
+           round(sum(points), 1) AS score,
+           any_value(applicable_weight) AS applicable_weight,
+           any_value(total_weight) AS total_weight,
+           count(*) FILTER (WHERE NOT applicable) AS not_applicable
+    FROM team_score_component GROUP BY ALL
+), banded AS (
+    SELECT t.*,
+           CASE WHEN t.score IS NULL THEN NULL
+                WHEN t.score >= m.band_tot THEN 'tot'
+                WHEN t.score >= m.band_kha THEN 'kha'
+                WHEN t.score >= m.band_trung_binh THEN 'trung_binh'
+                ELSE 'yeu' END AS band
+    FROM totals t JOIN score_model_year m ON m.year = t.year
+)
+SELECT *,
+       CASE WHEN score IS NOT NULL
+            THEN rank() OVER (PARTITION BY commune_id, year ORDER BY score DESC NULLS LAST) END AS rank,
+       lag(score) OVER (PARTITION BY team_id ORDER BY year) AS previous_score,
+       score - lag(score) OVER (PARTITION BY team_id ORDER BY year) AS change
+FROM banded;
+
+-- team_candidate: DOMAIN.md "Commendation candidates", team rules, each pass/fail:
+--   rule_band:        band Tốt;
+--   rule_rate:        official rate ≥ team_rate_min (90%) with ≥ team_concluded_min (3) concluded cases;
+--   rule_incidents:   security incidents ≤ team_incidents_max (0: none);
+--   rule_trained:     trained_share ≥ team_trained_min (100%); no active mediator → fails;
+--   rule_composition: team_year.composition_ok (Art. 12, as on the Tổ hòa giải page).
+-- failed_rules = rules failed; candidate: none failed; near_miss: exactly one failed.
+CREATE OR REPLACE VIEW team_candidate AS
+WITH rules AS (
+    SELECT i.team_id, i.village_id, i.commune_id, i.year, s.score, s.band,
+           i.thanh, i.concluded, i.official_rate, i.incidents, i.trained, i.active, i.trained_share,
+           i.composition_ok, i.rule_members, i.rule_woman, i.rule_leader, i.rule_ethnic, i.min_members,
+           i.band_tot, i.team_rate_min, i.team_concluded_min, i.team_incidents_max, i.team_trained_min,
+           coalesce(s.band = 'tot', FALSE) AS rule_band,
+           i.concluded >= i.team_concluded_min AND coalesce(i.official_rate >= i.team_rate_min, FALSE) AS rule_rate,
+           i.incidents <= i.team_incidents_max AS rule_incidents,
+           coalesce(i.trained_share >= i.team_trained_min, FALSE) AS rule_trained,
+           i.composition_ok AS rule_composition
+    FROM team_score_inputs i JOIN team_score s ON s.team_id = i.team_id AND s.year = i.year
+)
+SELECT *,
+       (NOT rule_band)::INTEGER + (NOT rule_rate)::INTEGER + (NOT rule_incidents)::INTEGER
+           + (NOT rule_trained)::INTEGER + (NOT rule_composition)::INTEGER AS failed_rules,
+       rule_band AND rule_rate AND rule_incidents AND rule_trained AND rule_composition AS is_candidate,
+       (NOT rule_band)::INTEGER + (NOT rule_rate)::INTEGER + (NOT rule_incidents)::INTEGER
+           + (NOT rule_trained)::INTEGER + (NOT rule_composition)::INTEGER = 1 AS near_miss
+FROM rules;
+
+-- mediator_candidate: mediator rules, each pass/fail, for every mediator who was a member in the year
+-- (mediator_year):
+--   rule_cases:   took part (case_mediators) in ≥ mediator_concluded_min (3) cases concluded that year
+--                 (thành or không thành) with success thành / concluded ≥ mediator_rate_min (90%);
+--   rule_trained: attended a held training that year (mediator_year.trained);
+--   rule_active:  active (mediator_year.active: a member at 31/12, or today for the current year).
+-- failed_rules, is_candidate, near_miss as for teams.
+CREATE OR REPLACE VIEW mediator_candidate AS
+WITH work AS (
+    SELECT cm.mediator_id, cy.year,
+           count(*) FILTER (WHERE cy.result_in_year IN ('thanh', 'khong_thanh')) AS concluded,
+           count(*) FILTER (WHERE cy.result_in_year = 'thanh') AS thanh
+    FROM case_mediators cm JOIN case_year cy ON cy.case_id = cm.case_id
+    GROUP BY cm.mediator_id, cy.year
+), rules AS (
+    SELECT my.mediator_id, my.team_id, my.village_id, my.year, my.active, my.trained, my.sessions,
+           coalesce(w.concluded, 0) AS concluded, coalesce(w.thanh, 0) AS thanh,
+           ratio(w.thanh, w.concluded) AS success_rate,
+           m.mediator_concluded_min, m.mediator_rate_min,
+           coalesce(w.concluded, 0) >= m.mediator_concluded_min
+               AND coalesce(ratio(w.thanh, w.concluded) >= m.mediator_rate_min, FALSE) AS rule_cases,
+           my.trained AS rule_trained,
+           my.active AS rule_active
+    FROM mediator_year my
+    JOIN score_model_year m ON m.year = my.year
+    LEFT JOIN work w ON w.mediator_id = my.mediator_id AND w.year = my.year
+)
+SELECT *,
+       (NOT rule_cases)::INTEGER + (NOT rule_trained)::INTEGER + (NOT rule_active)::INTEGER AS failed_rules,
+       rule_cases AND rule_trained AND rule_active AS is_candidate,
+       (NOT rule_cases)::INTEGER + (NOT rule_trained)::INTEGER + (NOT rule_active)::INTEGER = 1 AS near_miss
+FROM rules;
+
+-- team_review_flags: "cần kiện toàn" (DOMAIN.md, review flags) per team and year: composition failing
+-- (team_year.composition_ok), band Yếu, or active mediators with neither a case nor a training (idle).
+-- The first and last are exactly the Tổ hòa giải page's needs_review; band Yếu is added from the score.
+-- A flag asks for a review, never a removal (Art. 11 is the chairman's decision).
+CREATE OR REPLACE VIEW team_review_flags AS
+SELECT i.team_id, i.village_id, i.year, s.score, s.band,
+       i.composition_ok, i.rule_members, i.rule_woman, i.rule_leader, i.rule_ethnic, i.ethnic_required,
+       i.active, i.women, i.idle,
+       coalesce(s.band = 'yeu', FALSE) AS low_band,
+       NOT i.composition_ok OR i.idle > 0 OR coalesce(s.band = 'yeu', FALSE) AS needs_review
+FROM team_score_inputs i JOIN team_score s ON s.team_id = i.team_id AND s.year = i.year;
+
+-- commendation_steps(y, as_of): the practice calendar of year y (DOMAIN.md "Commendation": team
+-- self-assessment before 15/11, proposal before 30/11, decision before 15/12; dates in
+-- commendation_calendar), one row per item of each step:
+--   tu_danh_gia: every team, done on its self_assessments.submitted_on;
+--   de_nghi:     every nomination of the year, done on nominated_on; with no nomination at all, one row
+--                with nothing done;
+--   quyet_dinh:  every nomination of the year, done on decided_on (approved or not).
+-- state: dung_han (done on or before the deadline), tre_han (done after it), qua_han (not done and
+-- as_of is past the deadline), chua_den_han (not done, deadline not yet passed). The page passes today
+-- as as_of, so a past year shows everything not done as overdue and the current year only what is due.
+CREATE OR REPLACE MACRO commendation_steps(y, as_of) AS TABLE
+WITH steps AS (
+    SELECT code, sort_order, make_date(y::INTEGER, month, day) AS deadline FROM commendation_calendar
+), items AS (
+    SELECT 'tu_danh_gia' AS step, t.id AS team_id, NULL::INTEGER AS nomination_id, sa.submitted_on AS done_on
+    FROM teams t LEFT JOIN self_assessments sa ON sa.team_id = t.id AND sa.year = y
+    UNION ALL
+    SELECT 'de_nghi', n.team_id, n.id, n.nominated_on FROM nominations n WHERE n.year = y
+    UNION ALL
+    SELECT 'de_nghi', NULL, NULL, NULL WHERE NOT EXISTS (SELECT 1 FROM nominations n WHERE n.year = y)
+    UNION ALL
+    SELECT 'quyet_dinh', n.team_id, n.id, n.decided_on FROM nominations n WHERE n.year = y
+)
+SELECT i.step, s.sort_order, s.deadline, i.team_id, i.nomination_id, i.done_on,
+       CASE WHEN i.done_on IS NOT NULL AND i.done_on <= s.deadline THEN 'dung_han'
+            WHEN i.done_on IS NOT NULL THEN 'tre_han'
+            WHEN as_of::DATE > s.deadline THEN 'qua_han'
+            ELSE 'chua_den_han' END AS state
+FROM items i JOIN steps s ON s.code = i.step;

@@ -1,0 +1,302 @@
+"""Khen thưởng: candidates by the year's rules (each rule passed or failed, near-misses apart), nominations
+and leadership's decisions, the practice calendar with what is late, and the approved list for the conference."""
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from db import commendation, places
+from db.labels import (
+    AWARD_LEVELS, AWARD_LEVELS_SHORT, CALENDAR_STEPS, MEDIATOR_RULES, NOMINATION_STATUS, NOMINATION_SUBJECTS,
+    PASS_FAIL, TEAM_RULES,
+)
+from db.writes import ValidationError
+from pages.common import actor, connection, filters, fmt_date, presenting, today, village_name
+
+con = connection()
+year, village_id = filters()
+teams = commendation.team_candidates(con, year, village_id)
+people = commendation.mediator_candidates(con, year, village_id)
+counts = commendation.candidate_counts(con, year, village_id)
+listed = commendation.nominations(con, year, village_id)
+RED = "color: #c62828; font-weight: 600"
+
+
+def show_errors(exc: ValidationError) -> None:
+    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
+
+
+def num(value, digits: int = 1) -> str:
+    return "—" if value is None or value != value else f"{value:.{digits}f}".replace(".", ",")
+
+
+def rule_cells(frame: pd.DataFrame, rules: dict, texts) -> pd.DataFrame:
+    """Each rule as «Đạt: …» / «Chưa đạt: …» with its inputs, and the failed rules in words."""
+    out = frame.copy()
+    details = [texts(r) for r in frame.itertuples()]
+    for rule in rules:
+        out[rule] = [f"{PASS_FAIL[bool(ok)]}: {d[rule][1]}" for ok, d in zip(frame[rule], details)]
+    out["missing"] = ["; ".join(d[r][0] for r in rules if not getattr(row, r))
+                      for row, d in zip(frame.itertuples(), details)]
+    return out
+
+
+def rule_headers(frame: pd.DataFrame, rules: dict, texts) -> dict:
+    """Column titles: each rule with the year's thresholds (the same for every row)."""
+    if frame.empty:
+        return dict(rules)
+    sample = texts(next(frame.itertuples()))
+    return {r: sample[r][0] for r in rules}
+
+
+def rule_table(frame: pd.DataFrame, rules: dict, headers: dict, first: dict, key: str,
+               widths: dict | None = None) -> None:
+    if frame.empty:
+        st.caption("Không có.")
+        return
+    st.dataframe(
+        frame.style.map(lambda v: RED if isinstance(v, str) and v.startswith("Chưa đạt") else "", subset=list(rules)),
+        column_order=[*first, *rules],
+        column_config={**first, **{r: st.column_config.TextColumn(headers[r], help=rules[r],
+                                                                   width=(widths or {}).get(r, 112))
+                                   for r in rules}},
+        hide_index=True, width="stretch", key=key,
+    )
+
+
+st.title("Khen thưởng")
+st.caption(f"Năm {year} · {village_name(con, village_id)} · Đề xuất theo tiêu chí của năm {year} (Cài đặt → Mô hình "
+           "chấm điểm). Đề xuất chỉ là gợi ý: công chức Tư pháp lập đề nghị, lãnh đạo UBND xã quyết định.")
+if flash := st.session_state.pop("_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+m1, m2, m3, m4 = st.columns(4, border=True)
+m1.metric("Tập thể đủ tiêu chí", counts["teams"], help=f"Gần đạt (chưa đạt đúng một tiêu chí): {counts['teams_near']}")
+m2.metric("Cá nhân đủ tiêu chí", counts["mediators"],
+          help=f"Gần đạt (chưa đạt đúng một tiêu chí): {counts['mediators_near']}")
+m3.metric("Đề nghị khen thưởng", len(listed), help="Đã lập trong năm (mọi trạng thái)")
+m4.metric("Đã duyệt", int((listed["status"] == "da_duyet").sum()))
+
+# The practice calendar, with what is late for the year.
+st.subheader(f"Lịch khen thưởng năm {year}")
+steps = commendation.calendar_summary(con, year, today())
+lines = ["| Bước | Hạn | Tình trạng | Đã xong | Trễ hạn, hoặc quá hạn chưa xong |", "|---|---|---|--:|---|"]
+for s in steps.itertuples():
+    deadline = s.deadline.date() if hasattr(s.deadline, "date") else s.deadline
+    if s.qua_han or s.tre_han:
+        state = ":red[**Trễ hạn**]"
+    elif s.chua_den_han:
+        state = f"Chưa đến hạn (còn {(deadline - today()).days} ngày)"
+    else:
+        state = ":green[Đúng hạn]"
+    lines.append(f"| {CALENDAR_STEPS[s.step]} | trước {fmt_date(deadline)} | {state} | "
+                 f"{f'{s.dung_han + s.tre_han}/{s.items}' if s.items else 'chưa có'} | {s.late_names or '—'} |")
+st.markdown("\n".join(lines))
+st.caption(f"Lịch thường lệ: tổ tự đánh giá, công chức lập đề nghị, lãnh đạo quyết định trước hội nghị tổng kết. "
+           f"Xong đúng ngày hạn vẫn là đúng hạn. Tính đến hôm nay ({fmt_date(today())}): với năm hiện tại, việc chưa "
+           "đến hạn không tính là trễ.")
+
+tab_teams, tab_people, tab_nominate, tab_self, tab_export = st.tabs([
+    "Đề xuất tập thể", "Đề xuất cá nhân", "Đề nghị và quyết định", "Tổ tự đánh giá", "Danh sách được khen thưởng"])
+
+with tab_teams:
+    cells = rule_cells(teams, TEAM_RULES, commendation.team_rule_texts)
+    first = {"village": st.column_config.TextColumn("Thôn", width=120)}
+    headers = rule_headers(teams, TEAM_RULES, commendation.team_rule_texts)
+    st.markdown(f"**Đủ mọi tiêu chí ({int(teams['is_candidate'].sum())})**")
+    rule_table(cells[cells["is_candidate"]], TEAM_RULES, headers, first, "cand_teams")
+    st.markdown(f"**Gần đạt — chưa đạt đúng một tiêu chí ({int(teams['near_miss'].sum())})**")
+    rule_table(cells[cells["near_miss"]], TEAM_RULES, headers,
+               {**first, "missing": st.column_config.TextColumn("Còn thiếu", width=130)}, "near_teams")
+    rest = cells[~cells["is_candidate"] & ~cells["near_miss"]]
+    with st.expander(f"Các tổ còn lại ({len(rest)})"):
+        rule_table(rest, TEAM_RULES, headers, first, "rest_teams")
+
+PEOPLE_WIDTHS = {"rule_cases": 190, "rule_trained": 130, "rule_active": 130}
+with tab_people:
+    cells = rule_cells(people, MEDIATOR_RULES, commendation.mediator_rule_texts)
+    first = {"full_name": st.column_config.TextColumn("Hòa giải viên", width=150),
+             "village": st.column_config.TextColumn("Thôn", width=120)}
+    headers = rule_headers(people, MEDIATOR_RULES, commendation.mediator_rule_texts)
+    st.markdown(f"**Đủ mọi tiêu chí ({int(people['is_candidate'].sum())})**")
+    rule_table(cells[cells["is_candidate"]], MEDIATOR_RULES, headers, first, "cand_people", PEOPLE_WIDTHS)
+    st.markdown(f"**Gần đạt — chưa đạt đúng một tiêu chí ({int(people['near_miss'].sum())})**")
+    rule_table(cells[cells["near_miss"]], MEDIATOR_RULES, headers,
+               {**first, "missing": st.column_config.TextColumn("Còn thiếu", width=170)}, "near_people", PEOPLE_WIDTHS)
+    rest = cells[~cells["is_candidate"] & ~cells["near_miss"]]
+    with st.expander(f"Các hòa giải viên còn lại ({len(rest)})"):
+        rule_table(rest, MEDIATOR_RULES, headers, first, "rest_people", PEOPLE_WIDTHS)
+
+with tab_nominate:
+    st.markdown("**Các đề nghị của năm**")
+    if listed.empty:
+        st.caption("Chưa có đề nghị nào.")
+    else:
+        shown = listed.assign(
+            level=listed["award_level"].map(AWARD_LEVELS_SHORT),
+            candidate=listed["was_candidate"].map({True: "Có", False: "Không"}),
+            status_label=listed["status"].map(NOMINATION_STATUS),
+            nominated=listed["nominated_on"].map(fmt_date),
+            decided=[" · ".join(x for x in (fmt_date(d), f"QĐ {n}" if n else "", note) if x)
+                     for d, n, note in zip(listed["decided_on"], listed["decision_no"].fillna(""),
+                                           listed["decision_note"].fillna(""))],
+            why=listed["reason"].fillna(""),
+        )
+        st.dataframe(
+            shown.style.map(lambda v: RED if v == "Không duyệt" else "", subset=["status_label"]),
+            column_order=["id", "name", "village", "level", "candidate", "nominated", "status_label", "decided", "why"],
+            column_config={
+                "id": st.column_config.NumberColumn("Số", width=45, format="%d"),
+                "name": st.column_config.TextColumn("Tập thể / cá nhân", width=185),
+                "village": st.column_config.TextColumn("Thôn", width=115),
+                "level": st.column_config.TextColumn("Hình thức", width=150, help="; ".join(AWARD_LEVELS.values())),
+                "candidate": st.column_config.TextColumn("Đủ tiêu chí", width=75,
+                                                         help="Đạt mọi tiêu chí đề xuất khi lập đề nghị"),
+                "nominated": st.column_config.TextColumn("Ngày đề nghị", width=95),
+                "status_label": st.column_config.TextColumn("Trạng thái", width=90),
+                "decided": st.column_config.TextColumn("Quyết định", width=200),
+                "why": st.column_config.TextColumn("Lý do", width="large"),
+            },
+            hide_index=True, width="stretch",
+        )
+
+    if not presenting():  # read-only on the meeting screen
+        left, right = st.columns(2, gap="large")
+        with left:
+            st.markdown("**Lập đề nghị khen thưởng**")
+            subject = st.radio("Đề nghị cho", list(NOMINATION_SUBJECTS), format_func=NOMINATION_SUBJECTS.get,
+                               horizontal=True, key="nominate_subject")
+            if subject == "team":
+                options = {int(r.team_id): f"{r.team} — " + ("đủ tiêu chí" if r.is_candidate else
+                                                             f"chưa đạt {int(r.failed_rules)} tiêu chí")
+                           for r in teams.itertuples()}
+            else:
+                options = {int(r.mediator_id): f"{r.full_name} ({r.village}) — " + (
+                    "đủ tiêu chí" if r.is_candidate else f"chưa đạt {int(r.failed_rules)} tiêu chí")
+                           for r in people.itertuples()}
+            generation = st.session_state.get("nominate_generation", 0)
+            with st.form(f"nominate_{year}_{subject}_{generation}", enter_to_submit=False):
+                who = st.selectbox("Tập thể / cá nhân *", list(options), format_func=options.get,
+                                   key=f"nominate_{generation}_who",
+                                   help="Người đủ tiêu chí xếp trước; người chưa đủ tiêu chí cần ghi lý do.")
+                level = st.selectbox("Hình thức khen thưởng *", list(AWARD_LEVELS), format_func=AWARD_LEVELS.get,
+                                     key=f"nominate_{generation}_level")
+                day = st.date_input("Ngày đề nghị *", value=min(today(), dt.date(year, 12, 31)), format="DD/MM/YYYY",
+                                    min_value=dt.date(year, 1, 1), key=f"nominate_{generation}_day")
+                reason = st.text_area("Lý do, thành tích nổi bật (bắt buộc nếu chưa đủ tiêu chí)",
+                                      key=f"nominate_{generation}_reason")
+                if st.form_submit_button("Lập đề nghị", type="primary", icon=":material/add:"):
+                    try:
+                        commendation.nominate(con, {
+                            "year": year, "team_id": who if subject == "team" else None,
+                            "mediator_id": who if subject == "mediator" else None, "award_level": level,
+                            "reason": reason, "nominated_on": day}, actor=actor())
+                    except ValidationError as exc:
+                        show_errors(exc)
+                    else:
+                        st.session_state["_flash"] = f"Đã lập đề nghị khen thưởng cho {options[who].split(' — ')[0]}."
+                        st.session_state["nominate_generation"] = generation + 1
+                        st.rerun()
+        with right:
+            st.markdown("**Quyết định của lãnh đạo UBND xã**")
+            pending = listed[listed["status"] == "de_nghi"]
+            if pending.empty:
+                st.caption("Không có đề nghị nào đang chờ quyết định.")
+            else:
+                labels = {int(r.id): f"Số {r.id}: {r.name} — {AWARD_LEVELS[r.award_level]}" for r in pending.itertuples()}
+                chosen = st.selectbox("Đề nghị chờ quyết định", list(labels), format_func=labels.get, key="decide_open")
+                current = commendation.get_nomination(con, chosen)
+                form_id = f"decide_{chosen}_{current['version']}"
+                with st.form(form_id, enter_to_submit=False):
+                    status = st.radio("Quyết định", ["da_duyet", "khong_duyet"], format_func=NOMINATION_STATUS.get,
+                                      horizontal=True, key=f"{form_id}_status")
+                    d1, d2 = st.columns(2)
+                    decided_on = d1.date_input("Ngày quyết định *", value=min(today(), dt.date(year, 12, 31)),
+                                               format="DD/MM/YYYY", min_value=current["nominated_on"],
+                                               key=f"{form_id}_day")
+                    decision_no = d2.text_input("Số quyết định", placeholder="VD: 245/QĐ-UBND", key=f"{form_id}_no")
+                    note = st.text_input("Ghi chú (bắt buộc khi không duyệt: lý do)", key=f"{form_id}_note")
+                    b1, b2 = st.columns(2)
+                    save = b1.form_submit_button("Lưu quyết định", type="primary", icon=":material/gavel:")
+                    drop = b2.form_submit_button("Rút đề nghị", icon=":material/undo:")
+                if save or drop:
+                    try:
+                        if save:
+                            commendation.decide(con, chosen, status, decided_on, actor=actor(), decision_no=decision_no,
+                                                note=note, expected_version=current["version"])
+                        else:
+                            commendation.withdraw(con, chosen, actor=actor(), expected_version=current["version"])
+                    except ValidationError as exc:
+                        show_errors(exc)
+                    else:
+                        st.session_state["_flash"] = (f"Đã lưu quyết định «{NOMINATION_STATUS[status]}» cho đề nghị số "
+                                                      f"{chosen}." if save else f"Đã rút đề nghị số {chosen}.")
+                        st.rerun()
+
+with tab_self:
+    assessed = commendation.self_assessments(con, year)
+    if village_id is not None:
+        assessed = assessed[assessed["village_id"] == village_id]
+    st.caption(f"Ngày UBND xã nhận bản tự đánh giá của từng tổ (hạn: trước {fmt_date(steps['deadline'].iloc[0])}) và "
+               "điểm tổ tự chấm, đặt cạnh điểm do phần mềm tính.")
+    st.dataframe(
+        assessed.assign(submitted=assessed["submitted_on"].map(fmt_date).replace("", "chưa nộp"),
+                        own=assessed["self_score"].map(num), computed=assessed["score"].map(num),
+                        note=assessed["note"].fillna("")),
+        column_order=["village", "submitted", "own", "computed", "note"],
+        column_config={
+            "village": st.column_config.TextColumn("Thôn", width=150),
+            "submitted": st.column_config.TextColumn("Ngày nộp", width=100),
+            "own": st.column_config.TextColumn("Điểm tự chấm", width=100),
+            "computed": st.column_config.TextColumn("Điểm tính từ số liệu", width=140),
+            "note": st.column_config.TextColumn("Ghi chú", width="large"),
+        },
+        hide_index=True, width="stretch",
+    )
+    names = dict(zip(assessed["team_id"].tolist(), assessed["village"]))
+    if names and not presenting():
+        team_id = st.selectbox("Ghi nhận bản tự đánh giá của tổ", list(names), format_func=names.get, key="self_team")
+        row = assessed[assessed["team_id"] == team_id].iloc[0]
+        form_id = f"self_{year}_{team_id}_{0 if pd.isna(row['version']) else int(row['version'])}"
+        with st.form(form_id, enter_to_submit=False):
+            s1, s2 = st.columns(2)
+            submitted_on = s1.date_input("Ngày nhận *", value=None if pd.isna(row["submitted_on"]) else row["submitted_on"],
+                                         format="DD/MM/YYYY", key=f"{form_id}_day")
+            own = s2.number_input("Điểm tự chấm (không bắt buộc)", min_value=0.0, max_value=100.0, step=0.5, format="%g",
+                                  value=None if pd.isna(row["self_score"]) else float(row["self_score"]),
+                                  key=f"{form_id}_score")
+            note = st.text_input("Ghi chú", value=row["note"] if isinstance(row["note"], str) else "",
+                                 key=f"{form_id}_note")
+            if st.form_submit_button("Lưu", type="primary", icon=":material/save:"):
+                try:
+                    commendation.save_self_assessment(
+                        con, int(team_id), year, {"submitted_on": submitted_on, "self_score": own, "note": note},
+                        actor=actor(), expected_version=None if pd.isna(row["version"]) else int(row["version"]))
+                except ValidationError as exc:
+                    show_errors(exc)
+                else:
+                    st.session_state["_flash"] = f"Đã ghi nhận bản tự đánh giá của tổ {names[team_id]}."
+                    st.rerun()
+
+with tab_export:
+    approved = commendation.approved(con, year)
+    st.caption(f"Các đề nghị đã được duyệt năm {year}, toàn xã, với thành tích lấy từ số liệu — để in cho hội nghị "
+               "tổng kết tháng 12.")
+    if approved.empty:
+        st.info(f"Chưa có tập thể, cá nhân nào được duyệt khen thưởng năm {year}.")
+    else:
+        for subject, heading in (("team", "Tập thể"), ("mediator", "Cá nhân")):
+            part = approved[approved["subject"] == subject]
+            st.markdown(f"**{heading} ({len(part)})**")
+            st.markdown("\n".join(
+                f"{i}. **{r.achievement.split(': ', 1)[0]}**: {r.achievement_detail}. — *{AWARD_LEVELS[r.award_level]}*"
+                for i, r in enumerate(part.itertuples(), start=1)) or "Không có.")
+        commune = places.commune_title(con)
+        e1, e2 = st.columns(2)
+        e1.download_button("Tải danh sách (Excel)", commendation.export_xlsx(con, year, commune),
+                           file_name=f"khen-thuong-hoa-giai-{year}.xlsx", icon=":material/table_view:",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
+        e2.download_button("Tải danh sách (Word)", commendation.export_docx(con, year, commune),
+                           file_name=f"khen-thuong-hoa-giai-{year}.docx", icon=":material/description:",
+                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           key="export_docx")

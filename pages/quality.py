@@ -1,0 +1,208 @@
+"""Chất lượng tổ: every team's score 0–100, band, rank, change, components with inputs, a projector chart,
+a team's detail point by point, and the teams to review (cần kiện toàn)."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from db import scores
+from db.labels import (
+    BAND_COLOURS, COMPOSITION_RULES, NOT_APPLICABLE, REGISTER_GAPS, SCORE_BANDS, SCORE_COMPONENTS,
+    SCORE_COMPONENTS_SHORT,
+)
+from pages.common import connection, filters, fmt_date, village_name
+
+con = connection()
+year, village_id = filters()
+table = scores.team_scores(con, year, village_id)
+parts = scores.components(con, year, village_id)
+params = scores.score_params(con, year)
+bands = scores.band_counts(con, year, village_id)
+
+
+def num(value, digits: int = 1) -> str:
+    if value is None or value != value:
+        return "—"
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def weight_text(value) -> str:
+    """A weight: whole numbers without decimals (40), others with one (44,4)."""
+    return num(value, 0) if abs(value - round(value)) < 0.05 else num(value)
+
+
+def change_text(value) -> str:
+    if value is None or value != value:
+        return "—"
+    return ("+" if value > 0 else "") + num(value)
+
+
+st.title("Chất lượng tổ hòa giải")
+st.caption(f"Năm {year} · {village_name(con, village_id)} · Điểm 0–100 theo mô hình chấm điểm áp dụng cho năm {year} "
+           "(Cài đặt → Mô hình chấm điểm). Hạng xếp trong toàn xã.")
+
+if table.empty:
+    st.info("Chưa có tổ hòa giải nào.")
+    st.stop()
+
+model = scores.model_values(con, year)
+lows = [model[("score_bands", band)] for band in SCORE_BANDS]
+cols = st.columns(4, border=True)
+for col, (band, label), low, high in zip(cols, SCORE_BANDS.items(), lows, [None, *lows[:-1]]):
+    col.metric(f"Tổ xếp loại {label}", bands[band],
+               help=f"Từ {num(low, 0)} điểm" + (f" đến dưới {num(high, 0)} điểm" if high is not None else " trở lên"))
+
+# The projector chart: one bar per team, coloured by band, the score written on the bar's end.
+chart_data = table.assign(
+    band_label=table["band"].map(SCORE_BANDS),
+    label=[f"{num(s)} · {SCORE_BANDS.get(b, '')}" if s == s else NOT_APPLICABLE for s, b in zip(table["score"], table["band"])],
+)
+bars = alt.Chart().mark_bar(height=30).encode(
+    x=alt.X("score:Q", title="Điểm chất lượng (0–100)", scale=alt.Scale(domain=[0, 118], nice=False),
+            axis=alt.Axis(values=list(range(0, 101, 10)))),
+    y=alt.Y("village:N", title=None, sort=alt.EncodingSortField("score", op="max", order="descending")),
+    color=alt.Color("band_label:N", title=None, legend=alt.Legend(orient="top", labelFontSize=18, symbolSize=300),
+                    scale=alt.Scale(domain=list(SCORE_BANDS.values()), range=list(BAND_COLOURS.values()))),
+    tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("label:N", title="Điểm"),
+             alt.Tooltip("rank:Q", title="Hạng")],
+)
+text = bars.mark_text(align="left", dx=6, fontSize=18, fontWeight="bold", color="#1b2631").encode(text="label:N")
+chart = alt.layer(bars, text, data=chart_data).properties(height=48 * len(table) + 70)
+st.altair_chart(chart.configure_axis(labelFontSize=18, titleFontSize=16, labelLimit=260), width="stretch")
+st.caption(f"Mỗi thanh: điểm chất lượng của tổ hòa giải một thôn năm {year}, từ 0 đến 100, màu theo xếp loại "
+           "(Tốt, Khá, Trung bình, Yếu). Điểm cộng từ 6 thành phần: kết quả hòa giải, kịp thời, kiện toàn tổ, "
+           "tập huấn, hồ sơ và an ninh trật tự.")
+
+# The table: each component's points out of its effective weight, and its inputs.
+st.subheader("Bảng điểm")
+wide = parts.pivot(index="team_id", columns="component")
+rows = []
+for team in table.itertuples():
+    row = {"rank": team.rank, "village": team.village, "score": num(team.score),
+           "band": SCORE_BANDS.get(team.band, "—"), "change": change_text(team.change)}
+    for code in SCORE_COMPONENTS:
+        if wide.loc[team.team_id, ("applicable", code)]:
+            row[code] = (f"{num(wide.loc[team.team_id, ('points', code)])}/"
+                         f"{weight_text(wide.loc[team.team_id, ('effective_weight', code)])}")
+        else:
+            row[code] = NOT_APPLICABLE
+        row[f"{code}_in"] = scores.input_text(code, team)
+    rows.append(row)
+view = pd.DataFrame(rows)
+weights = model
+st.dataframe(
+    view.style.map(lambda v: "color: #c62828; font-weight: 600" if v == "Yếu" else "", subset=["band"])
+              .map(lambda v: "color: #78909c; font-style: italic" if v == NOT_APPLICABLE else "",
+                   subset=list(SCORE_COMPONENTS)),
+    column_order=["rank", "village", "score", "band", "change", *SCORE_COMPONENTS],
+    column_config={
+        "rank": st.column_config.NumberColumn("Hạng", width=45, format="%d"),
+        "village": st.column_config.TextColumn("Thôn", width=125),
+        "score": st.column_config.TextColumn("Điểm", width=55, alignment="right"),
+        "band": st.column_config.TextColumn("Xếp loại", width=85),
+        "change": st.column_config.TextColumn("± năm trước", width=80, alignment="right",
+                                              help=f"Điểm năm {year} trừ điểm năm {year - 1} (mỗi năm chấm theo mô "
+                                                   "hình của năm đó)."),
+        **{code: st.column_config.TextColumn(
+            f"{SCORE_COMPONENTS_SHORT[code]} ({weight_text(weights[('score_components', code)])})", width=88,
+            help=f"{label}: điểm đạt / trọng số áp dụng. Trọng số trong mô hình: "
+                 f"{weight_text(weights[('score_components', code)])}; khi một thành phần không áp dụng, trọng số "
+                 "của nó được chia cho các thành phần còn lại.")
+           for code, label in SCORE_COMPONENTS.items()},
+    },
+    hide_index=True, width="stretch",
+)
+st.caption("Mỗi ô thành phần: điểm đạt / trọng số áp dụng. «không áp dụng»: tổ không có số liệu cho thành phần đó "
+           "(ví dụ chưa có vụ việc kết thúc), trọng số được chia cho các thành phần khác theo tỷ lệ, nên trọng số áp "
+           "dụng có thể lớn hơn trọng số mặc định ghi ở tiêu đề cột.")
+
+with st.expander("Số liệu đầu vào của từng tổ"):
+    st.dataframe(
+        view, column_order=["village", *[f"{c}_in" for c in SCORE_COMPONENTS]],
+        column_config={"village": st.column_config.TextColumn("Thôn", width=150),
+                       **{f"{c}_in": st.column_config.TextColumn(label, width="medium")
+                          for c, label in SCORE_COMPONENTS.items()}},
+        hide_index=True, width="stretch",
+    )
+
+# One team's detail: every point gained or lost.
+st.subheader("Chi tiết điểm của một tổ")
+names = dict(zip(table["team_id"].tolist(), table["village"]))
+team_id = st.selectbox("Chọn tổ hòa giải", list(names), format_func=lambda t: f"Tổ hòa giải {names[t]}",
+                       key="quality_team")
+team = next(table[table["team_id"] == team_id].itertuples())
+mine = parts[parts["team_id"] == team_id]
+c1, c2, c3 = st.columns(3, border=True)
+c1.metric("Điểm", num(team.score), help="Tổng điểm các thành phần áp dụng, làm tròn 1 chữ số thập phân.")
+c2.metric("Xếp loại", SCORE_BANDS.get(team.band, "—"))
+c3.metric("Hạng trong xã", "—" if team.rank != team.rank else f"{int(team.rank)}/{len(scores.team_scores(con, year))}",
+          change_text(team.change) + " điểm so với năm trước" if team.change == team.change else None,
+          delta_color="normal")
+lines = ["| Thành phần | Trọng số | Trọng số áp dụng | Điểm đạt | Điểm mất | Cách tính |",
+         "|---|--:|--:|--:|--:|---|"]
+for p in mine.itertuples():
+    applies = bool(p.applicable)
+    lines.append(
+        f"| {SCORE_COMPONENTS[p.component]} | {weight_text(p.weight)} | "
+        f"{weight_text(p.effective_weight) if applies else '*' + NOT_APPLICABLE + '*'} | "
+        f"{num(p.points) if applies else '—'} | {num(p.effective_weight - p.points) if applies else '—'} | "
+        f"{scores.explain(p.component, team, p, params)} |")
+lines.append(f"| **Tổng** | {weight_text(mine['weight'].sum())} | {weight_text(mine['effective_weight'].sum())} | "
+             f"**{num(team.score)}** | {num(mine['effective_weight'].sum() - mine['points'].sum())} | |")
+st.markdown("\n".join(lines))
+with st.expander(f"Quy tắc tính điểm năm {year}"):
+    for code in SCORE_COMPONENTS:
+        st.markdown(f"- **{SCORE_COMPONENTS[code]}**: {scores.rule_text(code, params)}.")
+    st.markdown("- Thành phần không có số liệu là «không áp dụng»; trọng số của nó được chia cho các thành phần "
+                "còn lại theo tỷ lệ trọng số (trọng số áp dụng).")
+
+cases = scores.score_cases(con, year, team_id)
+late = cases[cases["concluded"] & ~cases["timely"]]
+gaps = cases[cases["in_register"] & ~cases["register_complete"]]
+incidents = cases[cases["security_incident"]]
+left, middle, right = st.columns(3)
+with left:
+    st.markdown(f"**Vụ việc chưa kịp thời ({len(late)})**")
+    if late.empty:
+        st.caption("Không có.")
+    for c in late.itertuples():
+        why = []
+        if not c.assigned_in_time:
+            why.append("chưa ghi ngày phân công" if c.days_to_assign != c.days_to_assign
+                       else f"phân công sau {int(c.days_to_assign)} ngày")
+        if not c.closed_in_time:
+            why.append(f"kết thúc sau {int(c.days_to_close)} ngày")
+        st.markdown(f"- Vụ việc số {c.case_id}, nhận {fmt_date(c.received_on)}: {', '.join(why)}")
+with middle:
+    st.markdown(f"**Vụ việc ghi thiếu sổ theo dõi ({len(gaps)})**")
+    if gaps.empty:
+        st.caption("Không có.")
+    for c in gaps.itertuples():
+        st.markdown(f"- Vụ việc số {c.case_id}, nhận {fmt_date(c.received_on)}: thiếu "
+                    + ", ".join(REGISTER_GAPS.get(m, m) for m in c.missing))
+with right:
+    st.markdown(f"**Vụ việc phức tạp, gây mất ANTT ({len(incidents)})**")
+    if incidents.empty:
+        st.caption("Không có.")
+    for c in incidents.itertuples():
+        st.markdown(f"- Vụ việc số {c.case_id}, nhận {fmt_date(c.received_on)}")
+
+# Review flags, consistent with the Tổ hòa giải page (composition, idle mediators) plus band Yếu.
+st.subheader("Tổ cần rà soát, kiện toàn")
+flags = scores.review_flags(con, year, village_id)
+if flags.empty:
+    st.success("Không có tổ nào cần rà soát theo số liệu.", icon=":material/task_alt:")
+else:
+    lines = []
+    for f in flags.itertuples():
+        reasons = []
+        if f.low_band:
+            reasons.append(f"xếp loại Yếu ({num(f.score)} điểm)")
+        for rule in ("rule_members", "rule_woman", "rule_leader", "rule_ethnic"):
+            if not getattr(f, rule) and (rule != "rule_ethnic" or f.ethnic_required):
+                reasons.append(f"chưa đạt «{COMPOSITION_RULES[rule].lower()}»")
+        if f.idle:
+            reasons.append(f"{f.idle} hòa giải viên không có vụ việc và không tập huấn: {f.idle_names}")
+        lines.append(f"- **{f.village}**: " + "; ".join(reasons))
+    st.warning("Gợi ý rà soát (chỉ là gợi ý; việc cho thôi làm hòa giải viên do Chủ tịch UBND xã quyết định theo "
+               "Điều 11):\n" + "\n".join(lines), icon=":material/flag:")
+st.page_link("pages/teams.py", label="Rà soát, kiện toàn ở trang Tổ hòa giải", icon=":material/groups:")
