@@ -1,0 +1,248 @@
+"""Kế hoạch (plan tracker): the commune's plan of a year, its tasks and their dated progress notes.
+
+A plan's tasks are the contents of its section II and the responsibilities of its section III, each with
+its lead unit (chủ trì), coordinating units (phối hợp), a deadline and a status. Progress notes are
+appended, never edited. A plan can be copied forward to a new year: same tasks, deadlines moved by the
+year difference, statuses back to «Chưa bắt đầu», no notes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from db.labels import PLAN_TASK_STATUS
+from db.writes import (
+    ValidationError, clean_values, fetch_row, insert_row, parse_date, require, today, transaction, update_row,
+)
+
+PLAN_FIELDS = ("number", "title", "issued_on", "signer")
+TASK_FIELDS = ("code", "title", "content", "lead", "partners", "deadline", "status", "completion_note",
+               "evidence_ref")
+DONE, NOT_STARTED = "hoan_thanh", "chua_bat_dau"
+
+# The tasks of a year's plan, in the plan's order, with the computed figures the tracker shows.
+# Rule (quá hạn): a task is overdue when its deadline is before the day it is looked at ($as_of, today on the
+# page) and it is not «Hoàn thành». A paused task (tạm dừng) past its deadline is overdue too: pausing does
+# not move the deadline. last_note: the latest progress note by date (the later entry on the same day).
+TASKS_SQL = """
+    WITH notes AS (
+        SELECT task_id, count(*) AS notes, max(noted_on) AS last_noted_on,
+               arg_max(note, (noted_on, id)) AS last_note
+        FROM task_notes GROUP BY task_id
+    )
+    SELECT t.id, t.plan_id, t.code, t.sort_order, coalesce(t.title, t.content) AS name, t.title, t.content,
+           t.lead, t.partners, t.deadline, t.status, t.completion_note, t.evidence_ref, t.version,
+           t.deadline < $as_of AND t.status <> 'hoan_thanh' AS overdue,
+           CASE WHEN t.deadline < $as_of AND t.status <> 'hoan_thanh' THEN date_diff('day', t.deadline, $as_of)
+           END AS days_overdue,
+           coalesce(n.notes, 0) AS notes, n.last_noted_on, n.last_note
+    FROM plan_tasks t
+    JOIN plans p ON p.id = t.plan_id
+    LEFT JOIN notes n ON n.task_id = t.id
+    WHERE p.year = $year
+"""
+
+
+def _frame(rel) -> pd.DataFrame:
+    return pd.DataFrame(rel.fetchall(), columns=[d[0] for d in rel.description])
+
+
+def _d(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+# --- reads ----------------------------------------------------------------------------------------
+
+def get_plan(con, year: int) -> dict | None:
+    rel = con.cursor().execute("SELECT * FROM plans WHERE year = ?", [year])
+    row = rel.fetchone()
+    return None if row is None else dict(zip([d[0] for d in rel.description], row))
+
+
+def plan_years(con) -> list[int]:
+    return [r[0] for r in con.cursor().execute("SELECT year FROM plans ORDER BY year").fetchall()]
+
+
+def tasks(con, year: int, as_of: dt.date | None = None) -> pd.DataFrame:
+    """The year's tasks in the plan's order, with overdue, days_overdue, notes and the last note."""
+    return _frame(con.cursor().execute(TASKS_SQL + " ORDER BY t.sort_order, t.id",
+                                       {"year": year, "as_of": as_of or today()}))
+
+
+def status_counts(con, year: int, as_of: dt.date | None = None) -> dict:
+    """Tasks of the year's plan: total, one count per status, and overdue (same rule as tasks())."""
+    row = con.cursor().execute(
+        "SELECT count(*), "
+        + ", ".join(f"count(*) FILTER (WHERE status = '{code}')" for code in PLAN_TASK_STATUS)
+        + ", count(*) FILTER (WHERE overdue) FROM (" + TASKS_SQL + ")",
+        {"year": year, "as_of": as_of or today()}).fetchone()
+    return dict(zip(("total", *PLAN_TASK_STATUS, "overdue"), row))
+
+
+def get_task(con, task_id: int) -> dict | None:
+    return fetch_row(con.cursor(), "plan_tasks", task_id)
+
+
+def task_notes(con, task_id: int) -> pd.DataFrame:
+    """A task's progress notes, latest first."""
+    return _frame(con.cursor().execute(
+        "SELECT id, noted_on, note, actor FROM task_notes WHERE task_id = ? ORDER BY noted_on DESC, id DESC",
+        [task_id]))
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+def save_plan(con, year: int, data: dict, *, actor: str, expected_version: int | None = None) -> int:
+    """Create the year's plan or change its header (số, tên, ngày ban hành, người ký); one plan per year."""
+    values = clean_values({k: data.get(k) for k in PLAN_FIELDS})
+    errors: list[str] = []
+    if not isinstance(year, int) or not 1990 <= year <= 2100:
+        errors.append(f"Năm kế hoạch «{year}» không hợp lệ.")
+    require(values, {"title": "tên kế hoạch"}, errors)
+    values["issued_on"] = parse_date(values["issued_on"], "Ngày ban hành", errors)
+    if values["issued_on"] and values["issued_on"] > today():
+        errors.append(f"Ngày ban hành {_d(values['issued_on'])} ở tương lai.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction(con) as cur:
+        existing = cur.execute("SELECT id FROM plans WHERE year = ?", [year]).fetchone()
+        if existing is None:
+            if expected_version is not None:
+                raise ValidationError(f"Kế hoạch năm {year} vừa bị xóa hoặc chưa có; hãy tải lại trang.")
+            return insert_row(cur, "plans", {"year": year, **values}, actor)
+        if expected_version is None:
+            raise ValidationError(f"Năm {year} đã có kế hoạch: hãy sửa kế hoạch đó thay vì tạo kế hoạch mới.")
+        update_row(cur, "plans", existing[0], values, actor, expected_version, f"Kế hoạch năm {year}")
+        return existing[0]
+
+
+def save_task(con, plan_id: int, data: dict, *, actor: str, task_id: int | None = None,
+              expected_version: int | None = None) -> int:
+    """Add (task_id None) or change a task of a plan; returns its id. Refusals leave the tables unchanged.
+
+    Rules: code, content, lead unit and deadline are required; the code is unique in the plan; the status
+    is one of PLAN_TASK_STATUS; «Hoàn thành» needs a progress note or a completion note (kết quả) saying
+    what was done.
+    """
+    values = clean_values({k: data.get(k) for k in TASK_FIELDS})
+    errors: list[str] = []
+    require(values, {"code": "mã nhiệm vụ (ví dụ II.1)", "content": "nội dung nhiệm vụ",
+                     "lead": "đơn vị, người chủ trì"}, errors)
+    before = len(errors)
+    values["deadline"] = parse_date(values["deadline"], "Thời hạn", errors)
+    if values["deadline"] is None and len(errors) == before:
+        errors.append("Chưa nhập thời hạn hoàn thành.")
+    values["status"] = values["status"] or NOT_STARTED
+    if values["status"] not in PLAN_TASK_STATUS:
+        errors.append(f"Trạng thái «{values['status']}» không hợp lệ: chỉ có "
+                      + ", ".join(f"«{label}»" for label in PLAN_TASK_STATUS.values()) + ".")
+    if errors:
+        raise ValidationError(errors)
+    with transaction(con) as cur:
+        if not cur.execute("SELECT 1 FROM plans WHERE id = ?", [plan_id]).fetchone():
+            raise ValidationError(f"Không tìm thấy kế hoạch số {plan_id}.")
+        twin = cur.execute("SELECT id FROM plan_tasks WHERE plan_id = ? AND code = ? AND id <> coalesce(?, -1)",
+                           [plan_id, values["code"], task_id]).fetchone()
+        if twin:
+            raise ValidationError(f"Kế hoạch đã có nhiệm vụ mã «{values['code']}»: hãy chọn mã khác.")
+        notes = 0
+        if task_id is not None:
+            current = fetch_row(cur, "plan_tasks", task_id)
+            if current is None or current["plan_id"] != plan_id:
+                raise ValidationError(f"Không tìm thấy nhiệm vụ số {task_id} trong kế hoạch này.")
+            notes, = cur.execute("SELECT count(*) FROM task_notes WHERE task_id = ?", [task_id]).fetchone()
+        if values["status"] == DONE and not notes and not values["completion_note"]:
+            raise ValidationError(
+                f"Chưa thể đánh dấu «{PLAN_TASK_STATUS[DONE]}»: hãy ghi kết quả thực hiện, hoặc thêm ít nhất "
+                "một ghi nhận tiến độ trước.")
+        if task_id is None:
+            order, = cur.execute("SELECT coalesce(max(sort_order), 0) + 1 FROM plan_tasks WHERE plan_id = ?",
+                                 [plan_id]).fetchone()
+            return insert_row(cur, "plan_tasks", {"plan_id": plan_id, "sort_order": order, **values}, actor)
+        update_row(cur, "plan_tasks", task_id, values, actor, expected_version, f"Nhiệm vụ {values['code']}")
+        return task_id
+
+
+def add_note(con, task_id: int, noted_on, note: str | None, *, actor: str) -> int:
+    """Append a dated progress note to a task; the date may not be in the future."""
+    values = clean_values({"noted_on": noted_on, "note": note})
+    errors: list[str] = []
+    before = len(errors)
+    values["noted_on"] = parse_date(values["noted_on"], "Ngày ghi nhận", errors)
+    if values["noted_on"] is None and len(errors) == before:
+        errors.append("Chưa nhập ngày ghi nhận.")
+    elif values["noted_on"] and values["noted_on"] > today():
+        errors.append(f"Ngày ghi nhận {_d(values['noted_on'])} ở tương lai: chỉ ghi những việc đã diễn ra.")
+    require(values, {"note": "nội dung ghi nhận tiến độ"}, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction(con) as cur:
+        if not cur.execute("SELECT 1 FROM plan_tasks WHERE id = ?", [task_id]).fetchone():
+            raise ValidationError(f"Không tìm thấy nhiệm vụ số {task_id}.")
+        return insert_row(cur, "task_notes", {"task_id": task_id, **values, "actor": actor}, actor)
+
+
+def shift_year(day: dt.date, years: int) -> dt.date:
+    """The same day and month `years` later; 29/02 becomes 28/02 in a year without it."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def replace_year(text: str | None, from_year: int, to_year: int) -> str | None:
+    """«năm 2023» → «năm 2024», leaving dates (05/05/2023) and document numbers (25/2021/QĐ-TTg) alone."""
+    if not text:
+        return text
+    return re.sub(rf"(?<![\d/.\-]){from_year}(?![\d/\-])", str(to_year), text)
+
+
+def copy_plan_forward(con, from_year: int, to_year: int, *, actor: str) -> int:
+    """Copy the plan of from_year to to_year; returns the new plan's id.
+
+    The tasks keep their code, content, lead and partners; deadlines move by the year difference; the
+    status goes back to «Chưa bắt đầu»; completion notes, evidence and progress notes are not copied.
+    The year in the plan's title and the tasks' wording («năm 2023») becomes the new year. The new plan
+    has no number, date or signer until it is issued. Refused when to_year already has a plan.
+    """
+    if to_year == from_year:
+        raise ValidationError("Năm nhận bản sao phải khác năm của kế hoạch gốc.")
+    shift = to_year - from_year
+    with transaction(con) as cur:
+        source = cur.execute("SELECT id, title FROM plans WHERE year = ?", [from_year]).fetchone()
+        if source is None:
+            raise ValidationError(f"Năm {from_year} chưa có kế hoạch để sao chép.")
+        if cur.execute("SELECT 1 FROM plans WHERE year = ?", [to_year]).fetchone():
+            raise ValidationError(f"Năm {to_year} đã có kế hoạch; không sao chép đè lên. Hãy sửa trực tiếp "
+                                  f"kế hoạch năm {to_year}.")
+        plan_id = insert_row(cur, "plans", {"year": to_year, "title": replace_year(source[1], from_year, to_year),
+                                            "number": None, "issued_on": None, "signer": None}, actor)
+        rows = cur.execute(
+            "SELECT code, sort_order, title, content, lead, partners, deadline FROM plan_tasks "
+            "WHERE plan_id = ? ORDER BY sort_order, id", [source[0]]).fetchall()
+        for code, order, title, content, lead, partners, deadline in rows:
+            insert_row(cur, "plan_tasks", {
+                "plan_id": plan_id, "code": code, "sort_order": order,
+                "title": replace_year(title, from_year, to_year),
+                "content": replace_year(content, from_year, to_year),
+                "lead": lead, "partners": partners, "deadline": shift_year(deadline, shift),
+                "status": NOT_STARTED, "completion_note": None, "evidence_ref": None,
+            }, actor)
+        return plan_id
+
+
+def load_demo_plan(con, data: dict, *, actor: str) -> int:
+    """The demo plan (seeds/demo/plan_2023.json) through the write path, as an officer would enter it:
+    the plan, each task not yet started, its dated progress notes, then its status of the demo."""
+    plan = data["plan"]
+    plan_id = save_plan(con, plan["year"], plan, actor=actor)
+    for task in data["tasks"]:
+        task_id = save_task(con, plan_id, {**task, "status": NOT_STARTED, "completion_note": None,
+                                           "evidence_ref": None}, actor=actor)
+        for note in task.get("notes", []):
+            add_note(con, task_id, note["noted_on"], note["note"], actor=actor)
+        if task.get("status", NOT_STARTED) != NOT_STARTED or task.get("completion_note") or task.get("evidence_ref"):
+            save_task(con, plan_id, task, actor=actor, task_id=task_id, expected_version=1)
+    return plan_id

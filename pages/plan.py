@@ -1,0 +1,264 @@
+"""Kế hoạch: the year's plan as a tracker — tasks with chủ trì, phối hợp, deadline, status and progress notes."""
+import datetime as dt
+
+import streamlit as st
+
+from db import plan, results
+from db.labels import PLAN_TASK_STATUS
+from db.writes import ValidationError
+from pages.common import actor, connection, filters, fmt_date, fmt_int, go_to, presenting, today
+
+con = connection()
+year, _village = filters()  # the plan is the commune's: the village filter does not apply here
+MIN_DAY = dt.date(2000, 1, 1)
+NEW = 0  # the "new task" option of the task picker
+OVERDUE_STYLE = "background-color: #fdecea; color: #b71c1c"
+DONE_STYLE = "color: #2e7d32"
+ROW_HEIGHT = 68  # px: three lines of text (Streamlit wraps cell text only when a row is taller than 4rem)
+# Long cells are cut to what three lines hold at 1366 px; the full text is in the task panel below the table.
+PARTNERS_CHARS, NOTE_CHARS = 52, 72
+
+
+def show_errors(exc: ValidationError) -> None:
+    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text, cut at a word boundary with «…» when longer than limit characters."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.–- ") + "…"
+
+
+def copy_plan(from_year: int, to_year: int) -> None:
+    """Copy a plan forward, then show the new year's plan when the sidebar offers that year."""
+    try:
+        plan.copy_plan_forward(con, from_year, to_year, actor=actor())
+    except ValidationError as exc:
+        show_errors(exc)
+        return
+    count = len(plan.tasks(con, to_year))
+    message = (f"Đã sao chép kế hoạch năm {from_year} sang năm {to_year}: {count} nhiệm vụ, thời hạn lùi "
+               f"{abs(to_year - from_year)} năm, trạng thái «{PLAN_TASK_STATUS[plan.NOT_STARTED]}». Hãy nhập số, "
+               "ngày ban hành và người ký khi kế hoạch được ban hành.")
+    if to_year in results.case_years_for_filter(con):
+        go_to(to_year)
+    else:
+        message += (f" Năm {to_year} sẽ có trong ô chọn «Năm» ở thanh bên từ ngày 01/01/{to_year}.")
+    st.session_state["_flash"] = message
+    st.rerun()
+
+
+def plan_form(form_id: str, current: dict | None) -> None:
+    """Create the year's plan (current None) or edit its header."""
+    current = current or {}
+    with st.form(form_id, enter_to_submit=False):
+        title = st.text_input("Tên kế hoạch *", value=current.get("title") or "",
+                              placeholder=f"VD: Kế hoạch nâng cao chất lượng, hiệu quả hoạt động của tổ hòa giải "
+                                          f"ở cơ sở năm {year}", key=f"{form_id}_title")
+        c1, c2, c3 = st.columns([2, 2, 3])
+        number = c1.text_input("Số văn bản", value=current.get("number") or "", placeholder="VD: 38/KH-UBND",
+                               key=f"{form_id}_number")
+        issued_on = c2.date_input("Ngày ban hành", value=current.get("issued_on"), min_value=MIN_DAY,
+                                  max_value=today(), format="DD/MM/YYYY", key=f"{form_id}_issued_on")
+        signer = c3.text_input("Người ký", value=current.get("signer") or "", placeholder="VD: Chủ tịch UBND xã",
+                               key=f"{form_id}_signer")
+        label = "Lưu thông tin kế hoạch" if current else f"Tạo kế hoạch năm {year}"
+        if st.form_submit_button(label, icon=":material/save:", type="primary", key=f"{form_id}_save"):
+            try:
+                plan.save_plan(con, year, {"title": title, "number": number, "issued_on": issued_on,
+                                           "signer": signer}, actor=actor(), expected_version=current.get("version"))
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                st.session_state["_flash"] = (f"Đã lưu thông tin kế hoạch năm {year}." if current
+                                              else f"Đã tạo kế hoạch năm {year}: hãy thêm các nhiệm vụ.")
+                st.rerun()
+
+
+def task_form(form_id: str, plan_id: int, task: dict) -> None:
+    """Edit a task (task has an id) or add one; saves through db.plan.save_task."""
+    with st.form(form_id, enter_to_submit=False):
+        c1, c2, c3 = st.columns([1, 1, 1])
+        code = c1.text_input("Mã *", value=task.get("code") or "", placeholder="VD: II.5", key=f"{form_id}_code")
+        deadline = c2.date_input("Thời hạn *", value=task.get("deadline") or dt.date(year, 12, 31),
+                                 min_value=MIN_DAY, format="DD/MM/YYYY", key=f"{form_id}_deadline")
+        statuses = list(PLAN_TASK_STATUS)
+        status = c3.selectbox("Trạng thái *", statuses, index=statuses.index(task.get("status") or plan.NOT_STARTED),
+                              format_func=PLAN_TASK_STATUS.get, key=f"{form_id}_status")
+        title = st.text_input("Tên ngắn (hiện trong bảng)", value=task.get("title") or "",
+                              key=f"{form_id}_title")
+        content = st.text_area("Nội dung *", value=task.get("content") or "", height=140, key=f"{form_id}_content")
+        c4, c5 = st.columns(2)
+        lead = c4.text_input("Chủ trì *", value=task.get("lead") or "", placeholder="VD: Công chức Tư pháp – Hộ tịch",
+                             key=f"{form_id}_lead")
+        partners = c5.text_input("Phối hợp", value=task.get("partners") or "", placeholder="VD: Công an xã",
+                                 key=f"{form_id}_partners")
+        completion = st.text_area(
+            "Kết quả thực hiện", value=task.get("completion_note") or "", height=80, key=f"{form_id}_completion",
+            help=f"Khi chuyển sang «{PLAN_TASK_STATUS[plan.DONE]}», cần có kết quả thực hiện ở đây hoặc ít nhất "
+                 "một ghi nhận tiến độ.")
+        evidence = st.text_input("Văn bản kiểm chứng", value=task.get("evidence_ref") or "",
+                                 placeholder="VD: Báo cáo số 61/BC-UBND ngày 30/11/2023", key=f"{form_id}_evidence")
+        if st.form_submit_button("Lưu nhiệm vụ", icon=":material/save:", type="primary", key=f"{form_id}_save"):
+            data = {"code": code, "title": title, "content": content, "lead": lead, "partners": partners,
+                    "deadline": deadline, "status": status, "completion_note": completion, "evidence_ref": evidence}
+            try:
+                task_id = plan.save_task(con, plan_id, data, actor=actor(), task_id=task.get("id"),
+                                         expected_version=task.get("version"))
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                st.session_state["_plan_open"] = task_id
+                st.session_state["_flash"] = f"Đã lưu nhiệm vụ {plan.get_task(con, task_id)['code']}."
+                st.rerun()
+
+
+def notes_panel(task: dict) -> None:
+    """The task's progress notes, latest first, and the form that adds one."""
+    notes = plan.task_notes(con, task["id"])
+    form_id = f"note_{task['id']}_{len(notes)}"
+    with st.form(form_id, enter_to_submit=False):
+        noted_on = st.date_input("Ngày ghi nhận *", value=today(), min_value=MIN_DAY, max_value=today(),
+                                 format="DD/MM/YYYY", key=f"{form_id}_date")
+        text = st.text_area("Nội dung ghi nhận *", height=80, key=f"{form_id}_text",
+                            placeholder="VD: Đã gửi phiếu rà soát đến 8 thôn.")
+        if st.form_submit_button("Thêm ghi nhận", icon=":material/add_comment:", key=f"{form_id}_save"):
+            try:
+                plan.add_note(con, task["id"], noted_on, text, actor=actor())
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                st.session_state["_plan_open"] = task["id"]
+                st.session_state["_flash"] = f"Đã thêm ghi nhận tiến độ cho nhiệm vụ {task['code']}."
+                st.rerun()
+    if notes.empty:
+        st.caption("Chưa có ghi nhận tiến độ.")
+    else:
+        with st.container(height=300 if len(notes) > 3 else "content", border=False):
+            for note in notes.itertuples():
+                st.markdown(f"**{fmt_date(note.noted_on)}** — {note.note}")
+
+
+st.title("Kế hoạch")
+st.caption(f"Năm {year} · Kế hoạch của toàn xã: bộ lọc «Thôn» không áp dụng cho trang này.")
+if flash := st.session_state.pop("_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+current = plan.get_plan(con, year)
+if current is None:
+    st.info(f"Năm {year} chưa có kế hoạch.", icon=":material/event_busy:")
+    if presenting():
+        st.stop()
+    previous = plan.get_plan(con, year - 1)
+    if previous:
+        st.markdown(
+            f"Có thể sao chép kế hoạch năm {year - 1} ({len(plan.tasks(con, year - 1))} nhiệm vụ) làm khởi điểm: "
+            f"giữ nội dung, chủ trì, phối hợp; thời hạn lùi sang năm {year}; trạng thái về "
+            f"«{PLAN_TASK_STATUS[plan.NOT_STARTED]}»; ghi nhận tiến độ, kết quả và văn bản kiểm chứng không chép.")
+        if st.button(f"Sao chép kế hoạch năm {year - 1} sang năm {year}", icon=":material/content_copy:",
+                     type="primary", key="plan_copy_previous"):
+            copy_plan(year - 1, year)
+        st.markdown("Hoặc tạo kế hoạch mới, chưa có nhiệm vụ:")
+    else:
+        st.markdown(f"Năm {year - 1} cũng chưa có kế hoạch để sao chép. Tạo kế hoạch năm {year}:")
+    plan_form(f"plan_new_{year}", None)
+    st.stop()
+
+# --- the plan's header and figures ----------------------------------------------------------------
+as_of = today()
+frame = plan.tasks(con, year, as_of)
+counts = plan.status_counts(con, year, as_of)
+
+st.subheader(current["title"], anchor=False)
+st.markdown(f"Số: **{current['number'] or 'chưa có số'}** · Ngày ban hành: "
+            f"**{fmt_date(current['issued_on']) or 'chưa ban hành'}** · Người ký: **{current['signer'] or 'chưa có'}**")
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Tổng số nhiệm vụ", counts["total"])
+c2.metric("Hoàn thành", counts["hoan_thanh"])
+c3.metric("Đang thực hiện", counts["dang_thuc_hien"])
+c4.metric("Quá hạn", counts["overdue"],
+          help=f"Nhiệm vụ đã qua thời hạn (tính đến ngày {fmt_date(as_of)}) mà chưa «{PLAN_TASK_STATUS[plan.DONE]}», "
+               "kể cả nhiệm vụ tạm dừng.")
+st.caption(f"Chưa bắt đầu: {counts['chua_bat_dau']} · Tạm dừng: {counts['tam_dung']} · "
+           f"Quá hạn tính đến ngày {fmt_date(as_of)}.")
+
+# --- the tasks table --------------------------------------------------------------------------------
+if frame.empty:
+    st.info("Kế hoạch chưa có nhiệm vụ nào: thêm nhiệm vụ ở phần «Cập nhật nhiệm vụ» dưới đây.",
+            icon=":material/info:")
+else:
+    table = frame.assign(
+        deadline_label=frame["deadline"].map(fmt_date),
+        status_label=[PLAN_TASK_STATUS[s] + (f", quá hạn {fmt_int(days)} ngày" if late else "")
+                      for s, late, days in zip(frame["status"], frame["overdue"], frame["days_overdue"])],
+        partners_label=frame["partners"].map(lambda p: shorten(p, PARTNERS_CHARS) if isinstance(p, str) else "—"),
+        last_label=[f"{fmt_date(day)}: {shorten(note, NOTE_CHARS)}" if isinstance(note, str) else "Chưa có ghi nhận"
+                    for day, note in zip(frame["last_noted_on"], frame["last_note"])],
+    )
+
+    def row_style(row):
+        if row["overdue"]:
+            return [OVERDUE_STYLE] * len(row)
+        return [DONE_STYLE if col == "status_label" and row["status"] == plan.DONE else "" for col in row.index]
+
+    st.dataframe(
+        table.style.apply(row_style, axis=1),
+        column_order=["code", "name", "lead", "partners_label", "deadline_label", "status_label", "last_label"],
+        column_config={
+            "code": st.column_config.TextColumn("Mã", width=58),
+            "name": st.column_config.TextColumn("Nhiệm vụ", width=190),
+            "lead": st.column_config.TextColumn("Chủ trì", width=105),
+            "partners_label": st.column_config.TextColumn("Phối hợp", width=135),
+            "deadline_label": st.column_config.TextColumn("Thời hạn", width=84),
+            "status_label": st.column_config.TextColumn("Trạng thái", width=110),
+            "last_label": st.column_config.TextColumn("Ghi nhận tiến độ gần nhất", width=220),
+        },
+        # Rows taller than 4rem let Streamlit wrap the Vietnamese text over up to three lines.
+        hide_index=True, width="stretch", row_height=ROW_HEIGHT, height=36 + ROW_HEIGHT * len(table) + 3,
+    )
+    st.caption("Dòng tô đỏ: nhiệm vụ quá hạn. Chọn nhiệm vụ dưới đây để xem toàn văn, văn bản kiểm chứng, "
+               "sửa và ghi nhận tiến độ.")
+
+# --- one task: edit and progress notes ------------------------------------------------------------
+if presenting():  # read-only on the meeting screen
+    st.stop()
+st.subheader("Cập nhật nhiệm vụ")
+names = dict(zip(frame["id"].tolist(), (f"{c} – {n}" for c, n in zip(frame["code"], frame["name"]))))
+options = [*names, NEW]
+picker = f"plan_task_{year}"
+if (opened := st.session_state.pop("_plan_open", None)) in options:
+    st.session_state[picker] = opened
+if st.session_state.get(picker) not in options:
+    st.session_state.pop(picker, None)
+task_id = st.selectbox("Chọn nhiệm vụ", options, format_func=lambda t: names.get(t, "Thêm nhiệm vụ mới"),
+                       key=picker)
+left, right = st.columns([3, 2], gap="large")
+if task_id == NEW:
+    with left:
+        task_form(f"task_new_{current['id']}_{len(frame)}", current["id"], {})
+    right.caption("Lưu nhiệm vụ trước, rồi ghi nhận tiến độ.")
+else:
+    task = plan.get_task(con, task_id)
+    with left:
+        task_form(f"task_{task_id}_{task['version']}", current["id"], task)
+    with right:
+        st.markdown("**Tiến độ thực hiện**")
+        notes_panel(task)
+
+# --- the plan as a whole ----------------------------------------------------------------------------
+st.divider()
+with st.expander("Sửa thông tin kế hoạch (tên, số, ngày ban hành, người ký)"):
+    plan_form(f"plan_{current['id']}_{current['version']}", current)
+next_year = year + 1
+next_plan = plan.get_plan(con, next_year)
+st.markdown(f"**Kế hoạch năm {next_year}**")
+if next_plan:
+    st.caption(f"Năm {next_year} đã có kế hoạch ({len(plan.tasks(con, next_year))} nhiệm vụ): chọn năm {next_year} "
+               "ở thanh bên để xem.")
+else:
+    st.caption(f"Sao chép các nhiệm vụ của kế hoạch này làm kế hoạch năm {next_year}: giữ nội dung, chủ trì, phối hợp; "
+               f"thời hạn lùi một năm; trạng thái về «{PLAN_TASK_STATUS[plan.NOT_STARTED]}»; ghi nhận tiến độ, kết quả "
+               "và văn bản kiểm chứng không chép.")
+    if st.button(f"Sao chép kế hoạch sang năm {next_year}", icon=":material/content_copy:", key="plan_copy_next"):
+        copy_plan(year, next_year)
