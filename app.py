@@ -90,6 +90,9 @@ page = st.navigation({
     "Hồ sơ hòa giải": [
         st.Page("pages/cases.py", title="Vụ việc hòa giải", icon=":material/menu_book:", url_path="vu-viec"),
     ],
+    "Kế hoạch": [
+        st.Page("pages/plan.py", title="Kế hoạch", icon=":material/event_note:", url_path="ke-hoach"),
+    ],
     "Tổ chức": [
         st.Page("pages/teams.py", title="Tổ hòa giải", icon=":material/groups:", url_path="to-hoa-giai"),
         st.Page("pages/mediators.py", title="Hòa giải viên", icon=":material/person:", url_path="hoa-giai-vien"),
@@ -98,8 +101,19 @@ page = st.navigation({
     "Kinh phí": [
         st.Page("pages/funding.py", title="Kinh phí", icon=":material/payments:", url_path="kinh-phi"),
     ],
+    "Chuẩn tiếp cận pháp luật": [
+        st.Page("pages/criteria.py", title="Tiêu chí", icon=":material/fact_check:", url_path="tieu-chi"),
+        st.Page("pages/evidence.py", title="Hồ sơ kiểm chứng", icon=":material/folder_open:",
+                url_path="ho-so-kiem-chung"),
+    ],
+    "Đánh giá, khen thưởng": [
+        st.Page("pages/quality.py", title="Chất lượng tổ", icon=":material/leaderboard:", url_path="chat-luong-to"),
+        st.Page("pages/commendation.py", title="Khen thưởng", icon=":material/military_tech:", url_path="khen-thuong"),
+    ],
     "Cài đặt": [
         st.Page("pages/rates.py", title="Mức chi", icon=":material/price_change:", url_path="muc-chi"),
+        st.Page("pages/score_settings.py", title="Mô hình chấm điểm", icon=":material/tune:",
+                url_path="mo-hinh-cham-diem"),
     ],
-})
+}, expanded=True)  # every page listed: a collapsed menu says "View more" in English
 page.run()

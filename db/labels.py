@@ -94,3 +94,128 @@ OUTSTANDING_ITEMS = {
 # The parts of a village's bar on the Kinh phí chart (columns of funding_team_year).
 FUNDING_PARTS = {"fee_paid": "Thù lao đã chi", "support_paid": "Hỗ trợ đã chi", "owed": "Còn phải chi"}
 FUNDING_COLOURS = {"fee_paid": "#1565c0", "support_paid": "#2e7d32", "owed": "#ef6c00"}
+
+# Criteria compliance (issue 5; db/metrics/60_criteria.sql criteria_result).
+CRITERIA_STATUS = {"dat": "Đạt", "chua_dat": "Chưa đạt", "thieu_ho_so": "Thiếu hồ sơ", "khong_ap_dung": "Không áp dụng"}
+CRITERIA_STATUS_COLOURS = {"dat": "#2e7d32", "chua_dat": "#c62828", "thieu_ho_so": "#e65100", "khong_ap_dung": "#757575"}
+# Streamlit markdown colour names for the same statuses (st.badge / :color-badge[...]).
+CRITERIA_STATUS_BADGE = {"dat": "green", "chua_dat": "red", "thieu_ho_so": "orange", "khong_ap_dung": "gray"}
+CRITERIA_FAMILIES = {"chuan_tiep_can": "Chuẩn tiếp cận pháp luật", "ke_hoach": "Mục tiêu của Kế hoạch xã"}
+INDICATOR_KINDS = {"ratio": "Tỷ lệ", "count": "Số lượng", "yes_no": "Có / không", "document": "Hồ sơ"}
+# The formulas the app implements (db/criteria.py FORMULAS, db/metrics/60_criteria.sql criteria_formula).
+FORMULA_LABELS = {
+    "register_complete": "Tỷ lệ vụ việc trong phạm vi ghi đủ các cột của Sổ theo dõi",
+    "official_rate": "Tỷ lệ hòa giải thành (chính thức): thành / (thành + không thành)",
+    "budget_document": "Có dự toán kinh phí có số văn bản, nằm trong dự toán ngân sách xã",
+    "support_at_rate": "Tỷ lệ tổ được chi hỗ trợ đủ mức, không chi vượt mức",
+    "evidence_present": "Có đủ hồ sơ kiểm chứng yêu cầu",
+    "trained_share": "Tỷ lệ hòa giải viên đang hoạt động được tập huấn trong năm",
+    "composition": "Tỷ lệ tổ đủ thành phần theo Điều 12",
+    "security_incidents": "Số vụ việc phức tạp, gây mất an ninh trật tự",
+}
+POINTS_RULES = {
+    "all_or_nothing": "Đủ điểm khi đạt, không đạt thì 0 điểm",
+    "proportional": "Điểm theo tỷ lệ đạt được so với mục tiêu",
+    "none": "Không chấm điểm",
+}
+# Register columns a case may lack (db/metrics/60_criteria.sql case_register_check.missing).
+REGISTER_GAPS = {
+    "hoa_giai_vien": "hòa giải viên",
+    "cac_ben": "các bên",
+    "tuoi": "tuổi của các bên",
+    "dia_chi": "địa chỉ của các bên",
+    "noi_dung": "nội dung vụ việc",
+    "thoa_thuan": "thỏa thuận / yêu cầu của các bên",
+}
+# Kinds of attached file, as recognised by their content (db/evidence.py detect_file_type).
+FILE_TYPES = {
+    "pdf": "PDF", "png": "Ảnh PNG", "jpeg": "Ảnh JPEG", "doc": "Word (.doc)", "docx": "Word (.docx)",
+    "xls": "Excel (.xls)", "xlsx": "Excel (.xlsx)",
+}
+
+# Team quality score (DOMAIN.md "Team quality score"; db/metrics/70_scores.sql team_score_component).
+SCORE_COMPONENTS = {
+    "ket_qua": "Kết quả hòa giải",
+    "kip_thoi": "Kịp thời",
+    "kien_toan": "Kiện toàn tổ",
+    "tap_huan": "Tập huấn",
+    "ho_so": "Hồ sơ, sổ sách",
+    "an_ninh": "An ninh trật tự",
+}
+SCORE_COMPONENT_RULES = {
+    "ket_qua": "Tỷ lệ hòa giải thành (chính thức): đủ điểm từ {full}, 0 điểm từ {floor} trở xuống, ở giữa tính tỷ lệ",
+    "kip_thoi": "Vụ việc kết thúc được phân công trong {assign} ngày và kết thúc trong {deadline} ngày kể từ ngày nhận",
+    "kien_toan": "Mỗi tiêu chí một phần ba số điểm: ít nhất 3 hòa giải viên, có nữ, có tổ trưởng",
+    "tap_huan": "Tỷ lệ hòa giải viên đang hoạt động được tập huấn trong năm",
+    "ho_so": "Tỷ lệ vụ việc ghi đủ các cột của Sổ theo dõi hoạt động hòa giải",
+    "an_ninh": "Không có vụ việc phức tạp gây mất ANTT: đủ điểm; có {partial_max} vụ: {partial} số điểm; nhiều hơn: 0",
+}
+NOT_APPLICABLE = "không áp dụng"
+# Bands, best first (db/metrics/70_scores.sql team_score.band), and their colours on every chart.
+SCORE_BANDS = {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "yeu": "Yếu"}
+BAND_COLOURS = {"tot": "#2e7d32", "kha": "#1565c0", "trung_binh": "#ef6c00", "yeu": "#c62828"}
+# The score model's settings (seeds/reference/score_*.csv, candidate_rules.csv): label and unit of each code.
+# Units: "diem" points, "ty_le" a share stored 0–1 and shown in %, "ngay" days, "vu" a count of cases.
+SCORE_PARAMS = {
+    "ket_qua_rate_floor": ("Kết quả: tỷ lệ thành được 0 điểm (từ mức này trở xuống)", "ty_le"),
+    "ket_qua_rate_full": ("Kết quả: tỷ lệ thành được đủ điểm (từ mức này trở lên)", "ty_le"),
+    "kip_thoi_assign_days": ("Kịp thời: phân công hòa giải viên trong số ngày (kể từ ngày nhận)", "ngay"),
+    "kip_thoi_deadline_days": ("Kịp thời: thời hạn kết thúc vụ việc (số ngày kể từ ngày nhận)", "ngay"),
+    "an_ninh_partial_max": ("An ninh trật tự: số vụ phức tạp tối đa vẫn được một phần điểm", "vu"),
+    "an_ninh_partial_share": ("An ninh trật tự: phần điểm được khi có số vụ trên", "ty_le"),
+}
+CANDIDATE_RULE_PARAMS = {
+    "team_rate_min": ("Tập thể: tỷ lệ hòa giải thành (chính thức) tối thiểu", "ty_le"),
+    "team_concluded_min": ("Tập thể: số vụ việc kết thúc tối thiểu", "vu"),
+    "team_incidents_max": ("Tập thể: số vụ phức tạp gây mất ANTT tối đa", "vu"),
+    "team_trained_min": ("Tập thể: tỷ lệ hòa giải viên được tập huấn tối thiểu", "ty_le"),
+    "mediator_concluded_min": ("Cá nhân: số vụ việc kết thúc đã tham gia tối thiểu", "vu"),
+    "mediator_rate_min": ("Cá nhân: tỷ lệ hòa giải thành tối thiểu", "ty_le"),
+}
+# Commendation candidate rules (db/metrics/70_scores.sql team_candidate, mediator_candidate).
+TEAM_RULES = {
+    "rule_band": "Xếp loại Tốt",
+    "rule_rate": "Tỷ lệ hòa giải thành đạt mức, đủ số vụ việc",
+    "rule_incidents": "Không có vụ việc phức tạp gây mất ANTT",
+    "rule_trained": "Hòa giải viên được tập huấn đủ",
+    "rule_composition": "Đủ thành phần theo Điều 12",
+}
+MEDIATOR_RULES = {
+    "rule_cases": "Đủ số vụ việc kết thúc, tỷ lệ thành đạt mức",
+    "rule_trained": "Được tập huấn trong năm",
+    "rule_active": "Đang hoạt động",
+}
+PASS_FAIL = {True: "Đạt", False: "Chưa đạt"}
+# Nominations (đề nghị khen thưởng): who, award level, status.
+NOMINATION_SUBJECTS = {"team": "Tập thể (tổ hòa giải)", "mediator": "Cá nhân (hòa giải viên)"}
+AWARD_LEVELS = {
+    "giay_khen_xa": "Giấy khen của Chủ tịch UBND xã",
+    "de_nghi_cap_tren": "Đề nghị cấp trên khen thưởng",
+}
+NOMINATION_STATUS = {"de_nghi": "Đề nghị", "da_duyet": "Đã duyệt", "khong_duyet": "Không duyệt"}
+# The recognition calendar (commendation_calendar) and the state of each item (commendation_steps).
+CALENDAR_STEPS = {
+    "tu_danh_gia": "Tổ hòa giải tự đánh giá, gửi UBND xã",
+    "de_nghi": "Công chức Tư pháp lập đề nghị khen thưởng",
+    "quyet_dinh": "Lãnh đạo UBND xã quyết định khen thưởng",
+}
+CALENDAR_STATES = {
+    "dung_han": "Đúng hạn",
+    "tre_han": "Xong nhưng trễ hạn",
+    "qua_han": "Quá hạn, chưa xong",
+    "chua_den_han": "Chưa đến hạn",
+}
+
+# Plan tracker (issue 7; db/plan.py): a task's status. Overdue is computed, not a status.
+PLAN_TASK_STATUS = {
+    "chua_bat_dau": "Chưa bắt đầu",
+    "dang_thuc_hien": "Đang thực hiện",
+    "hoan_thanh": "Hoàn thành",
+    "tam_dung": "Tạm dừng",
+}
+# Short component names for narrow table columns.
+SCORE_COMPONENTS_SHORT = {
+    "ket_qua": "Kết quả", "kip_thoi": "Kịp thời", "kien_toan": "Kiện toàn", "tap_huan": "Tập huấn",
+    "ho_so": "Hồ sơ", "an_ninh": "ANTT",
+}
+AWARD_LEVELS_SHORT = {"giay_khen_xa": "Giấy khen Chủ tịch xã", "de_nghi_cap_tren": "Đề nghị cấp trên"}

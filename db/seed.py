@@ -25,6 +25,19 @@ REFERENCE = {
     "plan_targets": ("key", "value", "valid_from", "valid_to", "label", "source"),
     "rates": ("kind", "amount", "unit", "legal_basis", "legal_basis_date", "issuer", "valid_from", "valid_to",
               "needs_verification", "note"),
+    # Criteria compliance (issue 5): frameworks, evidence kinds, then the indicators that name both.
+    "criteria_frameworks": ("code", "family", "name", "short_name", "legal_basis", "valid_from", "valid_to",
+                            "pass_rule", "needs_verification", "note", "sort_order"),
+    "evidence_kinds": ("code", "label", "per_village", "sort_order", "note"),
+    "criteria_indicators": ("framework_code", "code", "sort_order", "group_name", "wording", "kind", "formula",
+                            "target", "target_key", "max_points", "points_rule", "evidence_kinds",
+                            "needs_verification", "source", "note", "valid_from", "valid_to"),
+    # Team quality score and commendation (issue 6): the score model, versioned by year, and the calendar.
+    "score_components": ("code", "weight", "valid_from", "valid_to"),
+    "score_params": ("code", "value", "valid_from", "valid_to"),
+    "score_bands": ("code", "min_score", "valid_from", "valid_to"),
+    "candidate_rules": ("code", "value", "valid_from", "valid_to"),
+    "commendation_calendar": ("code", "month", "day", "sort_order"),
 }
 
 
@@ -41,6 +54,18 @@ REFERENCE_KEYS = {
     "case_grounds": ("code",),
     "plan_targets": ("key", "valid_from"),
     "rates": ("kind", "valid_from"),
+    "criteria_frameworks": ("code",),
+    "evidence_kinds": ("code",),
+    # An indicator edited on the Tiêu chí page is a chain of versions of one code: any version present
+    # means the seeded one is never inserted again.
+    "criteria_indicators": ("framework_code", "code"),
+    # The score model is edited as a chain of yearly versions of each code: any version present means the
+    # seeded default is never inserted again.
+    "score_components": ("code",),
+    "score_params": ("code",),
+    "score_bands": ("code",),
+    "candidate_rules": ("code",),
+    "commendation_calendar": ("code",),
 }
 # Rates have no natural key and their dates get corrected after verification: a seeded rate counts as
 # present when any rate of its kind overlaps its validity, so a moved rate is never seeded a second time.
@@ -132,3 +157,16 @@ def load_demo(con) -> None:
     from db.funding import load_demo_funding
 
     load_demo_funding(con, json.loads((SEEDS / "demo" / "funding.json").read_text(encoding="utf-8")), actor=ACTOR)
+    from db.evidence import load_demo_evidence
+
+    # Evidence documents of 2023 (issue 5); one required kind is left out on purpose («Thiếu hồ sơ»).
+    load_demo_evidence(con, json.loads((SEEDS / "demo" / "evidence.json").read_text(encoding="utf-8")), actor=ACTOR)
+    from db.plan import load_demo_plan
+
+    # The 2023 plan as tasks (issue 7): contents II.1–II.4 and the responsibilities of section III.
+    load_demo_plan(con, json.loads((SEEDS / "demo" / "plan_2023.json").read_text(encoding="utf-8")), actor=ACTOR)
+    from db.commendation import load_demo_commendation
+
+    # Commendation of 2023 (issue 6): self-assessments (one late, one missing) and nominations, decided.
+    load_demo_commendation(con, json.loads((SEEDS / "demo" / "commendation.json").read_text(encoding="utf-8")),
+                           actor=ACTOR)

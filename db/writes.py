@@ -64,6 +64,9 @@ TABLES = {
     "trainings", "training_attendance", "national_categories", "case_categories", "case_grounds",
     "plan_targets", "team_reviews",
     "rates", "budgets", "payments",
+    "score_components", "score_params", "score_bands", "candidate_rules", "self_assessments", "nominations",
+    "criteria_frameworks", "criteria_indicators", "evidence_documents",
+    "plans", "plan_tasks", "task_notes",
 }
 
 

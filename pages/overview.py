@@ -103,3 +103,49 @@ fund_cols[2].metric(
     "Vụ việc kết thúc chưa chi thù lao", f"{fmt_int(money['unpaid_cases'])}/{fmt_int(money['concluded_cases'])}",
     help=f"Vụ việc hòa giải thành hoặc không thành kết thúc năm {year} chưa được chi thù lao (ước tính "
          f"{fmt_money(money['fee_unpaid_estimate'])}). Chi tiết ở trang Kinh phí.")
+
+# Tiêu chí tiếp cận pháp luật (issue 5): points and statuses of the indicators in force this year.
+from db import criteria  # noqa: E402
+
+compliance = criteria.summary(con, year, village_id)
+if compliance["indicators"]:
+    st.subheader("Tiêu chí tiếp cận pháp luật về hòa giải")
+    standard = next((f for f in compliance["frameworks"] if f["family"] == "chuan_tiep_can"), None)
+    crit_cols = st.columns(3, border=True)
+    if standard and standard["max_points"]:
+        crit_cols[0].metric(
+            f"Điểm ({standard['short_name']})",
+            f"{criteria.number(standard['points'])} / {criteria.number(standard['max_points'])}",
+            help="Chỉ tiêu thiếu hồ sơ kiểm chứng được 0 điểm."
+                 + (" Điểm tạm tính, cần xác minh." if standard["points_need_verification"] else ""))
+    else:
+        crit_cols[0].metric("Điểm chuẩn tiếp cận pháp luật", "Chưa chấm",
+                            help="Điểm của khung tiêu chí năm này chưa được xác minh.")
+    crit_cols[1].metric("Chỉ tiêu đạt", f"{compliance['dat']}/{compliance['indicators']}",
+                        help=f"Chưa đạt: {compliance['chua_dat']}; không áp dụng: {compliance['khong_ap_dung']}.")
+    crit_cols[2].metric("Chỉ tiêu thiếu hồ sơ kiểm chứng", compliance["thieu_ho_so"])
+    st.page_link("pages/criteria.py", label="Xem từng chỉ tiêu, hồ sơ còn thiếu và bảng theo thôn",
+                 icon=":material/fact_check:",
+                 query_params={"nam": year, **({"thon": village_id} if village_id else {})})
+
+# Chất lượng tổ và khen thưởng (issue 6): teams per band and the commendation candidates of the year.
+from db import commendation, scores  # noqa: E402
+from db.labels import BAND_COLOURS, SCORE_BANDS  # noqa: E402
+
+st.subheader("Chất lượng tổ hòa giải và khen thưởng")
+band_counts = scores.band_counts(con, year, village_id)
+candidates = commendation.candidate_counts(con, year, village_id)
+quality_cols = st.columns(len(SCORE_BANDS), border=True)
+for col, (band, label) in zip(quality_cols, SCORE_BANDS.items()):
+    col.markdown(f"<span style='color:{BAND_COLOURS[band]};font-weight:600'>Tổ xếp loại {label}</span>",
+                 unsafe_allow_html=True)
+    col.metric(f"Số tổ xếp loại {label}", band_counts[band], label_visibility="collapsed")
+candidate_cols = st.columns(2, border=True)
+candidate_cols[0].metric("Tập thể đủ tiêu chí khen thưởng", candidates["teams"],
+                         help=f"Tổ hòa giải đạt mọi tiêu chí đề xuất khen thưởng năm {year}; gần đạt (chưa đạt một "
+                              f"tiêu chí): {candidates['teams_near']} tổ.")
+candidate_cols[1].metric("Hòa giải viên đủ tiêu chí khen thưởng", candidates["mediators"],
+                         help=f"Hòa giải viên đạt mọi tiêu chí đề xuất khen thưởng năm {year}; gần đạt (chưa đạt một "
+                              f"tiêu chí): {candidates['mediators_near']} người.")
+st.page_link("pages/quality.py", label="Xem điểm từng tổ và cách tính", icon=":material/leaderboard:")
+st.page_link("pages/commendation.py", label="Xem đề xuất và đề nghị khen thưởng", icon=":material/military_tech:")

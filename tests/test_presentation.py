@@ -8,8 +8,9 @@ import db
 from conftest import open_page
 
 # Every page of the app: none may show a party's name, age or address in presentation mode.
-PAGES = ["pages/overview.py", "pages/cases.py", "pages/teams.py", "pages/mediators.py", "pages/trainings.py",
-         "pages/funding.py", "pages/rates.py"]
+PAGES = ["pages/overview.py", "pages/cases.py", "pages/plan.py", "pages/teams.py", "pages/mediators.py",
+         "pages/trainings.py", "pages/funding.py", "pages/rates.py", "pages/criteria.py", "pages/evidence.py",
+         "pages/quality.py", "pages/commendation.py", "pages/score_settings.py"]
 
 
 def rendered_text(at) -> str:
