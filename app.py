@@ -115,5 +115,5 @@ page = st.navigation({
         st.Page("pages/score_settings.py", title="Mô hình chấm điểm", icon=":material/tune:",
                 url_path="mo-hinh-cham-diem"),
     ],
-}, expanded=True)  # every page listed: a collapsed menu says "View more" in English
+}, position="top")  # pages in the top bar, by section; the sidebar keeps the filters in view
 page.run()

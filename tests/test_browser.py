@@ -163,8 +163,14 @@ def shoot(page, name: str) -> None:
     page.wait_for_timeout(200)
 
 
+def nav_to(page, section: str, title: str) -> None:
+    """The top navigation bar: open a section's menu, then its page, as a user clicks."""
+    page.get_by_text(section, exact=True).first.click()
+    page.get_by_text(title, exact=True).last.click()
+
+
 def open_cases(page) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Vụ việc hòa giải", exact=True).click()
+    nav_to(page, "Hồ sơ hòa giải", "Vụ việc hòa giải")
     expect(page.get_by_role("heading", name="Vụ việc hòa giải", exact=True)).to_be_visible()
     expect(page.get_by_role("tab", name="Nhập vụ việc mới")).to_be_visible()
     wait_idle(page)
