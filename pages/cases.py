@@ -6,7 +6,7 @@ import streamlit as st
 from db import cases, mediators, places, register
 from db.labels import RESULTS
 from db.writes import DuplicateSuspected, ValidationError
-from pages.common import actor, connection, filters, fmt_date, go_to, presenting, village_name
+from pages.common import actor, connection, filters, fmt_date, go_to, presenting, show_errors, village_name
 
 con = connection()
 year, village_id = filters()
@@ -18,10 +18,6 @@ grounds_table = register.grounds(con)
 grounds_labels = dict(zip(grounds_table["code"], grounds_table["label"]))
 MIN_DAY = dt.date(2000, 1, 1)
 PARTY_ROWS = 3  # rows of the party inputs on a new case
-
-
-def show_errors(exc: ValidationError) -> None:
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def case_form(form_id: str, case: dict | None = None) -> None:

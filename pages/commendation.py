@@ -11,7 +11,7 @@ from db.labels import (
     PASS_FAIL, TEAM_RULES,
 )
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, presenting, today, village_name
+from pages.common import actor, connection, filters, fmt_date, presenting, show_errors, today, village_name
 
 con = connection()
 year, village_id = filters()
@@ -20,10 +20,6 @@ people = commendation.mediator_candidates(con, year, village_id)
 counts = commendation.candidate_counts(con, year, village_id)
 listed = commendation.nominations(con, year, village_id)
 RED = "color: #c62828; font-weight: 600"
-
-
-def show_errors(exc: ValidationError) -> None:
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def num(value, digits: int = 1) -> str:

@@ -7,6 +7,7 @@ import streamlit as st
 
 import db
 from db import places
+from db.writes import ValidationError
 from db.labels import ALL_VILLAGES
 
 ACTOR = "Công chức Tư pháp – Hộ tịch"
@@ -48,6 +49,11 @@ def village_name(con, village_id: int | None) -> str:
         return ALL_VILLAGES
     names = places.villages(con).set_index("id")["name"]
     return names.get(village_id, ALL_VILLAGES)
+
+
+def show_errors(exc: ValidationError) -> None:
+    """A refused write: every Vietnamese message of the write path, nothing was saved."""
+    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def actor() -> str:

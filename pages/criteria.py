@@ -7,7 +7,7 @@ from db.labels import (
     CRITERIA_FAMILIES, CRITERIA_STATUS, CRITERIA_STATUS_BADGE, CRITERIA_STATUS_COLOURS, FORMULA_LABELS, POINTS_RULES,
 )
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, presenting, today, village_name
+from pages.common import actor, connection, filters, fmt_date, presenting, show_errors, today, village_name
 
 con = connection()
 year, village_id = filters()
@@ -28,10 +28,6 @@ SOURCE_PAGES = {
     "composition": ("pages/teams.py", "Mở trang Tổ hòa giải"),
     "evidence_present": ("pages/evidence.py", "Mở Hồ sơ kiểm chứng"),
 }
-
-
-def show_errors(exc: ValidationError) -> None:
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def badge(status: str) -> str:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from db import evidence, places
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, presenting, today, village_name
+from pages.common import actor, connection, filters, fmt_date, presenting, show_errors, today, village_name
 
 con = connection()
 year, village_id = filters()
@@ -15,10 +15,6 @@ kinds = dict(zip(need["kind"], need["label"]))
 village_table = places.villages(con)
 scopes = {0: "Toàn xã", **dict(zip(village_table["id"].tolist(), village_table["name"]))}
 requested_kind = st.query_params.get("loai")
-
-
-def show_errors(exc: ValidationError) -> None:
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def done(message: str) -> None:

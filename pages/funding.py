@@ -7,11 +7,13 @@ import streamlit as st
 
 from db import funding, places
 from db.labels import (
-    FEE_CASE_PROBLEMS, FUNDING_COLOURS, FUNDING_PARTS, OUTSTANDING_ITEMS, PAYMENT_KINDS, PAYMENT_KINDS_SHORT, PAYMENT_STATUS, RATE_UNITS, RESULTS, YES_NO,
+    FEE_CASE_PROBLEMS, FUNDING_COLOURS, FUNDING_PARTS, OUTSTANDING_ITEMS, PAYMENT_KINDS, PAYMENT_KINDS_SHORT,
+    PAYMENT_STATUS, RATE_UNITS, RESULTS, YES_NO,
 )
 from db.writes import ValidationError
 from pages.common import (
-    actor, connection, filters, fmt_date, fmt_int, fmt_money, fmt_pct, go_to, presenting, today, village_name,
+    actor, connection, filters, fmt_date, fmt_int, fmt_money, fmt_pct, go_to, presenting, show_errors, today,
+    village_name,
 )
 
 con = connection()
@@ -26,10 +28,6 @@ team_names = {int(t): name for t, name in zip(teams["team_id"], teams["team_name
 MIN_DAY = dt.date(2000, 1, 1)
 DEADLINE_NOTE = ("Hạn chi: 5 ngày làm việc kể từ ngày đề nghị (thứ Hai–thứ Sáu; chưa trừ ngày nghỉ lễ, Tết, "
                  "nên quanh các ngày lễ hạn thực tế muộn hơn vài ngày).")
-
-
-def show_errors(exc: ValidationError) -> None:
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def default_day() -> dt.date:

@@ -7,7 +7,7 @@ import streamlit as st
 from db import mediators, places
 from db.labels import GENDERS, LEAVE_REASONS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, go_to, presenting, village_name
+from pages.common import actor, connection, filters, fmt_date, go_to, presenting, show_errors, village_name
 
 con = connection()
 year, village_id = filters()
@@ -17,10 +17,6 @@ team_village = dict(zip(village_table["team_id"].astype(int).tolist(), village_t
 MIN_DAY = dt.date(1950, 1, 1)
 OPEN = "mediator_open"          # the keyed selectbox holding the open record's id
 SHOW_LEFT = "mediator_show_left"
-
-
-def show_errors(exc: ValidationError) -> None:
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def fmt_hours(hours) -> str:

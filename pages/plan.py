@@ -6,7 +6,7 @@ import streamlit as st
 from db import plan, results
 from db.labels import PLAN_TASK_STATUS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, fmt_int, go_to, presenting, today
+from pages.common import actor, connection, filters, fmt_date, fmt_int, go_to, presenting, show_errors, today
 
 con = connection()
 year, _village = filters()  # the plan is the commune's: the village filter does not apply here
@@ -17,10 +17,6 @@ DONE_STYLE = "color: #2e7d32"
 ROW_HEIGHT = 68  # px: three lines of text (Streamlit wraps cell text only when a row is taller than 4rem)
 # Long cells are cut to what three lines hold at 1366 px; the full text is in the task panel below the table.
 PARTNERS_CHARS, NOTE_CHARS = 52, 72
-
-
-def show_errors(exc: ValidationError) -> None:
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def shorten(text: str, limit: int) -> str:

@@ -6,15 +6,11 @@ import streamlit as st
 from db import funding
 from db.labels import RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, YES_NO
 from db.writes import ValidationError
-from pages.common import actor, connection, fmt_date, fmt_int, fmt_money, presenting
+from pages.common import actor, connection, fmt_date, fmt_int, fmt_money, presenting, show_errors
 
 con = connection()
 table = funding.rates(con)
 MIN_DAY = dt.date(2000, 1, 1)
-
-
-def show_errors(exc: ValidationError) -> None:
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def rate_form(form_id: str, rate: dict | None = None) -> None:

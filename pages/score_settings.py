@@ -4,7 +4,7 @@ import streamlit as st
 from db import scores
 from db.labels import CANDIDATE_RULE_PARAMS, SCORE_BANDS, SCORE_COMPONENTS, SCORE_PARAMS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, presenting
+from pages.common import actor, connection, filters, presenting, show_errors
 
 con = connection()
 year, _ = filters()
@@ -13,10 +13,6 @@ values = {(r.tbl, r.code): r for r in model.itertuples()}
 stamp = scores.model_stamp(con, year)
 generation = st.session_state.get("model_form_generation", 0)
 UNITS = {"diem": "điểm", "ty_le": "%", "ngay": "ngày", "vu": "vụ"}
-
-
-def show_errors(exc: ValidationError) -> None:
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def shown_value(table: str, code: str, value: float) -> str:

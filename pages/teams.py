@@ -4,16 +4,12 @@ import streamlit as st
 from db import places, reviews, teams
 from db.labels import COMPOSITION_RULES, REVIEW_STATUS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, fmt_pct, presenting, village_name
+from pages.common import actor, connection, filters, fmt_date, fmt_pct, presenting, show_errors, village_name
 
 con = connection()
 year, village_id = filters()
 register = teams.team_register(con, year, village_id)
 summary = teams.composition_summary(con, year, village_id)
-
-
-def show_errors(exc: ValidationError) -> None:
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def rule_lines(team) -> list[tuple[bool, str]]:

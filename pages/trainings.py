@@ -7,7 +7,9 @@ import streamlit as st
 from db import trainings
 from db.labels import TARGET_STATUS, TRAINING_STATUS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, fmt_int, fmt_pct, go_to, presenting, village_name
+from pages.common import (
+    actor, connection, filters, fmt_date, fmt_int, fmt_pct, go_to, presenting, show_errors, village_name,
+)
 
 con = connection()
 year, village_id = filters()
@@ -17,10 +19,6 @@ target = cover["target"]
 MIN_DAY = dt.date(2000, 1, 1)
 HELD, PLANNED = trainings.HELD, trainings.PLANNED
 GROUP_COLUMNS = 3  # village groups side by side in the attendance checklist (fits 1366 px)
-
-
-def show_errors(exc: ValidationError) -> None:
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
 
 
 def fmt_hours(value) -> str:
