@@ -27,16 +27,18 @@ def connection():
         st.stop()
 
 
-# Presentation mode (trinh_chieu=1): larger type for a projector, toolbar hidden.
-PRESENTATION_CSS = """<style>
-html { font-size: 21px; }
-[data-testid='stToolbar'], [data-testid='stDecoration'] { display: none; }
-</style>"""
+# Presentation mode (trinh_chieu=1): larger type for a projector (the page menu stays usable).
+PRESENTATION_CSS = "<style>html { font-size: 21px; }</style>"
 
 
 def presenting() -> bool:
     """Presentation mode: read-only pages, personal data of the parties masked (issue: leadership screen)."""
     return bool(st.session_state.get("present"))
+
+
+def chart_font() -> int:
+    """Axis and label size of the Altair charts: larger on the meeting screen."""
+    return 20 if presenting() else 14
 
 
 def filters() -> tuple[int, int | None]:

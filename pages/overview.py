@@ -4,7 +4,7 @@ import streamlit as st
 
 from db import results, teams
 from db.labels import TARGET_STATUS
-from pages.common import connection, filters, fmt_int, fmt_pct, village_name
+from pages.common import chart_font, connection, filters, fmt_int, fmt_pct, village_name
 
 con = connection()
 year, village_id = filters()
@@ -57,17 +57,18 @@ bars = alt.Chart().mark_bar().encode(
     x=alt.X("rate_pct:Q", title="Tỷ lệ hòa giải thành chính thức (%)", scale=alt.Scale(domain=[0, 100]),
             axis=alt.Axis(values=list(range(0, 101, 10)))),
     y=alt.Y("village:N", title=None, sort=alt.EncodingSortField("rate_pct", op="max", order="descending")),
-    color=alt.Color("status_label:N", title=None, legend=alt.Legend(orient="top", labelFontSize=14),
+    color=alt.Color("status_label:N", title=None, legend=alt.Legend(orient="top"),
                     scale=alt.Scale(domain=list(TARGET_STATUS.values()), range=["#2e7d32", "#c62828", "#9e9e9e"])),
     tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("rate_label:N", title="Tỷ lệ"),
              alt.Tooltip("thanh:Q", title="Thành"), alt.Tooltip("khong_thanh:Q", title="Không thành")],
 )
-labels = bars.mark_text(align="left", dx=4, fontSize=14, color="#1b2631").encode(
+labels = bars.mark_text(align="left", dx=4, fontSize=chart_font(), color="#1b2631").encode(
     text="rate_label:N")
 target_lines = alt.Chart().mark_rule(strokeDash=[6, 4], strokeWidth=2, color="#1b5e20").encode(
     x=alt.datum(low * 100))
 chart = alt.layer(bars, labels, target_lines, data=chart_data).properties(height=44 * len(villages) + 60)
-st.altair_chart(chart.configure_axis(labelFontSize=14, titleFontSize=14, labelLimit=240),
+st.altair_chart(chart.configure_axis(labelFontSize=chart_font(), titleFontSize=chart_font(), labelLimit=320)
+                .configure_legend(labelFontSize=chart_font(), labelLimit=400),
                 width="stretch")
 st.caption(f"Mỗi thanh: tỷ lệ hòa giải thành chính thức của một thôn năm {year} (thành / (thành + không thành)). "
            f"Vạch đứt: mục tiêu tối thiểu {fmt_pct(low)}. Thôn chưa có vụ việc kết thúc thì không có thanh.")
