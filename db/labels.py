@@ -154,6 +154,8 @@ NOT_APPLICABLE = "không áp dụng"
 # Bands, best first (db/metrics/70_scores.sql team_score.band), and their colours on every chart.
 SCORE_BANDS = {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "yeu": "Yếu"}
 BAND_COLOURS = {"tot": "#2e7d32", "kha": "#1565c0", "trung_binh": "#ef6c00", "yeu": "#c62828"}
+# The same colours as Streamlit markdown colour names (:green[...]), for text without HTML.
+BAND_TEXT_COLOURS = {"tot": "green", "kha": "blue", "trung_binh": "orange", "yeu": "red"}
 # The score model's settings (seeds/reference/score_*.csv, candidate_rules.csv): label and unit of each code.
 # Units: "diem" points, "ty_le" a share stored 0–1 and shown in %, "ngay" days, "vu" a count of cases.
 SCORE_PARAMS = {

@@ -2,9 +2,9 @@
 import altair as alt
 import streamlit as st
 
-from db import results, teams
-from db.labels import TARGET_STATUS
-from pages.common import chart_font, connection, filters, fmt_int, fmt_pct, village_name
+from db import commendation, criteria, funding, results, scores, teams
+from db.labels import BAND_TEXT_COLOURS, SCORE_BANDS, TARGET_STATUS
+from pages.common import chart_font, connection, filters, fmt_int, fmt_money, fmt_pct, village_name
 
 con = connection()
 year, village_id = filters()
@@ -87,8 +87,6 @@ st.dataframe(
 )
 
 # Kinh phí (issue 4): the budget line against what was paid, and concluded cases whose fee is unpaid.
-from db import funding  # noqa: E402
-from pages.common import fmt_money  # noqa: E402
 
 money = funding.summary(con, year, village_id)
 st.subheader("Kinh phí")
@@ -106,7 +104,6 @@ fund_cols[2].metric(
          f"{fmt_money(money['fee_unpaid_estimate'])}). Chi tiết ở trang Kinh phí.")
 
 # Tiêu chí tiếp cận pháp luật (issue 5): points and statuses of the indicators in force this year.
-from db import criteria  # noqa: E402
 
 compliance = criteria.summary(con, year, village_id)
 if compliance["indicators"]:
@@ -130,16 +127,13 @@ if compliance["indicators"]:
                  query_params={"nam": year, **({"thon": village_id} if village_id else {})})
 
 # Chất lượng tổ và khen thưởng (issue 6): teams per band and the commendation candidates of the year.
-from db import commendation, scores  # noqa: E402
-from db.labels import BAND_COLOURS, SCORE_BANDS  # noqa: E402
 
 st.subheader("Chất lượng tổ hòa giải và khen thưởng")
 band_counts = scores.band_counts(con, year, village_id)
 candidates = commendation.candidate_counts(con, year, village_id)
 quality_cols = st.columns(len(SCORE_BANDS), border=True)
 for col, (band, label) in zip(quality_cols, SCORE_BANDS.items()):
-    col.markdown(f"<span style='color:{BAND_COLOURS[band]};font-weight:600'>Tổ xếp loại {label}</span>",
-                 unsafe_allow_html=True)
+    col.markdown(f":{BAND_TEXT_COLOURS[band]}[**Tổ xếp loại {label}**]")
     col.metric(f"Số tổ xếp loại {label}", band_counts[band], label_visibility="collapsed")
 candidate_cols = st.columns(2, border=True)
 candidate_cols[0].metric("Tập thể đủ tiêu chí khen thưởng", candidates["teams"],

@@ -14,8 +14,11 @@ PAGE = "pages/plan.py"
 SECTION_III_LEADS = {"Công chức Tư pháp – Hộ tịch", "Công an xã", "Lãnh đạo các thôn"}
 
 
+COUNTS = {table: f"SELECT count(*) FROM {table}" for table in ("plans", "plan_tasks", "task_notes", "audit_log")}
+
+
 def count(con, table: str) -> int:
-    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return con.execute(COUNTS[table]).fetchone()[0]
 
 
 def snapshot(con) -> tuple[int, ...]:
