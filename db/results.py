@@ -9,20 +9,23 @@ import pandas as pd
 def by_village(con, year: int, village_id: int | None = None) -> pd.DataFrame:
     """One row per village for the year, from the village_results view, in Vietnamese order.
 
-    status: 'dat' when the official rate reaches the plan's minimum target, 'chua_dat' below it,
-    'khong_ap_dung' when no case was concluded (no rate).
+    status: 'dat' when the official rate reaches the plan's minimum target, 'gan_dat' below it but within
+    the past years' band (history_rate_min, 80%), 'chua_dat' below that, 'khong_ap_dung' when no case was
+    concluded (no rate). The same rule as the overview's success-rate KPI (db/overview.py).
     """
-    low = targets(con, year).get("success_rate_min")
+    target = targets(con, year)
     return con.cursor().execute(
         """
         SELECT v.name AS village, r.*,
                CASE WHEN r.official_rate IS NULL THEN 'khong_ap_dung'
-                    WHEN r.official_rate >= ? THEN 'dat' ELSE 'chua_dat' END AS status
+                    WHEN r.official_rate >= $low THEN 'dat'
+                    WHEN r.official_rate >= $history THEN 'gan_dat' ELSE 'chua_dat' END AS status
         FROM village_results r JOIN villages v ON v.id = r.village_id
-        WHERE r.year = ? AND (? IS NULL OR r.village_id = ?)
+        WHERE r.year = $year AND ($village IS NULL OR r.village_id = $village)
         ORDER BY v.name COLLATE vi
         """,
-        [low, year, village_id, village_id],
+        {"low": target.get("success_rate_min", 0.9), "history": target.get("history_rate_min", 0.8),
+         "year": year, "village": village_id},
     ).df()
 
 
@@ -44,16 +47,73 @@ def totals(con, year: int, village_id: int | None = None) -> dict:
 
 
 def by_national_category(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """Cases counted in the year by the three national categories (all three always listed)."""
+    """Cases counted in the year (case_year) by the three national categories (MOJ) and result at 31/12.
+
+    Every national category and result is listed (zeros included); local_codes lists the local categories
+    that roll up into it, so a link can open the register filtered to exactly these cases.
+    """
     return con.cursor().execute(
         """
-        SELECT n.label AS national_category, count(cy.case_id) AS cases
+        WITH locals AS (
+            SELECT national_code, string_agg(code, ',' ORDER BY sort_order) AS local_codes
+            FROM case_categories GROUP BY national_code
+        ),
+        counted AS (
+            SELECT k.national_code, cy.result_in_year AS result, count(*) AS cases
+            FROM case_year cy JOIN case_categories k ON k.code = cy.category
+            WHERE cy.year = $year AND ($village IS NULL OR cy.village_id = $village)
+            GROUP BY ALL
+        )
+        SELECT n.code AS national_code, n.label AS national_category, n.sort_order, l.local_codes, r.result,
+               coalesce(c.cases, 0) AS cases
         FROM national_categories n
-        LEFT JOIN case_categories k ON k.national_code = n.code
-        LEFT JOIN case_year cy ON cy.category = k.code AND cy.year = ? AND (? IS NULL OR cy.village_id = ?)
-        GROUP BY n.label, n.sort_order ORDER BY n.sort_order
+        JOIN locals l ON l.national_code = n.code
+        CROSS JOIN (SELECT unnest(['thanh', 'khong_thanh', 'dang_hoa_giai', 'ngoai_pham_vi']) AS result) r
+        LEFT JOIN counted c ON c.national_code = n.code AND c.result = r.result
+        ORDER BY n.sort_order
         """,
-        [year, village_id, village_id],
+        {"year": year, "village": village_id},
+    ).df()
+
+
+def by_month(con, year: int, village_id: int | None = None) -> pd.DataFrame:
+    """Month by month in the year: cases received (by date received) and cases concluded (by date
+    concluded) per result. Carried-over cases were received in an earlier year, so no month holds them.
+
+    One row per month 1–12 and series ('tiep_nhan', 'thanh', 'khong_thanh', 'ngoai_pham_vi').
+    """
+    return con.cursor().execute(
+        """
+        WITH picked AS (
+            SELECT c.* FROM cases c JOIN teams t ON t.id = c.team_id
+            WHERE c.deleted_at IS NULL AND ($village IS NULL OR t.village_id = $village)
+        ),
+        events AS (
+            SELECT month(received_on) AS month, 'tiep_nhan' AS series FROM picked WHERE year(received_on) = $year
+            UNION ALL
+            SELECT month(concluded_on), result FROM picked
+            WHERE result <> 'dang_hoa_giai' AND year(concluded_on) = $year
+        )
+        SELECT m.month::INTEGER AS month, s.series, count(e.month) AS cases
+        FROM range(1, 13) m(month)
+        CROSS JOIN (SELECT unnest(['tiep_nhan', 'thanh', 'khong_thanh', 'ngoai_pham_vi']) AS series) s
+        LEFT JOIN events e ON e.month = m.month AND e.series = s.series
+        GROUP BY ALL ORDER BY month
+        """,
+        {"year": year, "village": village_id},
+    ).df()
+
+
+def rate_history(con, village_id: int | None = None) -> pd.DataFrame:
+    """The official success rate (thành / (thành + không thành)) and its counts for every reporting year."""
+    return con.cursor().execute(
+        """
+        SELECT year, sum(thanh) AS thanh, sum(khong_thanh) AS khong_thanh,
+               ratio(sum(thanh), sum(thanh) + sum(khong_thanh)) AS official_rate
+        FROM village_results WHERE ($village IS NULL OR village_id = $village)
+        GROUP BY year ORDER BY year
+        """,
+        {"village": village_id},
     ).df()
 
 

@@ -83,6 +83,24 @@ def go_to(year: int | None = None, village_id: int | None = -1) -> None:
     st.session_state["_goto"] = {"nam": year, "thon": village_id}
 
 
+def view_params(**extra) -> dict[str, str]:
+    """The URL parameters of the current view (CONTRACT.md: nam, thon, trinh_chieu) plus a page's own,
+    for links that open another page on the same year, village and mode."""
+    year, village_id = filters()
+    params = {"nam": str(year)}
+    if village_id is not None:
+        params["thon"] = str(village_id)
+    if presenting():
+        params["trinh_chieu"] = "1"
+    params.update({key: str(value) for key, value in extra.items() if value not in (None, "")})
+    return params
+
+
+def open_page(page: str, **extra) -> None:
+    """Go to another page showing the list behind a figure (a chart click): same view, page filters."""
+    st.switch_page(page, query_params=view_params(**extra))
+
+
 def today() -> dt.date:
     return dt.date.today()
 

@@ -1,146 +1,256 @@
-"""Tổng quan: the year's cases and success rates against the plan's target, by village."""
-import altair as alt
+"""Tổng quan: the leadership screen — the plan's targets as KPIs with status and change from last year,
+the month-by-month trend, the national categories, villages ranked against the target band, and the
+story of one village. Every KPI links, and every bar clicks, through to the list behind it."""
 import streamlit as st
 
-from db import commendation, criteria, funding, results, scores, teams
-from db.labels import BAND_TEXT_COLOURS, SCORE_BANDS, TARGET_STATUS
-from pages.common import chart_font, connection, filters, fmt_int, fmt_money, fmt_pct, village_name
+from db import overview, results, scores
+from db.labels import KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, BAND_TEXT_COLOURS, RESULTS, SCORE_BANDS
+from pages import charts
+from pages.common import (connection, filters, fmt_int, fmt_money, fmt_pct, go_to, open_page, presenting,
+                          view_params, village_name)
+
+CASES, TEAMS, TRAININGS = "pages/cases.py", "pages/teams.py", "pages/trainings.py"
+FUNDING, CRITERIA, PLAN = "pages/funding.py", "pages/criteria.py", "pages/plan.py"
+COMMENDATION, QUALITY = "pages/commendation.py", "pages/quality.py"
 
 con = connection()
 year, village_id = filters()
-total = results.totals(con, year, village_id)
-target = results.targets(con, year)
-low, high = target.get("success_rate_min", 0.9), target.get("success_rate_max", 0.95)
+kpi = overview.kpis(con, year, village_id)
+rate = kpi["official_rate"]
 
 st.title("Tổng quan công tác hòa giải ở cơ sở")
-st.caption(f"Năm {year} · {village_name(con, village_id)} · Mục tiêu kế hoạch: "
-           f"{fmt_pct(low)}–{fmt_pct(high)} số vụ việc được hòa giải thành")
+st.caption(f"Năm {year} · {village_name(con, village_id)} · Mục tiêu kế hoạch: {fmt_pct(rate['target'])}–"
+           f"{fmt_pct(rate['target_max'])} số vụ việc được hòa giải thành (các năm trước: "
+           f"{fmt_pct(rate['history_min'])}–{fmt_pct(rate['history_max'])})")
 
-rate = total["official_rate"]
-gap = None if rate is None else f"{(rate - low) * 100:+.1f} điểm % so với mục tiêu {fmt_pct(low)}".replace(".", ",")
-rate_cols = st.columns(2, border=True)
-rate_cols[0].metric("Tỷ lệ hòa giải thành (chính thức)", fmt_pct(rate), gap,
-                    help="Thành / (thành + không thành). Không tính vụ việc đang hòa giải và ngoài phạm vi.")
-rate_cols[1].metric("Thành / số vụ việc tiếp nhận trong phạm vi", fmt_pct(total["received_rate"]),
-                    help="Thành / số vụ việc tiếp nhận trong phạm vi (kể cả đang hòa giải).")
-organisation = teams.composition_summary(con, year, village_id)
-trained_target = target.get("trained_share", 1.0)
-trained = organisation["trained_share"]
-org_cols = st.columns(2, border=True)
-org_cols[0].metric(
-    "Hòa giải viên được tập huấn trong năm", fmt_pct(trained),
-    None if trained is None else f"{(trained - trained_target) * 100:+.1f} điểm % so với mục tiêu {fmt_pct(trained_target)}".replace(".", ","),
-    help=f"{organisation['trained']}/{organisation['active']} hòa giải viên đang hoạt động đã dự ít nhất một buổi tập huấn năm {year}.")
-org_cols[1].metric(
-    "Tổ đủ thành phần theo Điều 12", f"{organisation['teams_ok']}/{organisation['teams']}",
-    help="Ít nhất 3 hòa giải viên đang hoạt động, có nữ, có tổ trưởng (và người dân tộc thiểu số nơi cần).")
-cols = st.columns(4)
-cols[0].metric("Vụ việc tiếp nhận", fmt_int(total["received"]),
-               help=f"Gồm {fmt_int(total['carried_over'])} vụ việc kỳ trước chuyển sang và "
-                    f"{fmt_int(total['ngoai_pham_vi'])} vụ việc ngoài phạm vi (đã chuyển).")
-cols[1].metric("Hòa giải thành", fmt_int(total["thanh"]))
-cols[2].metric("Hòa giải không thành", fmt_int(total["khong_thanh"]))
-cols[3].metric("Đang hòa giải", fmt_int(total["dang_hoa_giai"]))
-if rate is not None:
-    if rate >= low:
-        st.success(f"Tỷ lệ hòa giải thành {fmt_pct(rate)} đạt mục tiêu kế hoạch ({fmt_pct(low)}–{fmt_pct(high)}).")
+
+def points(value: float) -> str:
+    return f"{value * 100:+.1f} điểm %".replace(".", ",")
+
+
+def change(now, before, *, share: bool = False, lower_is_better: bool = False) -> dict:
+    """st.metric's delta arguments: the change from the previous year, or nothing when it can't be told."""
+    if now is None or before is None or now != now or before != before:
+        return {}
+    diff = now - before
+    if abs(diff) < 1e-9:
+        return {"delta": "Không đổi", "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": points(diff) if share else f"{int(diff):+d}",
+            "delta_color": "inverse" if lower_is_better else "normal"}
+
+
+def tile(col, status: str, reason: str, label: str, value: str, note: str, page: str, link: str,
+         link_params: dict | None = None, help: str | None = None, before: str | None = None, **delta) -> None:
+    """One KPI: its status against the target (colour, word, reason), the figure with its change from last
+    year, what it is measured against, and the link to the list behind it. The label sits above the figure
+    as text, so that it wraps instead of being cut on the laptop's narrow columns."""
+    with col:
+        st.badge(f"{KPI_STATUS[status]}{' — ' + reason if reason else ''}", color=KPI_STATUS_BADGE[status],
+                 icon=KPI_STATUS_ICONS[status])
+        st.markdown(f"**{label}**", help=help)
+        st.metric(label, value, label_visibility="collapsed", **delta)
+        st.caption(note + (f" · năm {year - 1}: {before}" if before is not None and delta else ""))
+        st.page_link(page, label=link, icon=":material/arrow_forward:", query_params=view_params(**(link_params or {})))
+
+
+# --- KPIs: the plan's targets -------------------------------------------------------------------------
+
+def whole_pct(value: float) -> str:
+    """A target share without needless decimals: 0.9 → '90%', 0.925 → '92,5%'."""
+    return f"{value * 100:g}%".replace(".", ",")
+
+
+trained, teams_ok, incidents = kpi["trained_share"], kpi["composition"], kpi["security_incidents"]
+money, compliance, tasks, candidates = kpi["funding"], kpi["compliance"], kpi["plan"], kpi["candidates"]
+band = f"{whole_pct(rate['target'])}–{whole_pct(rate['target_max'])}"
+history = f"{whole_pct(rate['history_min'])}–{whole_pct(rate['history_max'])}"
+row1 = st.columns(4, border=True)
+tile(row1[0], rate["status"], {"gan_dat": f"mức {history}", "chua_dat": f"dưới {whole_pct(rate['history_min'])}"}
+     .get(rate["status"], ""),
+     "Tỷ lệ hòa giải thành (chính thức)", fmt_pct(rate["value"]),
+     f"{rate['thanh']}/{rate['thanh'] + rate['khong_thanh']} vụ việc kết thúc · mục tiêu {band}",
+     CASES, "Vụ việc đã kết thúc", {"ket_qua": "thanh,khong_thanh"},
+     help="Thành / (thành + không thành), kết quả tính đến 31/12. Không tính vụ việc đang hòa giải và ngoài phạm vi. "
+          f"Mục tiêu kế hoạch {band}; các năm trước đạt {history}.",
+     before=fmt_pct(rate["previous"]), **change(rate["value"], rate["previous"], share=True))
+tile(row1[1], trained["status"], "", "Hòa giải viên được tập huấn", fmt_pct(trained["value"]),
+     f"{trained['trained']}/{trained['active']} người · mục tiêu {whole_pct(trained['target'])}",
+     TRAININGS, "Ai chưa được tập huấn",
+     help="Hòa giải viên đang hoạt động đã dự ít nhất một buổi tập huấn trong năm.",
+     before=fmt_pct(trained["previous"]), **change(trained["value"], trained["previous"], share=True))
+tile(row1[2], teams_ok["status"], "", "Tổ đủ thành phần (Điều 12)",
+     "—" if teams_ok["value"] is None else f"{teams_ok['value']}/{teams_ok['teams']}",
+     "Ít nhất 3 hòa giải viên, có nữ, có tổ trưởng", TEAMS, "Thành phần từng tổ",
+     help="Luật Hòa giải ở cơ sở, Điều 12; thôn có đông đồng bào dân tộc thiểu số cần có hòa giải viên "
+          "người dân tộc thiểu số.",
+     before=None if teams_ok["previous"] is None else str(teams_ok["previous"]),
+     **change(teams_ok["value"], teams_ok["previous"]))
+tile(row1[3], incidents["status"], "", "Vụ việc phức tạp, mất ANTT", fmt_int(incidents["value"]),
+     "Mục tiêu: không có vụ nào" if not incidents["target"] else f"Mục tiêu: tối đa {fmt_int(incidents['target'])}",
+     CASES, "Các vụ việc này", {"antt": 1},
+     help="Vụ việc phức tạp, gây mất an ninh trật tự, tính trong năm (kể cả kỳ trước chuyển sang).",
+     before=None if incidents["previous"] is None else fmt_int(incidents["previous"]),
+     **change(incidents["value"], incidents["previous"], lower_is_better=True))
+
+row2 = st.columns(4, border=True)
+money_reason = ("chưa có dự toán" if not money["has_budget"] and village_id is None
+                else "vượt dự toán" if money["over_budget"] else "chi vượt mức" if money["above_rate"]
+                else "còn phải chi" if money["status"] == "gan_dat" else "")
+owed = f" · {fmt_int(money['unpaid_cases'])} vụ việc chưa chi thù lao" if money["unpaid_cases"] else ""
+money_help = ("Đã chi (thù lao và hỗ trợ hoạt động tổ) so với dự toán năm của xã. «Chi vượt mức»: có khoản chi "
+              "cao hơn mức chi hiện hành; «còn phải chi»: vụ việc kết thúc chưa chi thù lao hoặc hỗ trợ chưa chi.")
+if village_id is None:
+    tile(row2[0], money["status"], money_reason, "Kinh phí đã chi / dự toán",
+         fmt_pct(money["value"]) if money["has_budget"] else "—",
+         f"{fmt_money(money['paid'])} / {fmt_money(money['budget']) or 'chưa có dự toán'}{owed}",
+         FUNDING, "Khoản còn phải chi", help=money_help,
+         before=fmt_pct(money["previous"]), **change(money["value"], money["previous"], share=True))
+else:
+    tile(row2[0], money["status"], money_reason, "Kinh phí đã chi cho thôn", fmt_money(money["paid"]),
+         f"Dự toán lập cho cả xã{owed}", FUNDING, "Khoản còn phải chi", help=money_help)
+tile(row2[1], compliance["status"], "thiếu hồ sơ" if compliance["status"] == "gan_dat" else "",
+     "Chỉ tiêu tiếp cận pháp luật đạt",
+     f"{compliance['value']}/{compliance['indicators']}" if compliance["indicators"] else "—",
+     (f"Điểm {compliance['points']:g}/{compliance['max_points']:g} · ".replace(".", ",")
+      if compliance["max_points"] else "") + f"thiếu hồ sơ: {compliance['thieu_ho_so']}",
+     CRITERIA, "Từng chỉ tiêu",
+     help="Chỉ tiêu về hòa giải ở cơ sở của chuẩn tiếp cận pháp luật và mục tiêu kế hoạch xã đang áp dụng năm này.",
+     before=None if compliance["previous"] is None else str(compliance["previous"]),
+     **change(compliance["value"], compliance["previous"]))
+tile(row2[2], tasks["status"], f"{tasks['overdue']} việc quá hạn" if tasks["overdue"] else "", "Nhiệm vụ kế hoạch xong",
+     f"{tasks['value']}/{tasks['total']}" if tasks["total"] else "—",
+     "Kế hoạch của UBND xã, tính đến hôm nay" if tasks["total"] else f"Chưa có kế hoạch năm {year}",
+     PLAN, "Việc đến hạn, quá hạn",
+     help="Nhiệm vụ của kế hoạch năm (mục II và III) đã hoàn thành; quá hạn: qua thời hạn mà chưa hoàn thành.")
+tile(row2[3], candidates["status"], "", "Đủ tiêu chí khen thưởng", fmt_int(candidates["value"]),
+     f"{candidates['teams']} tập thể, {candidates['mediators']} cá nhân", COMMENDATION, "Đề xuất khen thưởng",
+     help=f"Gần đạt (chưa đạt một tiêu chí): {candidates['teams_near']} tổ, {candidates['mediators_near']} người.",
+     before=None if candidates["previous"] is None else str(candidates["previous"]),
+     **change(candidates["value"], candidates["previous"]))
+
+# --- One village: its story ---------------------------------------------------------------------------
+
+if village_id is not None:
+    story = overview.village_story(con, year, village_id)
+    name = village_name(con, village_id)
+    own, commune = story["totals"], story["commune"]
+    st.subheader(f"{name} năm {year}")
+    left, right = st.columns([3, 2])
+    lines = [
+        f"Tiếp nhận **{fmt_int(own['received'])} vụ việc**"
+        + (f" (trong đó {fmt_int(own['carried_over'])} vụ kỳ trước chuyển sang)" if own["carried_over"] else "")
+        + f": hòa giải thành {own['thanh']}, không thành {own['khong_thanh']}, đang hòa giải {own['dang_hoa_giai']}"
+        + (f", ngoài phạm vi {own['ngoai_pham_vi']}" if own["ngoai_pham_vi"] else "") + ".",
+    ]
+    if own["official_rate"] is not None:
+        lines.append(
+            f"Tỷ lệ hòa giải thành **{fmt_pct(own['official_rate'])}** "
+            + ("đạt" if own["official_rate"] >= rate["target"] else "chưa đạt")
+            + f" mục tiêu {fmt_pct(rate['target'])}; toàn xã {fmt_pct(commune['official_rate'])}"
+            + (f"; xếp thứ **{story['rank']}/{story['ranked_villages']}** thôn." if story["rank"] else "."))
     else:
-        st.warning(f"Tỷ lệ hòa giải thành {fmt_pct(rate)} chưa đạt mục tiêu kế hoạch "
-                   f"({fmt_pct(low)}–{fmt_pct(high)}): còn thiếu {(low - rate) * 100:.1f} điểm %.".replace(".", ",", 1))
+        lines.append("Chưa có vụ việc kết thúc trong năm nên chưa có tỷ lệ hòa giải thành.")
+    if team := story["team"]:
+        missing = [text for rule, text in (("rule_members", "chưa đủ 3 hòa giải viên"), ("rule_woman", "chưa có nữ"),
+                                           ("rule_leader", "chưa có tổ trưởng"),
+                                           ("rule_ethnic", "chưa có người dân tộc thiểu số")) if not team[rule]]
+        lines.append(
+            f"{team['team']}: {team['active']} hòa giải viên đang hoạt động ({team['women']} nữ)"
+            + (f", tổ trưởng {team['leader']}" if team["leader"] else "")
+            + (" — đủ thành phần theo Điều 12." if team["composition_ok"] else f" — cần kiện toàn: {', '.join(missing)}."))
+        lines.append(f"Tập huấn: {team['trained']}/{team['active']} hòa giải viên "
+                     f"({fmt_pct(team['trained_share'])}).")
+    if (score := story["score"]) and score["score"] == score["score"]:
+        previous = score["previous_score"]
+        lines.append(
+            f"Điểm chất lượng tổ **{score['score']:.1f}**".replace(".", ",")
+            + f" — xếp loại **{SCORE_BANDS[score['band']]}**"
+            + (f" (năm {year - 1}: {previous:.1f})".replace(".", ",") if previous == previous and previous is not None else "")
+            + ".")
+    lines.append(f"Vụ việc phức tạp, gây mất ANTT: {own['security_incidents']}.")
+    paid = story["money"]
+    lines.append(f"Kinh phí đã chi cho thôn: {fmt_money(paid['paid'])}"
+                 + (f"; còn {paid['unpaid_cases']} vụ việc kết thúc chưa chi thù lao." if paid["unpaid_cases"] else "."))
+    with left:
+        st.markdown("\n".join(f"- {line}" for line in lines))
+        st.page_link(QUALITY, label="Điểm chất lượng của tổ và cách tính", icon=":material/arrow_forward:",
+                     query_params=view_params())
+        st.page_link(CASES, label=f"Sổ theo dõi vụ việc của {name}", icon=":material/arrow_forward:",
+                     query_params=view_params())
+    with right:
+        history = results.rate_history(con, village_id)
+        st.altair_chart(charts.rate_history(history, rate, year), width="stretch")
+        st.caption(f"Tỷ lệ hòa giải thành chính thức của {name} qua các năm (thành / (thành + không thành)). "
+                   "Dải xanh: mục tiêu kế hoạch; dải cam: mức các năm trước.")
 
-villages = results.by_village(con, year, village_id)
-st.subheader("Theo thôn")
-chart_data = villages.assign(rate_pct=villages["official_rate"] * 100,
-                              rate_label=villages["official_rate"].map(fmt_pct),
-                              status_label=villages["status"].map(TARGET_STATUS))
-bars = alt.Chart().mark_bar().encode(
-    x=alt.X("rate_pct:Q", title="Tỷ lệ hòa giải thành chính thức (%)", scale=alt.Scale(domain=[0, 100]),
-            axis=alt.Axis(values=list(range(0, 101, 10)))),
-    y=alt.Y("village:N", title=None, sort=alt.EncodingSortField("rate_pct", op="max", order="descending")),
-    color=alt.Color("status_label:N", title=None, legend=alt.Legend(orient="top"),
-                    scale=alt.Scale(domain=list(TARGET_STATUS.values()), range=["#2e7d32", "#c62828", "#9e9e9e"])),
-    tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("rate_label:N", title="Tỷ lệ"),
-             alt.Tooltip("thanh:Q", title="Thành"), alt.Tooltip("khong_thanh:Q", title="Không thành")],
-)
-labels = bars.mark_text(align="left", dx=4, fontSize=chart_font(), color="#1b2631").encode(
-    text="rate_label:N")
-target_lines = alt.Chart().mark_rule(strokeDash=[6, 4], strokeWidth=2, color="#1b5e20").encode(
-    x=alt.datum(low * 100))
-chart = alt.layer(bars, labels, target_lines, data=chart_data).properties(height=44 * len(villages) + 60)
-st.altair_chart(chart.configure_axis(labelFontSize=chart_font(), titleFontSize=chart_font(), labelLimit=320)
-                .configure_legend(labelFontSize=chart_font(), labelLimit=400),
-                width="stretch")
+# --- Cases: month by month, and the three national categories -----------------------------------------
+
+total = results.totals(con, year, village_id)
+st.subheader("Vụ việc trong năm")
+st.markdown(
+    f"Tiếp nhận **{fmt_int(total['received'])}** vụ việc"
+    + (f" (gồm {fmt_int(total['carried_over'])} vụ việc kỳ trước chuyển sang)" if total["carried_over"] else "")
+    + f" · {RESULTS['thanh']}: **{fmt_int(total['thanh'])}** · {RESULTS['khong_thanh']}: **{fmt_int(total['khong_thanh'])}**"
+    + f" · {RESULTS['dang_hoa_giai']}: **{fmt_int(total['dang_hoa_giai'])}**"
+    + f" · {RESULTS['ngoai_pham_vi']}: **{fmt_int(total['ngoai_pham_vi'])}**"
+    + f" · Thành / tiếp nhận trong phạm vi: **{fmt_pct(total['received_rate'])}**")
+trend_col, category_col = st.columns([3, 2])
+with trend_col:
+    st.markdown("**Tiếp nhận và kết thúc theo tháng**")
+    trend = st.altair_chart(charts.monthly(results.by_month(con, year, village_id), year), width="stretch",
+                            on_select="rerun", selection_mode="thang", key=f"trend_{year}_{village_id}")
+    st.caption("Cột trái mỗi tháng: số vụ việc nhận trong tháng. Cột phải: số vụ việc kết thúc trong tháng, theo "
+               "kết quả. Vụ việc kỳ trước chuyển sang không thuộc tháng nào. Bấm vào cột để xem danh sách.")
+with category_col:
+    st.markdown("**Theo ba nhóm thống kê của Bộ Tư pháp**")
+    category_frame = results.by_national_category(con, year, village_id)
+    category = st.altair_chart(charts.national_categories(category_frame, year), width="stretch",
+                               on_select="rerun", selection_mode="nhom", key=f"nhom_{year}_{village_id}")
+    st.caption(f"Số vụ việc tính vào năm {year} (kể cả kỳ trước chuyển sang) theo nhóm, chia theo kết quả tính "
+               "đến 31/12. Bấm vào đoạn màu để xem danh sách.")
+
+if picked := trend.selection.get("thang"):
+    month, series = int(picked[0]["month"]), picked[0]["series"]
+    if series == "tiep_nhan":
+        open_page(CASES, thang_nhan=month)
+    else:
+        open_page(CASES, thang_ket_thuc=month, ket_qua=series)
+if picked := category.selection.get("nhom"):
+    chosen = category_frame[category_frame["national_code"] == picked[0]["national_code"]].iloc[0]
+    open_page(CASES, loai=chosen["local_codes"], ket_qua=picked[0]["result"])
+
+# --- Villages ranked against the target band ----------------------------------------------------------
+
+villages = results.by_village(con, year)
+st.subheader("Các thôn theo tỷ lệ hòa giải thành")
+ranking = st.altair_chart(charts.village_ranking(villages, rate, village_id), width="stretch",
+                          on_select="rerun", selection_mode="thon", key=f"thon_{year}_{village_id}")
 st.caption(f"Mỗi thanh: tỷ lệ hòa giải thành chính thức của một thôn năm {year} (thành / (thành + không thành)). "
-           f"Vạch đứt: mục tiêu tối thiểu {fmt_pct(low)}. Thôn chưa có vụ việc kết thúc thì không có thanh.")
+           f"Dải xanh: mục tiêu kế hoạch {fmt_pct(rate['target'])}–{fmt_pct(rate['target_max'])}, vạch đứt: mức tối "
+           f"thiểu; dải cam: mức các năm trước. Thôn chưa có vụ việc kết thúc thì không có thanh. "
+           "Bấm vào một thôn để xem riêng thôn đó.")
+if (picked := ranking.selection.get("thon")) and int(picked[0]["village_id"]) != village_id:
+    go_to(year, int(picked[0]["village_id"]))
+    st.rerun()
+if village_id is not None and st.button("Xem tất cả các thôn", icon=":material/zoom_out_map:"):
+    go_to(year, None)
+    st.rerun()
 
-table = villages.rename(columns={
-    "village": "Thôn", "received": "Tiếp nhận", "carried_over": "Kỳ trước chuyển sang", "thanh": "Thành",
-    "khong_thanh": "Không thành", "dang_hoa_giai": "Đang hòa giải", "ngoai_pham_vi": "Ngoài phạm vi",
-    "security_incidents": "Phức tạp, mất ANTT",
-})
-table["Tỷ lệ thành (chính thức)"] = villages["official_rate"].map(fmt_pct)
-table["Thành / tiếp nhận trong phạm vi"] = villages["received_rate"].map(fmt_pct)
-st.dataframe(
-    table[["Thôn", "Tiếp nhận", "Kỳ trước chuyển sang", "Thành", "Không thành", "Đang hòa giải",
-           "Ngoài phạm vi", "Tỷ lệ thành (chính thức)", "Thành / tiếp nhận trong phạm vi", "Phức tạp, mất ANTT"]],
-    hide_index=True, width="stretch",
-)
+bands = scores.band_counts(con, year, village_id)
+st.markdown("Chất lượng tổ hòa giải: " + " · ".join(
+    f":{BAND_TEXT_COLOURS[band]}[**{label}**]: {bands[band]} tổ" for band, label in SCORE_BANDS.items()))
+st.page_link(QUALITY, label="Điểm từng tổ và cách tính", icon=":material/arrow_forward:", query_params=view_params())
 
-# Kinh phí (issue 4): the budget line against what was paid, and concluded cases whose fee is unpaid.
-
-money = funding.summary(con, year, village_id)
-st.subheader("Kinh phí")
-fund_cols = st.columns(3, border=True)
-fund_cols[0].metric(f"Dự toán năm {year} (toàn xã)", fmt_money(money["budget"]) if money["budget_row"] else "Chưa có")
-fund_cols[1].metric(
-    "Đã chi / dự toán", fmt_money(money["paid"]),
-    f"{fmt_pct(money['paid_share'])} dự toán" if village_id is None and money["paid_share"] is not None else None,
-    delta_color="off", delta_arrow="off",
-    help=f"Thù lao {fmt_money(money['fee_paid'])} + hỗ trợ hoạt động tổ {fmt_money(money['support_paid'])}; "
-         f"đã đề nghị chưa chi {fmt_money(money['pending'])}.")
-fund_cols[2].metric(
-    "Vụ việc kết thúc chưa chi thù lao", f"{fmt_int(money['unpaid_cases'])}/{fmt_int(money['concluded_cases'])}",
-    help=f"Vụ việc hòa giải thành hoặc không thành kết thúc năm {year} chưa được chi thù lao (ước tính "
-         f"{fmt_money(money['fee_unpaid_estimate'])}). Chi tiết ở trang Kinh phí.")
-
-# Tiêu chí tiếp cận pháp luật (issue 5): points and statuses of the indicators in force this year.
-
-compliance = criteria.summary(con, year, village_id)
-if compliance["indicators"]:
-    st.subheader("Tiêu chí tiếp cận pháp luật về hòa giải")
-    standard = next((f for f in compliance["frameworks"] if f["family"] == "chuan_tiep_can"), None)
-    crit_cols = st.columns(3, border=True)
-    if standard and standard["max_points"]:
-        crit_cols[0].metric(
-            f"Điểm ({standard['short_name']})",
-            f"{criteria.number(standard['points'])} / {criteria.number(standard['max_points'])}",
-            help="Chỉ tiêu thiếu hồ sơ kiểm chứng được 0 điểm."
-                 + (" Điểm tạm tính, cần xác minh." if standard["points_need_verification"] else ""))
-    else:
-        crit_cols[0].metric("Điểm chuẩn tiếp cận pháp luật", "Chưa chấm",
-                            help="Điểm của khung tiêu chí năm này chưa được xác minh.")
-    crit_cols[1].metric("Chỉ tiêu đạt", f"{compliance['dat']}/{compliance['indicators']}",
-                        help=f"Chưa đạt: {compliance['chua_dat']}; không áp dụng: {compliance['khong_ap_dung']}.")
-    crit_cols[2].metric("Chỉ tiêu thiếu hồ sơ kiểm chứng", compliance["thieu_ho_so"])
-    st.page_link("pages/criteria.py", label="Xem từng chỉ tiêu, hồ sơ còn thiếu và bảng theo thôn",
-                 icon=":material/fact_check:",
-                 query_params={"nam": year, **({"thon": village_id} if village_id else {})})
-
-# Chất lượng tổ và khen thưởng (issue 6): teams per band and the commendation candidates of the year.
-
-st.subheader("Chất lượng tổ hòa giải và khen thưởng")
-band_counts = scores.band_counts(con, year, village_id)
-candidates = commendation.candidate_counts(con, year, village_id)
-quality_cols = st.columns(len(SCORE_BANDS), border=True)
-for col, (band, label) in zip(quality_cols, SCORE_BANDS.items()):
-    col.markdown(f":{BAND_TEXT_COLOURS[band]}[**Tổ xếp loại {label}**]")
-    col.metric(f"Số tổ xếp loại {label}", band_counts[band], label_visibility="collapsed")
-candidate_cols = st.columns(2, border=True)
-candidate_cols[0].metric("Tập thể đủ tiêu chí khen thưởng", candidates["teams"],
-                         help=f"Tổ hòa giải đạt mọi tiêu chí đề xuất khen thưởng năm {year}; gần đạt (chưa đạt một "
-                              f"tiêu chí): {candidates['teams_near']} tổ.")
-candidate_cols[1].metric("Hòa giải viên đủ tiêu chí khen thưởng", candidates["mediators"],
-                         help=f"Hòa giải viên đạt mọi tiêu chí đề xuất khen thưởng năm {year}; gần đạt (chưa đạt một "
-                              f"tiêu chí): {candidates['mediators_near']} người.")
-st.page_link("pages/quality.py", label="Xem điểm từng tổ và cách tính", icon=":material/leaderboard:")
-st.page_link("pages/commendation.py", label="Xem đề xuất và đề nghị khen thưởng", icon=":material/military_tech:")
+with st.expander("Bảng số liệu theo thôn", expanded=not presenting()):
+    table = villages.rename(columns={
+        "village": "Thôn", "received": "Tiếp nhận", "carried_over": "Kỳ trước chuyển sang", "thanh": "Thành",
+        "khong_thanh": "Không thành", "dang_hoa_giai": "Đang hòa giải", "ngoai_pham_vi": "Ngoài phạm vi",
+        "security_incidents": "Phức tạp, mất ANTT",
+    })
+    table["Tỷ lệ thành (chính thức)"] = villages["official_rate"].map(fmt_pct)
+    table["Thành / tiếp nhận trong phạm vi"] = villages["received_rate"].map(fmt_pct)
+    st.dataframe(
+        table[["Thôn", "Tiếp nhận", "Kỳ trước chuyển sang", "Thành", "Không thành", "Đang hòa giải",
+               "Ngoài phạm vi", "Tỷ lệ thành (chính thức)", "Thành / tiếp nhận trong phạm vi", "Phức tạp, mất ANTT"]],
+        hide_index=True, width="stretch",
+    )

@@ -616,8 +616,9 @@ def test_editing_an_indicator_through_the_page_keeps_past_years(app):
 
 def test_overview_shows_the_compliance_summary(app):
     at = open_page(app, "pages/overview.py", nam=YEAR)
-    assert metric(at, "Chỉ tiêu thiếu hồ sơ kiểm chứng") == "1"
-    assert any("Xem từng chỉ tiêu" in link.proto.label for link in at.get("page_link"))
+    assert metric(at, "Chỉ tiêu tiếp cận pháp luật đạt") == "3/9"
+    assert any(c.value.startswith("Điểm 6,63/10 · thiếu hồ sơ: 1") for c in at.caption)
+    assert any(link.proto.label == "Từng chỉ tiêu" for link in at.get("page_link"))
 
 
 def test_presentation_mode_is_read_only(app):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from streamlit.testing.v1 import AppTest
 
@@ -25,7 +26,8 @@ def test_overview_shows_the_official_rate_of_the_latest_year(app, demo_path):
     assert year == 2023
     expected = f"{thanh / (thanh + khong) * 100:.1f}%".replace(".", ",")
     assert metric(at, "Tỷ lệ hòa giải thành (chính thức)") == expected
-    assert any("chưa đạt mục tiêu" in w.value for w in at.warning)  # demo rate is below 90%
+    # The demo rate is below the 90% target, within the past years' 80–90%: "Gần đạt", orange.
+    assert any(m.value.startswith(":orange-badge[") and "Gần đạt" in m.value for m in at.markdown)
 
 
 def test_overview_village_filter_from_url(app, demo_path):
@@ -38,7 +40,7 @@ def test_overview_village_filter_from_url(app, demo_path):
     app.query_params["thon"] = str(village_id)
     at = open_page(app, "pages/overview.py")
     assert (at.session_state["nam"], at.session_state["thon"]) == (2022, village_id)
-    assert metric(at, "Vụ việc tiếp nhận") == str(received)
+    assert any(m.value.startswith(f"Tiếp nhận **{received}** vụ việc") for m in at.markdown)
     assert f"Năm 2022 · {name}" in at.caption[0].value
 
 
@@ -67,9 +69,15 @@ def fill_case(at: AppTest, *, name: str, received: dt.date, result: str = "Đang
     return at.run()
 
 
+def concluded_thanh(at: AppTest) -> int:
+    """The overview's count of cases «Hòa giải thành» in the year (the line above the monthly chart)."""
+    line = next(m.value for m in at.markdown if m.value.startswith("Tiếp nhận **"))
+    return int(re.search(r"Hòa giải thành: \*\*(\d+)\*\*", line).group(1))
+
+
 def test_adding_a_case_shows_it_in_the_list_and_changes_the_overview(app, demo_path):
     at = open_page(app, "pages/overview.py")
-    before = int(metric(at, "Hòa giải thành"))
+    before = concluded_thanh(at)
     at.switch_page("pages/cases.py").run()
     at = fill_case(at, name="Phạm Thị Kiểm Thử", received=dt.date(2023, 11, 20), result="Hòa giải thành",
                    concluded=dt.date(2023, 11, 25))
@@ -81,7 +89,7 @@ def test_adding_a_case_shows_it_in_the_list_and_changes_the_overview(app, demo_p
     # The form is empty again for the next case.
     assert next(w for w in at.text_input if w.label == "Họ tên bên 1").value == ""
     at.switch_page("pages/overview.py").run()
-    assert int(metric(at, "Hòa giải thành")) == before + 1
+    assert concluded_thanh(at) == before + 1
 
 
 def test_a_bad_date_is_refused_with_its_message(app):

@@ -1,0 +1,157 @@
+"""The leadership screen's figures: the plan's targets as KPIs with a status, and one village's story.
+
+Every figure comes from the named views and functions that the detail pages use (village_results,
+team_year, funding_team_year/funding_year, criteria_result, team_score, team_candidate, …), so the
+overview can never disagree with them. This module only sets each figure beside its target:
+
+  status 'dat'           the target is met;
+  status 'gan_dat'       not met but within the tolerated band (success rate: the 80–90% of past years;
+                         compliance: only evidence missing; funding: something still to pay);
+  status 'chua_dat'      the target is missed;
+  status 'khong_ap_dung' no data to judge (no concluded case, no active mediator, no team);
+  status 'theo_doi'      a figure without a target (commendation candidates).
+
+The plan's tasks are on time ('dat') when none is overdue (db/plan.py rule), 'chua_dat' otherwise.
+"""
+from __future__ import annotations
+
+from db import commendation, criteria, funding, plan, results, scores, teams
+
+
+def _status_at_least(value, target) -> str:
+    if value is None or value != value:
+        return "khong_ap_dung"
+    return "dat" if value >= target else "chua_dat"
+
+
+def _rate_status(rate, target: dict) -> str:
+    if rate is None or rate != rate:
+        return "khong_ap_dung"
+    if rate >= target.get("success_rate_min", 0.9):
+        return "dat"
+    return "gan_dat" if rate >= target.get("history_rate_min", 0.8) else "chua_dat"
+
+
+def _figures(con, year: int, village_id: int | None) -> dict:
+    """The raw figures of one year, for the KPIs and their change from the previous year."""
+    total = results.totals(con, year, village_id)
+    organisation = teams.composition_summary(con, year, village_id)
+    money = funding.summary(con, year, village_id)
+    compliance = criteria.summary(con, year, village_id)
+    candidates = commendation.candidate_counts(con, year, village_id)
+    standard = next((f for f in compliance["frameworks"] if f["family"] == "chuan_tiep_can"), None)
+    return {
+        "total": total, "organisation": organisation, "money": money, "compliance": compliance,
+        "standard": standard, "candidates": candidates,
+    }
+
+
+def kpis(con, year: int, village_id: int | None = None) -> dict[str, dict]:
+    """The plan's targets for the year and village filter, each as
+    {value, previous, target, status, parts…}; previous is the same figure a year earlier (None before
+    the first reporting year)."""
+    target = results.targets(con, year)
+    now = _figures(con, year, village_id)
+    first_year = min(results.case_years_for_filter(con))
+    before = _figures(con, year - 1, village_id) if year - 1 >= first_year else None
+
+    def previous(pick):
+        return None if before is None else pick(before)
+
+    total, organisation, money, compliance = now["total"], now["organisation"], now["money"], now["compliance"]
+    incidents_max = target.get("security_incidents_max", 0)
+    teams_ok = organisation["teams_ok"] if organisation["teams"] else None
+    owed = money["unpaid_cases"] + money["support_outstanding"]
+    if money["budget_row"] is None and village_id is None:
+        money_status = "chua_dat"  # no budget line: the plan requires one
+    elif money["over_budget"] or money["above_rate"]:
+        money_status = "chua_dat"
+    elif money["concluded_cases"] == 0 and money["support_due"] == 0:
+        money_status = "khong_ap_dung"
+    else:
+        money_status = "gan_dat" if owed else "dat"
+    if not compliance["indicators"]:
+        compliance_status = "khong_ap_dung"
+    elif compliance["chua_dat"]:
+        compliance_status = "chua_dat"
+    elif compliance["thieu_ho_so"]:
+        compliance_status = "gan_dat"
+    else:
+        compliance_status = "dat"
+    candidates = now["candidates"]
+    return {
+        "official_rate": {
+            "value": total["official_rate"], "previous": previous(lambda f: f["total"]["official_rate"]),
+            "target": target.get("success_rate_min", 0.9), "target_max": target.get("success_rate_max", 0.95),
+            "history_min": target.get("history_rate_min"), "history_max": target.get("history_rate_max"),
+            "status": _rate_status(total["official_rate"], target),
+            "thanh": total["thanh"], "khong_thanh": total["khong_thanh"],
+        },
+        "trained_share": {
+            "value": organisation["trained_share"], "previous": previous(lambda f: f["organisation"]["trained_share"]),
+            "target": target.get("trained_share", 1.0),
+            "status": _status_at_least(organisation["trained_share"], target.get("trained_share", 1.0)),
+            "trained": organisation["trained"], "active": organisation["active"],
+        },
+        "composition": {
+            "value": teams_ok, "previous": previous(lambda f: f["organisation"]["teams_ok"]),
+            "teams": organisation["teams"],
+            "status": _status_at_least(teams_ok, organisation["teams"]) if organisation["teams"] else "khong_ap_dung",
+        },
+        "security_incidents": {
+            "value": total["security_incidents"], "previous": previous(lambda f: f["total"]["security_incidents"]),
+            "target": incidents_max,
+            "status": "dat" if total["security_incidents"] <= incidents_max else "chua_dat",
+        },
+        "funding": {
+            "value": money["paid_share"] if village_id is None else None,
+            "previous": previous(lambda f: f["money"]["paid_share"]) if village_id is None else None,
+            "paid": money["paid"], "budget": money["budget"], "has_budget": money["budget_row"] is not None,
+            "unpaid_cases": money["unpaid_cases"], "support_outstanding": money["support_outstanding"],
+            "over_budget": money["over_budget"], "above_rate": money["above_rate"], "status": money_status,
+        },
+        "compliance": {
+            "value": compliance["dat"], "previous": previous(lambda f: f["compliance"]["dat"]),
+            "indicators": compliance["indicators"], "chua_dat": compliance["chua_dat"],
+            "thieu_ho_so": compliance["thieu_ho_so"], "khong_ap_dung": compliance["khong_ap_dung"],
+            "points": now["standard"]["points"] if now["standard"] else None,
+            "max_points": now["standard"]["max_points"] if now["standard"] else None,
+            "status": compliance_status,
+        },
+        "plan": _plan_kpi(con, year),
+        "candidates": {
+            "value": candidates["teams"] + candidates["mediators"],
+            "previous": previous(lambda f: f["candidates"]["teams"] + f["candidates"]["mediators"]),
+            **candidates, "status": "theo_doi",
+        },
+    }
+
+
+def _plan_kpi(con, year: int) -> dict:
+    """The commune plan's tasks of the year (the village filter does not apply: the plan is the commune's)."""
+    counts = plan.status_counts(con, year)
+    if not counts["total"]:
+        return {"value": None, "previous": None, "total": 0, "overdue": 0, "status": "khong_ap_dung"}
+    return {"value": counts["hoan_thanh"], "previous": None, "total": counts["total"], "overdue": counts["overdue"],
+            "status": "chua_dat" if counts["overdue"] else "dat"}
+
+
+def village_story(con, year: int, village_id: int) -> dict:
+    """One village's year, for the overview when a village is chosen: its cases, its rank among the
+    commune's villages by official rate, its team (composition, training, score), money still owed."""
+    ranked = results.by_village(con, year)
+    rated = ranked.dropna(subset=["official_rate"]).sort_values("official_rate", ascending=False)
+    ranks = {vid: i + 1 for i, vid in enumerate(rated["village_id"])}
+    team = teams.team_register(con, year, village_id)
+    score = scores.team_scores(con, year, village_id)
+    flags = scores.review_flags(con, year, village_id)
+    return {
+        "totals": results.totals(con, year, village_id),
+        "commune": results.totals(con, year),
+        "rank": ranks.get(village_id),
+        "ranked_villages": len(rated),
+        "team": team.iloc[0].to_dict() if len(team) else None,
+        "score": score.iloc[0].to_dict() if len(score) else None,
+        "review_flags": len(flags),
+        "money": funding.summary(con, year, village_id),
+    }

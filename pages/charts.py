@@ -1,0 +1,145 @@
+"""Altair charts shared by pages: one colour per result everywhere, the plan's target band, Vietnamese text."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from db.labels import MONTH_SERIES, RECEIVED_COLOUR, RESULT_COLOURS, RESULTS, TARGET_STATUS, TARGET_STATUS_COLOURS
+from pages.common import chart_font
+
+TEXT_COLOUR = "#1b2631"
+TARGET_COLOUR = "#1b5e20"
+
+
+def result_scale(codes) -> alt.Scale:
+    """The result colours (db/labels.RESULT_COLOURS) for the labels of these result codes, in this order."""
+    return alt.Scale(domain=[RESULTS[c] for c in codes], range=[RESULT_COLOURS[c] for c in codes])
+
+
+def finish(chart, height: int):
+    """Common size and type of every chart: larger text on the meeting screen (chart_font).
+    Streamlit fits the whole chart (axes, titles and legend included) into height: keep axis titles short."""
+    size = chart_font()
+    return (chart.properties(height=height)
+            .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=320)
+            .configure_legend(labelFontSize=size, titleFontSize=size, labelLimit=400, symbolSize=size * 12)
+            .configure_view(stroke=None))
+
+
+def target_band(low: float, high: float, history_low: float | None, history_high: float | None) -> list:
+    """Layers for a percent x axis: the past years' band (pale orange), the plan's band (pale green) and
+    the plan's minimum as a dashed line."""
+    layers = []
+    if history_low is not None and history_high is not None:
+        layers.append(alt.Chart().mark_rect(color="#ffe0b2", opacity=0.6).encode(
+            x=alt.datum(history_low * 100), x2=alt.datum(history_high * 100)))
+    layers.append(alt.Chart().mark_rect(color="#c8e6c9", opacity=0.8).encode(
+        x=alt.datum(low * 100), x2=alt.datum(high * 100)))
+    layers.append(alt.Chart().mark_rule(strokeDash=[6, 4], strokeWidth=2, color=TARGET_COLOUR).encode(
+        x=alt.datum(low * 100)))
+    return layers
+
+
+def village_ranking(villages: pd.DataFrame, target: dict, chosen: int | None):
+    """Villages ranked by official rate, coloured by status against the target band; the chosen one stands
+    out. Point selection 'thon' on village_id: a click opens that village's story."""
+    data = villages.assign(
+        rate_pct=villages["official_rate"] * 100,
+        status_label=villages["status"].map(TARGET_STATUS),
+        counts=villages["thanh"].astype(int).astype(str) + "/" + (villages["thanh"] + villages["khong_thanh"]).astype(int).astype(str),
+    )
+    data["rate_label"] = [("" if r != r else f"{r:.1f}%".replace(".", ",")) for r in data["rate_pct"]]
+    pick = alt.selection_point(name="thon", fields=["village_id"], on="click")
+    order = alt.EncodingSortField("rate_pct", op="max", order="descending")
+    y = alt.Y("village:N", title=None, sort=order)
+    opacity = (alt.condition(alt.datum.village_id == chosen, alt.value(1.0), alt.value(0.35))
+               if chosen is not None else alt.value(1.0))
+    bars = alt.Chart().mark_bar(cursor="pointer").encode(
+        x=alt.X("rate_pct:Q", title="Tỷ lệ hòa giải thành chính thức (%)", scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(values=list(range(0, 101, 10)))),
+        y=y,
+        color=alt.Color("status_label:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=list(TARGET_STATUS.values()), range=list(TARGET_STATUS_COLOURS.values()))),
+        opacity=opacity,
+        tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("rate_label:N", title="Tỷ lệ"),
+                 alt.Tooltip("counts:N", title="Thành / kết thúc"), alt.Tooltip("status_label:N", title="So với mục tiêu")],
+    ).add_params(pick)
+    labels = alt.Chart().mark_text(align="left", dx=4, fontSize=chart_font(), color=TEXT_COLOUR).encode(
+        x="rate_pct:Q", y=y, text="rate_label:N")
+    layers = target_band(target["target"], target["target_max"], target.get("history_min"), target.get("history_max"))
+    return finish(alt.layer(*layers, bars, labels, data=data), 40 * len(data) + 50)
+
+
+def monthly(frame: pd.DataFrame, year: int):
+    """Per month: cases received (left bar) and cases concluded by result (right bar, stacked).
+    Point selection 'thang' on month and series: a click opens the cases behind the bar."""
+    data = frame[frame["cases"] > 0].assign(
+        month_label=lambda f: "T" + f["month"].astype(str),
+        kind=lambda f: f["series"].map(lambda s: "Tiếp nhận" if s == "tiep_nhan" else "Kết thúc"),
+        series_label=lambda f: f["series"].map(MONTH_SERIES),
+    )
+    months = [f"T{m}" for m in range(1, 13)]
+    codes = list(MONTH_SERIES)
+    pick = alt.selection_point(name="thang", fields=["month", "series"], on="click")
+    bars = alt.Chart(data).mark_bar(cursor="pointer").encode(
+        x=alt.X("month_label:N", title=f"Tháng (năm {year})", sort=months, scale=alt.Scale(domain=months),
+                axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("kind:N", sort=["Tiếp nhận", "Kết thúc"]),
+        y=alt.Y("sum(cases):Q", title="Số vụ việc", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("series_label:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=[MONTH_SERIES[c] for c in codes],
+                                        range=[RECEIVED_COLOUR, *(RESULT_COLOURS[c] for c in codes[1:])]),
+                        sort=[MONTH_SERIES[c] for c in codes]),
+        order=alt.Order("series:N"),
+        tooltip=[alt.Tooltip("month_label:N", title="Tháng"), alt.Tooltip("series_label:N", title="Số liệu"),
+                 alt.Tooltip("cases:Q", title="Số vụ việc")],
+    ).add_params(pick)
+    return finish(bars, 340)
+
+
+def national_categories(frame: pd.DataFrame, year: int):
+    """The year's cases in the three national categories, stacked by result at 31/12.
+    Point selection 'nhom' on the category and result: a click opens the cases behind the segment."""
+    data = frame[frame["cases"] > 0].assign(result_label=lambda f: f["result"].map(RESULTS))
+    codes = ["thanh", "khong_thanh", "dang_hoa_giai", "ngoai_pham_vi"]
+    order = frame.drop_duplicates("national_code")["national_category"].tolist()
+    pick = alt.selection_point(name="nhom", fields=["national_code", "result"], on="click")
+    # Long category names go on two lines (Vega draws an array of strings as lines), so the bars keep their room.
+    y = alt.Y("national_category:N", title=None, sort=order, scale=alt.Scale(domain=order),
+              axis=alt.Axis(labelExpr="split(datum.label, ', ')", labelLimit=0))
+    bars = alt.Chart().mark_bar(cursor="pointer").encode(
+        x=alt.X("sum(cases):Q", title=f"Số vụ việc (năm {year})", axis=alt.Axis(tickMinStep=1, format="d")),
+        y=y,
+        color=alt.Color("result_label:N", title=None, legend=alt.Legend(orient="bottom", columns=2),
+                        scale=result_scale(codes),
+                        sort=[RESULTS[c] for c in codes]),
+        order=alt.Order("sort_key:Q"),
+        tooltip=[alt.Tooltip("national_category:N", title="Nhóm"), alt.Tooltip("result_label:N", title="Kết quả"),
+                 alt.Tooltip("cases:Q", title="Số vụ việc")],
+    ).add_params(pick)
+    totals = alt.Chart().transform_aggregate(total="sum(cases)", groupby=["national_category"]).mark_text(
+        align="left", dx=4, fontSize=chart_font(), color=TEXT_COLOUR).encode(x="total:Q", y=y, text="total:Q")
+    data = data.assign(sort_key=data["result"].map(codes.index))
+    return finish(alt.layer(bars, totals, data=data), 70 * len(order) + 130)
+
+
+def rate_history(history: pd.DataFrame, target: dict, year: int):
+    """The official rate year by year (the chosen year marked) against the target and past-years bands."""
+    data = history.dropna(subset=["official_rate"]).assign(
+        rate_pct=lambda f: f["official_rate"] * 100, year_label=lambda f: f["year"].astype(str),
+        rate_label=lambda f: f["official_rate"].map(lambda r: f"{r * 100:.1f}%".replace(".", ",")))
+    y = alt.Y("rate_pct:Q", title="Tỷ lệ thành (%)", scale=alt.Scale(domain=[0, 105]),
+              axis=alt.Axis(values=list(range(0, 101, 20))))
+    x = alt.X("year_label:N", title="Năm", axis=alt.Axis(labelAngle=0))
+    bands = [
+        alt.Chart().mark_rect(color="#ffe0b2", opacity=0.6).encode(
+            y=alt.datum(target["history_min"] * 100), y2=alt.datum(target["history_max"] * 100)),
+        alt.Chart().mark_rect(color="#c8e6c9", opacity=0.8).encode(
+            y=alt.datum(target["target"] * 100), y2=alt.datum(target["target_max"] * 100)),
+    ] if target.get("history_min") is not None else []
+    line = alt.Chart().mark_line(point=alt.OverlayMarkDef(size=90), color=RESULT_COLOURS["thanh"]).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("year_label:N", title="Năm"), alt.Tooltip("rate_label:N", title="Tỷ lệ")])
+    text = alt.Chart().mark_text(dy=-16, fontSize=chart_font()).encode(
+        x=x, y=y, text="rate_label:N",
+        color=alt.condition(alt.datum.year == year, alt.value(TEXT_COLOUR), alt.value("#90a4ae")))
+    return finish(alt.layer(*bands, line, text, data=data), 320)
