@@ -55,7 +55,63 @@ def _keep(key: str, widget_key: str) -> None:
     st.session_state[key] = st.session_state[widget_key]
 
 
+# A session's first run can go through Streamlit's legacy pages/ mode (the folder is CONTRACT.md's) while the
+# server's first session has not reached st.navigation yet; a deep link such as /vu-viec then gets an English
+# "Page not found" dialog over the right page. Close that dialog if it comes in the session's first seconds.
+CLOSE_PAGE_NOT_FOUND = """<script>
+(() => {
+  const close = () => document.querySelectorAll('[role="dialog"]').forEach(dialog => {
+    if (dialog.querySelector('h2')?.textContent === 'Page not found') dialog.querySelector('button[aria-label="Close"]')?.click();
+  });
+  const watch = new MutationObserver(close);
+  watch.observe(document.body, {childList: true, subtree: true});
+  close();
+  setTimeout(() => watch.disconnect(), 10000);
+})();
+</script>"""
+
+# "Sao chép liên kết": the browser's address holds the whole view (page, nam, thon, trinh_chieu and the
+# page's own filters), so the button copies it as it is at the moment of the click.
+COPY_LINK = """<div class="hg-copy-link">
+<button type="button" id="hg-copy-link" title="Dán liên kết vào tin nhắn hoặc lưu làm dấu trang: mở lại đúng trang,
+năm, thôn và chế độ đang xem.">Sao chép liên kết</button>
+<div id="hg-copy-result" role="status"></div>
+</div>
+<style>
+.hg-copy-link button { padding: 0.35rem 0.75rem; border-radius: 0.5rem; cursor: pointer;
+  border: 1px solid rgba(49, 51, 63, 0.2); background: white; color: inherit; font: inherit; }
+.hg-copy-link button:hover { border-color: #c62828; color: #c62828; }
+#hg-copy-result { font-size: 0.85rem; color: #2e7d32; min-height: 1.2rem; }
+</style>
+<script>
+(() => {
+  const button = document.getElementById('hg-copy-link');
+  const result = document.getElementById('hg-copy-result');
+  if (!button || button.dataset.ready) return;
+  button.dataset.ready = '1';
+  button.addEventListener('click', async () => {
+    const url = window.location.href;
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      copied = true;
+    } catch (error) {  // no clipboard API on a plain-http address in the commune network: the old way
+      const area = document.createElement('textarea');
+      area.value = url;
+      document.body.appendChild(area);
+      area.select();
+      copied = document.execCommand('copy');
+      area.remove();
+    }
+    result.textContent = copied ? 'Đã sao chép liên kết.' : 'Không sao chép được: hãy chép địa chỉ trên thanh địa chỉ.';
+  });
+})();
+</script>"""
+
 with st.sidebar:
+    if "_session_started" not in st.session_state:
+        st.session_state["_session_started"] = True
+        st.html(CLOSE_PAGE_NOT_FOUND, unsafe_allow_javascript=True)
     st.markdown(f"**{places.commune_title(con)}**")
     if places.has_demo_data(con):
         st.caption(":material/info: Dữ liệu minh họa, hư cấu — không phải người thật.")
@@ -70,6 +126,7 @@ with st.sidebar:
               on_change=_keep, args=("present", f"_present_{generation}"),
               help="Chữ lớn, chỉ xem, ẩn thông tin cá nhân của các bên (tên viết tắt, không địa chỉ, tuổi, "
                    "điện thoại). Dùng khi chiếu trong cuộc họp.")
+    st.html(COPY_LINK, unsafe_allow_javascript=True)
 
 # Keep the view in the URL so a link reproduces it (CONTRACT.md: nam, thon = village id, trinh_chieu).
 st.query_params["nam"] = str(st.session_state["nam"])
