@@ -14,9 +14,16 @@ SORTS = {
 
 def list_cases(con, *, year: int, village_id: int | None = None, results: list[str] | None = None,
                categories: list[str] | None = None, search: str | None = None,
+               received_month: int | None = None, concluded_month: int | None = None,
+               security_incident: bool | None = None,
                deleted: bool = False, sort: str = "Ngày nhận (mới nhất trước)", mask: bool = False) -> pd.DataFrame:
     """Cases counted in the year (received that year or carried over, see case_year), filtered;
     the result filter uses the result at 31/12 of the year, as the year's figures do.
+
+    received_month: only cases received in that month of the year (so no carried-over case);
+    concluded_month: only cases concluded (any result but đang hòa giải) in that month of the year;
+    security_incident: True only the cases flagged phức tạp, gây mất ANTT, False only the others.
+    None means no filter, for these as for the others.
 
     result is the result as it stands today; result_in_year is the one the year's figures use.
     deleted=True lists the soft-deleted cases of the year instead (for restore).
@@ -34,6 +41,12 @@ def list_cases(con, *, year: int, village_id: int | None = None, results: list[s
               AND ($village IS NULL OR t.village_id = $village)
               AND ($results IS NULL OR coalesce(cy.result_in_year, c.result) IN (SELECT unnest($results)))
               AND ($categories IS NULL OR c.category IN (SELECT unnest($categories)))
+              AND ($received_month IS NULL
+                   OR (year(c.received_on) = $year AND month(c.received_on) = $received_month))
+              AND ($concluded_month IS NULL
+                   OR (c.result <> 'dang_hoa_giai' AND year(c.concluded_on) = $year
+                       AND month(c.concluded_on) = $concluded_month))
+              AND ($incident IS NULL OR c.security_incident = $incident)
             GROUP BY c.id
         ),
         people AS (
@@ -72,6 +85,7 @@ def list_cases(con, *, year: int, village_id: int | None = None, results: list[s
         "year": year, "village": village_id, "deleted": deleted, "mask": mask,
         "results": results or None, "categories": categories or None,
         "search": (search or "").strip() or None,
+        "received_month": received_month, "concluded_month": concluded_month, "incident": security_incident,
     }
     return con.cursor().execute(sql, params).df()
 
@@ -79,7 +93,8 @@ def list_cases(con, *, year: int, village_id: int | None = None, results: list[s
 
 def categories(con) -> pd.DataFrame:
     return con.cursor().execute(
-        "SELECT code, label, national_code FROM case_categories ORDER BY sort_order"
+        "SELECT k.code, k.label, k.national_code, n.label AS national_label"
+        " FROM case_categories k JOIN national_categories n ON n.code = k.national_code ORDER BY k.sort_order"
     ).df()
 
 

@@ -16,8 +16,25 @@ category_table = register.categories(con)
 category_labels = dict(zip(category_table["code"], category_table["label"]))
 grounds_table = register.grounds(con)
 grounds_labels = dict(zip(grounds_table["code"], grounds_table["label"]))
+# A national statistics group (nhóm thống kê) by its set of local codes: a link from the overview asks for a
+# group as the list of its local codes, and the "Đang lọc" line then names the group.
+national_groups = {frozenset(group["code"]): label
+                   for label, group in category_table.groupby("national_label", sort=False) if len(group) > 1}
 MIN_DAY = dt.date(2000, 1, 1)
 PARTY_ROWS = 3  # rows of the party inputs on a new case
+
+# The register's filters live in the URL too (STYLE.md, "Every view is a URL"), so a link — e.g. from a
+# figure of the overview — opens exactly that list:
+#   tim = search text; ket_qua = result codes at 31/12, comma-separated (ket_qua=thanh,khong_thanh);
+#   loai = local category codes, comma-separated; thang_nhan / thang_ket_thuc = month 1–12 of the year
+#   filter (received / concluded in it); antt=1 = only cases flagged phức tạp, gây mất ANTT.
+# Anything invalid is dropped without a word. URL parameter → widget key:
+URL_FILTERS = {"tim": "loc_tim", "ket_qua": "loc_ket_qua", "loai": "loc_loai", "thang_nhan": "loc_thang_nhan",
+               "thang_ket_thuc": "loc_thang_ket_thuc", "antt": "loc_antt"}
+APPLIED_URL = "_case_filters_url"  # the filter parameters as the widgets last wrote them to the URL
+WHOLE_YEAR = 0  # the month selects' "Cả năm" option (a selectbox shows None as "nothing chosen")
+MONTHS = [WHOLE_YEAR, *range(1, 13)]
+SEARCH_MAX = 200  # characters of search text taken from a URL
 
 
 def case_form(form_id: str, case: dict | None = None) -> None:
@@ -125,17 +142,114 @@ st.caption(f"Sổ theo dõi hoạt động hòa giải ở cơ sở · năm {yea
 if flash := st.session_state.pop("_flash", None):
     st.success(flash, icon=":material/check_circle:")
 
+def _codes(raw: str | None, allowed) -> list[str]:
+    """Comma-separated codes from the URL, unknown ones and repeats dropped, in the URL's order."""
+    picked = (code.strip() for code in (raw or "").split(","))
+    return list(dict.fromkeys(code for code in picked if code in allowed))
+
+
+def _month(raw: str | None) -> int:
+    try:
+        month = int(raw or "")
+    except ValueError:
+        return WHOLE_YEAR
+    return month if month in MONTHS else WHOLE_YEAR
+
+
+def _filters_from_url() -> dict:
+    """Each filter widget's value as the URL gives it (widget key → value); invalid parts give no filter."""
+    url = st.query_params
+    return {
+        "loc_tim": (url.get("tim") or "").strip()[:SEARCH_MAX],
+        "loc_ket_qua": _codes(url.get("ket_qua"), RESULTS),
+        "loc_loai": _codes(url.get("loai"), category_labels),
+        "loc_thang_nhan": _month(url.get("thang_nhan")),
+        "loc_thang_ket_thuc": _month(url.get("thang_ket_thuc")),
+        "loc_antt": url.get("antt") == "1",
+    }
+
+
+def _url_filters_now() -> str:
+    """The filter parameters the URL holds now, as one comparable string."""
+    return "&".join(f"{name}={value}" for name in URL_FILTERS for value in st.query_params.get_all(name))
+
+
+def _sync_url() -> None:
+    """Write the widgets' values to the URL (no parameter for an empty filter) and remember what was written."""
+    state = st.session_state
+    wanted = {
+        "tim": state["loc_tim"].strip(),
+        "ket_qua": ",".join(state["loc_ket_qua"]),
+        "loai": ",".join(state["loc_loai"]),
+        "thang_nhan": str(state["loc_thang_nhan"] or ""),
+        "thang_ket_thuc": str(state["loc_thang_ket_thuc"] or ""),
+        "antt": "1" if state["loc_antt"] else "",
+    }
+    for name, value in wanted.items():
+        if not value:
+            st.query_params.pop(name, None)
+        elif st.query_params.get_all(name) != [value]:
+            st.query_params[name] = value
+    state[APPLIED_URL] = _url_filters_now()
+
+
+def _md(text: str) -> str:
+    """User text shown inside markdown, its markdown characters escaped."""
+    return "".join("\\" + ch if ch in "\\`*_[]()<>#$~|" else ch for ch in text)
+
+
+def _applied_filters(months_of: int) -> str:
+    """The "Đang lọc: …" line naming every active filter, or "" when none is."""
+    state = st.session_state
+    parts = []
+    if search := state["loc_tim"].strip():
+        parts.append(f"Tìm: «{_md(search)}»")
+    if state["loc_ket_qua"]:
+        parts.append("Kết quả: " + ", ".join(RESULTS[code] for code in state["loc_ket_qua"]))
+    if picked := state["loc_loai"]:
+        group = national_groups.get(frozenset(picked))
+        parts.append(f"Loại vụ việc: nhóm «{group}»" if group
+                     else "Loại vụ việc: " + ", ".join(category_labels[code] for code in picked))
+    if month := state["loc_thang_nhan"]:
+        parts.append(f"Tháng nhận: {month}/{months_of}")
+    if month := state["loc_thang_ket_thuc"]:
+        parts.append(f"Tháng kết thúc: {month}/{months_of}")
+    if state["loc_antt"]:
+        parts.append("Chỉ vụ việc phức tạp, gây mất ANTT")
+    return "Đang lọc: " + " · ".join(parts) if parts else ""
+
+
 def case_list(mask: bool):
     """The filtered register with counts and the CSV; returns (listing, table selection)."""
-    f1, f2, f3, f4 = st.columns([3, 2, 2, 2])
-    search = f1.text_input("Tìm kiếm", placeholder="Tên các bên, nội dung, địa chỉ… (không cần gõ dấu)")
+    # The URL sets the filters on a fresh visit (the widget keys are dropped when another page is shown) and
+    # whenever it no longer holds what the widgets last wrote: a link into this page with other filters.
+    if (any(key not in st.session_state for key in URL_FILTERS.values())
+            or _url_filters_now() != st.session_state.get(APPLIED_URL)):
+        st.session_state.update(_filters_from_url())
+    # Two rows, so the chips of the multiselects and the sort order are not cut on a 1366-pixel screen.
+    f1, f2, f3 = st.columns(3)
+    search = f1.text_input("Tìm kiếm", placeholder="Tên các bên, nội dung, địa chỉ… (không cần gõ dấu)",
+                           key="loc_tim")
     picked_results = f2.multiselect("Kết quả (tính đến 31/12)", list(RESULTS), format_func=RESULTS.get,
-                                    placeholder="Tất cả")
+                                    placeholder="Tất cả", key="loc_ket_qua")
     picked_categories = f3.multiselect("Loại vụ việc", list(category_labels), format_func=category_labels.get,
-                                       placeholder="Tất cả")
-    sort = f4.selectbox("Sắp xếp", list(register.SORTS))
+                                       placeholder="Tất cả", key="loc_loai")
+    m1, m2, m3, m4 = st.columns([1.5, 1.5, 3, 3], vertical_alignment="bottom")
+    received_month = m1.selectbox(
+        "Tháng nhận", MONTHS, format_func=lambda m: f"Tháng {m}" if m else "Cả năm", key="loc_thang_nhan",
+        help=f"Vụ việc nhận trong tháng này của năm {year} (không gồm vụ việc kỳ trước chuyển sang).")
+    concluded_month = m2.selectbox(
+        "Tháng kết thúc", MONTHS, format_func=lambda m: f"Tháng {m}" if m else "Cả năm", key="loc_thang_ket_thuc",
+        help=f"Vụ việc đã kết thúc (thành, không thành hoặc ngoài phạm vi) trong tháng này của năm {year}.")
+    incident_only = m3.checkbox("Chỉ vụ việc phức tạp, gây mất ANTT", key="loc_antt")
+    sort = m4.selectbox("Sắp xếp", list(register.SORTS))
+    _sync_url()
     listing = register.list_cases(con, year=year, village_id=village_id, results=picked_results,
-                                  categories=picked_categories, search=search, sort=sort, mask=mask)
+                                  categories=picked_categories, search=search,
+                                  received_month=received_month or None, concluded_month=concluded_month or None,
+                                  security_incident=True if incident_only else None, sort=sort, mask=mask)
+    if applied := _applied_filters(year):
+        st.caption(applied)
     counts = listing["result_in_year"].value_counts()
     st.markdown(
         f"**{len(listing)} vụ việc** · " + " · ".join(f"{RESULTS[r]}: {counts.get(r, 0)}" for r in RESULTS)
@@ -171,8 +285,12 @@ def case_list(mask: bool):
             "mediators": st.column_config.TextColumn("Hòa giải viên", width=220),
             "incident": st.column_config.TextColumn("Mất ANTT", width=80),
         },
-        hide_index=True, width="stretch", height=min(420, 35 * (len(view) + 1) + 3),
-        **({} if mask else {"on_select": "rerun", "selection_mode": "single-row", "key": "case_table"}),
+        # Rows grow with the presentation mode's larger type (46 px instead of 35): show as many rows.
+        hide_index=True, width="stretch", height=min(12, len(view) + 1) * (46 if mask else 35) + 3,
+        # A selection is a row position: keyed by the rows shown, it is dropped when a filter changes the list,
+        # so it can never open another case (or point past the end of a shorter list).
+        **({} if mask else {"on_select": "rerun", "selection_mode": "single-row",
+                            "key": f"case_table_{hash(tuple(listing['id'].tolist())) & 0xFFFFFFFF:x}"}),
     )
     export = register.export_frame(listing)
     st.download_button(
@@ -186,7 +304,7 @@ def case_editor(listing, selection) -> None:
     """Open one case of the list (row click or picker) to edit, close or delete it."""
     ids = listing["id"].tolist()
     rows = selection.selection.rows if selection else []
-    if rows:
+    if rows and rows[0] < len(ids):
         st.session_state["open_case"] = ids[rows[0]]
     labels = {row.id: f"{fmt_date(row.received_on)} · {row.parties or ''}" for row in listing.itertuples()}
     current = st.session_state.get("open_case")
