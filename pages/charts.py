@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from db.labels import MONTH_SERIES, RECEIVED_COLOUR, RESULT_COLOURS, RESULTS, TARGET_STATUS, TARGET_STATUS_COLOURS
-from pages.common import chart_font
+from pages.common import chart_font, presenting
 
 TEXT_COLOUR = "#1b2631"
 TARGET_COLOUR = "#1b5e20"
@@ -86,7 +86,7 @@ def monthly(frame: pd.DataFrame, year: int):
                 axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("kind:N", sort=["Tiếp nhận", "Kết thúc"]),
         y=alt.Y("sum(cases):Q", title="Số vụ việc", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("series_label:N", title=None, legend=alt.Legend(orient="top"),
+        color=alt.Color("series_label:N", title=None, legend=alt.Legend(orient="top", columns=2 if presenting() else 4),
                         scale=alt.Scale(domain=[MONTH_SERIES[c] for c in codes],
                                         range=[RECEIVED_COLOUR, *(RESULT_COLOURS[c] for c in codes[1:])]),
                         sort=[MONTH_SERIES[c] for c in codes]),

@@ -12,7 +12,7 @@ from db.labels import (
 )
 from db.writes import ValidationError
 from pages.common import (
-    actor, connection, filters, fmt_date, fmt_int, fmt_money, fmt_pct, go_to, presenting, show_errors, today,
+    actor, chart_font, connection, filters, fmt_date, fmt_int, fmt_money, fmt_pct, go_to, presenting, show_errors, today,
     village_name,
 )
 
@@ -118,13 +118,13 @@ with tab_checks:
             x=alt.X("sum(million):Q", title="Triệu đồng", stack="zero",
                     axis=alt.Axis(tickCount=6, labelExpr="replace(format(datum.value, '.1~f'), '.', ',')")),
             y=alt.Y("village:N", title=None, sort=list(checks["village"])),
-            color=alt.Color("part_label:N", title=None, legend=alt.Legend(orient="top", labelFontSize=14),
+            color=alt.Color("part_label:N", title=None, legend=alt.Legend(orient="top", labelFontSize=chart_font()),
                             scale=alt.Scale(domain=list(FUNDING_PARTS.values()), range=list(FUNDING_COLOURS.values()))),
             order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("part_label:N", title="Khoản"),
                      alt.Tooltip("money:N", title="Số tiền")],
         ).properties(height=40 * len(checks) + 60)
-        st.altair_chart(chart.configure_axis(labelFontSize=14, titleFontSize=14, labelLimit=240), width="stretch")
+        st.altair_chart(chart.configure_axis(labelFontSize=chart_font(), titleFontSize=chart_font(), labelLimit=320), width="stretch")
         st.caption(f"Mỗi thanh: kinh phí của tổ hòa giải một thôn năm {year}, tính bằng triệu đồng. Xanh dương: thù "
                    "lao đã chi (chứng từ đã chi, theo năm đề nghị); xanh lá: hỗ trợ hoạt động tổ đã chi; cam: còn "
                    f"phải chi — thù lao ước tính của vụ việc kết thúc năm {year} chưa chi (theo mức chi tại ngày kết "

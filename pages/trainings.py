@@ -8,7 +8,7 @@ from db import trainings
 from db.labels import TARGET_STATUS, TRAINING_STATUS
 from db.writes import ValidationError
 from pages.common import (
-    actor, connection, filters, fmt_date, fmt_int, fmt_pct, go_to, presenting, show_errors, village_name,
+    actor, chart_font, connection, filters, fmt_date, fmt_int, fmt_pct, go_to, presenting, show_errors, village_name,
 )
 
 con = connection()
@@ -172,18 +172,18 @@ def coverage_chart() -> None:
         x=alt.X("share_pct:Q", title="Tỷ lệ hòa giải viên được tập huấn (%)", scale=alt.Scale(domain=[0, 122]),
                 axis=alt.Axis(values=list(range(0, 101, 10)))),
         y=alt.Y("village:N", title=None, sort=alt.EncodingSortField("share_pct", op="max", order="descending")),
-        color=alt.Color("status:N", title=None, legend=alt.Legend(orient="top", labelFontSize=14),
+        color=alt.Color("status:N", title=None, legend=alt.Legend(orient="top", labelFontSize=chart_font()),
                         scale=alt.Scale(domain=[TARGET_STATUS["dat"], TARGET_STATUS["chua_dat"]],
                                         range=["#2e7d32", "#c62828"])),
         tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("label:N", title="Đã tập huấn / đang hoạt động"),
                  alt.Tooltip("untrained:Q", title="Chưa tập huấn")],
     )
-    texts = alt.Chart().mark_text(align="left", dx=4, fontSize=14, color="#1b2631").encode(
+    texts = alt.Chart().mark_text(align="left", dx=4, fontSize=chart_font(), color="#1b2631").encode(
         x="share_pct:Q", y=alt.Y("village:N", sort=alt.EncodingSortField("share_pct", op="max", order="descending")),
         text="label:N")
     rule = alt.Chart().mark_rule(strokeDash=[6, 4], strokeWidth=2, color="#1b5e20").encode(x=alt.datum(target * 100))
     chart = alt.layer(bars, texts, rule, data=chart_data).properties(height=40 * len(villages) + 70)
-    st.altair_chart(chart.configure_axis(labelFontSize=14, titleFontSize=14, labelLimit=240), width="stretch")
+    st.altair_chart(chart.configure_axis(labelFontSize=chart_font(), titleFontSize=chart_font(), labelLimit=320), width="stretch")
     st.caption(f"Mỗi thanh: số hòa giải viên đang hoạt động của thôn đã dự ít nhất một buổi tập huấn đã tổ chức "
                f"trong năm {year} / số hòa giải viên đang hoạt động (tính tại 31/12/{year}; năm hiện tại: đến hôm "
                f"nay). Vạch đứt: mục tiêu {fmt_pct(target)} của kế hoạch.")

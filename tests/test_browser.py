@@ -9,6 +9,7 @@ except in CI (env CI set), where a missing browser is a failure.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import random
@@ -19,6 +20,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -231,7 +233,7 @@ def test_overview_form_save_and_search(page, server):
     bad_name = f"Lê Văn Ngày Sai {digits}"
 
     open_app(page, server["url"])
-    expect(page.get_by_text("Theo thôn", exact=True)).to_be_visible()
+    expect(page.get_by_text("Các thôn theo tỷ lệ hòa giải thành", exact=True)).to_be_visible()
     assert_no_app_error(page)
     shoot(page, "01-tong-quan")
 
@@ -366,3 +368,92 @@ def test_file_approve_and_pay_a_fee_request(page, server):
     assert int(metric_value(page, "Vụ việc chưa chi thù lao").split("/")[0]) < int(unpaid_before.split("/")[0])
     assert_no_app_error(page)
     shoot(page, "09-da-duyet")
+
+
+# --- the leadership screen (issue 7) ------------------------------------------------------------------
+
+def demo_party_names() -> set[str]:
+    """Every party's full name in the demo data (seeds/demo/cases.csv: «name|age|address;…»)."""
+    with open(ROOT / "seeds" / "demo" / "cases.csv", encoding="utf-8") as f:
+        return {party.split("|")[0].strip() for row in csv.DictReader(f) for party in row["parties"].split(";")}
+
+
+def chart_bar(page, *parts: str):
+    """A bar of an Altair chart (Vega draws SVG with each mark's fields in its aria-label)."""
+    bars = page.locator('[data-testid="stVegaLiteChart"] [aria-roledescription="bar"]')
+    for part in parts:
+        bars = bars.and_(page.locator(f'[aria-label*="{part}"]'))
+    return only(bars)
+
+
+def test_presentation_link_reopens_the_view_with_parties_masked(page, server, browser):
+    """A bookmarked meeting link opens straight in presentation mode; a village bar opens its story; the link
+    of that view, opened in another browser session, shows the same; no party's name is on any screen."""
+    names = demo_party_names()
+    page.goto(server["url"] + "/tong-quan?nam=2023&trinh_chieu=1")  # no root first: as from a bookmark
+    expect(page.get_by_role("heading", name="Tổng quan công tác hòa giải ở cơ sở")).to_be_visible()
+    wait_idle(page)
+    page.wait_for_timeout(1000)
+    assert_no_app_error(page)
+
+    chart_bar(page, "Thôn: Thôn Đông Hòa").click()
+    expect(page.get_by_role("heading", name="Thôn Đông Hòa năm 2023")).to_be_visible()
+    wait_idle(page)
+    assert re.search(r"[?&]thon=\d+", page.url) and "trinh_chieu=1" in page.url and "nam=2023" in page.url
+    shoot(page, "10-trinh-chieu-cau-chuyen-thon")
+    link = page.url
+
+    other = browser.new_context(viewport=SIZES["1920x1080"], locale="vi-VN").new_page()
+    try:
+        other.goto(link)
+        expect(other.get_by_role("heading", name="Thôn Đông Hòa năm 2023")).to_be_visible(timeout=WAIT_MS)
+        wait_idle(other)
+        expect(other.get_by_role("combobox", name="Năm", exact=True)).to_have_value("2023")
+        expect(other.get_by_role("combobox", name="Thôn", exact=True)).to_have_value("Thôn Đông Hòa")
+        assert_no_app_error(other)
+        # The same view on the register: parties as initials, nothing to edit.
+        other.goto(server["url"] + "/vu-viec?" + urlsplit(link).query)
+        expect(other.get_by_role("heading", name="Vụ việc hòa giải", exact=True)).to_be_visible(timeout=WAIT_MS)
+        wait_idle(other)
+        expect(other.get_by_text(re.compile("Chế độ trình chiếu: chỉ xem"))).to_be_visible()
+        expect(other.get_by_role("tab", name="Nhập vụ việc mới")).to_have_count(0)
+        grid = other.locator('[data-testid="stDataFrame"] [role="gridcell"]')
+        expect(grid.filter(has_text="Thôn Đông Hòa").first).to_be_attached()  # the grid's accessible cells
+        cells = grid.all_inner_texts()
+        assert "Thôn Đông Hòa" in cells and any(re.fullmatch(r"([A-ZĐ]\.)+(; ([A-ZĐ]\.)+)*", c) for c in cells)
+        shown = "\n".join(cells) + "\n" + other.locator("body").inner_text()
+        assert not [n for n in names if n in shown], "party names on the meeting screen"
+        other.set_viewport_size(SIZES["1920x1080"])
+        other.screenshot(path=str(ARTIFACTS / "11-trinh-chieu-vu-viec-1920x1080.png"))
+    finally:
+        other.context.close()
+
+
+def test_a_month_bar_opens_its_cases_and_the_link_is_copied(page, server):
+    """Tổng quan → click the May «Tiếp nhận» bar → the register lists exactly those cases; «Sao chép liên kết»
+    copies that view, and the copied link reopens it."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server["url"])
+    open_app(page, server["url"])
+    page.goto(server["url"] + "/tong-quan?nam=2023")
+    expect(page.get_by_role("heading", name="Tổng quan công tác hòa giải ở cơ sở")).to_be_visible()
+    wait_idle(page)
+    bar = chart_bar(page, "Tháng: T5;", "Số liệu: Tiếp nhận")
+    received = int(re.search(r"Số vụ việc: (\d+)", bar.get_attribute("aria-label")).group(1))
+    bar.click()
+    expect(page.get_by_role("heading", name="Vụ việc hòa giải", exact=True)).to_be_visible()
+    wait_idle(page)
+    assert "thang_nhan=5" in page.url and "nam=2023" in page.url
+    expect(count_line(page, received)).to_be_visible()
+    shoot(page, "12-vu-viec-thang-5")
+
+    page.get_by_role("button", name="Sao chép liên kết").click()
+    expect(page.get_by_text("Đã sao chép liên kết.")).to_be_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url
+    page.goto(server["url"] + "/")  # elsewhere, then back through the copied link
+    wait_idle(page)
+    page.goto(copied)
+    expect(page.get_by_role("heading", name="Vụ việc hòa giải", exact=True)).to_be_visible()
+    wait_idle(page)
+    expect(count_line(page, received)).to_be_visible()
+    assert_no_app_error(page)
