@@ -72,7 +72,8 @@ def village_ranking(villages: pd.DataFrame, target: dict, chosen: int | None):
 
 def monthly(frame: pd.DataFrame, year: int):
     """Per month: cases received (left bar) and cases concluded by result (right bar, stacked).
-    Point selection 'thang' on month and series: a click opens the cases behind the bar."""
+    Point selection «thang» on month and series (fields of each row: one row a bar, no aggregation, so the
+    selection carries them): a click opens the cases behind the bar."""
     data = frame[frame["cases"] > 0].assign(
         month_label=lambda f: "T" + f["month"].astype(str),
         kind=lambda f: f["series"].map(lambda s: "Tiếp nhận" if s == "tiep_nhan" else "Kết thúc"),
@@ -85,7 +86,7 @@ def monthly(frame: pd.DataFrame, year: int):
         x=alt.X("month_label:N", title=f"Tháng (năm {year})", sort=months, scale=alt.Scale(domain=months),
                 axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("kind:N", sort=["Tiếp nhận", "Kết thúc"]),
-        y=alt.Y("sum(cases):Q", title="Số vụ việc", axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("cases:Q", title="Số vụ việc", stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("series_label:N", title=None, legend=alt.Legend(orient="top", columns=2 if presenting() else 4),
                         scale=alt.Scale(domain=[MONTH_SERIES[c] for c in codes],
                                         range=[RECEIVED_COLOUR, *(RESULT_COLOURS[c] for c in codes[1:])]),
@@ -99,7 +100,8 @@ def monthly(frame: pd.DataFrame, year: int):
 
 def national_categories(frame: pd.DataFrame, year: int):
     """The year's cases in the three national categories, stacked by result at 31/12.
-    Point selection 'nhom' on the category and result: a click opens the cases behind the segment."""
+    Point selection «nhom» on the category and result (one row a segment, as in monthly): a click opens the
+    cases behind the segment."""
     data = frame[frame["cases"] > 0].assign(result_label=lambda f: f["result"].map(RESULTS))
     codes = ["thanh", "khong_thanh", "dang_hoa_giai", "ngoai_pham_vi"]
     order = frame.drop_duplicates("national_code")["national_category"].tolist()
@@ -108,7 +110,8 @@ def national_categories(frame: pd.DataFrame, year: int):
     y = alt.Y("national_category:N", title=None, sort=order, scale=alt.Scale(domain=order),
               axis=alt.Axis(labelExpr="split(datum.label, ', ')", labelLimit=0))
     bars = alt.Chart().mark_bar(cursor="pointer").encode(
-        x=alt.X("sum(cases):Q", title=f"Số vụ việc (năm {year})", axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X("cases:Q", title=f"Số vụ việc (năm {year})", stack="zero",
+                axis=alt.Axis(tickMinStep=1, format="d")),
         y=y,
         color=alt.Color("result_label:N", title=None, legend=alt.Legend(orient="bottom", columns=2),
                         scale=result_scale(codes),

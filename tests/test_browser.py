@@ -431,7 +431,7 @@ def test_presentation_link_reopens_the_view_with_parties_masked(page, server, br
 
 def test_a_month_bar_opens_its_cases_and_the_link_is_copied(page, server):
     """Tổng quan → click the May «Tiếp nhận» bar → the register lists exactly those cases; «Sao chép liên kết»
-    copies that view, and the copied link reopens it."""
+    copies that view, and the copied link reopens it; a national-category segment opens its group's cases."""
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server["url"])
     open_app(page, server["url"])
     page.goto(server["url"] + "/tong-quan?nam=2023")
@@ -456,4 +456,17 @@ def test_a_month_bar_opens_its_cases_and_the_link_is_copied(page, server):
     expect(page.get_by_role("heading", name="Vụ việc hòa giải", exact=True)).to_be_visible()
     wait_idle(page)
     expect(count_line(page, received)).to_be_visible()
+    assert_no_app_error(page)
+
+    # A segment of the national categories chart opens the cases of that group and result.
+    page.goto(server["url"] + "/tong-quan?nam=2023")
+    expect(page.get_by_role("heading", name="Tổng quan công tác hòa giải ở cơ sở")).to_be_visible()
+    wait_idle(page)
+    segment = chart_bar(page, "Nhóm: Vụ việc khác", "Kết quả: Hòa giải thành")
+    cases = int(re.search(r"Số vụ việc: (\d+)", segment.get_attribute("aria-label")).group(1))
+    segment.click()
+    expect(page.get_by_text("Đang lọc: Kết quả: Hòa giải thành · Loại vụ việc: nhóm «Vụ việc khác»")).to_be_visible()
+    wait_idle(page)
+    assert "ket_qua=thanh" in page.url and "loai=" in page.url
+    expect(count_line(page, cases)).to_be_visible()
     assert_no_app_error(page)
