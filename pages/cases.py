@@ -334,6 +334,11 @@ if presenting():  # read-only, the parties as initials only
     case_list(mask=True)
     st.stop()
 
+if not team_names:  # an empty database (python -m db init --empty): cases need a village's team first
+    st.info("Chưa có tổ hòa giải nào nên chưa nhập được vụ việc. Cần có danh sách thôn và tổ hòa giải của xã "
+            "trước.", icon=":material/info:")
+    st.stop()
+
 tab_list, tab_new, tab_deleted = st.tabs(["Danh sách vụ việc", "Nhập vụ việc mới", "Vụ việc đã xóa"])
 
 with tab_new:
