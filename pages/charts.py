@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 
 from db.labels import MONTH_SERIES, RECEIVED_COLOUR, RESULT_COLOURS, RESULTS, TARGET_STATUS, TARGET_STATUS_COLOURS
-from pages.common import chart_font, presenting
+from pages.common import chart_font
 
 TEXT_COLOUR = "#1b2631"
 TARGET_COLOUR = "#1b5e20"
@@ -87,7 +87,7 @@ def monthly(frame: pd.DataFrame, year: int):
                 axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("kind:N", sort=["Tiếp nhận", "Kết thúc"]),
         y=alt.Y("cases:Q", title="Số vụ việc", stack="zero", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("series_label:N", title=None, legend=alt.Legend(orient="top", columns=2 if presenting() else 4),
+        color=alt.Color("series_label:N", title=None, legend=alt.Legend(orient="top", columns=2),
                         scale=alt.Scale(domain=[MONTH_SERIES[c] for c in codes],
                                         range=[RECEIVED_COLOUR, *(RESULT_COLOURS[c] for c in codes[1:])]),
                         sort=[MONTH_SERIES[c] for c in codes]),
@@ -105,15 +105,16 @@ def national_categories(frame: pd.DataFrame, year: int):
     data = frame[frame["cases"] > 0].assign(result_label=lambda f: f["result"].map(RESULTS))
     codes = ["thanh", "khong_thanh", "dang_hoa_giai", "ngoai_pham_vi"]
     order = frame.drop_duplicates("national_code")["national_category"].tolist()
+    most = max(1, frame.groupby("national_code")["cases"].sum().max())  # room for the total after the longest bar
     pick = alt.selection_point(name="nhom", fields=["national_code", "result"], on="click")
     # Long category names go on two lines (Vega draws an array of strings as lines), so the bars keep their room.
     y = alt.Y("national_category:N", title=None, sort=order, scale=alt.Scale(domain=order),
               axis=alt.Axis(labelExpr="split(datum.label, ', ')", labelLimit=0))
     bars = alt.Chart().mark_bar(cursor="pointer").encode(
         x=alt.X("cases:Q", title=f"Số vụ việc (năm {year})", stack="zero",
-                axis=alt.Axis(tickMinStep=1, format="d")),
+                scale=alt.Scale(domain=[0, most * 1.15]), axis=alt.Axis(tickMinStep=1, format="d")),
         y=y,
-        color=alt.Color("result_label:N", title=None, legend=alt.Legend(orient="bottom", columns=2),
+        color=alt.Color("result_label:N", title=None, legend=alt.Legend(orient="bottom", columns=1),
                         scale=result_scale(codes),
                         sort=[RESULTS[c] for c in codes]),
         order=alt.Order("sort_key:Q"),

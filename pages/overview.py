@@ -55,6 +55,11 @@ def tile(col, status: str, reason: str, label: str, value: str, note: str, page:
 
 # --- KPIs: the plan's targets -------------------------------------------------------------------------
 
+def share(value) -> str:
+    """A KPI's share, or a dash when there is nothing to divide (the note says why)."""
+    return "—" if value is None or value != value else fmt_pct(value)
+
+
 def whole_pct(value: float) -> str:
     """A target share without needless decimals: 0.9 → '90%', 0.925 → '92,5%'."""
     return f"{value * 100:g}%".replace(".", ",")
@@ -67,13 +72,14 @@ history = f"{whole_pct(rate['history_min'])}–{whole_pct(rate['history_max'])}"
 row1 = st.columns(4, border=True)
 tile(row1[0], rate["status"], {"gan_dat": f"mức {history}", "chua_dat": f"dưới {whole_pct(rate['history_min'])}"}
      .get(rate["status"], ""),
-     "Tỷ lệ hòa giải thành (chính thức)", fmt_pct(rate["value"]),
-     f"{rate['thanh']}/{rate['thanh'] + rate['khong_thanh']} vụ việc kết thúc · mục tiêu {band}",
+     "Tỷ lệ hòa giải thành (chính thức)", share(rate["value"]),
+     (f"{rate['thanh']}/{rate['thanh'] + rate['khong_thanh']} vụ việc kết thúc" if rate["value"] is not None
+      else "Chưa có vụ việc kết thúc") + f" · mục tiêu {band}",
      CASES, "Vụ việc đã kết thúc", {"ket_qua": "thanh,khong_thanh"},
      help="Thành / (thành + không thành), kết quả tính đến 31/12. Không tính vụ việc đang hòa giải và ngoài phạm vi. "
           f"Mục tiêu kế hoạch {band}; các năm trước đạt {history}.",
      before=fmt_pct(rate["previous"]), **change(rate["value"], rate["previous"], share=True))
-tile(row1[1], trained["status"], "", "Hòa giải viên được tập huấn", fmt_pct(trained["value"]),
+tile(row1[1], trained["status"], "", "Hòa giải viên được tập huấn", share(trained["value"]),
      f"{trained['trained']}/{trained['active']} người · mục tiêu {whole_pct(trained['target'])}",
      TRAININGS, "Ai chưa được tập huấn",
      help="Hòa giải viên đang hoạt động đã dự ít nhất một buổi tập huấn trong năm.",
@@ -93,16 +99,16 @@ tile(row1[3], incidents["status"], "", "Vụ việc phức tạp, mất ANTT", f
      **change(incidents["value"], incidents["previous"], lower_is_better=True))
 
 row2 = st.columns(4, border=True)
-money_reason = ("chưa có dự toán" if not money["has_budget"] and village_id is None
-                else "vượt dự toán" if money["over_budget"] else "chi vượt mức" if money["above_rate"]
+money_reason = ("vượt dự toán" if money["over_budget"] else "chi vượt mức" if money["above_rate"]
                 else "còn phải chi" if money["status"] == "gan_dat" else "")
 owed = f" · {fmt_int(money['unpaid_cases'])} vụ việc chưa chi thù lao" if money["unpaid_cases"] else ""
 money_help = ("Đã chi (thù lao và hỗ trợ hoạt động tổ) so với dự toán năm của xã. «Chi vượt mức»: có khoản chi "
               "cao hơn mức chi hiện hành; «còn phải chi»: vụ việc kết thúc chưa chi thù lao hoặc hỗ trợ chưa chi.")
 if village_id is None:
     tile(row2[0], money["status"], money_reason, "Kinh phí đã chi / dự toán",
-         fmt_pct(money["value"]) if money["has_budget"] else "—",
-         f"{fmt_money(money['paid'])} / {fmt_money(money['budget']) or 'chưa có dự toán'}{owed}",
+         share(money["value"]),
+         f"{fmt_money(money['paid'])} / " + (fmt_money(money["budget"]) if money["has_budget"]
+                                              else f"chưa có dự toán năm {year}") + owed,
          FUNDING, "Khoản còn phải chi", help=money_help,
          before=fmt_pct(money["previous"]), **change(money["value"], money["previous"], share=True))
 else:
@@ -197,10 +203,15 @@ st.markdown(
 trend_col, category_col = st.columns([3, 2])
 with trend_col:
     st.markdown("**Tiếp nhận và kết thúc theo tháng**")
-    trend = st.altair_chart(charts.monthly(results.by_month(con, year, village_id), year), width="stretch",
-                            on_select="rerun", selection_mode="thang", key=f"trend_{year}_{village_id}")
-    st.caption("Cột trái mỗi tháng: số vụ việc nhận trong tháng. Cột phải: số vụ việc kết thúc trong tháng, theo "
-               "kết quả. Vụ việc kỳ trước chuyển sang không thuộc tháng nào. Bấm vào cột để xem danh sách.")
+    months = results.by_month(con, year, village_id)
+    if months["cases"].sum():
+        trend = st.altair_chart(charts.monthly(months, year), width="stretch",
+                                on_select="rerun", selection_mode="thang", key=f"trend_{year}_{village_id}")
+        st.caption("Cột trái mỗi tháng: số vụ việc nhận trong tháng. Cột phải: số vụ việc kết thúc trong tháng, "
+                   "theo kết quả. Vụ việc kỳ trước chuyển sang không thuộc tháng nào. Bấm vào cột để xem danh sách.")
+    else:
+        trend = None
+        st.info(f"Chưa có vụ việc nào được nhận hay kết thúc trong năm {year}.", icon=":material/info:")
 with category_col:
     st.markdown("**Theo ba nhóm thống kê của Bộ Tư pháp**")
     category_frame = results.by_national_category(con, year, village_id)
@@ -209,7 +220,7 @@ with category_col:
     st.caption(f"Số vụ việc tính vào năm {year} (kể cả kỳ trước chuyển sang) theo nhóm, chia theo kết quả tính "
                "đến 31/12. Bấm vào đoạn màu để xem danh sách.")
 
-if picked := trend.selection.get("thang"):
+if trend and (picked := trend.selection.get("thang")):
     month, series = int(picked[0]["month"]), picked[0]["series"]
     if series == "tiep_nhan":
         open_page(CASES, thang_nhan=month)
