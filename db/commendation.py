@@ -62,21 +62,16 @@ def mediator_candidates(con, year: int, village_id: int | None = None) -> pd.Dat
 
 
 def candidate_counts(con, year: int, village_id: int | None = None) -> dict[str, int]:
-    """Candidates and near-misses (exactly one rule failed), teams and mediators."""
-    row = con.cursor().execute(
-        """
-        SELECT (SELECT count(*) FILTER (WHERE is_candidate) FROM team_candidate
-                WHERE year = $year AND ($village IS NULL OR village_id = $village)),
-               (SELECT count(*) FILTER (WHERE near_miss) FROM team_candidate
-                WHERE year = $year AND ($village IS NULL OR village_id = $village)),
-               (SELECT count(*) FILTER (WHERE is_candidate) FROM mediator_candidate
-                WHERE year = $year AND ($village IS NULL OR village_id = $village)),
-               (SELECT count(*) FILTER (WHERE near_miss) FROM mediator_candidate
-                WHERE year = $year AND ($village IS NULL OR village_id = $village))
-        """,
-        {"year": year, "village": village_id},
-    ).fetchone()
-    return dict(zip(("teams", "teams_near", "mediators", "mediators_near"), (int(v or 0) for v in row)))
+    """Candidates and near-misses (exactly one rule failed), teams and mediators (one pass over each view)."""
+    counts = {}
+    for view, prefix in (("team_candidate", "teams"), ("mediator_candidate", "mediators")):
+        found, near = con.cursor().execute(
+            f"SELECT count(*) FILTER (WHERE is_candidate), count(*) FILTER (WHERE near_miss) FROM {view} "
+            "WHERE year = $year AND ($village IS NULL OR village_id = $village)",
+            {"year": year, "village": village_id},
+        ).fetchone()
+        counts[prefix], counts[f"{prefix}_near"] = int(found or 0), int(near or 0)
+    return counts
 
 
 def team_rule_texts(row) -> dict[str, tuple[str, str]]:

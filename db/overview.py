@@ -7,7 +7,8 @@ overview can never disagree with them. This module only sets each figure beside 
   status 'dat'           the target is met;
   status 'gan_dat'       not met but within the tolerated band (success rate: the 80–90% of past years;
                          compliance: only evidence missing; funding: something still to pay);
-  status 'chua_dat'      the target is missed;
+  status 'chua_dat'      the target is missed (funding: no budget line, paid over the budget or above the
+                         rate in force);
   status 'khong_ap_dung' no data to judge (no concluded case, no active mediator, no team);
   status 'theo_doi'      a figure without a target (commendation candidates).
 
@@ -148,6 +149,7 @@ def village_story(con, year: int, village_id: int) -> dict:
     return {
         "totals": results.totals(con, year, village_id),
         "commune": results.totals(con, year),
+        "status": ranked.set_index("village_id")["status"].get(village_id, "khong_ap_dung"),
         "rank": ranks.get(village_id),
         "ranked_villages": len(rated),
         "team": team.iloc[0].to_dict() if len(team) else None,

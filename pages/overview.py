@@ -4,7 +4,8 @@ story of one village. Every KPI links, and every bar clicks, through to the list
 import streamlit as st
 
 from db import overview, results, scores
-from db.labels import KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, BAND_TEXT_COLOURS, RESULTS, SCORE_BANDS
+from db.labels import (BAND_TEXT_COLOURS, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, RESULTS, SCORE_BANDS,
+                       TARGET_STATUS)
 from pages import charts
 from pages.common import (connection, filters, fmt_int, fmt_money, fmt_pct, go_to, open_page, presenting,
                           view_params, village_name)
@@ -18,10 +19,16 @@ year, village_id = filters()
 kpi = overview.kpis(con, year, village_id)
 rate = kpi["official_rate"]
 
+def whole_pct(value: float) -> str:
+    """A target share without needless decimals: 0.9 → '90%', 0.925 → '92,5%'."""
+    return f"{value * 100:g}%".replace(".", ",")
+
+
+band = f"{whole_pct(rate['target'])}–{whole_pct(rate['target_max'])}"
+history = f"{whole_pct(rate['history_min'])}–{whole_pct(rate['history_max'])}"
 st.title("Tổng quan công tác hòa giải ở cơ sở")
-st.caption(f"Năm {year} · {village_name(con, village_id)} · Mục tiêu kế hoạch: {fmt_pct(rate['target'])}–"
-           f"{fmt_pct(rate['target_max'])} số vụ việc được hòa giải thành (các năm trước: "
-           f"{fmt_pct(rate['history_min'])}–{fmt_pct(rate['history_max'])})")
+st.caption(f"Năm {year} · {village_name(con, village_id)} · Mục tiêu kế hoạch: {band} số vụ việc được hòa giải "
+           f"thành (các năm trước: {history})")
 
 
 def points(value: float) -> str:
@@ -60,15 +67,8 @@ def share(value) -> str:
     return "—" if value is None or value != value else fmt_pct(value)
 
 
-def whole_pct(value: float) -> str:
-    """A target share without needless decimals: 0.9 → '90%', 0.925 → '92,5%'."""
-    return f"{value * 100:g}%".replace(".", ",")
-
-
 trained, teams_ok, incidents = kpi["trained_share"], kpi["composition"], kpi["security_incidents"]
 money, compliance, tasks, candidates = kpi["funding"], kpi["compliance"], kpi["plan"], kpi["candidates"]
-band = f"{whole_pct(rate['target'])}–{whole_pct(rate['target_max'])}"
-history = f"{whole_pct(rate['history_min'])}–{whole_pct(rate['history_max'])}"
 row1 = st.columns(4, border=True)
 tile(row1[0], rate["status"], {"gan_dat": f"mức {history}", "chua_dat": f"dưới {whole_pct(rate['history_min'])}"}
      .get(rate["status"], ""),
@@ -150,14 +150,13 @@ if village_id is not None:
     ]
     if own["official_rate"] is not None:
         lines.append(
-            f"Tỷ lệ hòa giải thành **{fmt_pct(own['official_rate'])}** "
-            + ("đạt" if own["official_rate"] >= rate["target"] else "chưa đạt")
-            + f" mục tiêu {fmt_pct(rate['target'])}; toàn xã {fmt_pct(commune['official_rate'])}"
+            f"Tỷ lệ hòa giải thành **{fmt_pct(own['official_rate'])}**: {TARGET_STATUS[story['status']].lower()} "
+            f"(mục tiêu {band}); toàn xã {fmt_pct(commune['official_rate'])}"
             + (f"; xếp thứ **{story['rank']}/{story['ranked_villages']}** thôn." if story["rank"] else "."))
     else:
         lines.append("Chưa có vụ việc kết thúc trong năm nên chưa có tỷ lệ hòa giải thành.")
     if team := story["team"]:
-        missing = [text for rule, text in (("rule_members", "chưa đủ 3 hòa giải viên"), ("rule_woman", "chưa có nữ"),
+        missing = [text for rule, text in (("rule_members", f"chưa đủ {team['min_members']:g} hòa giải viên"), ("rule_woman", "chưa có nữ"),
                                            ("rule_leader", "chưa có tổ trưởng"),
                                            ("rule_ethnic", "chưa có người dân tộc thiểu số")) if not team[rule]]
         lines.append(
@@ -184,8 +183,8 @@ if village_id is not None:
         st.page_link(CASES, label=f"Sổ theo dõi vụ việc của {name}", icon=":material/arrow_forward:",
                      query_params=view_params())
     with right:
-        history = results.rate_history(con, village_id)
-        st.altair_chart(charts.rate_history(history, rate, year), width="stretch")
+        by_year = results.rate_history(con, village_id)
+        st.altair_chart(charts.rate_history(by_year, rate, year), width="stretch")
         st.caption(f"Tỷ lệ hòa giải thành chính thức của {name} qua các năm (thành / (thành + không thành)). "
                    "Dải xanh: mục tiêu kế hoạch; dải cam: mức các năm trước.")
 
@@ -237,7 +236,7 @@ st.subheader("Các thôn theo tỷ lệ hòa giải thành")
 ranking = st.altair_chart(charts.village_ranking(villages, rate, village_id), width="stretch",
                           on_select="rerun", selection_mode="thon", key=f"thon_{year}_{village_id}")
 st.caption(f"Mỗi thanh: tỷ lệ hòa giải thành chính thức của một thôn năm {year} (thành / (thành + không thành)). "
-           f"Dải xanh: mục tiêu kế hoạch {fmt_pct(rate['target'])}–{fmt_pct(rate['target_max'])}, vạch đứt: mức tối "
+           f"Dải xanh: mục tiêu kế hoạch {band}, vạch đứt: mức tối "
            f"thiểu; dải cam: mức các năm trước. Thôn chưa có vụ việc kết thúc thì không có thanh. "
            "Bấm vào một thôn để xem riêng thôn đó.")
 if (picked := ranking.selection.get("thon")) and int(picked[0]["village_id"]) != village_id:
