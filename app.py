@@ -61,7 +61,9 @@ def _keep(key: str, widget_key: str) -> None:
 CLOSE_PAGE_NOT_FOUND = """<script>
 (() => {
   const close = () => document.querySelectorAll('[role="dialog"]').forEach(dialog => {
-    if (dialog.querySelector('h2')?.textContent === 'Page not found') dialog.querySelector('button[aria-label="Close"]')?.click();
+    if (dialog.querySelector('h2')?.textContent === 'Page not found') {
+      dialog.querySelector('button[aria-label="Close"]')?.click();
+    }
   });
   const watch = new MutationObserver(close);
   watch.observe(document.body, {childList: true, subtree: true});

@@ -46,7 +46,7 @@ def village_ranking(villages: pd.DataFrame, target: dict, chosen: int | None):
     data = villages.assign(
         rate_pct=villages["official_rate"] * 100,
         status_label=villages["status"].map(TARGET_STATUS),
-        counts=villages["thanh"].astype(int).astype(str) + "/" + (villages["thanh"] + villages["khong_thanh"]).astype(int).astype(str),
+        counts=[f"{int(t)}/{int(t + k)}" for t, k in zip(villages["thanh"], villages["khong_thanh"])],
     )
     data["rate_label"] = [("" if r != r else f"{r:.1f}%".replace(".", ",")) for r in data["rate_pct"]]
     pick = alt.selection_point(name="thon", fields=["village_id"], on="click")
@@ -59,14 +59,17 @@ def village_ranking(villages: pd.DataFrame, target: dict, chosen: int | None):
                 axis=alt.Axis(values=list(range(0, 101, 10)))),
         y=y,
         color=alt.Color("status_label:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=list(TARGET_STATUS.values()), range=list(TARGET_STATUS_COLOURS.values()))),
+                        scale=alt.Scale(domain=list(TARGET_STATUS.values()),
+                                        range=list(TARGET_STATUS_COLOURS.values()))),
         opacity=opacity,
         tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("rate_label:N", title="Tỷ lệ"),
-                 alt.Tooltip("counts:N", title="Thành / kết thúc"), alt.Tooltip("status_label:N", title="So với mục tiêu")],
+                 alt.Tooltip("counts:N", title="Thành / kết thúc"),
+                 alt.Tooltip("status_label:N", title="So với mục tiêu")],
     ).add_params(pick)
     labels = alt.Chart().mark_text(align="left", dx=4, fontSize=chart_font(), color=TEXT_COLOUR).encode(
         x="rate_pct:Q", y=y, text="rate_label:N")
-    layers = target_band(target["target"], target["target_max"], target.get("history_min"), target.get("history_max"))
+    layers = target_band(target["target"], target["target_max"], target.get("history_min"),
+                         target.get("history_max"))
     return finish(alt.layer(*layers, bars, labels, data=data), 40 * len(data) + 50)
 
 

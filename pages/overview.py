@@ -156,13 +156,14 @@ if village_id is not None:
     else:
         lines.append("Chưa có vụ việc kết thúc trong năm nên chưa có tỷ lệ hòa giải thành.")
     if team := story["team"]:
-        missing = [text for rule, text in (("rule_members", f"chưa đủ {team['min_members']:g} hòa giải viên"), ("rule_woman", "chưa có nữ"),
-                                           ("rule_leader", "chưa có tổ trưởng"),
-                                           ("rule_ethnic", "chưa có người dân tộc thiểu số")) if not team[rule]]
+        gaps = {"rule_members": f"chưa đủ {team['min_members']:g} hòa giải viên", "rule_woman": "chưa có nữ",
+                "rule_leader": "chưa có tổ trưởng", "rule_ethnic": "chưa có người dân tộc thiểu số"}
+        missing = [text for rule, text in gaps.items() if not team[rule]]
         lines.append(
             f"{team['team']}: {team['active']} hòa giải viên đang hoạt động ({team['women']} nữ)"
             + (f", tổ trưởng {team['leader']}" if team["leader"] else "")
-            + (" — đủ thành phần theo Điều 12." if team["composition_ok"] else f" — cần kiện toàn: {', '.join(missing)}."))
+            + (" — đủ thành phần theo Điều 12." if team["composition_ok"]
+               else f" — cần kiện toàn: {', '.join(missing)}."))
         lines.append(f"Tập huấn: {team['trained']}/{team['active']} hòa giải viên "
                      f"({fmt_pct(team['trained_share'])}).")
     if (score := story["score"]) and score["score"] == score["score"]:
@@ -170,12 +171,14 @@ if village_id is not None:
         lines.append(
             f"Điểm chất lượng tổ **{score['score']:.1f}**".replace(".", ",")
             + f" — xếp loại **{SCORE_BANDS[score['band']]}**"
-            + (f" (năm {year - 1}: {previous:.1f})".replace(".", ",") if previous == previous and previous is not None else "")
+            + (f" (năm {year - 1}: {previous:.1f})".replace(".", ",")
+               if previous is not None and previous == previous else "")
             + ".")
     lines.append(f"Vụ việc phức tạp, gây mất ANTT: {own['security_incidents']}.")
     paid = story["money"]
     lines.append(f"Kinh phí đã chi cho thôn: {fmt_money(paid['paid'])}"
-                 + (f"; còn {paid['unpaid_cases']} vụ việc kết thúc chưa chi thù lao." if paid["unpaid_cases"] else "."))
+                 + (f"; còn {paid['unpaid_cases']} vụ việc kết thúc chưa chi thù lao."
+                    if paid["unpaid_cases"] else "."))
     with left:
         st.markdown("\n".join(f"- {line}" for line in lines))
         st.page_link(QUALITY, label="Điểm chất lượng của tổ và cách tính", icon=":material/arrow_forward:",
@@ -195,7 +198,8 @@ st.subheader("Vụ việc trong năm")
 st.markdown(
     f"Tiếp nhận **{fmt_int(total['received'])}** vụ việc"
     + (f" (gồm {fmt_int(total['carried_over'])} vụ việc kỳ trước chuyển sang)" if total["carried_over"] else "")
-    + f" · {RESULTS['thanh']}: **{fmt_int(total['thanh'])}** · {RESULTS['khong_thanh']}: **{fmt_int(total['khong_thanh'])}**"
+    + f" · {RESULTS['thanh']}: **{fmt_int(total['thanh'])}**"
+    + f" · {RESULTS['khong_thanh']}: **{fmt_int(total['khong_thanh'])}**"
     + f" · {RESULTS['dang_hoa_giai']}: **{fmt_int(total['dang_hoa_giai'])}**"
     + f" · {RESULTS['ngoai_pham_vi']}: **{fmt_int(total['ngoai_pham_vi'])}**"
     + f" · Thành / tiếp nhận trong phạm vi: **{fmt_pct(total['received_rate'])}**")

@@ -29,7 +29,8 @@ def test_kpis_of_the_small_commune(small_db):
     assert (kpi["trained_share"]["value"], kpi["trained_share"]["status"]) == (0, "chua_dat")
     assert (kpi["trained_share"]["trained"], kpi["trained_share"]["active"]) == (0, 3)
     # Neither team has 3 active mediators.
-    assert (kpi["composition"]["value"], kpi["composition"]["teams"], kpi["composition"]["status"]) == (0, 2, "chua_dat")
+    composition = kpi["composition"]
+    assert (composition["value"], composition["teams"], composition["status"]) == (0, 2, "chua_dat")
     assert (kpi["security_incidents"]["value"], kpi["security_incidents"]["status"]) == (0, "dat")
     assert (kpi["funding"]["has_budget"], kpi["funding"]["status"]) == (False, "chua_dat")  # no budget line
     assert kpi["plan"]["status"] == "khong_ap_dung"
