@@ -17,7 +17,7 @@ from db.labels import (
 )
 from db.writes import (
     ValidationError, check_version, clean_values, fetch_row, insert_row, parse_date, today, transaction,
-    update_row, audit,
+    update_row, audit, parse_number, save_keyed,
 )
 
 
@@ -283,28 +283,14 @@ def save_self_assessment(con, team_id: int, year: int, data: dict, *, actor: str
             errors.append(f"Ngày nhận {_d(day)} ở tương lai (hôm nay là {_d(as_of)}).")
         if day.year < year:
             errors.append(f"Ngày nhận {_d(day)} trước năm {year}.")
-    score = values["self_score"]
-    if score not in (None, ""):
-        try:
-            score = float(str(score).replace(",", "."))
-        except ValueError:
-            errors.append(f"Điểm tự chấm «{score}» không phải là số.")
-            score = None
-        else:
-            if not 0 <= score <= 100:
-                errors.append(f"Điểm tự chấm phải từ 0 đến 100 (đã nhập {score:g}).")
-    values["self_score"] = score if score not in ("",) else None
+    values["self_score"] = parse_number(values["self_score"], "Điểm tự chấm", errors, 0, 100)
     with transaction(con) as cur:
         if cur.execute("SELECT 1 FROM teams WHERE id = ?", [team_id]).fetchone() is None:
             errors.append(f"Không tìm thấy tổ hòa giải số {team_id}.")
         if errors:
             raise ValidationError(errors)
-        existing = cur.execute("SELECT id FROM self_assessments WHERE team_id = ? AND year = ?",
-                               [team_id, year]).fetchone()
-        if existing is None:
-            return insert_row(cur, "self_assessments", {"team_id": team_id, "year": year, **values}, actor)
-        update_row(cur, "self_assessments", existing[0], values, actor, expected_version, "Bản tự đánh giá")
-        return existing[0]
+        return save_keyed(cur, "self_assessments", {"team_id": team_id, "year": year}, values, actor,
+                          expected_version, f"Bản tự đánh giá năm {year}")
 
 
 def self_assessments(con, year: int) -> pd.DataFrame:

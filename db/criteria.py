@@ -21,7 +21,8 @@ import pandas as pd
 from db.funding import budget, money_text
 from db.labels import CRITERIA_STATUS, FORMULA_LABELS, POINTS_RULES, REGISTER_GAPS, RESULTS, YES_NO
 from db.writes import (
-    ValidationError, check_version, clean_values, fetch_row, insert_row, parse_int, today, transaction, update_row,
+    ValidationError, check_version, clean_values, fetch_row, insert_row, parse_int, parse_number, today, transaction,
+    update_row,
 )
 
 # The formulas the app implements and the kind of value each gives (db/metrics/60_criteria.sql criteria_formula).
@@ -112,20 +113,6 @@ def target_keys(con) -> dict[str, str]:
         "SELECT key, arg_max(label, valid_from) FROM plan_targets GROUP BY key ORDER BY key").fetchall())
 
 
-def _parse_float(value, label: str, errors: list[str], low: float, high: float) -> float | None:
-    if value is None or value == "" or (isinstance(value, float) and value != value):
-        return None
-    try:
-        number_ = float(str(value).strip().replace(",", "."))
-    except ValueError:
-        errors.append(f"{label}: «{value}» không phải số.")
-        return None
-    if not low <= number_ <= high:
-        errors.append(f"{label} phải từ {number(low)} đến {number(high)} (đã nhập {number(number_)}).")
-        return None
-    return number_
-
-
 def _validate_indicator(cur, data: dict, errors: list[str]) -> dict:
     values = clean_values({f: data.get(f) for f in INDICATOR_FIELDS})
     values["needs_verification"] = bool(values["needs_verification"])
@@ -143,9 +130,9 @@ def _validate_indicator(cur, data: dict, errors: list[str]) -> dict:
     values["kind"] = kind
     values["sort_order"] = parse_int(values["sort_order"], "Thứ tự", errors, 0, 999) or 0
     if kind == "ratio":
-        values["target"] = _parse_float(values["target"], "Mục tiêu (tỷ lệ)", errors, 0, 1)
+        values["target"] = parse_number(values["target"], "Mục tiêu (tỷ lệ)", errors, 0, 1)
     elif kind == "count":
-        values["target"] = _parse_float(values["target"], "Mục tiêu (số lượng)", errors, 0, 10 ** 6)
+        values["target"] = parse_number(values["target"], "Mục tiêu (số lượng)", errors, 0, 10 ** 6)
     else:
         values["target"] = 1.0  # yes/no and document indicators are met by «có»
         values["target_key"] = None
@@ -158,7 +145,7 @@ def _validate_indicator(cur, data: dict, errors: list[str]) -> dict:
     values["points_rule"] = rule
     if rule not in POINTS_RULES:
         errors.append(f"Cách cho điểm «{rule}» không hợp lệ.")
-    values["max_points"] = _parse_float(values["max_points"], "Điểm tối đa", errors, 0, 100)
+    values["max_points"] = parse_number(values["max_points"], "Điểm tối đa", errors, 0, 100)
     if rule == "none":
         values["max_points"] = None
     elif values["max_points"] is None and not any(e.startswith("Điểm tối đa") for e in errors):

@@ -18,7 +18,7 @@ import pandas as pd
 from db.labels import PAYMENT_KINDS, PAYMENT_STATUS, RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, RESULTS
 from db.writes import (
     ValidationError, audit, check_version, clean_values, fetch_row, insert_row, parse_date, parse_int, require,
-    today, transaction, update_row,
+    save_keyed, today, transaction, update_row,
 )
 
 MAX_MONEY = 10 ** 12  # one thousand billion đồng: anything larger is a typing mistake
@@ -181,13 +181,7 @@ def save_budget(con, year: int, data: dict, *, actor: str, expected_version: int
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
-        existing = cur.execute("SELECT id FROM budgets WHERE year = ?", [year]).fetchone()
-        if existing is None:
-            if expected_version is not None:
-                raise ValidationError(f"Dự toán năm {year} vừa bị xóa hoặc chưa có; hãy tải lại trang.")
-            return insert_row(cur, "budgets", {"year": year, **values}, actor)
-        update_row(cur, "budgets", existing[0], values, actor, expected_version, f"Dự toán năm {year}")
-        return existing[0]
+        return save_keyed(cur, "budgets", {"year": year}, values, actor, expected_version, f"Dự toán năm {year}")
 
 
 def budget(con, year: int) -> dict | None:

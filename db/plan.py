@@ -14,7 +14,8 @@ import pandas as pd
 
 from db.labels import PLAN_TASK_STATUS
 from db.writes import (
-    ValidationError, clean_values, fetch_row, insert_row, parse_date, require, today, transaction, update_row,
+    ValidationError, clean_values, fetch_row, insert_row, parse_date, require, save_keyed, today, transaction,
+    update_row,
 )
 
 PLAN_FIELDS = ("number", "title", "issued_on", "signer")
@@ -107,15 +108,9 @@ def save_plan(con, year: int, data: dict, *, actor: str, expected_version: int |
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
-        existing = cur.execute("SELECT id FROM plans WHERE year = ?", [year]).fetchone()
-        if existing is None:
-            if expected_version is not None:
-                raise ValidationError(f"Kế hoạch năm {year} vừa bị xóa hoặc chưa có; hãy tải lại trang.")
-            return insert_row(cur, "plans", {"year": year, **values}, actor)
-        if expected_version is None:
+        if expected_version is None and cur.execute("SELECT 1 FROM plans WHERE year = ?", [year]).fetchone():
             raise ValidationError(f"Năm {year} đã có kế hoạch: hãy sửa kế hoạch đó thay vì tạo kế hoạch mới.")
-        update_row(cur, "plans", existing[0], values, actor, expected_version, f"Kế hoạch năm {year}")
-        return existing[0]
+        return save_keyed(cur, "plans", {"year": year}, values, actor, expected_version, f"Kế hoạch năm {year}")
 
 
 def save_task(con, plan_id: int, data: dict, *, actor: str, task_id: int | None = None,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from db.labels import REVIEW_STATUS
-from db.writes import ValidationError, clean_values, insert_row, transaction, update_row
+from db.writes import ValidationError, clean_values, save_keyed, transaction
 
 FIELDS = ("assessment", "propose_add", "propose_replace", "propose_leader", "proposal_note", "status")
 
@@ -30,13 +30,6 @@ def save_review(con, team_id: int, year: int, data: dict, *, actor: str,
     with transaction(con) as cur:
         if not cur.execute("SELECT 1 FROM teams WHERE id = ?", [team_id]).fetchone():
             raise ValidationError(f"Tổ hòa giải số {team_id} không tồn tại.")
-        existing = cur.execute(
-            "SELECT id FROM team_reviews WHERE team_id = ? AND year = ?", [team_id, year]).fetchone()
-        if existing is None:
-            if expected_version is not None:
-                raise ValidationError("Bản rà soát vừa bị xóa hoặc chưa có; hãy tải lại trang.")
-            return insert_row(cur, "team_reviews", {"team_id": team_id, "year": year, **values}, actor)
-        update_row(cur, "team_reviews", existing[0], values, actor, expected_version,
-                   f"Bản rà soát năm {year}")
-        return existing[0]
+        return save_keyed(cur, "team_reviews", {"team_id": team_id, "year": year}, values, actor,
+                          expected_version, f"Bản rà soát năm {year}")
 

@@ -124,6 +124,22 @@ def parse_int(value, label: str, errors: list[str], low: int, high: int) -> int 
     return number
 
 
+def parse_number(value, label: str, errors: list[str], low: float, high: float) -> float | None:
+    """A decimal number as typed ('0,9', '4.5', 12); empty gives None; outside low–high is refused."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        errors.append(f"{label}: «{value}» không phải là số.")
+        return None
+    if not low <= number <= high:
+        shown = [f"{n:g}".replace(".", ",") for n in (low, high, number)]
+        errors.append(f"{label} phải từ {shown[0]} đến {shown[1]} (đã nhập {shown[2]}).")
+        return None
+    return number
+
+
 def insert_row(cur, table: str, values: dict[str, Any], actor: str) -> int:
     """Insert one row (values already validated) and audit it; returns the new id."""
     cols = list(values)
@@ -147,6 +163,20 @@ def update_row(cur, table: str, row_id: int, values: dict[str, Any], actor: str,
     after = fetch_row(cur, table, row_id)
     audit(cur, actor, action, table, row_id, before, after)
     return after
+
+
+def save_keyed(cur, table: str, key: dict[str, Any], values: dict[str, Any], actor: str,
+               expected_version: int | None, what: str) -> int:
+    """Insert or update the one row of a table for its key (a year's budget, a team's review of a year, …);
+    returns its id. A form that showed an existing row (expected_version set) whose row is gone is refused."""
+    where = " AND ".join(f"{column} = ?" for column in key)
+    existing = cur.execute("SELECT id FROM " + _table(table) + f" WHERE {where}", list(key.values())).fetchone()
+    if existing is None:
+        if expected_version is not None:
+            raise ValidationError(f"{what} vừa bị xóa hoặc chưa có; hãy tải lại trang.")
+        return insert_row(cur, table, {**key, **values}, actor)
+    update_row(cur, table, existing[0], values, actor, expected_version, what)
+    return existing[0]
 
 
 def clean_values(values: dict[str, Any]) -> dict[str, Any]:

@@ -223,3 +223,13 @@ def test_export_has_register_columns_and_excel_bom(small_db):
     data = frame.to_csv(index=False).encode("utf-8-sig")
     assert data.startswith(b"\xef\xbb\xbf")
     assert "Hòa giải thành" in data.decode("utf-8-sig")
+
+
+def test_parse_number_reads_a_decimal_comma_and_checks_the_range():
+    from db.writes import parse_number
+    errors: list[str] = []
+    assert parse_number("0,9", "Mục tiêu", errors, 0, 1) == 0.9
+    assert parse_number("", "Mục tiêu", errors, 0, 1) is None and errors == []
+    assert parse_number("chín", "Mục tiêu", errors, 0, 1) is None
+    assert parse_number("2,5", "Mục tiêu", errors, 0, 1) is None
+    assert errors == ["Mục tiêu: «chín» không phải là số.", "Mục tiêu phải từ 0 đến 1 (đã nhập 2,5)."]
