@@ -5,12 +5,15 @@ here. Validation errors carry Vietnamese messages for the user and leave the dat
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
+import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 import duckdb
+import pandas as pd
 
 from db.text import clean
 
@@ -92,26 +95,66 @@ def check_version(current: dict, expected_version: int | None, what: str) -> Non
         )
 
 
+# Dates a form or an import may hold: nothing before 1945 (a typo such as 0202 or year 1) or after 2100.
+DATE_MIN, DATE_MAX = dt.date(1945, 1, 1), dt.date(2100, 12, 31)
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
 def parse_date(value, label: str, errors: list[str]) -> dt.date | None:
-    """Accept a date, ISO 'yyyy-mm-dd' or the Vietnamese 'dd/mm/yyyy'."""
-    if value is None or value == "" or (isinstance(value, float) and value != value):
+    """A date as typed: dd/mm/yyyy (also with «-» or «.»), ISO yyyy-mm-dd, or a date object.
+
+    Never corrected silently: 31/02/2026, a half-typed «12/0» or a two-digit year is refused with a message
+    naming the field (label), so what is saved is exactly what the user saw. Empty gives None."""
+    if is_missing(value):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    errors.append(f"{label}: «{text}» không phải ngày hợp lệ (nhập theo dạng dd/mm/yyyy).")
-    return None
+        day = value
+    else:
+        text = clean(str(value)) or ""
+        if not text:
+            return None
+        shown = text if len(text) <= 30 else text[:30] + "…"
+        if match := _DAY_MONTH_YEAR.fullmatch(text):
+            d, m, y = (int(part) for part in match.groups())
+        elif match := _ISO.fullmatch(text):
+            y, m, d = (int(part) for part in match.groups())
+        else:
+            errors.append(f"{label}: «{shown}» không phải ngày (nhập theo dạng dd/mm/yyyy, ví dụ 07/06/2023).")
+            return None
+        if y < 1000:
+            errors.append(f"{label}: «{shown}» — năm cần đủ 4 chữ số (ví dụ 07/06/2023).")
+            return None
+        if not 1 <= m <= 12:
+            errors.append(f"{label}: «{shown}» — không có tháng {m}.")
+            return None
+        last = calendar.monthrange(y, m)[1]
+        if not 1 <= d <= last:
+            errors.append(f"{label}: «{shown}» — tháng {m:02d}/{y} chỉ có {last} ngày.")
+            return None
+        day = dt.date(y, m, d)
+    if not DATE_MIN <= day <= DATE_MAX:
+        errors.append(f"{label}: năm {day.year} không hợp lệ (từ {DATE_MIN.year} đến {DATE_MAX.year}).")
+        return None
+    return day
+
+
+def is_missing(value) -> bool:
+    """None, NaN, NaT or pd.NA — what an empty cell of a pandas frame or a cleared widget gives."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array is not one missing value
+        return False
 
 
 def parse_int(value, label: str, errors: list[str], low: int, high: int) -> int | None:
-    if value is None or value == "" or (isinstance(value, float) and value != value):
+    if is_missing(value) or str(value).strip() == "":
         return None
     try:
         number = int(str(value).strip())
@@ -126,7 +169,7 @@ def parse_int(value, label: str, errors: list[str], low: int, high: int) -> int 
 
 def parse_number(value, label: str, errors: list[str], low: float, high: float) -> float | None:
     """A decimal number as typed ('0,9', '4.5', 12); empty gives None; outside low–high is refused."""
-    if value is None or value == "" or (isinstance(value, float) and value != value):
+    if is_missing(value) or str(value).strip() == "":
         return None
     try:
         number = float(str(value).strip().replace(",", "."))

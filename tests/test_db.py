@@ -77,7 +77,7 @@ def test_default_year_is_latest_with_data(small_db):
 BAD_CASES = [
     ({"summary": "  "}, "Chưa nhập nội dung vụ việc."),
     ({"received_on": None}, "Chưa nhập ngày nhận vụ việc."),
-    ({"received_on": "31/02/2023"}, "Ngày nhận: «31/02/2023» không phải ngày hợp lệ"),
+    ({"received_on": "31/02/2023"}, "Ngày nhận: «31/02/2023» — tháng 02/2023 chỉ có 28 ngày"),
     ({"received_on": dt.date.today() + dt.timedelta(days=1)}, "ở tương lai"),
     ({"assigned_on": dt.date(2023, 6, 30)}, "Ngày phân công 30/06/2023 trước ngày nhận 01/07/2023."),
     ({"result": "thanh", "concluded_on": dt.date(2023, 6, 1)}, "Ngày kết thúc 01/06/2023 trước ngày nhận"),

@@ -11,7 +11,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ACTOR, app_connection, metric, open_page
+from conftest import ACTOR, app_connection, metric, open_page, typed
 from db import trainings
 from db.writes import ValidationError, VersionConflict
 
@@ -166,7 +166,7 @@ def test_form_fields_are_checked(small_db):
         "Trạng thái «xong» không hợp lệ: chỉ có «Kế hoạch (chưa tổ chức)» hoặc «Đã tổ chức».",
     ]
     refused(con, lambda: trainings.save_training(con, held("31/02/2023"), actor=ACTOR),
-            "Ngày tập huấn: «31/02/2023» không phải ngày hợp lệ")
+            "Ngày tập huấn: «31/02/2023» — tháng 02/2023 chỉ có 28 ngày")
     refused(con, lambda: trainings.save_training(con, held("2023-05-10", hours="80,5"), actor=ACTOR),
             "không quá 80")
     refused(con, lambda: trainings.save_training(con, held("2023-05-10", hours="bốn"), actor=ACTOR),
@@ -321,7 +321,7 @@ def test_page_shows_2023_demo_coverage(app):
 
 
 def fill_training(at: AppTest, form: str, *, day: dt.date, title: str, status: str = "da_to_chuc") -> AppTest:
-    at.date_input(key=f"{form}_held_on").set_value(day)
+    at.text_input(key=f"{form}_held_on").input(typed(day))
     at.text_input(key=f"{form}_title").input(title)
     at.text_input(key=f"{form}_organiser").input("Công chức Tư pháp – Hộ tịch")
     at.text_input(key=f"{form}_cooperating").input("Hội Liên hiệp Phụ nữ xã")
