@@ -7,16 +7,19 @@ from pathlib import Path
 from db.connection import DatabaseLocked, connect, db_path, migrate
 
 
-def create_database(path: str | os.PathLike, *, demo: bool = True):
-    """A new file: schema, reference lists, and the demo commune unless demo=False."""
+def create_database(path: str | os.PathLike, *, demo: bool = True, progress=None):
+    """A new file: schema, reference lists, and the demo commune unless demo=False.
+    progress(share 0–1, Vietnamese step), if given, follows the build (the app's first-start screen)."""
     from db.seed import load_demo, load_reference
 
     con = connect(path)
     try:
+        if progress:
+            progress(0.0, "Tạo cấu trúc dữ liệu")
         migrate(con)
         load_reference(con)
         if demo:
-            load_demo(con)
+            load_demo(con, progress)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
@@ -26,11 +29,11 @@ def create_database(path: str | os.PathLike, *, demo: bool = True):
     return con
 
 
-def open_database(path: str | os.PathLike | None = None):
+def open_database(path: str | os.PathLike | None = None, progress=None):
     """The app's way in: an existing file is migrated; a missing one is created with the demo data."""
     path = path or db_path()
     if not Path(path).exists():
-        return create_database(path, demo=True)
+        return create_database(path, demo=True, progress=progress)
     from db.seed import load_reference
 
     con = connect(path)

@@ -382,11 +382,12 @@ def set_status(con, payment_id: int, status: str, on_date, *, actor: str, expect
     as_of = as_of or today()
     errors: list[str] = []
     reason = clean_values({"r": reason})["r"]
-    day = parse_date(on_date, "Ngày", errors)
+    label = {"da_duyet": "Ngày duyệt", "da_chi": "Ngày chi", "huy": "Ngày hủy"}.get(status, "Ngày")
+    day = parse_date(on_date, label, errors)
     if day is None and not errors:
-        errors.append("Chưa nhập ngày.")
+        errors.append(f"Chưa nhập {label.lower()}.")
     if day and day > as_of:
-        errors.append(f"Ngày {_fmt(day)} ở tương lai (hôm nay là {_fmt(as_of)}).")
+        errors.append(f"{label} {_fmt(day)} ở tương lai (hôm nay là {_fmt(as_of)}).")
     if status == "huy" and not reason:
         errors.append("Cần ghi lý do hủy chứng từ.")
     with transaction(con) as cur:

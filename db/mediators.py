@@ -306,7 +306,7 @@ def _label_params() -> dict:
 
 
 def list_mediators(con, year: int, village_id: int | None = None, include_left: bool = False,
-                   search: str | None = None) -> pd.DataFrame:
+                   search: str | None = None, mask: bool = False) -> pd.DataFrame:
     """The mediators of a year: those active at the year's reference date (31/12, today for this year;
     db/metrics/30_teams.sql mediator_year), plus with include_left everyone who had left by then.
 
@@ -315,12 +315,13 @@ def list_mediators(con, year: int, village_id: int | None = None, include_left: 
     needs_review (active with neither a case nor a training in the year: a review suggestion, never a
     removal, Art. 11), and status as of today ("Đang hoạt động" or "Đã thôi từ dd/mm/yyyy — căn cứ").
     search: accent-insensitive (fold) over name, phone, unit, standing and village.
+    mask=True (presentation mode): no phone numbers, in the rows or in what the search reads.
     """
     df = con.cursor().execute(
         f"""
         WITH y AS (SELECT $year::INTEGER AS year, least(make_date($year, 12, 31), current_date) AS ref_date)
         SELECT m.id, m.full_name, m.gender, m.birth_year, m.ethnic_minority, m.is_leader, m.role,
-               m.organisation, m.phone, m.joined_on, m.left_on, m.leave_reason, m.leave_decision_no, m.version,
+               m.organisation, CASE WHEN NOT $mask THEN m.phone END AS phone, m.joined_on, m.left_on, m.leave_reason, m.leave_decision_no, m.version,
                m.team_id, t.name AS team, v.id AS village_id, v.name AS village,
                coalesce(my.active, FALSE) AS active,
                my.mediator_id IS NOT NULL AS in_year,
@@ -344,12 +345,13 @@ def list_mediators(con, year: int, village_id: int | None = None, include_left: 
         WHERE ($village IS NULL OR v.id = $village)
           AND coalesce(m.joined_on, DATE '1900-01-01') <= y.ref_date
           AND (coalesce(my.active, FALSE) OR ($include_left AND m.left_on IS NOT NULL AND m.left_on <= y.ref_date))
-          AND ($search IS NULL OR fold(concat_ws(' ', m.full_name, m.phone, m.organisation, m.role, v.name))
+          AND ($search IS NULL OR fold(concat_ws(' ', m.full_name, CASE WHEN NOT $mask THEN m.phone END,
+                                                 m.organisation, m.role, v.name))
                                   LIKE '%' || fold($search) || '%')
         ORDER BY v.name COLLATE vi, v.id, m.is_leader DESC, {NAME_ORDER}
         """,
         {"year": year, "village": village_id, "include_left": bool(include_left),
-         "search": (search or "").strip() or None, **_label_params()},
+         "search": (search or "").strip() or None, "mask": mask, **_label_params()},
     ).df()
     return df
 

@@ -12,13 +12,14 @@ SORTS = {
 }
 
 
-def list_cases(con, *, year: int, village_id: int | None = None, results: list[str] | None = None,
+def list_cases(con, *, year: int | None, village_id: int | None = None, results: list[str] | None = None,
                categories: list[str] | None = None, search: str | None = None,
                received_month: int | None = None, concluded_month: int | None = None,
                security_incident: bool | None = None,
                deleted: bool = False, sort: str = "Ngày nhận (mới nhất trước)", mask: bool = False) -> pd.DataFrame:
     """Cases counted in the year (received that year or carried over, see case_year), filtered;
     the result filter uses the result at 31/12 of the year, as the year's figures do.
+    year=None: every year (a search of the whole register), each case once with its result today.
 
     received_month: only cases received in that month of the year (so no carried-over case);
     concluded_month: only cases concluded (any result but đang hòa giải) in that month of the year;
@@ -27,16 +28,19 @@ def list_cases(con, *, year: int, village_id: int | None = None, results: list[s
 
     result is the result as it stands today; result_in_year is the one the year's figures use.
     deleted=True lists the soft-deleted cases of the year instead (for restore).
-    mask=True (presentation mode) gives the parties as initials only: no full name, age or address.
+    mask=True (presentation mode) gives the parties as initials only: no full name, age or address; and no
+    free text about the case (summary, agreement, note), where officers write the parties' names; the search
+    then reads only what is shown (number, village, mediators, category), never a party's name.
     """
     order = SORTS.get(sort, SORTS["Ngày nhận (mới nhất trước)"])
     sql = """
         WITH picked AS (
-            SELECT c.id, any_value(cy.carried_over) AS carried_over, any_value(cy.result_in_year) AS result_in_year
+            SELECT c.id, any_value(cy.carried_over) AS carried_over,
+                   any_value(CASE WHEN $year IS NULL THEN c.result ELSE cy.result_in_year END) AS result_in_year
             FROM cases c
             JOIN teams t ON t.id = c.team_id
             LEFT JOIN case_year cy ON cy.case_id = c.id AND cy.year = $year
-            WHERE (cy.case_id IS NOT NULL OR ($deleted AND year(c.received_on) = $year))
+            WHERE (cy.case_id IS NOT NULL OR $year IS NULL OR ($deleted AND year(c.received_on) = $year))
               AND (c.deleted_at IS NOT NULL) = $deleted
               AND ($village IS NULL OR t.village_id = $village)
               AND ($results IS NULL OR coalesce(cy.result_in_year, c.result) IN (SELECT unnest($results)))
@@ -65,9 +69,11 @@ def list_cases(con, *, year: int, village_id: int | None = None, results: list[s
         )
         SELECT c.id, c.received_on, v.id AS village_id, v.name AS village, t.name AS team,
                g.label AS grounds, k.label AS category, n.label AS national_category,
-               c.summary, p.parties, p.parties_detail, md.mediators, c.assigned_on,
-               c.result, pk.result_in_year, c.concluded_on, c.agreement, c.written_record,
-               c.security_incident, c.note, coalesce(pk.carried_over, FALSE) AS carried_over,
+               CASE WHEN NOT $mask THEN c.summary END AS summary, p.parties, p.parties_detail, md.mediators,
+               c.assigned_on, c.result, pk.result_in_year, c.concluded_on,
+               CASE WHEN NOT $mask THEN c.agreement END AS agreement, c.written_record,
+               c.security_incident, CASE WHEN NOT $mask THEN c.note END AS note,
+               coalesce(pk.carried_over, FALSE) AS carried_over,
                c.deleted_at, c.version
         FROM picked pk
         JOIN cases c ON c.id = pk.id
@@ -78,8 +84,10 @@ def list_cases(con, *, year: int, village_id: int | None = None, results: list[s
         LEFT JOIN case_grounds g ON g.code = c.grounds
         LEFT JOIN people p ON p.case_id = c.id
         LEFT JOIN mediators md ON md.case_id = c.id
-        WHERE $search IS NULL OR fold(concat_ws(' ', c.id, c.summary, p.parties_detail, md.mediators, v.name,
-                                                c.agreement, c.note)) LIKE '%' || fold($search) || '%'
+        WHERE $search IS NULL
+           OR fold(CASE WHEN $mask THEN concat_ws(' ', c.id, md.mediators, v.name, k.label)
+                        ELSE concat_ws(' ', c.id, c.summary, p.parties_detail, md.mediators, v.name, c.agreement,
+                                       c.note) END) LIKE '%' || fold($search) || '%'
         ORDER BY """ + order
     params = {
         "year": year, "village": village_id, "deleted": deleted, "mask": mask,

@@ -108,8 +108,9 @@ def load_reference(con) -> int:
     return added
 
 
-def load_commune(con, commune: dict, cases: list[dict]) -> dict[str, int]:
-    """Load a commune dict (seeds/demo/commune.json shape) and its cases; returns mediator ids by key."""
+def load_commune(con, commune: dict, cases: list[dict], progress=None) -> dict[str, int]:
+    """Load a commune dict (seeds/demo/commune.json shape) and its cases; returns mediator ids by key.
+    progress(share 0–1) is told how far the cases are, for a progress bar."""
     demo = "demo_notice" in commune
     commune_id = save_commune(con, {**commune["commune"], "is_demo": demo}, actor=ACTOR)
     team_ids: dict[str, int] = {}
@@ -124,7 +125,9 @@ def load_commune(con, commune: dict, cases: list[dict]) -> dict[str, int]:
     for training in commune.get("trainings", []):
         training_id = save_training(con, training, actor=ACTOR)
         add_attendance(con, training_id, [mediator_ids[k] for k in training["attendees"]], actor=ACTOR)
-    for row in cases:
+    for done, row in enumerate(cases):
+        if progress and done % 10 == 0:
+            progress(done / len(cases))
         data = dict(row)
         data["team_id"] = team_ids[row["village_key"]]
         data["mediator_ids"] = [mediator_ids[k] for k in row["mediators"]]
@@ -149,14 +152,23 @@ def parse_case_row(row: dict) -> dict:
     }
 
 
-def load_demo(con) -> None:
+def load_demo(con, progress=None) -> None:
+    """The fictional demo commune. progress(share 0–1, Vietnamese step) reports each step (first start screen)."""
     from db import generate
 
+    def step(share: float, text: str) -> None:
+        if progress:
+            progress(share, text)
+
     cases = [parse_case_row(r) for r in read_csv(SEEDS / "demo" / "cases.csv")]
-    load_commune(con, generate.demo_commune(), cases)
+    step(0.05, "Thôn, tổ hòa giải, hòa giải viên và vụ việc")
+    load_commune(con, generate.demo_commune(), cases,
+                 progress=lambda share: step(0.05 + 0.5 * share, "Thôn, tổ hòa giải, hòa giải viên và vụ việc"))
+    step(0.55, "Kinh phí: dự toán, đề nghị chi, chứng từ")
     from db.funding import load_demo_funding
 
     load_demo_funding(con, json.loads((SEEDS / "demo" / "funding.json").read_text(encoding="utf-8")), actor=ACTOR)
+    step(0.85, "Hồ sơ kiểm chứng, kế hoạch năm, khen thưởng")
     from db.evidence import load_demo_evidence
 
     # Evidence documents of 2023 (issue 5); one required kind is left out on purpose («Thiếu hồ sơ»).

@@ -6,7 +6,8 @@ import streamlit as st
 from db import cases, mediators, places, register
 from db.labels import RESULTS
 from db.writes import DuplicateSuspected, ValidationError
-from pages.common import actor, connection, filters, fmt_date, go_to, presenting, show_errors, village_name
+from pages.common import (actor, connection, date_field, download, filters, flash, fmt_date, go_to, md_text, presenting,
+                          show_errors, show_flash, table, village_name)
 
 con = connection()
 year, village_id = filters()
@@ -20,17 +21,17 @@ grounds_labels = dict(zip(grounds_table["code"], grounds_table["label"]))
 # group as the list of its local codes, and the "Đang lọc" line then names the group.
 national_groups = {frozenset(group["code"]): label
                    for label, group in category_table.groupby("national_label", sort=False) if len(group) > 1}
-MIN_DAY = dt.date(2000, 1, 1)
 PARTY_ROWS = 3  # rows of the party inputs on a new case
 
 # The register's filters live in the URL too (STYLE.md, "Every view is a URL"), so a link — e.g. from a
 # figure of the overview — opens exactly that list:
 #   tim = search text; ket_qua = result codes at 31/12, comma-separated (ket_qua=thanh,khong_thanh);
 #   loai = local category codes, comma-separated; thang_nhan / thang_ket_thuc = month 1–12 of the year
-#   filter (received / concluded in it); antt=1 = only cases flagged phức tạp, gây mất ANTT.
+#   filter (received / concluded in it); antt=1 = only cases flagged phức tạp, gây mất ANTT;
+#   moi_nam=1 = every year, not only the year filter's (a search of the whole register).
 # Anything invalid is dropped without a word. URL parameter → widget key:
 URL_FILTERS = {"tim": "loc_tim", "ket_qua": "loc_ket_qua", "loai": "loc_loai", "thang_nhan": "loc_thang_nhan",
-               "thang_ket_thuc": "loc_thang_ket_thuc", "antt": "loc_antt"}
+               "thang_ket_thuc": "loc_thang_ket_thuc", "antt": "loc_antt", "moi_nam": "loc_moi_nam"}
 APPLIED_URL = "_case_filters_url"  # the filter parameters as the widgets last wrote them to the URL
 WHOLE_YEAR = 0  # the month selects' "Cả năm" option (a selectbox shows None as "nothing chosen")
 MONTHS = [WHOLE_YEAR, *range(1, 13)]
@@ -55,8 +56,8 @@ def case_form(form_id: str, case: dict | None = None) -> None:
 
     with st.form(form_id, enter_to_submit=False, border=True):
         c1, c2, c3 = st.columns([1, 2, 2])
-        received = c1.date_input("Ngày nhận *", value=case.get("received_on", "today"), min_value=MIN_DAY,
-                                 format="DD/MM/YYYY", key=f"{form_id}_received")
+        received = date_field("Ngày nhận *", case.get("received_on", dt.date.today()), container=c1,
+                              key=f"{form_id}_received")
         grounds = c2.selectbox("Căn cứ hòa giải (Điều 16) *", list(grounds_labels),
                                index=list(grounds_labels).index(case.get("grounds") or "yeu_cau"),
                                format_func=grounds_labels.get, key=f"{form_id}_grounds")
@@ -79,17 +80,17 @@ def case_form(form_id: str, case: dict | None = None) -> None:
                                          key=f"{form_id}_address_{i}"),
             })
         m1, m2 = st.columns([3, 1])
+        # No «Select all» (one click assigned the whole team); the chosen names wrap instead of being cut.
         picked = m1.multiselect("Hòa giải viên được phân công", list(choices), default=case.get("mediator_ids", []),
                                 format_func=choices.get, placeholder="Chọn hòa giải viên của tổ",
-                                key=f"{form_id}_mediators")
-        assigned = m2.date_input("Ngày phân công", value=case.get("assigned_on"), min_value=MIN_DAY,
-                                 format="DD/MM/YYYY", key=f"{form_id}_assigned")
+                                select_all=False, wrap=True, key=f"{form_id}_mediators")
+        assigned = date_field("Ngày phân công", case.get("assigned_on"), container=m2, key=f"{form_id}_assigned",
+                              help="Ngày tổ trưởng phân công hòa giải viên (Điều 18).")
         r1, r2 = st.columns([3, 1])
         result = r1.selectbox("Kết quả *", list(RESULTS), index=list(RESULTS).index(case.get("result") or "dang_hoa_giai"),
                               format_func=RESULTS.get, key=f"{form_id}_result")
-        concluded = r2.date_input("Ngày kết thúc", value=case.get("concluded_on"), min_value=MIN_DAY,
-                                  format="DD/MM/YYYY", help="Bắt buộc khi đã có kết quả; để trống khi đang hòa giải.",
-                                  key=f"{form_id}_concluded")
+        concluded = date_field("Ngày kết thúc", case.get("concluded_on"), container=r2, key=f"{form_id}_concluded",
+                               help="Bắt buộc khi đã có kết quả; để trống khi đang hòa giải.")
         agreement = st.text_area("Thỏa thuận của các bên (hoặc yêu cầu của từng bên)",
                                  value=case.get("agreement") or "", height=68,
                                  key=f"{form_id}_agreement")
@@ -106,6 +107,7 @@ def case_form(form_id: str, case: dict | None = None) -> None:
         submitted = st.form_submit_button("Lưu vụ việc", type="primary", icon=":material/save:",
                                           key=f"{form_id}_save")
 
+    show_flash(form_id.rsplit("_", 1)[0] if case else "new_case")
     if not submitted:
         return
     data = {
@@ -125,11 +127,12 @@ def case_form(form_id: str, case: dict | None = None) -> None:
         show_errors(exc)
         return
     st.session_state.pop(f"{form_id}_dup", None)
+    received = cases.get_case(con, saved_id)["received_on"]  # the saved date, exactly as typed
     new_village = int(village_table.set_index("team_id").loc[team_id, "id"])
     moved = received.year != year or (village_id is not None and village_id != new_village)
-    st.session_state["_flash"] = (
-        f"Đã lưu vụ việc số {saved_id} (nhận ngày {fmt_date(received)}, {team_names[team_id]})."
-        + (f" Bộ lọc đã chuyển sang năm {received.year} để thấy vụ việc này." if moved else ""))
+    flash(f"Đã lưu vụ việc số {saved_id} (nhận ngày {fmt_date(received)}, {team_names[team_id]})."
+          + (f" Bộ lọc đã chuyển sang năm {received.year} để thấy vụ việc này." if moved else ""),
+          f"edit_case_{saved_id}" if case else "new_case")
     st.session_state["open_case"] = saved_id if case else None
     if moved:
         go_to(received.year, None if village_id is None else new_village)
@@ -139,8 +142,7 @@ def case_form(form_id: str, case: dict | None = None) -> None:
 
 st.title("Vụ việc hòa giải")
 st.caption(f"Sổ theo dõi hoạt động hòa giải ở cơ sở · năm {year} · {village_name(con, village_id)}")
-if flash := st.session_state.pop("_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+show_flash()
 
 def _codes(raw: str | None, allowed) -> list[str]:
     """Comma-separated codes from the URL, unknown ones and repeats dropped, in the URL's order."""
@@ -166,6 +168,7 @@ def _filters_from_url() -> dict:
         "loc_thang_nhan": _month(url.get("thang_nhan")),
         "loc_thang_ket_thuc": _month(url.get("thang_ket_thuc")),
         "loc_antt": url.get("antt") == "1",
+        "loc_moi_nam": url.get("moi_nam") == "1",
     }
 
 
@@ -184,6 +187,7 @@ def _sync_url() -> None:
         "thang_nhan": str(state["loc_thang_nhan"] or ""),
         "thang_ket_thuc": str(state["loc_thang_ket_thuc"] or ""),
         "antt": "1" if state["loc_antt"] else "",
+        "moi_nam": "1" if state["loc_moi_nam"] else "",
     }
     for name, value in wanted.items():
         if not value:
@@ -193,17 +197,12 @@ def _sync_url() -> None:
     state[APPLIED_URL] = _url_filters_now()
 
 
-def _md(text: str) -> str:
-    """User text shown inside markdown, its markdown characters escaped."""
-    return "".join("\\" + ch if ch in "\\`*_[]()<>#$~|" else ch for ch in text)
-
-
 def _applied_filters(months_of: int) -> str:
     """The "Đang lọc: …" line naming every active filter, or "" when none is."""
     state = st.session_state
     parts = []
     if search := state["loc_tim"].strip():
-        parts.append(f"Tìm: «{_md(search)}»")
+        parts.append(f"Tìm: «{md_text(search)}»" + (" trong tất cả các năm" if state["loc_moi_nam"] else ""))
     if state["loc_ket_qua"]:
         parts.append("Kết quả: " + ", ".join(RESULTS[code] for code in state["loc_ket_qua"]))
     if picked := state["loc_loai"]:
@@ -228,25 +227,33 @@ def case_list(mask: bool):
         st.session_state.update(_filters_from_url())
     # Two rows, so the chips of the multiselects and the sort order are not cut on a 1366-pixel screen.
     f1, f2, f3 = st.columns(3)
-    search = f1.text_input("Tìm kiếm", placeholder="Tên các bên, nội dung, địa chỉ… (không cần gõ dấu)",
-                           key="loc_tim")
+    search = f1.text_input("Tìm kiếm", key="loc_tim",
+                           placeholder=("Số vụ việc, thôn, hòa giải viên, loại vụ việc (không cần gõ dấu)" if mask else
+                                        "Tên các bên, nội dung, địa chỉ… (không cần gõ dấu)"))
     picked_results = f2.multiselect("Kết quả (tính đến 31/12)", list(RESULTS), format_func=RESULTS.get,
-                                    placeholder="Tất cả", key="loc_ket_qua")
+                                    placeholder="Tất cả", select_all=False, key="loc_ket_qua")
     picked_categories = f3.multiselect("Loại vụ việc", list(category_labels), format_func=category_labels.get,
-                                       placeholder="Tất cả", key="loc_loai")
+                                       placeholder="Tất cả", select_all=False, key="loc_loai")
     m1, m2, m3, m4 = st.columns([1.5, 1.5, 3, 3], vertical_alignment="bottom")
+    every_year = st.session_state["loc_moi_nam"]
     received_month = m1.selectbox(
         "Tháng nhận", MONTHS, format_func=lambda m: f"Tháng {m}" if m else "Cả năm", key="loc_thang_nhan",
+        disabled=every_year,
         help=f"Vụ việc nhận trong tháng này của năm {year} (không gồm vụ việc kỳ trước chuyển sang).")
     concluded_month = m2.selectbox(
         "Tháng kết thúc", MONTHS, format_func=lambda m: f"Tháng {m}" if m else "Cả năm", key="loc_thang_ket_thuc",
+        disabled=every_year,
         help=f"Vụ việc đã kết thúc (thành, không thành hoặc ngoài phạm vi) trong tháng này của năm {year}.")
-    incident_only = m3.checkbox("Chỉ vụ việc phức tạp, gây mất ANTT", key="loc_antt")
+    with m3:
+        every_year = st.checkbox("Tìm trong tất cả các năm", key="loc_moi_nam",
+                                 help=f"Mọi vụ việc của sổ, không chỉ năm {year}; kết quả là kết quả hiện nay.")
+        incident_only = st.checkbox("Chỉ vụ việc phức tạp, gây mất ANTT", key="loc_antt")
     sort = m4.selectbox("Sắp xếp", list(register.SORTS))
     _sync_url()
-    listing = register.list_cases(con, year=year, village_id=village_id, results=picked_results,
-                                  categories=picked_categories, search=search,
-                                  received_month=received_month or None, concluded_month=concluded_month or None,
+    listing = register.list_cases(con, year=None if every_year else year, village_id=village_id,
+                                  results=picked_results, categories=picked_categories, search=search,
+                                  received_month=None if every_year else received_month or None,
+                                  concluded_month=None if every_year else concluded_month or None,
                                   security_incident=True if incident_only else None, sort=sort, mask=mask)
     if applied := _applied_filters(year):
         st.caption(applied)
@@ -255,8 +262,9 @@ def case_list(mask: bool):
         f"**{len(listing)} vụ việc** · " + " · ".join(f"{RESULTS[r]}: {counts.get(r, 0)}" for r in RESULTS)
         + (f" · trong đó {int(listing['carried_over'].sum())} vụ việc kỳ trước chuyển sang"
            if listing["carried_over"].any() else ""),
-        help=f"Kết quả tính đến 31/12/{year}, như trong báo cáo năm. Vụ việc kết thúc sau ngày đó "
-             "được tính là đang hòa giải trong năm này.",
+        help=("Tất cả các năm: kết quả hiện nay của từng vụ việc." if every_year else
+              f"Kết quả tính đến 31/12/{year}, như trong báo cáo năm. Vụ việc kết thúc sau ngày đó "
+              "được tính là đang hòa giải trong năm này."),
     )
     view = listing.assign(
         received=[f"{fmt_date(day)} (kỳ trước)" if carried else fmt_date(day)
@@ -268,35 +276,34 @@ def case_list(mask: bool):
     )
     if listing.empty:
         st.info("Không có vụ việc nào khớp bộ lọc.", icon=":material/search_off:")
-    selection = st.dataframe(
+    selection = table(
         view,
-        column_order=["id", "received", "village", "parties", "result_label", "concluded", "category", "summary",
-                      "mediators", "incident"],
+        # No free text on the meeting screen: officers write the parties' names into the summary.
+        column_order=["id", "received", "village", "parties", "result_label", "concluded", "category",
+                      *([] if mask else ["summary"]), "mediators", "incident"],
         column_config={
             "id": st.column_config.NumberColumn("Số", width=50, format="%d"),
-            "received": st.column_config.TextColumn("Ngày nhận", width=110,
+            "received": st.column_config.TextColumn("Ngày nhận", width=150,
                                                     help="«kỳ trước»: vụ việc năm trước chuyển sang"),
             "village": st.column_config.TextColumn("Thôn", width=130),
             "parties": st.column_config.TextColumn("Các bên", width=230),
-            "result_label": st.column_config.TextColumn("Kết quả", width=160),
-            "concluded": st.column_config.TextColumn("Ngày kết thúc", width=100),
-            "category": st.column_config.TextColumn("Loại vụ việc", width=170),
+            "result_label": st.column_config.TextColumn("Kết quả", width=170),
+            "concluded": st.column_config.TextColumn("Ngày kết thúc", width=110),
+            "category": st.column_config.TextColumn("Loại vụ việc", width=190),
             "summary": st.column_config.TextColumn("Nội dung", width=360),
             "mediators": st.column_config.TextColumn("Hòa giải viên", width=220),
             "incident": st.column_config.TextColumn("Mất ANTT", width=80),
         },
-        # Rows grow with the presentation mode's larger type (46 px instead of 35): show as many rows.
-        hide_index=True, width="stretch", height=min(12, len(view) + 1) * (46 if mask else 35) + 3,
+        max_rows=12,
         # A selection is a row position: keyed by the rows shown, it is dropped when a filter changes the list,
         # so it can never open another case (or point past the end of a shorter list).
         **({} if mask else {"on_select": "rerun", "selection_mode": "single-row",
                             "key": f"case_table_{hash(tuple(listing['id'].tolist())) & 0xFFFFFFFF:x}"}),
     )
-    export = register.export_frame(listing)
-    st.download_button(
-        "Tải danh sách (CSV, mở được bằng Excel)", export.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"so-theo-doi-hoa-giai-{year}.csv", mime="text/csv", icon=":material/download:",
-    )
+    download("Tải danh sách (CSV, mở được bằng Excel)",
+             lambda: register.export_frame(listing).to_csv(index=False).encode("utf-8-sig"),
+             file_name=f"so-theo-doi-hoa-giai-{'tat-ca-cac-nam' if every_year else year}.csv", mime="text/csv",
+             icon=":material/download:")
     return listing, selection
 
 
@@ -312,6 +319,7 @@ def case_editor(listing, selection) -> None:
                            index=([None, *ids].index(current) if current in ids else 0),
                            format_func=lambda i: "— Chọn vụ việc —" if i is None else f"Số {i} · {labels[i]}")
     st.session_state["open_case"] = open_id
+    show_flash("case_editor")
     if open_id is None:
         return
     case = cases.get_case(con, open_id)
@@ -324,13 +332,13 @@ def case_editor(listing, selection) -> None:
         except ValidationError as exc:
             show_errors(exc)
         else:
-            st.session_state["_flash"] = (f"Đã xóa vụ việc số {open_id}. Có thể khôi phục ở thẻ «Vụ việc đã xóa».")
+            flash(f"Đã xóa vụ việc số {open_id}. Có thể khôi phục ở thẻ «Vụ việc đã xóa».", "case_editor")
             st.session_state["open_case"] = None
             st.rerun()
 
 
 if presenting():  # read-only, the parties as initials only
-    st.caption("Chế độ trình chiếu: chỉ xem; tên các bên viết tắt, không hiện tuổi, địa chỉ.")
+    st.caption("Chế độ trình chiếu: chỉ xem; tên các bên viết tắt, không hiện tuổi, địa chỉ và nội dung vụ việc.")
     case_list(mask=True)
     st.stop()
 
@@ -339,7 +347,9 @@ if not team_names:  # an empty database (python -m db init --empty): cases need 
             "trước.", icon=":material/info:")
     st.stop()
 
-tab_list, tab_new, tab_deleted = st.tabs(["Danh sách vụ việc", "Nhập vụ việc mới", "Vụ việc đã xóa"])
+# Keyed tabs: after a save the page stays on the tab the user was working in.
+tab_list, tab_new, tab_deleted = st.tabs(["Danh sách vụ việc", "Nhập vụ việc mới", "Vụ việc đã xóa"],
+                                         key="case_tab", on_change="rerun")
 
 with tab_new:
     st.caption("Các ô có dấu * là bắt buộc. Dùng phím Tab để chuyển ô; ngày nhập theo dạng dd/mm/yyyy.")
@@ -350,16 +360,18 @@ with tab_list:
 
 with tab_deleted:
     deleted = register.list_cases(con, year=year, village_id=village_id, deleted=True)
+    show_flash("deleted")
     if deleted.empty:
         st.info(f"Không có vụ việc nào bị xóa trong năm {year}.")
     for row in deleted.itertuples():
         c1, c2 = st.columns([5, 1])
-        c1.markdown(f"**Số {row.id}** · {fmt_date(row.received_on)} · {row.village} · {row.parties} — {row.summary}")
+        c1.markdown(f"**Số {row.id}** · {fmt_date(row.received_on)} · {md_text(row.village)} · "
+                    f"{md_text(row.parties)} — {md_text(row.summary)}")
         if c2.button("Khôi phục", key=f"restore_{row.id}", icon=":material/restore_from_trash:"):
             try:
                 cases.restore_case(con, row.id, actor=actor(), expected_version=row.version)
             except ValidationError as exc:
                 show_errors(exc)
             else:
-                st.session_state["_flash"] = f"Đã khôi phục vụ việc số {row.id}."
+                flash(f"Đã khôi phục vụ việc số {row.id}.", "deleted")
                 st.rerun()

@@ -1,6 +1,5 @@
 """Khen thưởng: candidates by the year's rules (each rule passed or failed, near-misses apart), nominations
 and leadership's decisions, the practice calendar with what is late, and the approved list for the conference."""
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +10,8 @@ from db.labels import (
     PASS_FAIL, TEAM_RULES,
 )
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, presenting, show_errors, today, village_name
+from pages.common import (actor, connection, date_field, download, filters, flash, fmt_date, is_missing, is_true,
+                          md_text, presenting, show_errors, show_flash, table, today, village_name)
 
 con = connection()
 year, village_id = filters()
@@ -23,7 +23,13 @@ RED = "color: #c62828; font-weight: 600"
 
 
 def num(value, digits: int = 1) -> str:
-    return "—" if value is None or value != value else f"{value:.{digits}f}".replace(".", ",")
+    return "—" if is_missing(value) else f"{value:.{digits}f}".replace(".", ",")
+
+
+def default_day():
+    """Today for the running year; for an earlier year no default: the officer types the real date (a default
+    of 31/12 would be counted «Trễ hạn» against the calendar's 30/11 and 15/12)."""
+    return today() if year == today().year else None
 
 
 def rule_cells(frame: pd.DataFrame, rules: dict, texts) -> pd.DataFrame:
@@ -50,7 +56,7 @@ def rule_table(frame: pd.DataFrame, rules: dict, headers: dict, first: dict, key
     if frame.empty:
         st.caption("Không có.")
         return
-    st.dataframe(
+    table(
         frame.style.map(lambda v: RED if isinstance(v, str) and v.startswith("Chưa đạt") else "", subset=list(rules)),
         column_order=[*first, *rules],
         column_config={**first, **{r: st.column_config.TextColumn(headers[r], help=rules[r],
@@ -63,8 +69,6 @@ def rule_table(frame: pd.DataFrame, rules: dict, headers: dict, first: dict, key
 st.title("Khen thưởng")
 st.caption(f"Năm {year} · {village_name(con, village_id)} · Đề xuất theo tiêu chí của năm {year} (Cài đặt → Mô hình "
            "chấm điểm). Đề xuất chỉ là gợi ý: công chức Tư pháp lập đề nghị, lãnh đạo UBND xã quyết định.")
-if flash := st.session_state.pop("_flash", None):
-    st.success(flash, icon=":material/check_circle:")
 
 m1, m2, m3, m4 = st.columns(4, border=True)
 m1.metric("Tập thể đủ tiêu chí", counts["teams"], help=f"Gần đạt (chưa đạt đúng một tiêu chí): {counts['teams_near']}")
@@ -79,21 +83,24 @@ steps = commendation.calendar_summary(con, year, today())
 lines = ["| Bước | Hạn | Tình trạng | Đã xong | Trễ hạn, hoặc quá hạn chưa xong |", "|---|---|---|--:|---|"]
 for s in steps.itertuples():
     deadline = s.deadline.date() if hasattr(s.deadline, "date") else s.deadline
-    if s.qua_han or s.tre_han:
+    if is_true(s.qua_han) or is_true(s.tre_han):
         state = ":red[**Trễ hạn**]"
-    elif s.chua_den_han:
+    elif is_true(s.chua_den_han):
         state = f"Chưa đến hạn (còn {(deadline - today()).days} ngày)"
     else:
         state = ":green[Đúng hạn]"
     lines.append(f"| {CALENDAR_STEPS[s.step]} | trước {fmt_date(deadline)} | {state} | "
-                 f"{f'{s.dung_han + s.tre_han}/{s.items}' if s.items else 'chưa có'} | {s.late_names or '—'} |")
+                 f"{f'{s.dung_han + s.tre_han}/{s.items}' if s.items else 'chưa có'} | "
+                 f"{'—' if is_missing(s.late_names) else md_text(s.late_names)} |")
 st.markdown("\n".join(lines))
 st.caption(f"Lịch thường lệ: tổ tự đánh giá, công chức lập đề nghị, lãnh đạo quyết định trước hội nghị tổng kết. "
            f"Xong đúng ngày hạn vẫn là đúng hạn. Tính đến hôm nay ({fmt_date(today())}): với năm hiện tại, việc chưa "
            "đến hạn không tính là trễ.")
 
+# Keyed tabs: after a save the page stays on the tab the user was working in.
 tab_teams, tab_people, tab_nominate, tab_self, tab_export = st.tabs([
-    "Đề xuất tập thể", "Đề xuất cá nhân", "Đề nghị và quyết định", "Tổ tự đánh giá", "Danh sách được khen thưởng"])
+    "Đề xuất tập thể", "Đề xuất cá nhân", "Đề nghị và quyết định", "Tổ tự đánh giá", "Danh sách được khen thưởng"],
+    key="commendation_tab", on_change="rerun")
 
 with tab_teams:
     cells = rule_cells(teams, TEAM_RULES, commendation.team_rule_texts)
@@ -138,7 +145,7 @@ with tab_nominate:
                                            listed["decision_note"].fillna(""))],
             why=listed["reason"].fillna(""),
         )
-        st.dataframe(
+        table(
             shown.style.map(lambda v: RED if v == "Không duyệt" else "", subset=["status_label"]),
             column_order=["id", "name", "village", "level", "candidate", "nominated", "status_label", "decided", "why"],
             column_config={
@@ -162,26 +169,37 @@ with tab_nominate:
             st.markdown("**Lập đề nghị khen thưởng**")
             subject = st.radio("Đề nghị cho", list(NOMINATION_SUBJECTS), format_func=NOMINATION_SUBJECTS.get,
                                horizontal=True, key="nominate_subject")
+            # Only who has no nomination of the year yet (one per team or person and year): the list never
+            # offers a choice that the save would refuse.
             if subject == "team":
+                taken = set(listed.loc[listed["subject"] == "team", "team_id"].astype(int))
                 options = {int(r.team_id): f"{r.team} — " + ("đủ tiêu chí" if r.is_candidate else
                                                              f"chưa đạt {int(r.failed_rules)} tiêu chí")
-                           for r in teams.itertuples()}
+                           for r in teams.itertuples() if int(r.team_id) not in taken}
             else:
+                taken = set(listed.loc[listed["subject"] == "mediator", "mediator_id"].astype(int))
                 options = {int(r.mediator_id): f"{r.full_name} ({r.village}) — " + (
                     "đủ tiêu chí" if r.is_candidate else f"chưa đạt {int(r.failed_rules)} tiêu chí")
-                           for r in people.itertuples()}
+                           for r in people.itertuples() if int(r.mediator_id) not in taken}
+            if taken:
+                st.caption(f"{len(taken)} {'tập thể' if subject == 'team' else 'cá nhân'} đã có đề nghị năm {year} "
+                           "nên không có trong danh sách chọn.")
             generation = st.session_state.get("nominate_generation", 0)
-            with st.form(f"nominate_{year}_{subject}_{generation}", enter_to_submit=False):
-                who = st.selectbox("Tập thể / cá nhân *", list(options), format_func=options.get,
-                                   key=f"nominate_{generation}_who",
-                                   help="Người đủ tiêu chí xếp trước; người chưa đủ tiêu chí cần ghi lý do.")
-                level = st.selectbox("Hình thức khen thưởng *", list(AWARD_LEVELS), format_func=AWARD_LEVELS.get,
-                                     key=f"nominate_{generation}_level")
-                day = st.date_input("Ngày đề nghị *", value=min(today(), dt.date(year, 12, 31)), format="DD/MM/YYYY",
-                                    min_value=dt.date(year, 1, 1), key=f"nominate_{generation}_day")
-                reason = st.text_area("Lý do, thành tích nổi bật (bắt buộc nếu chưa đủ tiêu chí)",
-                                      key=f"nominate_{generation}_reason")
-                if st.form_submit_button("Lập đề nghị", type="primary", icon=":material/add:"):
+            if not options:
+                st.info(f"Mọi {'tập thể' if subject == 'team' else 'cá nhân'} đã có đề nghị khen thưởng năm {year}.",
+                        icon=":material/task_alt:")
+            else:
+                with st.form(f"nominate_{year}_{subject}_{generation}", enter_to_submit=False):
+                    who = st.selectbox("Tập thể / cá nhân *", list(options), format_func=options.get,
+                                       key=f"nominate_{generation}_who",
+                                       help="Người đủ tiêu chí xếp trước; người chưa đủ tiêu chí cần ghi lý do.")
+                    level = st.selectbox("Hình thức khen thưởng *", list(AWARD_LEVELS), format_func=AWARD_LEVELS.get,
+                                         key=f"nominate_{generation}_level")
+                    day = date_field("Ngày đề nghị *", default_day(), key=f"nominate_{generation}_day")
+                    reason = st.text_area("Lý do, thành tích nổi bật (bắt buộc nếu chưa đủ tiêu chí)",
+                                          key=f"nominate_{generation}_reason")
+                    submitted = st.form_submit_button("Lập đề nghị", type="primary", icon=":material/add:")
+                if submitted:
                     try:
                         commendation.nominate(con, {
                             "year": year, "team_id": who if subject == "team" else None,
@@ -190,9 +208,10 @@ with tab_nominate:
                     except ValidationError as exc:
                         show_errors(exc)
                     else:
-                        st.session_state["_flash"] = f"Đã lập đề nghị khen thưởng cho {options[who].split(' — ')[0]}."
+                        flash(f"Đã lập đề nghị khen thưởng cho {options[who].split(' — ')[0]}.", "nominate")
                         st.session_state["nominate_generation"] = generation + 1
                         st.rerun()
+            show_flash("nominate")
         with right:
             st.markdown("**Quyết định của lãnh đạo UBND xã**")
             pending = listed[listed["status"] == "de_nghi"]
@@ -207,9 +226,7 @@ with tab_nominate:
                     status = st.radio("Quyết định", ["da_duyet", "khong_duyet"], format_func=NOMINATION_STATUS.get,
                                       horizontal=True, key=f"{form_id}_status")
                     d1, d2 = st.columns(2)
-                    decided_on = d1.date_input("Ngày quyết định *", value=min(today(), dt.date(year, 12, 31)),
-                                               format="DD/MM/YYYY", min_value=current["nominated_on"],
-                                               key=f"{form_id}_day")
+                    decided_on = date_field("Ngày quyết định *", default_day(), container=d1, key=f"{form_id}_day")
                     decision_no = d2.text_input("Số quyết định", placeholder="VD: 245/QĐ-UBND", key=f"{form_id}_no")
                     note = st.text_input("Ghi chú (bắt buộc khi không duyệt: lý do)", key=f"{form_id}_note")
                     b1, b2 = st.columns(2)
@@ -225,9 +242,10 @@ with tab_nominate:
                     except ValidationError as exc:
                         show_errors(exc)
                     else:
-                        st.session_state["_flash"] = (f"Đã lưu quyết định «{NOMINATION_STATUS[status]}» cho đề nghị số "
-                                                      f"{chosen}." if save else f"Đã rút đề nghị số {chosen}.")
+                        flash(f"Đã lưu quyết định «{NOMINATION_STATUS[status]}» cho đề nghị số {chosen}." if save
+                              else f"Đã rút đề nghị số {chosen}.", "decide")
                         st.rerun()
+            show_flash("decide")
 
 with tab_self:
     assessed = commendation.self_assessments(con, year)
@@ -235,7 +253,7 @@ with tab_self:
         assessed = assessed[assessed["village_id"] == village_id]
     st.caption(f"Ngày UBND xã nhận bản tự đánh giá của từng tổ (hạn: trước {fmt_date(steps['deadline'].iloc[0])}) và "
                "điểm tổ tự chấm, đặt cạnh điểm do phần mềm tính.")
-    st.dataframe(
+    table(
         assessed.assign(submitted=assessed["submitted_on"].map(fmt_date).replace("", "chưa nộp"),
                         own=assessed["self_score"].map(num), computed=assessed["score"].map(num),
                         note=assessed["note"].fillna("")),
@@ -256,23 +274,24 @@ with tab_self:
         form_id = f"self_{year}_{team_id}_{0 if pd.isna(row['version']) else int(row['version'])}"
         with st.form(form_id, enter_to_submit=False):
             s1, s2 = st.columns(2)
-            submitted_on = s1.date_input("Ngày nhận *", value=None if pd.isna(row["submitted_on"]) else row["submitted_on"],
-                                         format="DD/MM/YYYY", key=f"{form_id}_day")
+            submitted_on = date_field("Ngày nhận *", row["submitted_on"], container=s1, key=f"{form_id}_day")
             own = s2.number_input("Điểm tự chấm (không bắt buộc)", min_value=0.0, max_value=100.0, step=0.5, format="%g",
                                   value=None if pd.isna(row["self_score"]) else float(row["self_score"]),
                                   key=f"{form_id}_score")
             note = st.text_input("Ghi chú", value=row["note"] if isinstance(row["note"], str) else "",
                                  key=f"{form_id}_note")
-            if st.form_submit_button("Lưu", type="primary", icon=":material/save:"):
-                try:
-                    commendation.save_self_assessment(
-                        con, int(team_id), year, {"submitted_on": submitted_on, "self_score": own, "note": note},
-                        actor=actor(), expected_version=None if pd.isna(row["version"]) else int(row["version"]))
-                except ValidationError as exc:
-                    show_errors(exc)
-                else:
-                    st.session_state["_flash"] = f"Đã ghi nhận bản tự đánh giá của tổ {names[team_id]}."
-                    st.rerun()
+            submitted = st.form_submit_button("Lưu", type="primary", icon=":material/save:")
+        if submitted:
+            try:
+                commendation.save_self_assessment(
+                    con, int(team_id), year, {"submitted_on": submitted_on, "self_score": own, "note": note},
+                    actor=actor(), expected_version=None if pd.isna(row["version"]) else int(row["version"]))
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                flash(f"Đã ghi nhận bản tự đánh giá của tổ {names[team_id]}.", "self")
+                st.rerun()
+        show_flash("self")
 
 with tab_export:
     approved = commendation.approved(con, year)
@@ -285,14 +304,16 @@ with tab_export:
             part = approved[approved["subject"] == subject]
             st.markdown(f"**{heading} ({len(part)})**")
             st.markdown("\n".join(
-                f"{i}. **{r.achievement.split(': ', 1)[0]}**: {r.achievement_detail}. — *{AWARD_LEVELS[r.award_level]}*"
+                f"{i}. **{md_text(r.achievement.split(': ', 1)[0])}**: {md_text(r.achievement_detail)}. — "
+                f"*{AWARD_LEVELS[r.award_level]}*"
                 for i, r in enumerate(part.itertuples(), start=1)) or "Không có.")
         commune = places.commune_title(con)
         e1, e2 = st.columns(2)
-        e1.download_button("Tải danh sách (Excel)", commendation.export_xlsx(con, year, commune),
-                           file_name=f"khen-thuong-hoa-giai-{year}.xlsx", icon=":material/table_view:",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
-        e2.download_button("Tải danh sách (Word)", commendation.export_docx(con, year, commune),
-                           file_name=f"khen-thuong-hoa-giai-{year}.docx", icon=":material/description:",
-                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           key="export_docx")
+        with e1:
+            download("Tải danh sách (Excel)", lambda: commendation.export_xlsx(con, year, commune),
+                     file_name=f"khen-thuong-hoa-giai-{year}.xlsx", icon=":material/table_view:",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
+        with e2:
+            download("Tải danh sách (Word)", lambda: commendation.export_docx(con, year, commune),
+                     file_name=f"khen-thuong-hoa-giai-{year}.docx", icon=":material/description:",
+                     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", key="export_docx")

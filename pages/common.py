@@ -1,34 +1,72 @@
-"""What every page shares: the cached connection, the global filters, formatting helpers."""
+"""What every page shares: the cached connection, the global filters, formatting helpers, and the few
+widgets every page builds the same way (tables, date fields, messages next to their button, downloads)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
+import secrets
+from contextlib import contextmanager
+from pathlib import Path
 
 import streamlit as st
 
 import db
 from db import places
-from db.writes import ValidationError
+from db.writes import ValidationError, is_missing
 from db.labels import ALL_VILLAGES
 
 ACTOR = "Công chức Tư pháp – Hộ tịch"
+log = logging.getLogger("hoagiai")
 
 
 @st.cache_resource(show_spinner=False)
-def _open(path: str):
-    return db.open_database(path)
+def _open(path: str, _progress=None):
+    return db.open_database(path, progress=_progress)
 
 
 def connection():
-    """One DuckDB connection per process and file; each db/ call takes its own cursor."""
+    """One DuckDB connection per process and file; each db/ call takes its own cursor.
+
+    On the very first start the file does not exist yet: the demo commune is built (a few seconds on a slow
+    PC) while the page says so in Vietnamese, with a progress bar, instead of staying blank."""
+    path = db.db_path()
     try:
-        return _open(db.db_path())
+        if Path(path).exists():
+            return _open(path)
+        with st.container():
+            st.subheader("Đang chuẩn bị dữ liệu…")
+            bar = st.progress(0.0, text="Lần chạy đầu tiên: tạo tệp dữ liệu với dữ liệu minh họa")
+
+            def progress(share: float, step: str) -> None:
+                bar.progress(min(max(share, 0.0), 1.0), text=f"Lần chạy đầu tiên: {step}…")
+
+            con = _open(path, progress)
+        st.rerun()  # the page again, now on the built file, without the progress screen
     except db.DatabaseLocked as exc:
         st.error(str(exc), icon=":material/lock:")
         st.stop()
+    return con
 
 
-# Presentation mode (trinh_chieu=1): larger type for a projector (the page menu stays usable).
-PRESENTATION_CSS = "<style>html { font-size: 21px; }</style>"
+# Every page: no English instructions under inputs («Press Enter to submit form»), and the file uploader in
+# Vietnamese (its button and hint are English in Streamlit; the size and types are in each uploader's label).
+BASE_CSS = """<style>
+[data-testid="InputInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button p::after { content: "Chọn tệp"; font-size: 1rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "Kéo thả tệp vào đây, hoặc bấm «Chọn tệp»"; font-size: 0.875rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+</style>"""
+
+# Presentation mode (trinh_chieu=1): larger type for a projector, read from the back of the room; the KPI
+# figures larger still (the page menu stays usable).
+PRESENTATION_CSS = """<style>
+html { font-size: 21px; }
+[data-testid="stMetricValue"] { font-size: 3.4rem; line-height: 1.15; }
+</style>"""
 
 
 def presenting() -> bool:
@@ -53,29 +91,66 @@ def village_name(con, village_id: int | None) -> str:
     return names.get(village_id, ALL_VILLAGES)
 
 
+def md_text(text) -> str:
+    """User text (names, notes, search words) inside st.markdown shown as typed: the characters that would
+    format it escaped (emphasis, code, headings, LaTeX «$», strike-through, links and autolinks, Streamlit's
+    «:red[…]» colours and «:icon:» shortcodes), so «*», «_», «[…](…)» or «www.…» never format or link."""
+    text = re.sub(r"([\\`*_\[\]<>#$~|])", r"\\\1", str(text))
+    text = re.sub(r":(?=[A-Za-z/])", r"\\:", text)  # «:red[», «:smile:», «https://»
+    return re.sub(r"(?i)\b(www)\.", r"\1\\.", text)
+
+
 def show_errors(exc: ValidationError) -> None:
-    """A refused write: every Vietnamese message of the write path, nothing was saved."""
-    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {m}" for m in exc.messages), icon=":material/error:")
+    """A refused write: every Vietnamese message of the write path (each names its field), nothing was saved.
+    Called right after the button that caused it, so the message is where the user is looking."""
+    st.error("Chưa lưu được vì:\n" + "\n".join(f"- {md_text(m)}" for m in exc.messages), icon=":material/error:")
+
+
+def flash(message: str, where: str = "page") -> None:
+    """A success message for the next run, shown by show_flash(where) next to the button that saved."""
+    st.session_state[f"_flash_{where}"] = message
+
+
+def show_flash(where: str = "page") -> None:
+    if message := st.session_state.pop(f"_flash_{where}", None):
+        st.success(md_text(message), icon=":material/check_circle:")
 
 
 def actor() -> str:
     return st.session_state.get("actor", ACTOR)
 
 
+# Formatters: pandas gives None, NaN, NaT or pd.NA for an empty cell, and pd.NA refuses comparison
+# («boolean value of NA is ambiguous»), so every formatter asks is_missing first.
+
 def fmt_date(day) -> str:
-    if day is None or day != day:  # None or NaT
+    """dd/mm/yyyy; empty for no date."""
+    if is_missing(day):
         return ""
     return day.strftime("%d/%m/%Y")
 
 
 def fmt_pct(value) -> str:
-    if value is None or value != value:
+    if is_missing(value):
         return "không áp dụng"
     return f"{value * 100:.1f}%".replace(".", ",")
 
 
 def fmt_int(value) -> str:
+    """1234 → '1.234'; a dash for no value."""
+    if is_missing(value):
+        return "—"
     return f"{int(value):,}".replace(",", ".")
+
+
+def is_true(value) -> bool:
+    """A yes/no cell that says yes; an empty cell (pd.NA) does not."""
+    return not is_missing(value) and bool(value)
+
+
+def positive(value) -> bool:
+    """A count or amount above zero; an empty cell (pd.NA, NaN) is not."""
+    return not is_missing(value) and value > 0
 
 
 def go_to(year: int | None = None, village_id: int | None = -1) -> None:
@@ -107,6 +182,95 @@ def today() -> dt.date:
 
 def fmt_money(value) -> str:
     """Whole đồng, Vietnamese style: 1234000 → '1.234.000 đ' (empty for no value)."""
-    if value is None or value != value:
+    if is_missing(value):
         return ""
     return f"{int(value):,} đ".replace(",", ".")
+
+
+def date_field(label: str, value=None, *, key: str, container=None, help: str | None = None) -> str:
+    """A date typed as dd/mm/yyyy, given to the write path as text (db.writes.parse_date).
+
+    Not st.date_input: its picker turns a typed 31/02/2026 into 28/02/2026 and keeps the old date when the
+    field is half cleared, without a word. Here what is saved is what the user sees, or the save is refused
+    with a message naming the field."""
+    where = container or st
+    hint = "Nhập ngày dạng dd/mm/yyyy, ví dụ 07/06/2023."
+    return where.text_input(label, value=fmt_date(value), key=key, placeholder="dd/mm/yyyy", max_chars=10,
+                            help=f"{help} {hint}" if help else hint)
+
+
+def day_or_none(text: str, label: str) -> tuple[dt.date | None, list[str]]:
+    """A date field's text read as the write path reads it: (date or None, Vietnamese errors)."""
+    from db.writes import parse_date
+    errors: list[str] = []
+    return parse_date(text, label, errors), errors
+
+
+# On the meeting screen the type is 21 px instead of 16: column widths and row heights grow by as much.
+PRESENT_SCALE = 21 / 16
+ROW_HEIGHT = 35
+WRAP_ROW_HEIGHT = 68  # over Streamlit's 4 rem (64 px; 84 px on the meeting screen, scaled): cell text wraps
+NAMED_WIDTHS = {"small": 75, "medium": 200, "large": 400}
+
+
+def _wider(config: dict) -> dict:
+    width = config.get("width")
+    width = NAMED_WIDTHS.get(width, width)
+    return {**config, "width": round(width * PRESENT_SCALE)} if isinstance(width, int) else config
+
+
+def table(data, *, column_config: dict | None = None, max_rows: int | None = None, row_height: int = ROW_HEIGHT,
+          **options):
+    """st.dataframe as every page shows one: no index, full width, empty cells blank (never «None»); on the
+    meeting screen the columns and rows grow with the type. row_height=WRAP_ROW_HEIGHT wraps long text over
+    two or three lines; max_rows: the height of that many rows at most (a scroll bar beyond)."""
+    rows = len(data.data if hasattr(data, "data") else data)  # a pandas Styler holds its frame in .data
+    header = 38
+    if presenting():
+        column_config = {name: _wider(config) if isinstance(config, dict) else config
+                         for name, config in (column_config or {}).items()}
+        row_height, header = round(row_height * PRESENT_SCALE), round(header * PRESENT_SCALE)
+    options["row_height"] = row_height
+    if max_rows is not None:
+        options["height"] = header + min(max_rows, max(rows, 1)) * row_height + 3
+    options.setdefault("hide_index", True)
+    options.setdefault("width", "stretch")
+    options.setdefault("placeholder", "")
+    return st.dataframe(data, column_config=column_config, **options)
+
+
+def download(label: str, data, **options) -> None:
+    """A download button, never on the meeting screen (presentation mode offers no CSV, Excel or Word).
+    data may be a function: then the file is only built when the button is clicked."""
+    if presenting():
+        return
+    st.download_button(label, data, **options)
+
+
+@st.cache_resource(show_spinner=False)
+def start_logging() -> None:
+    """Unexpected errors go to the console and to a log file beside the database (once per process)."""
+    log.setLevel(logging.INFO)
+    handlers = [logging.StreamHandler()]
+    try:
+        handlers.append(logging.FileHandler(Path(db.db_path()).with_name("nhat-ky-loi.log"), encoding="utf-8"))
+    except OSError:  # a read-only folder: the console still has it
+        pass
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+
+
+@contextmanager
+def unexpected_errors():
+    """No page ever shows Streamlit's English error box: an unexpected error is logged with a reference and
+    the user sees one Vietnamese message. Streamlit's own flow (st.rerun, st.stop, st.switch_page) raises
+    BaseExceptions that pass through untouched."""
+    try:
+        yield
+    except Exception:  # noqa: BLE001 — the last line of defence, logged in full below
+        reference = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        log.exception("Lỗi ngoài dự kiến (mã %s)", reference)
+        st.error(f"Đã có lỗi ngoài dự kiến nên trang này chưa hiện hết. Dữ liệu đã lưu không bị ảnh hưởng; thao "
+                 f"tác đang làm dở (nếu có) chưa được lưu. Hãy tải lại trang; nếu lỗi còn, báo cho người quản trị "
+                 f"kèm mã lỗi **{reference}**.", icon=":material/error:")

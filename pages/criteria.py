@@ -7,7 +7,8 @@ from db.labels import (
     CRITERIA_FAMILIES, CRITERIA_STATUS, CRITERIA_STATUS_BADGE, CRITERIA_STATUS_COLOURS, FORMULA_LABELS, POINTS_RULES,
 )
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, presenting, show_errors, today, village_name
+from pages.common import (actor, connection, filters, flash, fmt_date, is_missing, is_true, md_text, presenting,
+                          show_errors, show_flash, table, today, village_name)
 
 con = connection()
 year, village_id = filters()
@@ -35,15 +36,15 @@ def badge(status: str) -> str:
 
 
 def validity(start, end) -> str:
-    return f"từ {fmt_date(start)}" + (f" đến {fmt_date(end)}" if end is not None and end == end else "")
+    return f"từ {fmt_date(start)}" + ("" if is_missing(end) else f" đến {fmt_date(end)}")
 
 
 def indicator_card(r) -> None:
     with st.container(border=True):
         text, value, target, points, status = st.columns([5.2, 1.9, 1.2, 1.7, 1.5])
-        verify = " · :orange[cần xác minh]" if r.needs_verification else ""
-        text.markdown(f"**{r.code}** · {r.wording}{verify}")
-        text.markdown(r.reason)
+        verify = " · :orange[cần xác minh]" if is_true(r.needs_verification) else ""
+        text.markdown(f"**{md_text(r.code)}** · {md_text(r.wording)}{verify}")
+        text.markdown(md_text(r.reason))
         value.caption("Giá trị")
         value.markdown(f"**{r.value_text}**")
         target.caption("Mục tiêu")
@@ -57,9 +58,9 @@ def indicator_card(r) -> None:
         if r.evidence_required:
             parts = []
             if r.evidence_have:
-                parts.append(":green[**Đã có:**] " + "; ".join(r.evidence_have))
+                parts.append(":green[**Đã có:**] " + "; ".join(map(md_text, r.evidence_have)))
             if r.evidence_lack:
-                parts.append(":red[**Thiếu:**] " + "; ".join(r.evidence_lack))
+                parts.append(":red[**Thiếu:**] " + "; ".join(map(md_text, r.evidence_lack)))
             st.markdown("Hồ sơ kiểm chứng — " + " · ".join(parts))
             if r.evidence_missing and not presenting():
                 st.page_link("pages/evidence.py", label="Tải lên hồ sơ còn thiếu", icon=":material/upload_file:",
@@ -69,7 +70,7 @@ def indicator_card(r) -> None:
             if behind.empty:
                 st.caption("Không có dòng nào.")
             else:
-                st.dataframe(behind, hide_index=True, width="stretch")
+                table(behind)
             page, label = SOURCE_PAGES[r.formula]
             st.page_link(page, label=label, icon=":material/open_in_new:", query_params=link_params)
 
@@ -77,8 +78,6 @@ def indicator_card(r) -> None:
 st.title("Tiêu chí tiếp cận pháp luật về hòa giải ở cơ sở")
 st.caption(f"Năm {year} · {place} · Mỗi năm được đánh giá theo khung tiêu chí có hiệu lực ngày 31/12 của năm đó; "
            "sửa tiêu chí không làm thay đổi kết quả các năm đã qua.")
-if flash := st.session_state.pop("_flash", None):
-    st.success(flash, icon=":material/check_circle:")
 
 if not in_force:
     st.info(f"Năm {year} chưa có khung tiêu chí nào có hiệu lực.")
@@ -143,13 +142,13 @@ with tab_matrix:
         config = {"village": st.column_config.TextColumn("Thôn", pinned=True)}
         for ind in grid["indicators"].itertuples():
             config[ind.column] = st.column_config.TextColumn(ind.code, help=f"{ind.framework_short_name}: {ind.wording}")
-        st.dataframe(styled, column_config=config, hide_index=True, width="stretch",
-                     height=35 * (len(cells) + 1) + 3)
-        st.caption(" · ".join(f"**{ind.code}**: {ind.wording}" for ind in grid["indicators"].itertuples()))
+        table(styled, column_config=config, max_rows=len(cells))
+        st.caption(" · ".join(f"**{md_text(ind.code)}**: {md_text(ind.wording)}"
+                              for ind in grid["indicators"].itertuples()))
         commune_level = rows[rows["scope"] == "xa"]
         if not commune_level.empty:
             st.markdown("Chỉ tiêu cấp xã (không chia theo thôn): " + " · ".join(
-                f"**{r.code}** {badge(r.status)}" for r in commune_level.itertuples()))
+                f"**{md_text(r.code)}** {badge(r.status)}" for r in commune_level.itertuples()))
         st.caption("Đạt: số liệu đạt mục tiêu và đủ hồ sơ · Chưa đạt: số liệu chưa đạt mục tiêu · Thiếu hồ sơ: còn "
                    "thiếu tài liệu kiểm chứng (dù số liệu đạt hay chưa) · Không áp dụng: chưa có số liệu để tính.")
 
@@ -160,7 +159,7 @@ with tabs[2]:
     st.caption("Khung tiêu chí, chỉ tiêu, mục tiêu, điểm và hồ sơ cần có là cấu hình: sửa một chỉ tiêu tạo phiên bản "
                f"mới áp dụng từ năm {today().year} trở đi; các năm đã qua giữ nguyên tiêu chí đã dùng.")
     frames = criteria.frameworks(con)
-    st.dataframe(
+    table(
         frames.assign(valid=[validity(a, b) for a, b in zip(frames["valid_from"], frames["valid_to"])],
                       family_label=frames["family"].map(CRITERIA_FAMILIES)),
         column_order=["short_name", "family_label", "valid", "needs_verification", "note"],
@@ -177,7 +176,7 @@ with tabs[2]:
     kinds = evidence.kinds(con)
     kind_labels = dict(zip(kinds["code"], kinds["label"]))
     versions = criteria.indicator_versions(con)
-    st.dataframe(
+    table(
         versions.assign(
             target_label=["Theo Kế hoạch" if isinstance(k, str) and k else
                           (criteria.pct(t) if kind == "ratio" else criteria.number(t) if kind == "count" else "Có")
@@ -197,16 +196,14 @@ with tabs[2]:
             "valid": st.column_config.TextColumn("Hiệu lực"),
             "needs_verification": st.column_config.CheckboxColumn("Cần xác minh"),
         },
-        hide_index=True, width="stretch", height=35 * (len(versions) + 1) + 3,
+        max_rows=len(versions),
     )
     st.caption("Cách tính, mục tiêu lấy từ Kế hoạch và hồ sơ cần có của từng chỉ tiêu: chọn chỉ tiêu ở mục dưới.")
 
     this_year = today().year
-    live = frames[frames["valid_to"].isna() | (frames["valid_to"].map(lambda d: d is not None and d == d
-                                                                      and d.year >= this_year))]
+    live = frames[frames["valid_to"].map(lambda d: is_missing(d) or d.year >= this_year)]
     editable = versions[versions["framework_code"].isin(live["code"])
-                        & (versions["valid_to"].isna() | versions["valid_to"].map(
-                            lambda d: d is not None and d == d and d.year >= this_year))]
+                        & versions["valid_to"].map(lambda d: is_missing(d) or d.year >= this_year)]
     options = {0: "Thêm chỉ tiêu mới"} | {
         int(v.id): f"{v.framework_short_name} · {v.code} · {v.wording[:70]} ({validity(v.valid_from, v.valid_to)})"
         for v in editable.itertuples()}
@@ -242,7 +239,7 @@ with tabs[2]:
                                   key=f"{form_id}_target_key")
         c1, c2, c3 = st.columns(3)
         old_target = current.get("target")
-        shown_target = None if old_target is None or old_target != old_target else (
+        shown_target = None if is_missing(old_target) else (
             old_target * 100 if current.get("kind") == "ratio" else old_target)
         target = c1.number_input("Mục tiêu (tỷ lệ nhập theo %)", value=shown_target, min_value=0.0, step=1.0,
                                  key=f"{form_id}_target")
@@ -250,12 +247,11 @@ with tabs[2]:
         points_rule = c2.selectbox("Cách cho điểm", rules, format_func=POINTS_RULES.get,
                                    index=rules.index(current.get("points_rule", "none")), key=f"{form_id}_rule")
         old_points = current.get("max_points")
-        max_points = c3.number_input("Điểm tối đa", value=None if old_points is None or old_points != old_points
-                                     else float(old_points), min_value=0.0, max_value=100.0, step=0.5,
+        max_points = c3.number_input("Điểm tối đa", value=None if is_missing(old_points) else float(old_points), min_value=0.0, max_value=100.0, step=0.5,
                                      key=f"{form_id}_points")
         required = st.multiselect("Hồ sơ kiểm chứng cần có", list(kind_labels), format_func=kind_labels.get,
                                   default=[k for k in (current.get("evidence_kinds") or "").split(";") if k],
-                                  key=f"{form_id}_evidence")
+                                  select_all=False, wrap=True, key=f"{form_id}_evidence")
         d1, d2, d3 = st.columns([2, 1, 1])
         source = d1.text_input("Căn cứ", value=current.get("source") or "", key=f"{form_id}_source")
         sort_order = d2.number_input("Thứ tự", value=int(current.get("sort_order") or 0), min_value=0, max_value=999,
@@ -265,21 +261,23 @@ with tabs[2]:
         note = st.text_input("Ghi chú", value=current.get("note") or "", key=f"{form_id}_note")
         verify = st.checkbox("Cần xác minh (chưa đối chiếu văn bản chính thức)",
                              value=bool(current.get("needs_verification", True)), key=f"{form_id}_verify")
-        if st.form_submit_button("Lưu chỉ tiêu", icon=":material/save:", type="primary", key=f"{form_id}_save"):
-            data = {
-                "framework_code": current.get("framework_code") if chosen else framework_code,
-                "code": current.get("code") if chosen else code, "group_name": group, "wording": wording,
-                "formula": formula, "target_key": target_key or None,
-                "target": None if target is None else (target / 100 if criteria.FORMULAS[formula] == "ratio" else target),
-                "points_rule": points_rule, "max_points": max_points, "evidence_kinds": required,
-                "needs_verification": verify, "source": source, "note": note, "sort_order": sort_order,
-            }
-            try:
-                criteria.save_indicator(con, data, actor=actor(), indicator_id=chosen or None,
-                                        effective_year=int(effective), expected_version=current.get("version"))
-            except ValidationError as exc:
-                show_errors(exc)
-            else:
-                st.session_state["_flash"] = (f"Đã lưu chỉ tiêu {data['code']}, áp dụng từ năm {int(effective)}; "
-                                              "kết quả các năm trước không đổi.")
-                st.rerun()
+        submitted = st.form_submit_button("Lưu chỉ tiêu", icon=":material/save:", type="primary", key=f"{form_id}_save")
+    show_flash("indicator")
+    if submitted:
+        data = {
+            "framework_code": current.get("framework_code") if chosen else framework_code,
+            "code": current.get("code") if chosen else code, "group_name": group, "wording": wording,
+            "formula": formula, "target_key": target_key or None,
+            "target": None if target is None else (target / 100 if criteria.FORMULAS[formula] == "ratio" else target),
+            "points_rule": points_rule, "max_points": max_points, "evidence_kinds": required,
+            "needs_verification": verify, "source": source, "note": note, "sort_order": sort_order,
+        }
+        try:
+            criteria.save_indicator(con, data, actor=actor(), indicator_id=chosen or None,
+                                    effective_year=int(effective), expected_version=current.get("version"))
+        except ValidationError as exc:
+            show_errors(exc)
+        else:
+            flash(f"Đã lưu chỉ tiêu {data['code']}, áp dụng từ năm {int(effective)}; kết quả các năm trước "
+                  "không đổi.", "indicator")
+            st.rerun()

@@ -1,11 +1,15 @@
 """Hồ sơ kiểm chứng: which evidence documents the year's indicators need, upload, download, correct, remove."""
-import datetime as dt
-
 import streamlit as st
 
 from db import evidence, places
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, presenting, show_errors, today, village_name
+from pages.common import (actor, connection, date_field, download, filters, flash, fmt_date, is_true, md_text,
+                          presenting, show_errors, show_flash, table, village_name)
+
+# The uploader takes any file and db/evidence.py checks its content, so a wrong type or size is refused in
+# Vietnamese («Error: text/plain files are not allowed» is Streamlit's own, English). Up to Streamlit's own
+# upload limit; the app's limit (MAX_FILE_MB) is checked and explained on save.
+UPLOAD_LIMIT_MB = 200
 
 con = connection()
 year, village_id = filters()
@@ -17,35 +21,23 @@ scopes = {0: "Toàn xã", **dict(zip(village_table["id"].tolist(), village_table
 requested_kind = st.query_params.get("loai")
 
 
-def done(message: str) -> None:
-    st.session_state["_flash"] = message
+def done(message: str, where: str) -> None:
+    flash(message, where)
     st.session_state["evidence_form_n"] = st.session_state.get("evidence_form_n", 0) + 1  # empty upload form
     st.rerun()
 
 
 def status_text(row) -> str:
-    if row["present"]:
+    if is_true(row["present"]):
         return f"Đã có ({int(row['docs'])} hồ sơ)"
     villages = list(row["missing_villages"])
     return "Thiếu" + (f": {', '.join(villages)}" if villages else "")
 
 
-# The uploader's built-in words are English; show Vietnamese ones (same limits as db/evidence.py checks).
-st.html(f"""<style>
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{font-size: 0}}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
-  content: "Chọn tệp"; font-size: 1rem}}
-[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0}}
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
-  content: "hoặc kéo thả tệp vào đây · PDF, ảnh PNG/JPEG, Word, Excel · tối đa {evidence.MAX_FILE_MB} MB";
-  font-size: 0.875rem}}
-</style>""")
 st.title("Hồ sơ kiểm chứng")
 st.caption(f"Năm {year} · {place} · Tài liệu kiểm chứng của các chỉ tiêu tiếp cận pháp luật về hòa giải ở cơ sở. "
            f"Tệp PDF, ảnh (PNG, JPEG), Word hoặc Excel, tối đa {evidence.MAX_FILE_MB} MB; loại tệp được kiểm tra "
            "theo nội dung.")
-if flash := st.session_state.pop("_flash", None):
-    st.success(flash, icon=":material/check_circle:")
 
 required = need[[len(r) > 0 for r in need["required_by"]]]
 have = int(required["present"].sum())
@@ -56,20 +48,21 @@ listing = evidence.documents(con, year, village_id)
 c2.metric("Hồ sơ đã tải lên", len(listing), help="Gồm hồ sơ của thôn đang lọc và hồ sơ chung của toàn xã.")
 if len(required) > have:
     st.warning("Còn thiếu: " + "; ".join(
-        f"{r['label']}" + (f" (của {', '.join(r['missing_villages'])})" if len(r["missing_villages"]) else "")
+        md_text(r["label"]) + (f" (của {md_text(', '.join(r['missing_villages']))})" if len(r["missing_villages"])
+                               else "")
         for _, r in required[~required["present"]].iterrows()), icon=":material/folder_off:")
 
 st.page_link("pages/criteria.py", label="Xem các chỉ tiêu và trạng thái", icon=":material/fact_check:",
              query_params={"nam": year, **({"thon": village_id} if village_id else {})})
 
 st.subheader("Hồ sơ các chỉ tiêu cần")
-table = need.assign(
+needed = need.assign(
     status=[status_text(r) for _, r in need.iterrows()],
     required=[", ".join(r) if len(r) else "Không chỉ tiêu nào yêu cầu" for r in need["required_by"]],
     scope=need["per_village"].map({True: "Từng thôn (hoặc một bộ chung)", False: "Toàn xã"}),
 )
-st.dataframe(
-    table.style.map(lambda v: "color: #c62828; font-weight: 600" if str(v).startswith("Thiếu")
+table(
+    needed.style.map(lambda v: "color: #c62828; font-weight: 600" if str(v).startswith("Thiếu")
                     else "color: #2e7d32" if str(v).startswith("Đã có") else "", subset=["status"]),
     column_order=["label", "required", "scope", "status"],
     column_config={
@@ -99,30 +92,30 @@ if not presenting():  # the meeting screen is read-only
                              help="Toàn xã, hoặc một thôn (Sổ theo dõi, Báo cáo của Tổ trưởng).")
         d1, d2 = st.columns(2)
         doc_no = d1.text_input("Số văn bản", key=f"{form_id}_doc_no", placeholder="Ví dụ: 125/BC-UBND")
-        doc_date = d2.date_input("Ngày văn bản", value=None, format="DD/MM/YYYY", min_value=dt.date(2000, 1, 1),
-                                 max_value=today(), key=f"{form_id}_doc_date")
+        doc_date = date_field("Ngày văn bản", None, container=d2, key=f"{form_id}_doc_date")
         note = st.text_input("Ghi chú", key=f"{form_id}_note", placeholder="Trích yếu, nơi lưu bản giấy…")
-        upload = st.file_uploader(f"Tệp đính kèm (tối đa {evidence.MAX_FILE_MB} MB)",
-                                  type=evidence.UPLOAD_EXTENSIONS, max_upload_size=evidence.MAX_FILE_MB,
-                                  key=f"{form_id}_file")
-        if st.form_submit_button(f"Lưu hồ sơ năm {year}", icon=":material/upload_file:", type="primary",
-                                 key=f"{form_id}_save"):
-            try:
-                new_id = evidence.add_document(
-                    con, {"year": year, "village_id": scope or None, "kind": kind, "doc_no": doc_no,
-                          "doc_date": doc_date, "note": note},
-                    upload.getvalue() if upload is not None else None, upload.name if upload is not None else None,
-                    actor=actor())
-            except ValidationError as exc:
-                show_errors(exc)
-            else:
-                done(f"Đã lưu hồ sơ số {new_id}: {kinds[kind]} ({scopes[scope or 0]}, năm {year}).")
+        upload = st.file_uploader(f"Tệp đính kèm: PDF, ảnh PNG/JPEG, Word hoặc Excel, tối đa {evidence.MAX_FILE_MB} MB",
+                                  max_upload_size=UPLOAD_LIMIT_MB, key=f"{form_id}_file")
+        submitted = st.form_submit_button(f"Lưu hồ sơ năm {year}", icon=":material/upload_file:", type="primary",
+                                          key=f"{form_id}_save")
+    if submitted:
+        try:
+            new_id = evidence.add_document(
+                con, {"year": year, "village_id": scope or None, "kind": kind, "doc_no": doc_no,
+                      "doc_date": doc_date, "note": note},
+                upload.getvalue() if upload is not None else None, upload.name if upload is not None else None,
+                actor=actor())
+        except ValidationError as exc:
+            show_errors(exc)
+        else:
+            done(f"Đã lưu hồ sơ số {new_id}: {kinds[kind]} ({scopes[scope or 0]}, năm {year}).", "add")
+    show_flash("add")
 
 st.subheader("Hồ sơ đã có")
 if listing.empty:
     st.info(f"Chưa có hồ sơ nào của năm {year} cho {place.lower()}.")
     st.stop()
-st.dataframe(
+table(
     listing.assign(date_text=listing["doc_date"].map(fmt_date), size_text=listing["size_bytes"].map(evidence.size_text),
                    doc_no=listing["doc_no"].fillna("")),
     column_order=["id", "kind_label", "scope", "doc_no", "date_text", "file_name", "size_text"],
@@ -144,8 +137,9 @@ labels = {int(r.id): f"Số {r.id} · {r.kind_label} · {r.scope}" for r in list
 doc_id = st.selectbox("Tải về, sửa hoặc xóa hồ sơ", list(labels), format_func=labels.get, key="evidence_open")
 doc = evidence.get_document(con, doc_id)
 content = evidence.file_content(con, doc_id)
-st.download_button(f"Tải về «{doc['file_name']}» ({evidence.size_text(doc['size_bytes'])})", data=content[0],
-                   file_name=content[1], mime=content[2], icon=":material/download:", key=f"evidence_download_{doc_id}")
+download(f"Tải về «{doc['file_name']}» ({evidence.size_text(doc['size_bytes'])})", data=content[0],
+         file_name=content[1], mime=content[2], icon=":material/download:", key=f"evidence_download_{doc_id}")
+show_flash("edit")
 edit_id = f"evidence_edit_{doc_id}_{doc['version']}"
 with st.expander("Sửa thông tin hoặc thay tệp"):
     with st.form(edit_id):
@@ -156,11 +150,10 @@ with st.expander("Sửa thông tin hoặc thay tệp"):
                                  format_func=scopes.get, key=f"{edit_id}_scope")
         f1, f2 = st.columns(2)
         new_no = f1.text_input("Số văn bản", value=doc["doc_no"] or "", key=f"{edit_id}_doc_no")
-        new_date = f2.date_input("Ngày văn bản", value=doc["doc_date"], format="DD/MM/YYYY",
-                                 min_value=dt.date(2000, 1, 1), max_value=today(), key=f"{edit_id}_doc_date")
+        new_date = date_field("Ngày văn bản", doc["doc_date"], container=f2, key=f"{edit_id}_doc_date")
         new_note = st.text_input("Ghi chú", value=doc["note"] or "", key=f"{edit_id}_note")
-        new_file = st.file_uploader("Thay bằng tệp khác (để trống nếu giữ tệp cũ)", type=evidence.UPLOAD_EXTENSIONS,
-                                    max_upload_size=evidence.MAX_FILE_MB, key=f"{edit_id}_file")
+        new_file = st.file_uploader("Thay bằng tệp khác (để trống nếu giữ tệp cũ)", max_upload_size=UPLOAD_LIMIT_MB,
+                                    key=f"{edit_id}_file")
         if st.form_submit_button("Lưu thay đổi", icon=":material/save:", key=f"{edit_id}_save"):
             try:
                 evidence.update_document(
@@ -172,7 +165,7 @@ with st.expander("Sửa thông tin hoặc thay tệp"):
             except ValidationError as exc:
                 show_errors(exc)
             else:
-                done(f"Đã lưu thay đổi của hồ sơ số {doc_id}.")
+                done(f"Đã lưu thay đổi của hồ sơ số {doc_id}.", "edit")
 with st.expander("Xóa hồ sơ"):
     st.caption("Hồ sơ bị xóa không còn được tính cho chỉ tiêu; tệp vẫn được giữ trong nhật ký thay đổi.")
     if st.button(f"Xóa hồ sơ số {doc_id}", icon=":material/delete:", key=f"evidence_delete_{doc_id}"):
@@ -181,4 +174,4 @@ with st.expander("Xóa hồ sơ"):
         except ValidationError as exc:
             show_errors(exc)
         else:
-            done(f"Đã xóa hồ sơ số {doc_id} khỏi hồ sơ năm {year}.")
+            done(f"Đã xóa hồ sơ số {doc_id} khỏi hồ sơ năm {year}.", "add")

@@ -12,8 +12,8 @@ from db.labels import (
 )
 from db.writes import ValidationError
 from pages.common import (
-    actor, chart_font, connection, filters, fmt_date, fmt_int, fmt_money, fmt_pct, go_to, presenting, show_errors, today,
-    village_name,
+    actor, chart_font, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
+    fmt_pct, go_to, is_missing, is_true, md_text, positive, presenting, show_errors, show_flash, table, today, village_name,
 )
 
 con = connection()
@@ -25,7 +25,6 @@ teams = places.villages(con).dropna(subset=["team_id"])
 if village_id is not None:
     teams = teams[teams["id"] == village_id]
 team_names = {int(t): name for t, name in zip(teams["team_id"], teams["team_name"])}
-MIN_DAY = dt.date(2000, 1, 1)
 DEADLINE_NOTE = ("Hạn chi: 5 ngày làm việc kể từ ngày đề nghị (thứ Hai–thứ Sáu; chưa trừ ngày nghỉ lễ, Tết, "
                  "nên quanh các ngày lễ hạn thực tế muộn hơn vài ngày).")
 
@@ -42,21 +41,20 @@ def rate_text(rate: dict | None) -> str:
     return text + (" — cần xác minh" if rate["needs_verification"] else "")
 
 
-def done(message: str, payment_id: int | None = None, day: dt.date | None = None) -> None:
-    st.session_state["_flash"] = message
+def done(message: str, where: str, payment_id: int | None = None, day: dt.date | None = None) -> None:
+    """After a save: the message next to the button that saved (where), the payment kept open, rerun."""
     if payment_id is not None:
         st.session_state["open_payment"] = payment_id
     if day is not None and day.year != year:
-        st.session_state["_flash"] += f" Bộ lọc đã chuyển sang năm {day.year} để thấy chứng từ này."
+        message += f" Bộ lọc đã chuyển sang năm {day.year} để thấy chứng từ này."
         go_to(day.year)
+    flash(message, where)
     st.rerun()
 
 
 st.title("Kinh phí hòa giải ở cơ sở")
 st.caption(f"Năm {year} · {place} · Thù lao hòa giải viên và hỗ trợ hoạt động tổ theo mức chi hiện hành "
            "(Cài đặt → Mức chi) · Số tiền tính bằng đồng")
-if flash := st.session_state.pop("_flash", None):
-    st.success(flash, icon=":material/check_circle:")
 
 budget_row = total["budget_row"]
 m1, m2, m3 = st.columns(3, border=True)
@@ -131,24 +129,24 @@ with tab_checks:
                    "thúc) cộng hỗ trợ hoạt động còn thiếu.")
 
     st.subheader(f"Kiểm tra theo tổ năm {year}")
-    table = checks.assign(
+    checks_view = checks.assign(
         fee_paid_label=checks["fee_paid"].map(fmt_money),
         support_due_label=checks["support_due"].map(fmt_money),
         support_paid_label=checks["support_paid"].map(fmt_money),
-        unpaid_label=[fmt_money(v) if v else "" for v in checks["fee_unpaid_estimate"]],
-        above_label=[fmt_money(v) if v else "" for v in checks["above_rate"]],
+        unpaid_label=[fmt_money(v) if positive(v) else "" for v in checks["fee_unpaid_estimate"]],
+        above_label=[fmt_money(v) if positive(v) else "" for v in checks["above_rate"]],
     )
     red = "color: #c62828; font-weight: 600"
 
     def flag(row):
         """Red where a check fails: support paid below due, a payment above the rate, a late payment."""
-        return [red if (c == "support_paid_label" and row["support_outstanding"] > 0)
-                or (c == "above_label" and row["above_rate"] > 0)
-                or (c == "payments_late" and row["payments_late"] > 0) else "" for c in row.index]
+        return [red if (c == "support_paid_label" and positive(row["support_outstanding"]))
+                or (c == "above_label" and positive(row["above_rate"]))
+                or (c == "payments_late" and positive(row["payments_late"])) else "" for c in row.index]
 
     money = {"alignment": "right"}
-    st.dataframe(
-        table.style.apply(flag, axis=1),
+    table(
+        checks_view.style.apply(flag, axis=1),
         column_order=["village", "concluded_cases", "cases_paid", "unpaid_cases", "unpaid_label", "fee_paid_label",
                       "support_due_label", "support_paid_label", "above_label", "payments_late"],
         column_config={
@@ -187,7 +185,7 @@ with tab_checks:
             if row.item == "thu_lao_chua_de_nghi":
                 return f"{fmt_int(row.cases)} vụ việc; ước tính theo mức chi"
             if row.item == "cho_chi":
-                state = "quá hạn chi" if row.late else "trong hạn"
+                state = "quá hạn chi" if is_true(row.late) else "trong hạn"
                 return f"{PAYMENT_STATUS[row.status]}, hạn chi {fmt_date(row.deadline)} — {state}"
             if row.item == "vuot_muc":
                 return "Cao hơn mức chi × số vụ việc còn đủ điều kiện"
@@ -198,7 +196,7 @@ with tab_checks:
             money=pending["amount"].map(fmt_money),
             detail=[detail(r) for r in pending.itertuples()],
         )
-        st.dataframe(
+        table(
             listing.style.map(lambda v: "color: #c62828; font-weight: 600" if "quá hạn" in str(v) else "",
                               subset=["detail"]),
             column_order=["village", "item_label", "payment", "money", "detail"],
@@ -223,12 +221,21 @@ with tab_fee:
     else:
         f1, f2 = st.columns([2, 1])
         fee_team = f1.selectbox("Tổ hòa giải", list(team_names), format_func=team_names.get, key="fee_team")
-        requested_on = f2.date_input("Ngày đề nghị", value=default_day(), min_value=MIN_DAY, max_value=today(),
-                                     format="DD/MM/YYYY", key="fee_requested_on")
-        rate = funding.rate_on(con, "thu_lao", requested_on)
-        payable = funding.payable_cases(con, fee_team, requested_on)
-        st.markdown(f"Mức thù lao hiệu lực ngày {fmt_date(requested_on)}: **{rate_text(rate)}**")
-        if payable.empty:
+        requested_text = date_field("Ngày đề nghị", default_day(), container=f2, key="fee_requested_on")
+        requested_on, date_errors = day_or_none(requested_text, "Ngày đề nghị")
+        if requested_on is None:  # the rate and the payable cases depend on the day: nothing to show without it
+            st.error(" ".join(date_errors) or "Nhập ngày đề nghị để xem mức thù lao và các vụ việc chưa chi.",
+                     icon=":material/event_busy:")
+            payable = pd.DataFrame()
+            rate = None
+        else:
+            rate = funding.rate_on(con, "thu_lao", requested_on)
+            payable = funding.payable_cases(con, fee_team, requested_on)
+            st.markdown(f"Mức thù lao hiệu lực ngày {fmt_date(requested_on)}: **{md_text(rate_text(rate))}**")
+        show_flash("fee")
+        if requested_on is None:
+            pass
+        elif payable.empty:
             st.info(f"{team_names[fee_team]} không còn vụ việc đã kết thúc nào chưa đề nghị chi thù lao "
                     f"tính đến ngày {fmt_date(requested_on)}.", icon=":material/task_alt:")
         else:
@@ -264,14 +271,15 @@ with tab_fee:
                     for key in ("fee_reduce", "fee_reason", "fee_note"):
                         st.session_state.pop(key, None)
                     done(f"Đã lập giấy đề nghị số {new_id}: thù lao {len(chosen)} vụ việc của "
-                         f"{team_names[fee_team].lower()}. Duyệt và ghi ngày chi ở mục «Chứng từ».", new_id, requested_on)
+                         f"{team_names[fee_team].lower()}. Duyệt và ghi ngày chi ở mục «Chứng từ».", "fee", new_id,
+                         requested_on)
 
 with tab_support:
     st.caption("Hỗ trợ hoạt động của tổ hòa giải cho một kỳ (các tháng trọn vẹn trong một năm). Số tiền theo mức hỗ trợ "
                "hiệu lực của từng tháng: mức theo tháng × số tháng, mức theo năm × số tháng / 12. Mỗi tháng chỉ chi "
                "một lần cho một tổ.")
     if team_names:
-        lacking = [int(t) for t, gap in zip(checks["team_id"], checks["support_not_requested"]) if gap > 0]
+        lacking = [int(t) for t, gap in zip(checks["team_id"], checks["support_not_requested"]) if positive(gap)]
         options = list(team_names)
         s1, s2, s3, s4 = st.columns([2, 1, 1, 1])
         support_team = s1.selectbox("Tổ hòa giải", options, format_func=team_names.get, index=options.index(lacking[0]) if lacking else 0, key="support_team")
@@ -279,8 +287,7 @@ with tab_support:
                                   format_func=lambda m: f"{m:02d}/{year}")
         month_to = s3.selectbox("Đến tháng", range(1, 13), index=11, key="support_to",
                                 format_func=lambda m: f"{m:02d}/{year}")
-        support_day = s4.date_input("Ngày đề nghị", value=default_day(), min_value=MIN_DAY, max_value=today(),
-                                    format="DD/MM/YYYY", key="support_requested_on")
+        support_day = date_field("Ngày đề nghị", default_day(), container=s4, key="support_requested_on")
         if month_to >= month_from:
             first = dt.date(year, month_from, 1)
             due = funding.support_due(con, first, dt.date(year, month_to, 1))
@@ -301,7 +308,9 @@ with tab_support:
                 show_errors(exc)
             else:
                 st.session_state.pop("support_note", None)
-                done(f"Đã lập chứng từ hỗ trợ hoạt động số {new_id} cho {team_names[support_team].lower()}.", new_id)
+                done(f"Đã lập chứng từ hỗ trợ hoạt động số {new_id} cho {team_names[support_team].lower()}.",
+                     "support", new_id)
+        show_flash("support")
 
 with tab_payments:
     listing = funding.payments(con, year, village_id)
@@ -312,9 +321,9 @@ with tab_payments:
     else:
         def warning(row) -> str:
             notes = []
-            if row.above_rate:
+            if positive(row.above_rate):
                 notes.append(f"Vượt mức {fmt_money(row.above_rate)}")
-            if row.late:
+            if is_true(row.late):
                 notes.append("Chi chậm" if row.status == "da_chi" else "Quá hạn chi")
             return "; ".join(notes)
         view = listing.assign(
@@ -328,7 +337,7 @@ with tab_payments:
             deadline=[fmt_date(d) if s != "huy" else "" for d, s in zip(listing["pay_deadline"], listing["status"])],
             check=[warning(r) for r in listing.itertuples()],
         )
-        selection = st.dataframe(
+        selection = table(
             view.style.map(lambda v: "color: #c62828; font-weight: 600" if v else "", subset=["check"]),
             column_order=["id", "village", "kind_label", "content", "money", "requested", "deadline", "status_label",
                           "check"],
@@ -344,8 +353,7 @@ with tab_payments:
                                                             help="Ngày duyệt, ngày chi hoặc ngày hủy"),
                 "check": st.column_config.TextColumn("Kiểm tra", width="medium"),
             },
-            hide_index=True, width="stretch", height=min(400, 35 * (len(view) + 1) + 3),
-            on_select="rerun", selection_mode="single-row", key="payment_table",
+            max_rows=10, on_select="rerun", selection_mode="single-row", key="payment_table",
         )
         ids = listing["id"].tolist()
         rows = selection.selection.rows if selection else []
@@ -361,6 +369,7 @@ with tab_payments:
             pay = funding.payment(con, open_id)
             form_id = f"pay_{open_id}_{pay['version']}"
             st.subheader(f"Chứng từ số {open_id} · {PAYMENT_KINDS[pay['kind']]} · {pay['team']}")
+            show_flash("payment")
             left, right = st.columns([3, 2], gap="large")
             with left:
                 lines = [
@@ -375,16 +384,16 @@ with tab_payments:
                                  f"**Số tiền:** {fmt_money(pay['amount'])} (theo mức chi khi lập: "
                                  f"{fmt_money(pay['computed_amount'])})")
                 if pay["reduction_reason"]:
-                    lines.append(f"**Lý do giảm:** {pay['reduction_reason']}")
+                    lines.append(f"**Lý do giảm:** {md_text(pay['reduction_reason'])}")
                 if pay["approved_on"]:
                     lines.append(f"**Ngày duyệt:** {fmt_date(pay['approved_on'])}")
                 if pay["paid_on"]:
                     lines.append(f"**Ngày chi:** {fmt_date(pay['paid_on'])} · tổ trưởng chi cho hòa giải viên trước "
                                  f"**{fmt_date(pay['payout_deadline'])}** (3 ngày làm việc)")
                 if pay["status"] == "huy":
-                    lines.append(f"**Đã hủy ngày** {fmt_date(pay['cancelled_on'])}: {pay['cancel_reason']}")
+                    lines.append(f"**Đã hủy ngày** {fmt_date(pay['cancelled_on'])}: {md_text(pay['cancel_reason'])}")
                 if pay["note"]:
-                    lines.append(f"**Ghi chú:** {pay['note']}")
+                    lines.append(f"**Ghi chú:** {md_text(pay['note'])}")
                 st.markdown("  \n".join(lines))
                 if pay["above_rate"]:
                     st.error(f"Chi vượt mức {fmt_money(pay['above_rate'])}: theo mức chi hiện hành và các vụ việc còn đủ "
@@ -400,10 +409,8 @@ with tab_payments:
                                          else ("da_chi", "Ghi đã chi", ":material/payments:"))
                     with st.container(border=True):
                         default = pay["approved_on"] or pay["requested_on"]
-                        on_day = st.date_input("Ngày duyệt" if step == "da_duyet" else "Ngày chi",
-                                               value=max(min(default, today()), pay["requested_on"]),
-                                               min_value=MIN_DAY, max_value=today(), format="DD/MM/YYYY",
-                                               key=f"{form_id}_day")
+                        on_day = date_field("Ngày duyệt" if step == "da_duyet" else "Ngày chi",
+                                            max(min(default, today()), pay["requested_on"]), key=f"{form_id}_day")
                         if st.button(label, type="primary", icon=icon, key=f"{form_id}_{step}"):
                             try:
                                 funding.set_status(con, open_id, step, on_day, actor=actor(),
@@ -411,8 +418,9 @@ with tab_payments:
                             except ValidationError as exc:
                                 show_errors(exc)
                             else:
-                                done(f"Chứng từ số {open_id}: {PAYMENT_STATUS[step].lower()} ngày {fmt_date(on_day)}.",
-                                     open_id)
+                                saved_on = funding.payment(con, open_id)["status_on"]
+                                done(f"Chứng từ số {open_id}: {PAYMENT_STATUS[step].lower()} ngày {fmt_date(saved_on)}.",
+                                     "payment", open_id)
                     if status == "de_nghi":
                         with st.expander("Giảm số tiền đề nghị", icon=":material/trending_down:"):
                             new_amount = st.text_input("Số tiền mới (đồng)", key=f"{form_id}_amount",
@@ -425,12 +433,11 @@ with tab_payments:
                                 except ValidationError as exc:
                                     show_errors(exc)
                                 else:
-                                    done(f"Chứng từ số {open_id}: đã giảm số tiền đề nghị.", open_id)
+                                    done(f"Chứng từ số {open_id}: đã giảm số tiền đề nghị.", "payment", open_id)
                     with st.expander("Hủy chứng từ", icon=":material/cancel:"):
-                        cancel_day = st.date_input("Ngày hủy", value=max(min(today(), dt.date(year, 12, 31)),
-                                                                         pay["approved_on"] or pay["requested_on"]),
-                                                   min_value=MIN_DAY, max_value=today(), format="DD/MM/YYYY",
-                                                   key=f"{form_id}_cancel_day")
+                        cancel_day = date_field("Ngày hủy", max(min(today(), dt.date(year, 12, 31)),
+                                                                pay["approved_on"] or pay["requested_on"]),
+                                                key=f"{form_id}_cancel_day")
                         cancel_reason = st.text_input("Lý do hủy", key=f"{form_id}_cancel_reason")
                         st.caption("Vụ việc của giấy đề nghị bị hủy được đề nghị lại được.")
                         if st.button("Hủy chứng từ", key=f"{form_id}_cancel"):
@@ -440,11 +447,11 @@ with tab_payments:
                             except ValidationError as exc:
                                 show_errors(exc)
                             else:
-                                done(f"Đã hủy chứng từ số {open_id}.", open_id)
+                                done(f"Đã hủy chứng từ số {open_id}.", "payment", open_id)
             if pay["kind"] == "thu_lao":
                 st.markdown("**Vụ việc trong giấy đề nghị**")
                 cases = funding.payment_cases(con, open_id)
-                st.dataframe(
+                table(
                     cases.assign(received=cases["received_on"].map(fmt_date),
                                  concluded=cases["concluded_on"].map(fmt_date),
                                  result_label=cases["result"].map(RESULTS),
@@ -462,7 +469,7 @@ with tab_payments:
                 )
             signing = funding.signing_list(con, open_id)
             st.markdown("**Danh sách ký nhận**")
-            st.dataframe(
+            table(
                 signing.assign(money=signing["amount"].map(fmt_money), sign=""),
                 column_order=["stt", "full_name", "money", "sign"],
                 column_config={
@@ -475,9 +482,9 @@ with tab_payments:
             )
             st.caption("Thù lao chia đều theo vụ việc, rồi chia đều cho các hòa giải viên ghi trong từng vụ việc; "
                        "vụ việc chưa ghi hòa giải viên do tổ trưởng nhận. Hỗ trợ hoạt động: tổ trưởng nhận cho tổ.")
-            st.download_button("Tải danh sách ký nhận (CSV, mở được bằng Excel)", funding.signing_csv(con, open_id),
-                               file_name=f"danh-sach-ky-nhan-chung-tu-{open_id}.csv", mime="text/csv",
-                               icon=":material/download:", key=f"sign_csv_{open_id}")
+            download("Tải danh sách ký nhận (CSV, mở được bằng Excel)", funding.signing_csv(con, open_id),
+                     file_name=f"danh-sach-ky-nhan-chung-tu-{open_id}.csv", mime="text/csv",
+                     icon=":material/download:", key=f"sign_csv_{open_id}")
 
 
 with tab_budget:
@@ -490,9 +497,8 @@ with tab_budget:
                                       value=fmt_int(budget_row["amount"]) if budget_row else "", key=f"{form_id}_amount")
         document_no = b2.text_input("Số văn bản giao dự toán", value=(budget_row or {}).get("document_no") or "",
                                     placeholder="VD: Nghị quyết số 19/NQ-HĐND", key=f"{form_id}_document_no")
-        document_date = b3.date_input("Ngày văn bản", value=(budget_row or {}).get("document_date"),
-                                      min_value=MIN_DAY, max_value=today(), format="DD/MM/YYYY",
-                                      key=f"{form_id}_document_date")
+        document_date = date_field("Ngày văn bản", (budget_row or {}).get("document_date"), container=b3,
+                                   key=f"{form_id}_document_date")
         in_budget = st.checkbox("Là dòng riêng trong dự toán ngân sách xã",
                                 value=bool((budget_row or {}).get("in_commune_budget", True)),
                                 key=f"{form_id}_in_budget")
@@ -506,14 +512,20 @@ with tab_budget:
             except ValidationError as exc:
                 show_errors(exc)
             else:
-                done(f"Đã lưu dự toán năm {year}.")
+                done(f"Đã lưu dự toán năm {year}.", "budget")
+        show_flash("budget")
     years = funding.budget_years(con)
     if not years.empty:
-        st.dataframe(
-            years.assign(budget_label=years["budget"].map(fmt_money), paid_label=years["paid"].map(fmt_money),
-                         remaining_label=years["remaining"].map(fmt_money), share=years["paid_share"].map(fmt_pct),
-                         in_budget=years["in_commune_budget"].map(lambda v: YES_NO.get(v, "")),
-                         document=[f"{no or ''}{' ngày ' + fmt_date(d) if d == d and d is not None else ''}"
+        # A year with payments but no budget yet (a fee request filed early in the year) has empty budget cells.
+        no_budget = years["budget"].map(is_missing)
+        table(
+            years.assign(budget_label=[("Chưa có dự toán" if none else fmt_money(v))
+                                       for v, none in zip(years["budget"], no_budget)],
+                         paid_label=years["paid"].map(fmt_money), remaining_label=years["remaining"].map(fmt_money),
+                         share=[("—" if none else fmt_pct(v)) for v, none in zip(years["paid_share"], no_budget)],
+                         in_budget=["" if none else YES_NO.get(is_true(v)) for v, none in
+                                    zip(years["in_commune_budget"], no_budget)],
+                         document=[" ngày ".join(part for part in ("" if is_missing(no) else no, fmt_date(d)) if part)
                                    for no, d in zip(years["document_no"], years["document_date"])]),
             column_order=["year", "budget_label", "paid_label", "remaining_label", "share", "in_budget", "document"],
             column_config={

@@ -1,20 +1,19 @@
 """Hòa giải viên: head counts of the year, the list with search, each mediator's record (details, training
 and cases per year, leaving under Art. 11, the tổ trưởng role) and adding a new mediator."""
-import datetime as dt
 
 import streamlit as st
 
 from db import mediators, places
 from db.labels import GENDERS, LEAVE_REASONS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, go_to, presenting, show_errors, village_name
+from pages.common import (actor, connection, date_field, filters, flash, fmt_date, go_to, md_text, presenting,
+                          show_errors, show_flash, table, village_name)
 
 con = connection()
 year, village_id = filters()
 village_table = places.villages(con).dropna(subset=["team_id"])
 team_names = dict(zip(village_table["team_id"].astype(int).tolist(), village_table["name"]))
 team_village = dict(zip(village_table["team_id"].astype(int).tolist(), village_table["id"].astype(int).tolist()))
-MIN_DAY = dt.date(1950, 1, 1)
 OPEN = "mediator_open"          # the keyed selectbox holding the open record's id
 SHOW_LEFT = "mediator_show_left"
 
@@ -23,9 +22,10 @@ def fmt_hours(hours) -> str:
     return f"{float(hours):g}".replace(".", ",")
 
 
-def saved(message: str, *, open_id: int | None = None, show_left: bool = False) -> None:
-    """After a write: flash, keep or move the open record, reset the table's selection, rerun."""
-    st.session_state["_flash"] = message
+def saved(message: str, where: str, *, open_id: int | None = None, show_left: bool = False) -> None:
+    """After a write: the message next to the button that saved (where), keep or move the open record, reset
+    the table's selection, rerun."""
+    flash(message, where)
     st.session_state["_mediator_next"] = {"open": open_id, "show_left": show_left}
     st.session_state["mediator_generation"] = st.session_state.get("mediator_generation", 0) + 1
     st.rerun()
@@ -56,9 +56,8 @@ def details_inputs(form_id: str, person: dict) -> dict:
                                       key=f"{form_id}_birth"),
     }
     c1, c2 = st.columns([1, 2])
-    data["joined_on"] = c1.date_input("Ngày tham gia *", value=person.get("joined_on"), min_value=MIN_DAY,
-                                      format="DD/MM/YYYY", key=f"{form_id}_joined",
-                                      help="Ngày quyết định công nhận hòa giải viên của Chủ tịch UBND xã.")
+    data["joined_on"] = date_field("Ngày tham gia *", person.get("joined_on"), container=c1, key=f"{form_id}_joined",
+                                   help="Ngày quyết định công nhận hòa giải viên của Chủ tịch UBND xã.")
     data["organisation"] = c2.text_input("Đơn vị, đoàn thể", value=person.get("organisation") or "",
                                          placeholder="Ví dụ: Hội Phụ nữ, Hội Cựu chiến binh",
                                          key=f"{form_id}_org")
@@ -77,6 +76,7 @@ def details_form(record: dict) -> None:
         data = details_inputs(form_id, record)
         submitted = st.form_submit_button("Lưu thông tin", type="primary", icon=":material/save:",
                                           key=f"{form_id}_save")
+    show_flash("details")
     if not submitted:
         return
     try:
@@ -85,7 +85,7 @@ def details_form(record: dict) -> None:
     except ValidationError as exc:
         show_errors(exc)
         return
-    saved(f"Đã lưu thông tin của {data['full_name'] or record['full_name']}.", open_id=record["id"],
+    saved(f"Đã lưu thông tin của {data['full_name'] or record['full_name']}.", "details", open_id=record["id"],
           show_left=record["has_left"])
 
 
@@ -107,6 +107,7 @@ def leader_form(record: dict) -> None:
                               key=f"{form_id}_new")
         submitted = st.form_submit_button("Chuyển vai trò tổ trưởng", icon=":material/swap_horiz:",
                                           key=f"{form_id}_save")
+    show_flash("leader")
     if not submitted:
         return
     try:
@@ -115,7 +116,7 @@ def leader_form(record: dict) -> None:
         show_errors(exc)
         return
     saved(f"{names[new_id]} là tổ trưởng của {record['team']}"
-          + (f" thay {record['leader_name']}." if record["leader_name"] else "."), open_id=record["id"])
+          + (f" thay {record['leader_name']}." if record["leader_name"] else "."), "leader", open_id=record["id"])
 
 
 def leave_form(record: dict) -> None:
@@ -129,8 +130,7 @@ def leave_form(record: dict) -> None:
     form_id = f"leave_{record['id']}_{record['version']}"
     with st.form(form_id, enter_to_submit=False, border=False):
         c1, c2 = st.columns([1, 1])
-        left_on = c1.date_input("Ngày thôi tham gia *", value=None, min_value=MIN_DAY, format="DD/MM/YYYY",
-                                key=f"{form_id}_date")
+        left_on = date_field("Ngày thôi tham gia *", None, container=c1, key=f"{form_id}_date")
         decision = c2.text_input("Số quyết định", placeholder="Ví dụ: 45/QĐ-UBND", key=f"{form_id}_decision")
         reason = st.selectbox("Căn cứ theo Điều 11 *", list(LEAVE_REASONS), index=None,
                               format_func=LEAVE_REASONS.get, placeholder="Chọn căn cứ", key=f"{form_id}_reason")
@@ -144,8 +144,9 @@ def leave_form(record: dict) -> None:
     except ValidationError as exc:
         show_errors(exc)
         return
+    left_on = mediators.mediator_record(con, record["id"])["left_on"]  # the saved date, exactly as typed
     saved(f"Đã ghi {record['full_name']} thôi tham gia từ ngày {fmt_date(left_on)} "
-          f"({LEAVE_REASONS[reason].lower()}). Hồ sơ vẫn được giữ.", open_id=record["id"], show_left=True)
+          f"({LEAVE_REASONS[reason].lower()}). Hồ sơ vẫn được giữ.", "details", open_id=record["id"], show_left=True)
 
 
 def show_record(mediator_id: int) -> None:
@@ -161,7 +162,7 @@ def show_record(mediator_id: int) -> None:
     if record["has_left"]:
         st.info(f"Đã thôi tham gia từ ngày {fmt_date(record['left_on'])}. "
                 f"Căn cứ: {(record['leave_reason_label'] or 'chưa ghi').lower()}. "
-                f"Quyết định số: {record['leave_decision_no'] or 'chưa ghi'}.", icon=":material/history:")
+                f"Quyết định số: {md_text(record['leave_decision_no'] or 'chưa ghi')}.", icon=":material/history:")
     history = record["history"]
     this_year = history[history["year"] == year]
     if not this_year.empty and bool(this_year["active"].iloc[0]) and bool(this_year["idle"].iloc[0]):
@@ -202,6 +203,7 @@ def new_mediator_form() -> None:
         is_leader = st.checkbox("Là tổ trưởng (chỉ khi tổ chưa có tổ trưởng)", key=f"{form_id}_leader")
         submitted = st.form_submit_button("Thêm hòa giải viên", type="primary", icon=":material/person_add:",
                                           key=f"{form_id}_save")
+    show_flash("new")
     if not submitted:
         return
     data.update(team_id=team_id, is_leader=is_leader)
@@ -210,12 +212,12 @@ def new_mediator_form() -> None:
     except ValidationError as exc:
         show_errors(exc)
         return
-    joined = data["joined_on"]
+    joined = mediators.mediator_record(con, new_id)["joined_on"]  # the saved date, exactly as typed
     moved = joined.year > year or (village_id is not None and village_id != team_village[team_id])
     if moved:
         go_to(max(joined.year, year), None if village_id is None else team_village[team_id])
     saved(f"Đã thêm {data['full_name']} vào {team_names[team_id]} (tham gia từ {fmt_date(joined)})."
-          + (" Bộ lọc đã chuyển để thấy người này." if moved else ""), open_id=new_id)
+          + (" Bộ lọc đã chuyển để thấy người này." if moved else ""), "new", open_id=new_id)
 
 
 def _pick_row(table_key: str, row_ids: list[int]) -> None:
@@ -236,8 +238,6 @@ if pending := st.session_state.pop("_mediator_next", None):
 st.title("Hòa giải viên")
 st.caption(f"Năm {year} · {village_name(con, village_id)} · Đang hoạt động tính đến ngày 31/12/{year} "
            "(năm hiện tại: đến hôm nay).")
-if flash := st.session_state.pop("_flash", None):
-    st.success(flash, icon=":material/check_circle:")
 
 counts = mediators.mediator_counts(con, year, village_id)
 m1, m2, m3, m4, m5 = st.columns(5)
@@ -252,7 +252,8 @@ m5.metric("Cần rà soát", counts["needs_review"],
 if presenting():  # read-only list; no records (they hold phone numbers), no forms
     tab_list = st.container()
 else:
-    tab_list, tab_new = st.tabs(["Danh sách hòa giải viên", "Thêm hòa giải viên"])
+    tab_list, tab_new = st.tabs(["Danh sách hòa giải viên", "Thêm hòa giải viên"], key="mediator_tab",
+                                on_change="rerun")
     with tab_new:
         st.caption("Hòa giải viên do Chủ tịch UBND xã công nhận sau khi được bầu (Điều 8). "
                    "Các ô có dấu * là bắt buộc.")
@@ -260,10 +261,12 @@ else:
 
 with tab_list:
     f1, f2 = st.columns([3, 1], vertical_alignment="bottom")
-    search = f1.text_input("Tìm kiếm", placeholder="Tên, điện thoại, đơn vị… (không cần gõ dấu)",
-                           key="mediator_search")
+    search = f1.text_input("Tìm kiếm", key="mediator_search",
+                           placeholder=("Tên, đơn vị…" if presenting() else "Tên, điện thoại, đơn vị…")
+                           + " (không cần gõ dấu)")
     show_left = f2.toggle("Hiện cả người đã thôi", key=SHOW_LEFT)
-    listing = mediators.list_mediators(con, year, village_id, include_left=show_left, search=search)
+    listing = mediators.list_mediators(con, year, village_id, include_left=show_left, search=search,
+                                       mask=presenting())
     ids = listing["id"].astype(int).tolist()
 
     view = listing.assign(
@@ -277,8 +280,9 @@ with tab_list:
         review=listing["needs_review"].map({True: "Cần rà soát", False: ""}),
     )
     table_key = f"mediator_table_{st.session_state.get('mediator_generation', 0)}"
-    st.caption(f"{len(listing)} người · bấm vào một dòng (hoặc chọn ở ô dưới bảng) để mở hồ sơ.")
-    st.dataframe(
+    st.caption(f"{len(listing)} người" + ("" if presenting() else
+                                          " · bấm vào một dòng (hoặc chọn ở ô dưới bảng) để mở hồ sơ."))
+    table(
         view,
         # What the year's review needs first (activity, flag, status); the person's details after.
         column_order=["full_name", *(["village"] if village_id is None else []), "leader", "training", "casework",
@@ -299,9 +303,9 @@ with tab_list:
                                                   help="Không có vụ việc và không tham gia tập huấn trong năm: "
                                                        "cần rà soát, không phải cho thôi."),
         },
-        hide_index=True, width="stretch", height=min(420, 38 + 35 * max(len(view), 1)),
-        on_select=lambda: _pick_row(table_key, ids), selection_mode="single-row",
-        placeholder="—", key=table_key,
+        max_rows=11, placeholder="—",
+        **({} if presenting() else {"on_select": lambda: _pick_row(table_key, ids), "selection_mode": "single-row",
+                                    "key": table_key}),
     )
     if listing.empty:
         st.info("Không có hòa giải viên nào khớp bộ lọc." + ("" if show_left else

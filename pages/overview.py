@@ -7,8 +7,8 @@ from db import overview, results, scores
 from db.labels import (BAND_TEXT_COLOURS, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, RESULTS, SCORE_BANDS,
                        TARGET_STATUS)
 from pages import charts
-from pages.common import (connection, filters, fmt_int, fmt_money, fmt_pct, go_to, open_page, presenting,
-                          view_params, village_name)
+from pages.common import (connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, open_page, presenting,
+                          table, view_params, village_name)
 
 CASES, TEAMS, TRAININGS = "pages/cases.py", "pages/teams.py", "pages/trainings.py"
 FUNDING, CRITERIA, PLAN = "pages/funding.py", "pages/criteria.py", "pages/plan.py"
@@ -64,7 +64,8 @@ def tile(col, status: str, reason: str, label: str, value: str, note: str, page:
 
 def share(value) -> str:
     """A KPI's share, or a dash when there is nothing to divide (the note says why)."""
-    return "—" if value is None or value != value else fmt_pct(value)
+    return "—" if is_missing(value) else fmt_pct(value)
+
 
 
 trained, teams_ok, incidents = kpi["trained_share"], kpi["composition"], kpi["security_incidents"]
@@ -256,15 +257,14 @@ st.markdown("Chất lượng tổ hòa giải: " + " · ".join(
 st.page_link(QUALITY, label="Điểm từng tổ và cách tính", icon=":material/arrow_forward:", query_params=view_params())
 
 with st.expander("Bảng số liệu theo thôn", expanded=not presenting()):
-    table = villages.rename(columns={
+    village_table = villages.rename(columns={
         "village": "Thôn", "received": "Tiếp nhận", "carried_over": "Kỳ trước chuyển sang", "thanh": "Thành",
         "khong_thanh": "Không thành", "dang_hoa_giai": "Đang hòa giải", "ngoai_pham_vi": "Ngoài phạm vi",
         "security_incidents": "Phức tạp, mất ANTT",
     })
-    table["Tỷ lệ thành (chính thức)"] = villages["official_rate"].map(fmt_pct)
-    table["Thành / tiếp nhận trong phạm vi"] = villages["received_rate"].map(fmt_pct)
-    st.dataframe(
-        table[["Thôn", "Tiếp nhận", "Kỳ trước chuyển sang", "Thành", "Không thành", "Đang hòa giải",
+    village_table["Tỷ lệ thành (chính thức)"] = villages["official_rate"].map(fmt_pct)
+    village_table["Thành / tiếp nhận trong phạm vi"] = villages["received_rate"].map(fmt_pct)
+    table(
+        village_table[["Thôn", "Tiếp nhận", "Kỳ trước chuyển sang", "Thành", "Không thành", "Đang hòa giải",
                "Ngoài phạm vi", "Tỷ lệ thành (chính thức)", "Thành / tiếp nhận trong phạm vi", "Phức tạp, mất ANTT"]],
-        hide_index=True, width="stretch",
     )

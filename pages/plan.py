@@ -6,15 +6,14 @@ import streamlit as st
 from db import plan, results
 from db.labels import PLAN_TASK_STATUS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, fmt_int, go_to, presenting, show_errors, today
+from pages.common import (WRAP_ROW_HEIGHT, actor, connection, date_field, filters, flash, fmt_date, fmt_int, go_to,
+                          is_true, md_text, presenting, show_errors, show_flash, table, today)
 
 con = connection()
 year, _village = filters()  # the plan is the commune's: the village filter does not apply here
-MIN_DAY = dt.date(2000, 1, 1)
 NEW = 0  # the "new task" option of the task picker
 OVERDUE_STYLE = "background-color: #fdecea; color: #b71c1c"
 DONE_STYLE = "color: #2e7d32"
-ROW_HEIGHT = 68  # px: three lines of text (Streamlit wraps cell text only when a row is taller than 4rem)
 # Long cells are cut to what three lines hold at 1366 px; the full text is in the task panel below the table.
 PARTNERS_CHARS, NOTE_CHARS = 52, 72
 
@@ -41,7 +40,7 @@ def copy_plan(from_year: int, to_year: int) -> None:
         go_to(to_year)
     else:
         message += (f" Năm {to_year} sẽ có trong ô chọn «Năm» ở thanh bên từ ngày 01/01/{to_year}.")
-    st.session_state["_flash"] = message
+    flash(message)
     st.rerun()
 
 
@@ -55,21 +54,22 @@ def plan_form(form_id: str, current: dict | None) -> None:
         c1, c2, c3 = st.columns([2, 2, 3])
         number = c1.text_input("Số văn bản", value=current.get("number") or "", placeholder="VD: 38/KH-UBND",
                                key=f"{form_id}_number")
-        issued_on = c2.date_input("Ngày ban hành", value=current.get("issued_on"), min_value=MIN_DAY,
-                                  max_value=today(), format="DD/MM/YYYY", key=f"{form_id}_issued_on")
+        issued_on = date_field("Ngày ban hành", current.get("issued_on"), container=c2, key=f"{form_id}_issued_on")
         signer = c3.text_input("Người ký", value=current.get("signer") or "", placeholder="VD: Chủ tịch UBND xã",
                                key=f"{form_id}_signer")
         label = "Lưu thông tin kế hoạch" if current else f"Tạo kế hoạch năm {year}"
-        if st.form_submit_button(label, icon=":material/save:", type="primary", key=f"{form_id}_save"):
-            try:
-                plan.save_plan(con, year, {"title": title, "number": number, "issued_on": issued_on,
-                                           "signer": signer}, actor=actor(), expected_version=current.get("version"))
-            except ValidationError as exc:
-                show_errors(exc)
-            else:
-                st.session_state["_flash"] = (f"Đã lưu thông tin kế hoạch năm {year}." if current
-                                              else f"Đã tạo kế hoạch năm {year}: hãy thêm các nhiệm vụ.")
-                st.rerun()
+        submitted = st.form_submit_button(label, icon=":material/save:", type="primary", key=f"{form_id}_save")
+    show_flash("plan")
+    if submitted:
+        try:
+            plan.save_plan(con, year, {"title": title, "number": number, "issued_on": issued_on,
+                                       "signer": signer}, actor=actor(), expected_version=current.get("version"))
+        except ValidationError as exc:
+            show_errors(exc)
+        else:
+            flash(f"Đã lưu thông tin kế hoạch năm {year}." if current
+                  else f"Đã tạo kế hoạch năm {year}: hãy thêm các nhiệm vụ.", "plan" if current else "page")
+            st.rerun()
 
 
 def task_form(form_id: str, plan_id: int, task: dict) -> None:
@@ -77,8 +77,8 @@ def task_form(form_id: str, plan_id: int, task: dict) -> None:
     with st.form(form_id, enter_to_submit=False):
         c1, c2, c3 = st.columns([1, 1, 1])
         code = c1.text_input("Mã *", value=task.get("code") or "", placeholder="VD: II.5", key=f"{form_id}_code")
-        deadline = c2.date_input("Thời hạn *", value=task.get("deadline") or dt.date(year, 12, 31),
-                                 min_value=MIN_DAY, format="DD/MM/YYYY", key=f"{form_id}_deadline")
+        deadline = date_field("Thời hạn *", task.get("deadline") or dt.date(year, 12, 31), container=c2,
+                              key=f"{form_id}_deadline")
         statuses = list(PLAN_TASK_STATUS)
         status = c3.selectbox("Trạng thái *", statuses, index=statuses.index(task.get("status") or plan.NOT_STARTED),
                               format_func=PLAN_TASK_STATUS.get, key=f"{form_id}_status")
@@ -96,18 +96,21 @@ def task_form(form_id: str, plan_id: int, task: dict) -> None:
                  "một ghi nhận tiến độ.")
         evidence = st.text_input("Văn bản kiểm chứng", value=task.get("evidence_ref") or "",
                                  placeholder="VD: Báo cáo số 61/BC-UBND ngày 30/11/2023", key=f"{form_id}_evidence")
-        if st.form_submit_button("Lưu nhiệm vụ", icon=":material/save:", type="primary", key=f"{form_id}_save"):
-            data = {"code": code, "title": title, "content": content, "lead": lead, "partners": partners,
-                    "deadline": deadline, "status": status, "completion_note": completion, "evidence_ref": evidence}
-            try:
-                task_id = plan.save_task(con, plan_id, data, actor=actor(), task_id=task.get("id"),
-                                         expected_version=task.get("version"))
-            except ValidationError as exc:
-                show_errors(exc)
-            else:
-                st.session_state["_plan_open"] = task_id
-                st.session_state["_flash"] = f"Đã lưu nhiệm vụ {plan.get_task(con, task_id)['code']}."
-                st.rerun()
+        submitted = st.form_submit_button("Lưu nhiệm vụ", icon=":material/save:", type="primary",
+                                          key=f"{form_id}_save")
+    show_flash("task")
+    if submitted:
+        data = {"code": code, "title": title, "content": content, "lead": lead, "partners": partners,
+                "deadline": deadline, "status": status, "completion_note": completion, "evidence_ref": evidence}
+        try:
+            task_id = plan.save_task(con, plan_id, data, actor=actor(), task_id=task.get("id"),
+                                     expected_version=task.get("version"))
+        except ValidationError as exc:
+            show_errors(exc)
+        else:
+            st.session_state["_plan_open"] = task_id
+            flash(f"Đã lưu nhiệm vụ {plan.get_task(con, task_id)['code']}.", "task")
+            st.rerun()
 
 
 def notes_panel(task: dict) -> None:
@@ -115,31 +118,31 @@ def notes_panel(task: dict) -> None:
     notes = plan.task_notes(con, task["id"])
     form_id = f"note_{task['id']}_{len(notes)}"
     with st.form(form_id, enter_to_submit=False):
-        noted_on = st.date_input("Ngày ghi nhận *", value=today(), min_value=MIN_DAY, max_value=today(),
-                                 format="DD/MM/YYYY", key=f"{form_id}_date")
+        noted_on = date_field("Ngày ghi nhận *", today(), key=f"{form_id}_date")
         text = st.text_area("Nội dung ghi nhận *", height=80, key=f"{form_id}_text",
                             placeholder="VD: Đã gửi phiếu rà soát đến 8 thôn.")
-        if st.form_submit_button("Thêm ghi nhận", icon=":material/add_comment:", key=f"{form_id}_save"):
-            try:
-                plan.add_note(con, task["id"], noted_on, text, actor=actor())
-            except ValidationError as exc:
-                show_errors(exc)
-            else:
-                st.session_state["_plan_open"] = task["id"]
-                st.session_state["_flash"] = f"Đã thêm ghi nhận tiến độ cho nhiệm vụ {task['code']}."
-                st.rerun()
+        submitted = st.form_submit_button("Thêm ghi nhận", icon=":material/add_comment:", key=f"{form_id}_save")
+    show_flash("note")
+    if submitted:
+        try:
+            plan.add_note(con, task["id"], noted_on, text, actor=actor())
+        except ValidationError as exc:
+            show_errors(exc)
+        else:
+            st.session_state["_plan_open"] = task["id"]
+            flash(f"Đã thêm ghi nhận tiến độ cho nhiệm vụ {task['code']}.", "note")
+            st.rerun()
     if notes.empty:
         st.caption("Chưa có ghi nhận tiến độ.")
     else:
         with st.container(height=300 if len(notes) > 3 else "content", border=False):
             for note in notes.itertuples():
-                st.markdown(f"**{fmt_date(note.noted_on)}** — {note.note}")
+                st.markdown(f"**{fmt_date(note.noted_on)}** — {md_text(note.note)}")
 
 
 st.title("Kế hoạch")
 st.caption(f"Năm {year} · Kế hoạch của toàn xã: bộ lọc «Thôn» không áp dụng cho trang này.")
-if flash := st.session_state.pop("_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+show_flash()
 
 current = plan.get_plan(con, year)
 if current is None:
@@ -184,9 +187,12 @@ if frame.empty:
     st.info("Kế hoạch chưa có nhiệm vụ nào: thêm nhiệm vụ ở phần «Cập nhật nhiệm vụ» dưới đây.",
             icon=":material/info:")
 else:
-    table = frame.assign(
+    tasks_view = frame.assign(
         deadline_label=frame["deadline"].map(fmt_date),
-        status_label=[PLAN_TASK_STATUS[s] + (f", quá hạn {fmt_int(days)} ngày" if late else "")
+        # Days overdue while the year runs; for a year that has ended, «quá hạn» and the deadline beside it (a count
+        # of days since — «quá hạn 1.158 ngày» three years on — says nothing).
+        status_label=[PLAN_TASK_STATUS[s] + ((f", quá hạn {fmt_int(days)} ngày" if year >= as_of.year else ", quá hạn")
+                                             if is_true(late) else "")
                       for s, late, days in zip(frame["status"], frame["overdue"], frame["days_overdue"])],
         partners_label=frame["partners"].map(lambda p: shorten(p, PARTNERS_CHARS) if isinstance(p, str) else "—"),
         last_label=[f"{fmt_date(day)}: {shorten(note, NOTE_CHARS)}" if isinstance(note, str) else "Chưa có ghi nhận"
@@ -194,12 +200,12 @@ else:
     )
 
     def row_style(row):
-        if row["overdue"]:
+        if is_true(row["overdue"]):
             return [OVERDUE_STYLE] * len(row)
         return [DONE_STYLE if col == "status_label" and row["status"] == plan.DONE else "" for col in row.index]
 
-    st.dataframe(
-        table.style.apply(row_style, axis=1),
+    table(
+        tasks_view.style.apply(row_style, axis=1),
         column_order=["code", "name", "lead", "partners_label", "deadline_label", "status_label", "last_label"],
         column_config={
             "code": st.column_config.TextColumn("Mã", width=58),
@@ -207,11 +213,10 @@ else:
             "lead": st.column_config.TextColumn("Chủ trì", width=105),
             "partners_label": st.column_config.TextColumn("Phối hợp", width=135),
             "deadline_label": st.column_config.TextColumn("Thời hạn", width=84),
-            "status_label": st.column_config.TextColumn("Trạng thái", width=110),
+            "status_label": st.column_config.TextColumn("Trạng thái", width=125),
             "last_label": st.column_config.TextColumn("Ghi nhận tiến độ gần nhất", width=220),
         },
-        # Rows taller than 4rem let Streamlit wrap the Vietnamese text over up to three lines.
-        hide_index=True, width="stretch", row_height=ROW_HEIGHT, height=36 + ROW_HEIGHT * len(table) + 3,
+        row_height=WRAP_ROW_HEIGHT, max_rows=len(tasks_view),  # long Vietnamese text wraps over three lines
     )
     st.caption("Dòng tô đỏ: nhiệm vụ quá hạn. Chọn nhiệm vụ dưới đây để xem toàn văn, văn bản kiểm chứng, "
                "sửa và ghi nhận tiến độ.")

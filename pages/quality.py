@@ -9,18 +9,18 @@ from db.labels import (
     BAND_COLOURS, COMPOSITION_RULES, NOT_APPLICABLE, REGISTER_GAPS, SCORE_BANDS, SCORE_COMPONENTS,
     SCORE_COMPONENTS_SHORT,
 )
-from pages.common import connection, filters, fmt_date, village_name
+from pages.common import connection, filters, fmt_date, is_missing, table, village_name
 
 con = connection()
 year, village_id = filters()
-table = scores.team_scores(con, year, village_id)
+scored = scores.team_scores(con, year, village_id)
 parts = scores.components(con, year, village_id)
 params = scores.score_params(con, year)
 bands = scores.band_counts(con, year, village_id)
 
 
 def num(value, digits: int = 1) -> str:
-    if value is None or value != value:
+    if is_missing(value):
         return "—"
     return f"{value:.{digits}f}".replace(".", ",")
 
@@ -31,7 +31,7 @@ def weight_text(value) -> str:
 
 
 def change_text(value) -> str:
-    if value is None or value != value:
+    if is_missing(value):
         return "—"
     return ("+" if value > 0 else "") + num(value)
 
@@ -40,7 +40,7 @@ st.title("Chất lượng tổ hòa giải")
 st.caption(f"Năm {year} · {village_name(con, village_id)} · Điểm 0–100 theo mô hình chấm điểm áp dụng cho năm {year} "
            "(Cài đặt → Mô hình chấm điểm). Hạng xếp trong toàn xã.")
 
-if table.empty:
+if scored.empty:
     st.info("Chưa có tổ hòa giải nào.")
     st.stop()
 
@@ -52,9 +52,10 @@ for col, (band, label), low, high in zip(cols, SCORE_BANDS.items(), lows, [None,
                help=f"Từ {num(low, 0)} điểm" + (f" đến dưới {num(high, 0)} điểm" if high is not None else " trở lên"))
 
 # The projector chart: one bar per team, coloured by band, the score written on the bar's end.
-chart_data = table.assign(
-    band_label=table["band"].map(SCORE_BANDS),
-    label=[f"{num(s)} · {SCORE_BANDS.get(b, '')}" if s == s else NOT_APPLICABLE for s, b in zip(table["score"], table["band"])],
+chart_data = scored.assign(
+    band_label=scored["band"].map(SCORE_BANDS),
+    label=[NOT_APPLICABLE if is_missing(s) else f"{num(s)} · {SCORE_BANDS.get(b, '')}"
+           for s, b in zip(scored["score"], scored["band"])],
 )
 bars = alt.Chart().mark_bar(height=30).encode(
     x=alt.X("score:Q", title="Điểm chất lượng (0–100)", scale=alt.Scale(domain=[0, 118], nice=False),
@@ -66,7 +67,7 @@ bars = alt.Chart().mark_bar(height=30).encode(
              alt.Tooltip("rank:Q", title="Hạng")],
 )
 text = bars.mark_text(align="left", dx=6, fontSize=18, fontWeight="bold", color="#1b2631").encode(text="label:N")
-chart = alt.layer(bars, text, data=chart_data).properties(height=48 * len(table) + 70)
+chart = alt.layer(bars, text, data=chart_data).properties(height=48 * len(scored) + 70)
 st.altair_chart(chart.configure_axis(labelFontSize=18, titleFontSize=16, labelLimit=260), width="stretch")
 st.caption(f"Mỗi thanh: điểm chất lượng của tổ hòa giải một thôn năm {year}, từ 0 đến 100, màu theo xếp loại "
            "(Tốt, Khá, Trung bình, Yếu). Điểm cộng từ 6 thành phần: kết quả hòa giải, kịp thời, kiện toàn tổ, "
@@ -76,7 +77,7 @@ st.caption(f"Mỗi thanh: điểm chất lượng của tổ hòa giải một t
 st.subheader("Bảng điểm")
 wide = parts.pivot(index="team_id", columns="component")
 rows = []
-for team in table.itertuples():
+for team in scored.itertuples():
     row = {"rank": team.rank, "village": team.village, "score": num(team.score),
            "band": SCORE_BANDS.get(team.band, "—"), "change": change_text(team.change)}
     for code in SCORE_COMPONENTS:
@@ -89,7 +90,7 @@ for team in table.itertuples():
     rows.append(row)
 view = pd.DataFrame(rows)
 weights = model
-st.dataframe(
+table(
     view.style.map(lambda v: "color: #c62828; font-weight: 600" if v == "Yếu" else "", subset=["band"])
               .map(lambda v: "color: #78909c; font-style: italic" if v == NOT_APPLICABLE else "",
                    subset=list(SCORE_COMPONENTS)),
@@ -116,7 +117,7 @@ st.caption("Mỗi ô thành phần: điểm đạt / trọng số áp dụng. «
            "dụng có thể lớn hơn trọng số mặc định ghi ở tiêu đề cột.")
 
 with st.expander("Số liệu đầu vào của từng tổ"):
-    st.dataframe(
+    table(
         view, column_order=["village", *[f"{c}_in" for c in SCORE_COMPONENTS]],
         column_config={"village": st.column_config.TextColumn("Thôn", width=150),
                        **{f"{c}_in": st.column_config.TextColumn(label, width="medium")
@@ -126,16 +127,16 @@ with st.expander("Số liệu đầu vào của từng tổ"):
 
 # One team's detail: every point gained or lost.
 st.subheader("Chi tiết điểm của một tổ")
-names = dict(zip(table["team_id"].tolist(), table["village"]))
+names = dict(zip(scored["team_id"].tolist(), scored["village"]))
 team_id = st.selectbox("Chọn tổ hòa giải", list(names), format_func=lambda t: f"Tổ hòa giải {names[t]}",
                        key="quality_team")
-team = next(table[table["team_id"] == team_id].itertuples())
+team = next(scored[scored["team_id"] == team_id].itertuples())
 mine = parts[parts["team_id"] == team_id]
 c1, c2, c3 = st.columns(3, border=True)
 c1.metric("Điểm", num(team.score), help="Tổng điểm các thành phần áp dụng, làm tròn 1 chữ số thập phân.")
 c2.metric("Xếp loại", SCORE_BANDS.get(team.band, "—"))
-c3.metric("Hạng trong xã", "—" if team.rank != team.rank else f"{int(team.rank)}/{len(scores.team_scores(con, year))}",
-          change_text(team.change) + " điểm so với năm trước" if team.change == team.change else None,
+c3.metric("Hạng trong xã", "—" if is_missing(team.rank) else f"{int(team.rank)}/{len(scores.team_scores(con, year))}",
+          None if is_missing(team.change) else change_text(team.change) + " điểm so với năm trước",
           delta_color="normal")
 lines = ["| Thành phần | Trọng số | Trọng số áp dụng | Điểm đạt | Điểm mất | Cách tính |",
          "|---|--:|--:|--:|--:|---|"]
@@ -167,9 +168,9 @@ with left:
     for c in late.itertuples():
         why = []
         if not c.assigned_in_time:
-            why.append("chưa ghi ngày phân công" if c.days_to_assign != c.days_to_assign
+            why.append("chưa ghi ngày phân công" if is_missing(c.days_to_assign)
                        else f"phân công sau {int(c.days_to_assign)} ngày")
-        if not c.closed_in_time:
+        if not c.closed_in_time and not is_missing(c.days_to_close):
             why.append(f"kết thúc sau {int(c.days_to_close)} ngày")
         st.markdown(f"- Vụ việc số {c.case_id}, nhận {fmt_date(c.received_on)}: {', '.join(why)}")
 with middle:

@@ -1,16 +1,14 @@
 """Cài đặt → Mức chi: the dated rates (thù lao, hỗ trợ hoạt động, others) with their legal basis."""
-import datetime as dt
-
 import streamlit as st
 
 from db import funding
 from db.labels import RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, YES_NO
 from db.writes import ValidationError
-from pages.common import actor, connection, fmt_date, fmt_int, fmt_money, presenting, show_errors
+from pages.common import (actor, connection, date_field, flash, fmt_date, fmt_int, fmt_money, is_missing, is_true,
+                          presenting, show_errors, show_flash, table)
 
 con = connection()
-table = funding.rates(con)
-MIN_DAY = dt.date(2000, 1, 1)
+rates = funding.rates(con)
 
 
 def rate_form(form_id: str, rate: dict | None = None) -> None:
@@ -29,19 +27,19 @@ def rate_form(form_id: str, rate: dict | None = None) -> None:
         c3, c4, c5 = st.columns([2, 1, 2])
         legal_basis = c3.text_input("Căn cứ (số văn bản) *", value=rate.get("legal_basis") or "",
                                     placeholder="VD: 96/2014/NQ-HĐND", key=f"{form_id}_legal_basis")
-        legal_date = c4.date_input("Ngày ban hành", value=rate.get("legal_basis_date"), min_value=MIN_DAY,
-                                   format="DD/MM/YYYY", key=f"{form_id}_legal_date")
+        legal_date = date_field("Ngày ban hành", rate.get("legal_basis_date"), container=c4, key=f"{form_id}_legal_date")
         issuer = c5.text_input("Cơ quan ban hành", value=rate.get("issuer") or "",
                                placeholder="VD: HĐND tỉnh Hải Dương", key=f"{form_id}_issuer")
-        valid_from = c6.date_input("Hiệu lực từ ngày *", value=rate.get("valid_from"), min_value=MIN_DAY,
-                                   format="DD/MM/YYYY", key=f"{form_id}_valid_from")
-        valid_to = c7.date_input("Hiệu lực đến ngày", value=rate.get("valid_to"), help="Để trống: chưa hết hiệu lực.",
-                                 min_value=MIN_DAY, format="DD/MM/YYYY", key=f"{form_id}_valid_to")
+        valid_from = date_field("Hiệu lực từ ngày *", rate.get("valid_from"), container=c6, key=f"{form_id}_valid_from")
+        valid_to = date_field("Hiệu lực đến ngày", rate.get("valid_to"), container=c7, key=f"{form_id}_valid_to",
+                              help="Để trống: chưa hết hiệu lực.")
         verify = st.checkbox("Cần xác minh (chưa đối chiếu với văn bản chính thức)",
                              value=bool(rate.get("needs_verification", False)), key=f"{form_id}_verify")
         note = st.text_input("Ghi chú", value=rate.get("note") or "", key=f"{form_id}_note")
-        if not st.form_submit_button("Lưu mức chi", type="primary", icon=":material/save:"):
-            return
+        submitted = st.form_submit_button("Lưu mức chi", type="primary", icon=":material/save:")
+    show_flash("rate")
+    if not submitted:
+        return
     try:
         saved = funding.save_rate(con, {
             "kind": kind, "amount": amount, "unit": unit, "legal_basis": legal_basis, "legal_basis_date": legal_date,
@@ -51,7 +49,8 @@ def rate_form(form_id: str, rate: dict | None = None) -> None:
     except ValidationError as exc:
         show_errors(exc)
         return
-    st.session_state["_flash"] = f"Đã lưu mức chi «{RATE_KINDS[kind]}» hiệu lực từ {fmt_date(valid_from)}."
+    flash(f"Đã lưu mức chi «{RATE_KINDS[kind]}» hiệu lực từ {fmt_date(funding.get_rate(con, saved)['valid_from'])}.",
+          "rate")
     st.session_state["open_rate"] = saved
     st.session_state["rate_form_generation"] = st.session_state.get("rate_form_generation", 0) + 1
     st.rerun()
@@ -61,27 +60,25 @@ st.title("Mức chi kinh phí hòa giải")
 st.caption("Cài đặt · Mỗi mức chi có căn cứ pháp lý và thời gian hiệu lực; mỗi loại chỉ có một mức tại một thời điểm. "
            "Chứng từ dùng mức hiệu lực vào ngày của nó (thù lao: ngày đề nghị; hỗ trợ: từng tháng của kỳ), nên mức "
            "mới từ năm sau không làm đổi số tiền của năm nay.")
-if flash := st.session_state.pop("_flash", None):
-    st.success(flash, icon=":material/check_circle:")
 
-unverified = int(table["needs_verification"].sum())
+unverified = int(rates["needs_verification"].sum())
 if unverified:
     st.warning(f"{fmt_int(unverified)} mức chi đang là giá trị mặc định **cần xác minh** với văn bản chính thức của "
                "tỉnh. Sau khi đối chiếu, sửa mức chi và bỏ đánh dấu «Cần xác minh». Phần kiểm tra ở trang Kinh phí "
                "luôn so chứng từ với mức chi hiện hành.", icon=":material/fact_check:")
 
-view = table.assign(
-    kind_label=table["kind"].map(RATE_KINDS),
-    money=table["amount"].map(fmt_money),
-    unit_label=table["unit"].map(RATE_UNITS),
-    basis=[f"{b or ''}{' ngày ' + fmt_date(d) if d == d and d is not None else ''}"
-           for b, d in zip(table["legal_basis"], table["legal_basis_date"])],
-    period=[f"{fmt_date(f)} – {fmt_date(t) if t == t and t is not None else 'nay'}"
-            for f, t in zip(table["valid_from"], table["valid_to"])],
-    verify=table["needs_verification"].map({True: "Cần xác minh", False: "Đã xác minh"}),
-    now=table["current"].map(lambda v: YES_NO[bool(v)]),
+view = rates.assign(
+    kind_label=rates["kind"].map(RATE_KINDS),
+    money=rates["amount"].map(fmt_money),
+    unit_label=rates["unit"].map(RATE_UNITS),
+    basis=[" ngày ".join(part for part in ("" if is_missing(b) else b, fmt_date(d)) if part)
+           for b, d in zip(rates["legal_basis"], rates["legal_basis_date"])],
+    period=[f"{fmt_date(f)} – {'nay' if is_missing(t) else fmt_date(t)}"
+            for f, t in zip(rates["valid_from"], rates["valid_to"])],
+    verify=rates["needs_verification"].map(lambda v: "Cần xác minh" if is_true(v) else "Đã xác minh"),
+    now=rates["current"].map(lambda v: YES_NO[is_true(v)]),
 )
-st.dataframe(
+table(
     view.style.map(lambda v: "color: #c62828; font-weight: 600" if v == "Cần xác minh" else "", subset=["verify"]),
     column_order=["kind_label", "money", "unit_label", "period", "now", "verify", "basis", "issuer", "payments", "note"],
     column_config={
@@ -96,7 +93,6 @@ st.dataframe(
         "payments": st.column_config.NumberColumn("Số chứng từ đã dùng", width=90, format="%d"),
         "note": st.column_config.TextColumn("Ghi chú", width="large"),
     },
-    hide_index=True, width="stretch",
 )
 
 generation = st.session_state.get("rate_form_generation", 0)
@@ -104,9 +100,9 @@ if presenting():  # read-only: settings are not changed from the meeting screen
     st.stop()
 tab_edit, tab_new = st.tabs(["Sửa một mức chi", "Thêm mức chi mới"], key="rate_tab", on_change="rerun")
 with tab_edit:
-    ids = table["id"].tolist()
+    ids = rates["id"].tolist()
     labels = {r.id: f"{RATE_KINDS[r.kind]} · {fmt_money(r.amount)} · từ {fmt_date(r.valid_from)}"
-              for r in table.itertuples()}
+              for r in rates.itertuples()}
     current = st.session_state.get("open_rate")
     open_id = st.selectbox("Chọn mức chi để sửa (ví dụ sau khi xác minh, hoặc đặt ngày hết hiệu lực)", [None, *ids],
                            index=[None, *ids].index(current) if current in ids else 0,
@@ -114,7 +110,7 @@ with tab_edit:
     st.session_state["open_rate"] = open_id
     if open_id is not None:
         rate = funding.get_rate(con, open_id)
-        used = int(table.loc[table["id"] == open_id, "payments"].iloc[0])
+        used = int(rates.loc[rates["id"] == open_id, "payments"].iloc[0])
         if used:
             st.info(f"{fmt_int(used)} chứng từ đã lập theo mức này. Sửa mức không đổi số tiền các chứng từ đó; phần "
                     "kiểm tra ở trang Kinh phí sẽ so chúng với mức mới (chi vượt mức nếu cao hơn).",

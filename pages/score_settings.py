@@ -4,7 +4,7 @@ import streamlit as st
 from db import scores
 from db.labels import CANDIDATE_RULE_PARAMS, SCORE_BANDS, SCORE_COMPONENTS, SCORE_PARAMS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, presenting, show_errors
+from pages.common import actor, connection, filters, flash, is_missing, presenting, show_errors, show_flash, table
 
 con = connection()
 year, _ = filters()
@@ -15,8 +15,8 @@ generation = st.session_state.get("model_form_generation", 0)
 UNITS = {"diem": "điểm", "ty_le": "%", "ngay": "ngày", "vu": "vụ"}
 
 
-def shown_value(table: str, code: str, value: float) -> str:
-    unit = scores.setting_unit(table, code)
+def shown_value(tbl: str, code: str, value: float) -> str:
+    unit = scores.setting_unit(tbl, code)
     number = value * 100 if unit == "ty_le" else value
     return (f"{number:g}%" if unit == "ty_le" else f"{number:g} {UNITS[unit]}").replace(".", ",")
 
@@ -25,12 +25,12 @@ def since(row) -> str:
     return f"áp dụng từ năm {row.valid_from.year}"
 
 
-def field(col, table: str, code: str, label: str):
+def field(col, tbl: str, code: str, label: str):
     """A number input showing the stored value in the unit the officer thinks in (shares as %)."""
-    row = values[(table, code)]
-    unit = scores.setting_unit(table, code)
+    row = values[(tbl, code)]
+    unit = scores.setting_unit(tbl, code)
     shown = row.value * 100 if unit == "ty_le" else row.value
-    key, label = f"model_{year}_{generation}_{table}_{code}", f"{label} ({UNITS[unit]})"
+    key, label = f"model_{year}_{generation}_{tbl}_{code}", f"{label} ({UNITS[unit]})"
     if unit in ("ngay", "vu"):
         return col.number_input(label, min_value=0, value=int(round(shown)), step=1, format="%d",
                                 help=since(row), key=key)
@@ -41,17 +41,14 @@ def field(col, table: str, code: str, label: str):
 st.title("Mô hình chấm điểm chất lượng tổ")
 st.caption(f"Cài đặt · Đang xem mô hình của năm {year} (chọn năm ở thanh bên). Sửa ở đây là sửa cho năm {year} và các "
            f"năm sau; điểm các năm trước {year} giữ nguyên như đã chấm.")
-if flash := st.session_state.pop("_flash", None):
-    st.success(flash, icon=":material/check_circle:")
 
 if presenting():  # read-only: the model is not changed from the meeting screen
-    st.dataframe(
+    table(
         model.assign(setting=[scores.setting_label(t, c) for t, c in zip(model["tbl"], model["code"])],
                      shown=[shown_value(t, c, v) for t, c, v in zip(model["tbl"], model["code"], model["value"])]),
         column_order=["setting", "shown"],
         column_config={"setting": st.column_config.TextColumn("Thiết lập", width="large"),
-                       "shown": st.column_config.TextColumn("Giá trị", width=100)},
-        hide_index=True, width="stretch")
+                       "shown": st.column_config.TextColumn("Giá trị", width=100)})
     submitted = False
 else:
     with st.form(f"model_{year}_{generation}", enter_to_submit=False):
@@ -73,6 +70,7 @@ else:
         for i, (code, (label, _)) in enumerate(CANDIDATE_RULE_PARAMS.items()):
             inputs[("candidate_rules", code)] = field(cols[i % 3], "candidate_rules", code, label)
         submitted = st.form_submit_button(f"Lưu, áp dụng từ năm {year}", type="primary", icon=":material/save:")
+    show_flash("model")
 
     if submitted:
         changes = {key: (value / 100 if scores.setting_unit(*key) == "ty_le" else value) for key, value in inputs.items()}
@@ -81,8 +79,8 @@ else:
         except ValidationError as exc:
             show_errors(exc)
         else:
-            st.session_state["_flash"] = (f"Đã lưu {changed} thay đổi, áp dụng từ năm {year}." if changed
-                                          else "Không có thay đổi nào để lưu.")
+            flash(f"Đã lưu {changed} thay đổi, áp dụng từ năm {year}." if changed
+                  else "Không có thay đổi nào để lưu.", "model")
             st.session_state["model_form_generation"] = generation + 1
             st.cache_data.clear()
             st.rerun()
@@ -96,14 +94,14 @@ view = history.assign(
     group=history["tbl"].map(scores.TABLE_LABELS),
     setting=[labels[(t, c)] for t, c in zip(history["tbl"], history["code"])],
     shown=[shown_value(t, c, v) for t, c, v in zip(history["tbl"], history["code"], history["value"])],
-    period=[f"{f.year} – {t.year if t == t and t is not None else 'nay'}"
+    period=[f"{f.year} – {'nay' if is_missing(t) else t.year}"
             for f, t in zip(history["valid_from"], history["valid_to"])],
 )
 changed_years = scores.changed_years(con)
 st.caption("Mỗi dòng là một phiên bản của một thiết lập và các năm nó áp dụng. "
            + (f"Năm có thay đổi: {', '.join(map(str, changed_years))}." if changed_years
               else "Chưa có thay đổi nào so với mặc định."))
-st.dataframe(
+table(
     view, column_order=["group", "setting", "shown", "period"],
     column_config={
         "group": st.column_config.TextColumn("Nhóm", width=170),
@@ -111,5 +109,4 @@ st.dataframe(
         "shown": st.column_config.TextColumn("Giá trị", width=90),
         "period": st.column_config.TextColumn("Áp dụng các năm", width=130),
     },
-    hide_index=True, width="stretch",
 )

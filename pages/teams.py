@@ -4,7 +4,8 @@ import streamlit as st
 from db import places, reviews, teams
 from db.labels import COMPOSITION_RULES, REVIEW_STATUS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, fmt_date, fmt_pct, presenting, show_errors, village_name
+from pages.common import (actor, connection, date_field, filters, flash, fmt_date, fmt_pct, is_missing, is_true,
+                          md_text, presenting, show_errors, show_flash, table, village_name)
 
 con = connection()
 year, village_id = filters()
@@ -17,9 +18,10 @@ def rule_lines(team) -> list[tuple[bool, str]]:
     lines = [
         (team.rule_members, f"{COMPOSITION_RULES['rule_members']}: {team.active}/{int(team.min_members)} đang hoạt động"),
         (team.rule_woman, f"{COMPOSITION_RULES['rule_woman']}: {team.women} nữ"),
-        (team.rule_leader, f"{COMPOSITION_RULES['rule_leader']}: {team.leader or 'chưa có'}"),
+        (team.rule_leader, f"{COMPOSITION_RULES['rule_leader']}: "
+                           f"{'chưa có' if is_missing(team.leader) else md_text(team.leader)}"),
     ]
-    if team.ethnic_required:
+    if is_true(team.ethnic_required):
         lines.append((team.rule_ethnic, f"{COMPOSITION_RULES['rule_ethnic']}: {team.ethnic} người"))
     return lines
 
@@ -27,8 +29,6 @@ def rule_lines(team) -> list[tuple[bool, str]]:
 st.title("Tổ hòa giải")
 st.caption(f"Năm {year} · {village_name(con, village_id)} · Thành phần theo Điều 12 Luật Hòa giải ở cơ sở, "
            f"tính theo hòa giải viên đang hoạt động ngày 31/12/{year} (năm hiện tại: hôm nay).")
-if flash := st.session_state.pop("_flash", None):
-    st.success(flash, icon=":material/check_circle:")
 
 c1, c2, c3 = st.columns(3)
 c1.metric("Tổ đủ thành phần theo Điều 12", f"{summary['teams_ok']}/{summary['teams']}")
@@ -37,20 +37,20 @@ c3.metric("Hòa giải viên đã tập huấn", f"{summary['trained']}/{summary
           help=f"Tỷ lệ {fmt_pct(summary['trained_share'])}; mục tiêu kế hoạch: 100% hòa giải viên được tập huấn.")
 
 mark = {True: "Đạt", False: "Chưa đạt"}
-table = register.assign(
-    members=register["rule_members"].map(mark),
-    woman=register["rule_woman"].map(mark),
-    leader_ok=register["rule_leader"].map(mark),
-    ethnic_ok=[mark[ok] if required else "—"
+composition = register.assign(
+    members=register["rule_members"].map(lambda ok: mark[is_true(ok)]),
+    woman=register["rule_woman"].map(lambda ok: mark[is_true(ok)]),
+    leader_ok=register["rule_leader"].map(lambda ok: mark[is_true(ok)]),
+    ethnic_ok=[mark[is_true(ok)] if is_true(required) else "—"
                for ok, required in zip(register["rule_ethnic"], register["ethnic_required"])],
-    decision=[f"{no or ''} {('ngày ' + fmt_date(day)) if day == day and day is not None else ''}".strip()
+    decision=[" ngày ".join(part for part in ("" if is_missing(no) else no, fmt_date(day)) if part)
               for no, day in zip(register["decision_no"], register["decision_date"])],
     trained_label=[f"{t}/{a}" for t, a in zip(register["trained"], register["active"])],
     review=register["review_status"].map(lambda s: REVIEW_STATUS.get(s, REVIEW_STATUS["chua_ra_soat"])),
 )
 rule_columns = ["members", "woman", "leader_ok", "ethnic_ok"]
-st.dataframe(
-    table.style.map(lambda v: "color: #c62828; font-weight: 600" if v == "Chưa đạt" else "", subset=rule_columns),
+table(
+    composition.style.map(lambda v: "color: #c62828; font-weight: 600" if v == "Chưa đạt" else "", subset=rule_columns),
     column_order=["village", "leader", "active", "women", "members", "woman", "leader_ok", "ethnic_ok",
                   "trained_label", "decision", "review"],
     column_config={
@@ -67,7 +67,6 @@ st.dataframe(
         "decision": st.column_config.TextColumn("QĐ công nhận", help="Số và ngày quyết định công nhận tổ"),
         "review": st.column_config.TextColumn("Rà soát", width="small", help=f"Trạng thái rà soát năm {year}"),
     },
-    hide_index=True, width="stretch",
 )
 st.caption("HGV: hòa giải viên; TT: tổ trưởng; DTTS: có hòa giải viên người dân tộc thiểu số (chỉ áp dụng cho "
            "thôn có đông đồng bào dân tộc thiểu số, «—» là không áp dụng). Tổ chưa đạt một tiêu chí được xếp lên đầu.")
@@ -88,38 +87,40 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Thành phần theo Điều 12")
     for ok, text in rule_lines(team):
-        (st.success if ok else st.error)(text, icon=":material/check:" if ok else ":material/close:")
+        (st.success if is_true(ok) else st.error)(text, icon=":material/check:" if is_true(ok) else ":material/close:")
     st.subheader("Thông tin tổ")
     with st.form(f"team_{team_id}_{details['version']}_{details['village_version']}"):
         name = st.text_input("Tên tổ hòa giải", value=details["name"], key=f"team_{team_id}_name")
         d1, d2 = st.columns(2)
         decision_no = d1.text_input("Số quyết định công nhận", value=details["decision_no"] or "",
                                     key=f"team_{team_id}_decision_no")
-        decision_date = d2.date_input("Ngày quyết định", value=details["decision_date"], format="DD/MM/YYYY",
-                                      key=f"team_{team_id}_decision_date")
+        decision_date = date_field("Ngày quyết định", details["decision_date"], container=d2,
+                                   key=f"team_{team_id}_decision_date")
         ethnic_area = st.checkbox("Thôn có đông đồng bào dân tộc thiểu số (cần hòa giải viên người DTTS)",
                                   value=details["ethnic_area"], key=f"team_{team_id}_ethnic_area")
-        if st.form_submit_button("Lưu thông tin tổ", icon=":material/save:"):
-            try:
-                places.save_team(con, {"village_id": details["village_id"], "name": name, "decision_no": decision_no,
-                                       "decision_date": decision_date}, actor=actor(), team_id=team_id,
-                                 expected_version=details["version"])
-                if ethnic_area != details["ethnic_area"]:
-                    places.save_village(con, {"commune_id": details["commune_id"], "name": details["village"],
-                                              "ethnic_area": ethnic_area}, actor=actor(),
-                                        village_id=details["village_id"], expected_version=details["village_version"])
-            except ValidationError as exc:
-                show_errors(exc)
-            else:
-                st.session_state["_flash"] = f"Đã lưu thông tin tổ hòa giải {details['village']}."
-                st.rerun()
+        submitted = st.form_submit_button("Lưu thông tin tổ", icon=":material/save:")
+    show_flash("team")
+    if submitted:
+        try:
+            places.save_team(con, {"village_id": details["village_id"], "name": name, "decision_no": decision_no,
+                                   "decision_date": decision_date}, actor=actor(), team_id=team_id,
+                             expected_version=details["version"])
+            if ethnic_area != details["ethnic_area"]:
+                places.save_village(con, {"commune_id": details["commune_id"], "name": details["village"],
+                                          "ethnic_area": ethnic_area}, actor=actor(),
+                                    village_id=details["village_id"], expected_version=details["village_version"])
+        except ValidationError as exc:
+            show_errors(exc)
+        else:
+            flash(f"Đã lưu thông tin tổ hòa giải {details['village']}.", "team")
+            st.rerun()
 
 with right:
     st.subheader(f"Rà soát, đánh giá năm {year}")
-    flags = [text for ok, text in rule_lines(team) if not ok]
-    if team.idle:
+    flags = [text for ok, text in rule_lines(team) if not is_true(ok)]
+    if not is_missing(team.idle) and team.idle:
         flags.append(f"{team.idle} hòa giải viên không có vụ việc và không tham gia tập huấn năm {year}: "
-                     f"{team.idle_names}")
+                     f"{md_text(team.idle_names)}")
     if flags:
         st.warning("**Gợi ý cần rà soát** (chỉ là gợi ý; việc cho thôi làm hòa giải viên do Chủ tịch UBND xã "
                    "quyết định theo Điều 11):\n" + "\n".join(f"- {f}" for f in flags), icon=":material/flag:")
@@ -129,26 +130,27 @@ with right:
     with st.form(form_id):
         assessment = st.text_area("Nhận xét, đánh giá của công chức Tư pháp – Hộ tịch",
                                   value=review.get("assessment") or "", key=f"{form_id}_assessment")
-        st.markdown("Đề xuất")
-        p1, p2, p3 = st.columns(3)
-        propose_add = p1.checkbox("Bổ sung hòa giải viên", value=review.get("propose_add", False),
+        st.markdown("Đề xuất")  # one per line: three side by side were cut on the laptop («Bổ sung hòa g…»)
+        propose_add = st.checkbox("Bổ sung hòa giải viên", value=review.get("propose_add", False),
                                   key=f"{form_id}_add")
-        propose_replace = p2.checkbox("Thay thế hòa giải viên", value=review.get("propose_replace", False),
+        propose_replace = st.checkbox("Thay thế hòa giải viên", value=review.get("propose_replace", False),
                                       key=f"{form_id}_replace")
-        propose_leader = p3.checkbox("Kiện toàn tổ trưởng", value=review.get("propose_leader", False),
+        propose_leader = st.checkbox("Kiện toàn tổ trưởng", value=review.get("propose_leader", False),
                                      key=f"{form_id}_leader")
         note = st.text_input("Ghi chú đề xuất", value=review.get("proposal_note") or "", key=f"{form_id}_note")
         statuses = list(REVIEW_STATUS)
         status = st.selectbox("Trạng thái", statuses, format_func=REVIEW_STATUS.get,
                               index=statuses.index(review.get("status", "chua_ra_soat")), key=f"{form_id}_status")
-        if st.form_submit_button("Lưu rà soát", icon=":material/save:", type="primary"):
-            try:
-                reviews.save_review(con, team_id, year, {
-                    "assessment": assessment, "propose_add": propose_add, "propose_replace": propose_replace,
-                    "propose_leader": propose_leader, "proposal_note": note, "status": status,
-                }, actor=actor(), expected_version=review.get("version"))
-            except ValidationError as exc:
-                show_errors(exc)
-            else:
-                st.session_state["_flash"] = f"Đã lưu rà soát năm {year} của tổ hòa giải {details['village']}."
-                st.rerun()
+        submitted = st.form_submit_button("Lưu rà soát", icon=":material/save:", type="primary")
+    show_flash("review")
+    if submitted:
+        try:
+            reviews.save_review(con, team_id, year, {
+                "assessment": assessment, "propose_add": propose_add, "propose_replace": propose_replace,
+                "propose_leader": propose_leader, "proposal_note": note, "status": status,
+            }, actor=actor(), expected_version=review.get("version"))
+        except ValidationError as exc:
+            show_errors(exc)
+        else:
+            flash(f"Đã lưu rà soát năm {year} của tổ hòa giải {details['village']}.", "review")
+            st.rerun()

@@ -1,14 +1,13 @@
 """Tập huấn: coverage against the plan's 100% target, who still needs training, the sessions and attendance."""
-import datetime as dt
-
 import altair as alt
 import streamlit as st
 
 from db import trainings
-from db.labels import TARGET_STATUS, TRAINING_STATUS
+from db.labels import TRAINING_STATUS
 from db.writes import ValidationError
 from pages.common import (
-    actor, chart_font, connection, filters, fmt_date, fmt_int, fmt_pct, go_to, presenting, show_errors, village_name,
+    actor, chart_font, connection, date_field, download, filters, flash, fmt_date, fmt_int, fmt_pct, go_to, is_missing,
+    is_true, md_text, presenting, show_errors, show_flash, table, today, village_name,
 )
 
 con = connection()
@@ -16,13 +15,12 @@ year, village_id = filters()
 place = village_name(con, village_id)
 cover = trainings.coverage(con, year, village_id)
 target = cover["target"]
-MIN_DAY = dt.date(2000, 1, 1)
 HELD, PLANNED = trainings.HELD, trainings.PLANNED
 GROUP_COLUMNS = 3  # village groups side by side in the attendance checklist (fits 1366 px)
 
 
 def fmt_hours(value) -> str:
-    if value is None or value != value:
+    if is_missing(value):
         return ""
     return f"{value:g}".replace(".", ",")
 
@@ -37,8 +35,8 @@ def training_form(form_id: str, training: dict | None = None) -> None:
     training = training or {}
     with st.form(form_id, enter_to_submit=False, border=True):
         c1, c2 = st.columns([1, 3])
-        held_on = c1.date_input("Ngày tập huấn *", value=training.get("held_on", "today"), min_value=MIN_DAY,
-                                format="DD/MM/YYYY", key=f"{form_id}_held_on")
+        held_on = date_field("Ngày tập huấn *", training.get("held_on", today()), container=c1,
+                             key=f"{form_id}_held_on")
         title = c2.text_input("Tên buổi tập huấn *", value=training.get("title") or "",
                               placeholder="VD: Tập huấn kỹ năng hòa giải ở cơ sở năm " + str(year),
                               key=f"{form_id}_title")
@@ -59,6 +57,8 @@ def training_form(form_id: str, training: dict | None = None) -> None:
                               help="Buổi sắp tổ chức: chọn «Kế hoạch»; chỉ điểm danh được khi đã tổ chức.")
         submitted = st.form_submit_button("Lưu buổi tập huấn", type="primary", icon=":material/save:",
                                           key=f"{form_id}_save")
+    where_saved = "edit_training" if training else "new_training"
+    show_flash(where_saved)
     if not submitted:
         return
     data = {"held_on": held_on, "title": title, "organiser": organiser, "cooperating": cooperating,
@@ -69,14 +69,14 @@ def training_form(form_id: str, training: dict | None = None) -> None:
     except ValidationError as exc:
         show_errors(exc)
         return
-    moved = held_on.year != year
-    flash = f"Đã lưu buổi tập huấn «{title.strip()}» ngày {fmt_date(held_on)}."
+    held_on = trainings.get_training(con, saved_id)["held_on"]  # the saved date, exactly as typed
+    message = f"Đã lưu buổi tập huấn «{title.strip()}» ngày {fmt_date(held_on)}."
     if status == HELD and not training:
-        flash += " Đánh dấu những hòa giải viên đã dự ở danh sách bên dưới rồi bấm «Lưu danh sách dự»."
-    if moved:
-        flash += f" Bộ lọc đã chuyển sang năm {held_on.year} để thấy buổi này."
+        message += " Đánh dấu những hòa giải viên đã dự ở danh sách bên dưới rồi bấm «Lưu danh sách dự»."
+    if held_on.year != year:
+        message += f" Bộ lọc đã chuyển sang năm {held_on.year} để thấy buổi này."
         go_to(held_on.year)
-    st.session_state["_flash"] = flash
+    flash(message, where_saved)
     st.session_state["open_training"] = saved_id
     st.session_state["training_form_generation"] = st.session_state.get("training_form_generation", 0) + 1
     st.rerun()
@@ -103,7 +103,7 @@ def attendance_checklist(training: dict) -> None:
     if not stale.empty:
         st.warning("Có tên trong danh sách dự nhưng không là hòa giải viên vào ngày tập huấn (ngày tham gia hoặc "
                    "thôi tham gia đã được sửa sau đó): "
-                   + ", ".join(f"{r.full_name} ({r.village})" for r in stale.itertuples()) + ".",
+                   + ", ".join(f"{md_text(r.full_name)} ({md_text(r.village)})" for r in stale.itertuples()) + ".",
                    icon=":material/warning:")
         if st.button("Bỏ những người này khỏi danh sách dự", key=f"stale_{tid}"):
             try:
@@ -111,7 +111,7 @@ def attendance_checklist(training: dict) -> None:
             except ValidationError as exc:
                 show_errors(exc)
             else:
-                st.session_state["_flash"] = f"Đã bỏ {len(stale)} người khỏi danh sách dự buổi tập huấn."
+                flash(f"Đã bỏ {len(stale)} người khỏi danh sách dự buổi tập huấn.", "attendance")
                 st.rerun()
     people = trainings.eligible_attendees(con, tid, village_id)
     if people.empty:
@@ -135,12 +135,14 @@ def attendance_checklist(training: dict) -> None:
         all_key = f"{form_id}_all_{vid}"
         st.session_state.setdefault(all_key, all(st.session_state[k] for k in keys))
         with columns[i % GROUP_COLUMNS].container(border=True, key=f"attendance_village_{vid}"):
-            st.markdown(f"**{group['village'].iloc[0]}** · {len(keys)} người")
+            st.markdown(f"**{md_text(group['village'].iloc[0])}** · {len(keys)} người")
             st.checkbox("Chọn tất cả", key=all_key, on_change=_tick_village, args=(all_key, keys))
             for row in group.itertuples():
                 st.checkbox(row.full_name + (" (tổ trưởng)" if row.is_leader else ""), key=key_of[row.id],
                             on_change=_sync_village, args=(all_key, keys))
-    if st.button("Lưu danh sách dự", type="primary", icon=":material/how_to_reg:", key=f"{form_id}_save"):
+    save = st.button("Lưu danh sách dự", type="primary", icon=":material/how_to_reg:", key=f"{form_id}_save")
+    show_flash("attendance")
+    if save:
         picked = {mid for mid, key in key_of.items() if st.session_state[key]}
         recorded = set(people.loc[people["attended"], "id"])
         add, remove = sorted(picked - recorded), sorted(recorded - picked)
@@ -152,8 +154,8 @@ def attendance_checklist(training: dict) -> None:
         except ValidationError as exc:
             show_errors(exc)
             return
-        st.session_state["_flash"] = (f"Đã lưu danh sách dự buổi tập huấn ngày {fmt_date(training['held_on'])}: "
-                                      f"thêm {added}, bỏ {removed} hòa giải viên.")
+        flash(f"Đã lưu danh sách dự buổi tập huấn ngày {fmt_date(training['held_on'])}: thêm {added}, bỏ {removed} "
+              "hòa giải viên.", "attendance")
         st.session_state["attendance_generation"] = st.session_state.get("attendance_generation", 0) + 1
         st.rerun()
 
@@ -161,11 +163,12 @@ def attendance_checklist(training: dict) -> None:
 def coverage_chart() -> None:
     """Per village bars against the target line (all villages: with one village the metrics say it all)."""
     villages = trainings.coverage_by_village(con, year)
+    reached = {True: f"Đạt mục tiêu {fmt_pct(target)}", False: f"Chưa đạt {fmt_pct(target)}"}
     chart_data = villages.assign(
         share_pct=villages["share"] * 100,
         label=[f"{t}/{a} · {fmt_pct(s)}" if a else "không có hòa giải viên"
                for t, a, s in zip(villages["trained"], villages["active"], villages["share"])],
-        status=villages["reached"].map({True: TARGET_STATUS["dat"], False: TARGET_STATUS["chua_dat"]}),
+        status=villages["reached"].map(lambda ok: reached[is_true(ok)]),
     )
     bars = alt.Chart().mark_bar().encode(
         # Room right of 100% for the figures; ticks stop at 100.
@@ -173,8 +176,7 @@ def coverage_chart() -> None:
                 axis=alt.Axis(values=list(range(0, 101, 10)))),
         y=alt.Y("village:N", title=None, sort=alt.EncodingSortField("share_pct", op="max", order="descending")),
         color=alt.Color("status:N", title=None, legend=alt.Legend(orient="top", labelFontSize=chart_font()),
-                        scale=alt.Scale(domain=[TARGET_STATUS["dat"], TARGET_STATUS["chua_dat"]],
-                                        range=["#2e7d32", "#c62828"])),
+                        scale=alt.Scale(domain=[reached[True], reached[False]], range=["#2e7d32", "#c62828"])),
         tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("label:N", title="Đã tập huấn / đang hoạt động"),
                  alt.Tooltip("untrained:Q", title="Chưa tập huấn")],
     )
@@ -191,8 +193,6 @@ def coverage_chart() -> None:
 
 st.title("Tập huấn hòa giải viên")
 st.caption(f"Năm {year} · {place} · Mục tiêu kế hoạch: {fmt_pct(target)} hòa giải viên được tập huấn trong năm")
-if flash := st.session_state.pop("_flash", None):
-    st.success(flash, icon=":material/check_circle:")
 
 share = cover["share"]
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
@@ -235,11 +235,10 @@ with tab_cover:
         invite = invite[["village", "full_name", "position", *([] if presenting() else ["phone"]), "organisation"]].rename(columns={
             "village": "Thôn", "full_name": "Họ tên", "position": "Vị trí", "phone": "Điện thoại",
             "organisation": "Đơn vị, đoàn thể"})
-        st.dataframe(invite, hide_index=True, width="stretch", placeholder="—")
-        st.download_button(
-            "Tải danh sách (CSV, mở được bằng Excel)", invite.to_csv(index=False).encode("utf-8-sig"),
-            file_name=f"hoa-giai-vien-chua-tap-huan-{year}.csv", mime="text/csv", icon=":material/download:",
-            key="untrained_csv")
+        table(invite, placeholder="—")
+        download("Tải danh sách (CSV, mở được bằng Excel)", invite.to_csv(index=False).encode("utf-8-sig"),
+                 file_name=f"hoa-giai-vien-chua-tap-huan-{year}.csv", mime="text/csv", icon=":material/download:",
+                 key="untrained_csv")
 
 if tab_sessions is None:
     st.stop()
@@ -272,8 +271,8 @@ with tab_sessions:
         columns.insert(5, "village_attendees")
         config["village_attendees"] = st.column_config.NumberColumn(f"Từ {place}", format="%d",
                                                                     help=f"Trong đó số người dự thuộc {place}")
-    selection = st.dataframe(view, column_order=columns, column_config=config, hide_index=True, width="stretch",
-                             on_select="rerun", selection_mode="single-row", key="training_table", placeholder="—")
+    selection = table(view, column_order=columns, column_config=config, on_select="rerun",
+                      selection_mode="single-row", key="training_table", placeholder="—")
     if sessions.empty:
         st.info(f"Năm {year} chưa có buổi tập huấn nào. Bấm «Thêm buổi tập huấn mới» ở trên để nhập.")
     ids = sessions["id"].tolist()

@@ -158,3 +158,8 @@ def app_connection():
     """The app's own cached connection (it holds the file): tests read the database through it."""
     from pages.common import connection
     return connection()
+
+
+def typed(day: dt.date) -> str:
+    """A date as the officer types it into a date field (pages.common.date_field): dd/mm/yyyy."""
+    return day.strftime("%d/%m/%Y")

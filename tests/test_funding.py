@@ -14,7 +14,7 @@ import io
 
 import pytest
 
-from conftest import ACTOR, app_connection, metric, open_page, team_id
+from conftest import ACTOR, app_connection, metric, open_page, team_id, typed
 from db import cases, funding
 from db.seed import load_reference
 from db.writes import ValidationError, VersionConflict
@@ -476,7 +476,7 @@ def test_a_case_concluded_through_the_app_becomes_payable_at_the_valid_rate(app)
     at = opener.set_value(cid).run()
     form = f"edit_case_{cid}_{version}"
     at.selectbox(key=f"{form}_result").set_value("khong_thanh")
-    at.date_input(key=f"{form}_concluded").set_value(dt.date(2023, 12, 29))
+    at.text_input(key=f"{form}_concluded").input(typed(dt.date(2023, 12, 29)))
     at = at.button(key=f"{form}_save").click().run()
     assert any(f"Đã lưu vụ việc số {cid}" in s.value for s in at.success), [e.value for e in at.error]
     at.switch_page("pages/funding.py").run()
@@ -528,13 +528,13 @@ def test_rates_page_adds_a_rate_and_refuses_an_overlap(app):
     at.selectbox(key=f"{form}_kind").set_value("thu_lao").run()
     at.text_input(key=f"{form}_amount").input("250.000")
     at.text_input(key=f"{form}_legal_basis").input("01/2024/NQ-HĐND")
-    at.date_input(key=f"{form}_valid_from").set_value(dt.date(2024, 1, 1))
+    at.text_input(key=f"{form}_valid_from").input(typed(dt.date(2024, 1, 1)))
     at = next(b for b in at.button if b.label == "Lưu mức chi").click().run()
     assert any("Đã có mức «Thù lao hòa giải viên» hiệu lực từ 01/01/2015" in e.value for e in at.error)
     at.selectbox(key=f"{form}_kind").set_value("khen_thuong").run()
     at.text_input(key=f"{form}_amount").input("300.000")
     at.text_input(key=f"{form}_legal_basis").input("Luật Thi đua, khen thưởng 2022")
-    at.date_input(key=f"{form}_valid_from").set_value(dt.date(2024, 1, 1))
+    at.text_input(key=f"{form}_valid_from").input(typed(dt.date(2024, 1, 1)))
     at.selectbox(key=f"{form}_unit").set_value("tap_the")
     at = next(b for b in at.button if b.label == "Lưu mức chi").click().run()
     assert any("Đã lưu mức chi «Khen thưởng»" in s.value for s in at.success), [e.value for e in at.error]

@@ -8,7 +8,7 @@ import json
 import pytest
 
 import db
-from conftest import ACTOR, a_case, app_connection, metric, open_page, team_id
+from conftest import ACTOR, a_case, app_connection, metric, open_page, team_id, typed
 from db import cases, mediators
 from db.writes import ValidationError, VersionConflict
 
@@ -327,7 +327,7 @@ def test_the_only_woman_of_a_team_leaves_through_the_page(app, demo_path):
     assert metric(at, "Nữ") == "1"
     at = at.selectbox(key="mediator_open").set_value(mediator).run()
     form = f"leave_{mediator}_{version}"
-    at.date_input(key=f"{form}_date").set_value(day)
+    at.text_input(key=f"{form}_date").input(typed(day))
     at.selectbox(key=f"{form}_reason").set_value("tu_nguyen")
     at.text_input(key=f"{form}_decision").input("45/QĐ-UBND")
     at = at.button(key=f"{form}_save").click().run()
@@ -350,7 +350,7 @@ def test_a_refused_leaving_shows_the_reason_and_writes_nothing(app, demo_path):
     at = open_page(app, "pages/mediators.py", nam=2023, thon=village)
     at = at.selectbox(key="mediator_open").set_value(mediator).run()
     form = f"leave_{mediator}_{version}"
-    at.date_input(key=f"{form}_date").set_value(day)
+    at.text_input(key=f"{form}_date").input(typed(day))
     at = at.button(key=f"{form}_save").click().run()  # no ground chosen
     assert "Chưa chọn căn cứ thôi tham gia (Điều 11)." in " ".join(e.value for e in at.error)
     assert metric(at, "Nữ") == "1"
@@ -394,7 +394,7 @@ def test_adding_a_mediator_through_the_page(app, demo_path):
     assert at.selectbox(key=f"{form}_team").value == team  # the sidebar's village
     at.text_input(key=f"{form}_name").input("Nguyễn Thị Kiểm Thử")
     at.selectbox(key=f"{form}_gender").set_value("nu")
-    at.date_input(key=f"{form}_joined").set_value(dt.date(2023, 3, 1))
+    at.text_input(key=f"{form}_joined").input(typed(dt.date(2023, 3, 1)))
     at.checkbox(key=f"{form}_leader").check()  # the team already has one: refused
     at = at.button(key=f"{form}_save").click().run()
     assert "đã có tổ trưởng" in " ".join(e.value for e in at.error)

@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 import db
-from conftest import app_connection, metric, open_page
+from conftest import app_connection, metric, open_page, typed
 
 
 def test_overview_shows_the_official_rate_of_the_latest_year(app, demo_path):
@@ -61,11 +61,11 @@ def fill_case(at: AppTest, *, name: str, received: dt.date, result: str = "Đang
         if widget.label == "Địa chỉ bên 1":
             widget.input("Xóm 4")
     next(w for w in at.number_input if w.label == "Tuổi bên 1").set_value(52)
-    next(w for w in at.date_input if w.label == "Ngày nhận *").set_value(received)
+    next(w for w in at.text_input if w.label == "Ngày nhận *").input(typed(received))
     next(w for w in at.selectbox if w.label == "Kết quả *").set_value(
         {"Đang hòa giải": "dang_hoa_giai", "Hòa giải thành": "thanh"}[result])
     if concluded:
-        next(w for w in at.date_input if w.label == "Ngày kết thúc").set_value(concluded)
+        next(w for w in at.text_input if w.label == "Ngày kết thúc").input(typed(concluded))
     next(b for b in at.button if b.label == "Lưu vụ việc").click()
     return at.run()
 
@@ -133,7 +133,7 @@ def test_open_edit_close_delete_and_restore_a_case(app):
     assert any(h.value == f"Vụ việc số {case_id}" for h in at.subheader)
     form = f"edit_case_{case_id}_{version}"
     at.selectbox(key=f"{form}_result").set_value("thanh")
-    at.date_input(key=f"{form}_concluded").set_value(dt.date(2023, 12, 28))
+    at.text_input(key=f"{form}_concluded").input(typed(dt.date(2023, 12, 28)))
     at = at.button(key=f"{form}_save").click().run()
     assert not at.exception
     assert any(f"Đã lưu vụ việc số {case_id}" in s.value for s in at.success), [e.value for e in at.error]

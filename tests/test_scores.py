@@ -595,6 +595,7 @@ def test_commendation_page_candidates_nominate_and_decide(app):
     con = app_connection()
     at.radio(key="nominate_subject").set_value("team").run()
     at.selectbox(key="nominate_0_who").set_value(team_id(con, "Thôn Phú Yên"))
+    at.text_input(key="nominate_0_day").input("25/11/2023")  # a past year: no default date, the officer types it
     submit(at, "Lập đề nghị")
     assert any("cần ghi lý do" in e.value for e in at.error)
     assert len(commendation.nominations(con, 2023)) == 8
@@ -607,6 +608,7 @@ def test_commendation_page_candidates_nominate_and_decide(app):
     assert (new.status, bool(new.was_candidate), new.reason) == ("de_nghi", False, "Tổ tiến bộ nhiều trong năm")
     # Leadership approves it on the page; approving twice is impossible (it leaves the pending list).
     at.selectbox(key="decide_open").set_value(int(new.id)).run()
+    at.text_input(key=f"decide_{int(new.id)}_{int(new.version)}_day").input("10/12/2023")
     submit(at, "Lưu quyết định")
     assert any("Đã lưu quyết định «Đã duyệt»" in s.value for s in at.success)
     assert commendation.get_nomination(con, int(new.id))["status"] == "da_duyet"
