@@ -6,8 +6,8 @@ import streamlit as st
 from db import cases, mediators, places, register
 from db.labels import RESULTS
 from db.writes import DuplicateSuspected, ValidationError
-from pages.common import (actor, connection, date_field, download, filters, flash, fmt_date, go_to, md_text, presenting,
-                          show_errors, show_flash, table, village_name)
+from pages.common import (ROW_HEIGHT, WRAP_ROW_HEIGHT, actor, connection, date_field, download, filters, flash,
+                          fmt_date, go_to, md_text, presenting, show_errors, show_flash, table, village_name)
 
 con = connection()
 year, village_id = filters()
@@ -286,7 +286,7 @@ def case_list(mask: bool):
             "received": st.column_config.TextColumn("Ngày nhận", width=150,
                                                     help="«kỳ trước»: vụ việc năm trước chuyển sang"),
             "village": st.column_config.TextColumn("Thôn", width=130),
-            "parties": st.column_config.TextColumn("Các bên", width=230),
+            "parties": st.column_config.TextColumn("Các bên", width=150 if mask else 230),  # initials are short
             "result_label": st.column_config.TextColumn("Kết quả", width=170),
             "concluded": st.column_config.TextColumn("Ngày kết thúc", width=110),
             "category": st.column_config.TextColumn("Loại vụ việc", width=190),
@@ -294,7 +294,7 @@ def case_list(mask: bool):
             "mediators": st.column_config.TextColumn("Hòa giải viên", width=220),
             "incident": st.column_config.TextColumn("Mất ANTT", width=80),
         },
-        max_rows=12,
+        max_rows=12, row_height=WRAP_ROW_HEIGHT if mask else ROW_HEIGHT,  # the meeting screen wraps long cells
         # A selection is a row position: keyed by the rows shown, it is dropped when a filter changes the list,
         # so it can never open another case (or point past the end of a shorter list).
         **({} if mask else {"on_select": "rerun", "selection_mode": "single-row",

@@ -4,8 +4,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from db.labels import MONTH_SERIES, RECEIVED_COLOUR, RESULT_COLOURS, RESULTS, TARGET_STATUS, TARGET_STATUS_COLOURS
-from pages.common import chart_font
+from db.labels import (BAND_COLOURS, FUNDING_COLOURS, FUNDING_PARTS, MONTH_SERIES, NOT_APPLICABLE, RECEIVED_COLOUR,
+                       RESULT_COLOURS, RESULTS, SCORE_BANDS, TARGET_STATUS, TARGET_STATUS_COLOURS)
+from pages.common import chart_font, fmt_money, fmt_pct, is_missing, is_true, presenting
 
 TEXT_COLOUR = "#1b2631"
 TARGET_COLOUR = "#1b5e20"
@@ -16,10 +17,16 @@ def result_scale(codes) -> alt.Scale:
     return alt.Scale(domain=[RESULTS[c] for c in codes], range=[RESULT_COLOURS[c] for c in codes])
 
 
+PRESENT_CHART_SCALE = 1.5  # the meeting screen: the whole chart grows with its type, not only the text
+
+
 def finish(chart, height: int):
-    """Common size and type of every chart: larger text on the meeting screen (chart_font).
-    Streamlit fits the whole chart (axes, titles and legend included) into height: keep axis titles short."""
+    """Common size and type of every chart: larger text on the meeting screen (chart_font), and a taller
+    chart there, so larger labels and legends do not squash the plot. Streamlit fits the whole chart (axes,
+    titles and legend included) into height: keep axis titles short."""
     size = chart_font()
+    if presenting():
+        height = round(height * PRESENT_CHART_SCALE)
     return (chart.properties(height=height)
             .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=320)
             .configure_legend(labelFontSize=size, titleFontSize=size, labelLimit=400, symbolSize=size * 12)
@@ -40,9 +47,10 @@ def target_band(low: float, high: float, history_low: float | None, history_high
     return layers
 
 
-def village_ranking(villages: pd.DataFrame, target: dict, chosen: int | None):
+def village_ranking(villages: pd.DataFrame, target: dict, chosen: int | None, legend_columns: int | None = None):
     """Villages ranked by official rate, coloured by status against the target band; the chosen one stands
-    out. Point selection 'thon' on village_id: a click opens that village's story."""
+    out. Point selection 'thon' on village_id: a click opens that village's story. legend_columns: the legend on
+    that many columns (a narrow column of the slides), else on one line."""
     data = villages.assign(
         rate_pct=villages["official_rate"] * 100,
         status_label=villages["status"].map(TARGET_STATUS),
@@ -58,7 +66,7 @@ def village_ranking(villages: pd.DataFrame, target: dict, chosen: int | None):
         x=alt.X("rate_pct:Q", title="Tỷ lệ hòa giải thành chính thức (%)", scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(values=list(range(0, 101, 10)))),
         y=y,
-        color=alt.Color("status_label:N", title=None, legend=alt.Legend(orient="top"),
+        color=alt.Color("status_label:N", title=None, legend=alt.Legend(orient="top", columns=legend_columns or alt.Undefined),
                         scale=alt.Scale(domain=list(TARGET_STATUS.values()),
                                         range=list(TARGET_STATUS_COLOURS.values()))),
         opacity=opacity,
@@ -110,14 +118,15 @@ def national_categories(frame: pd.DataFrame, year: int):
     order = frame.drop_duplicates("national_code")["national_category"].tolist()
     most = max(1, frame.groupby("national_code")["cases"].sum().max())  # room for the total after the longest bar
     pick = alt.selection_point(name="nhom", fields=["national_code", "result"], on="click")
-    # Long category names go on two lines (Vega draws an array of strings as lines), so the bars keep their room.
+    # Long category names go on two lines (Vega draws an array of strings as lines), so the bars keep their room;
+    # never dropped as «overlapping» when the type is large (the meeting screen).
     y = alt.Y("national_category:N", title=None, sort=order, scale=alt.Scale(domain=order),
-              axis=alt.Axis(labelExpr="split(datum.label, ', ')", labelLimit=0))
+              axis=alt.Axis(labelExpr="split(datum.label, ', ')", labelLimit=0, labelOverlap=False))
     bars = alt.Chart().mark_bar(cursor="pointer").encode(
         x=alt.X("cases:Q", title=f"Số vụ việc (năm {year})", stack="zero",
                 scale=alt.Scale(domain=[0, most * 1.15]), axis=alt.Axis(tickMinStep=1, format="d")),
         y=y,
-        color=alt.Color("result_label:N", title=None, legend=alt.Legend(orient="bottom", columns=1),
+        color=alt.Color("result_label:N", title=None, legend=alt.Legend(orient="bottom", columns=2),
                         scale=result_scale(codes),
                         sort=[RESULTS[c] for c in codes]),
         order=alt.Order("sort_key:Q"),
@@ -150,3 +159,72 @@ def rate_history(history: pd.DataFrame, target: dict, year: int):
         x=x, y=y, text="rate_label:N",
         color=alt.condition(alt.datum.year == year, alt.value(TEXT_COLOUR), alt.value("#90a4ae")))
     return finish(alt.layer(*bands, line, text, data=data), 320)
+
+
+def training_coverage(villages: pd.DataFrame, target: float):
+    """Per village: the share of active mediators trained in the year, coloured by whether it reaches the plan's
+    target (a dashed line), with «trained/active · share» written after each bar."""
+    goal = f"{target * 100:g}%".replace(".", ",")
+    reached = {True: f"Đạt mục tiêu {goal}", False: f"Chưa đạt {goal}"}
+    data = villages.assign(
+        share_pct=villages["share"] * 100,
+        label=[f"{t}/{a} · {fmt_pct(s)}" if a else "không có hòa giải viên"
+               for t, a, s in zip(villages["trained"], villages["active"], villages["share"])],
+        status=villages["reached"].map(lambda ok: reached[is_true(ok)]),
+    )
+    y = alt.Y("village:N", title=None, sort=alt.EncodingSortField("share_pct", op="max", order="descending"))
+    bars = alt.Chart().mark_bar().encode(
+        # Room right of 100% for the figures; ticks stop at 100.
+        x=alt.X("share_pct:Q", title="Tỷ lệ hòa giải viên được tập huấn (%)", scale=alt.Scale(domain=[0, 122]),
+                axis=alt.Axis(values=list(range(0, 101, 10)))),
+        y=y,
+        color=alt.Color("status:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=[reached[True], reached[False]], range=["#2e7d32", "#c62828"])),
+        tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("label:N", title="Đã tập huấn / đang hoạt động"),
+                 alt.Tooltip("untrained:Q", title="Chưa tập huấn")],
+    )
+    texts = alt.Chart().mark_text(align="left", dx=4, fontSize=chart_font(), color=TEXT_COLOUR).encode(
+        x="share_pct:Q", y=y, text="label:N")
+    rule = alt.Chart().mark_rule(strokeDash=[6, 4], strokeWidth=2, color=TARGET_COLOUR).encode(x=alt.datum(target * 100))
+    return finish(alt.layer(bars, texts, rule, data=data), 40 * len(villages) + 70)
+
+
+def funding_by_village(checks: pd.DataFrame):
+    """Per village, stacked in million đồng: fees paid, team support paid, and what is still owed."""
+    data = checks.melt(id_vars=["village"], value_vars=list(FUNDING_PARTS), var_name="part", value_name="amount")
+    data = data.assign(part_label=data["part"].map(FUNDING_PARTS), million=data["amount"] / 1_000_000,
+                       money=data["amount"].map(fmt_money),
+                       order=data["part"].map({p: i for i, p in enumerate(FUNDING_PARTS)}))
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("sum(million):Q", title="Triệu đồng", stack="zero",
+                axis=alt.Axis(tickCount=6, labelExpr="replace(format(datum.value, '.1~f'), '.', ',')")),
+        y=alt.Y("village:N", title=None, sort=list(checks["village"])),
+        color=alt.Color("part_label:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=list(FUNDING_PARTS.values()), range=list(FUNDING_COLOURS.values()))),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("part_label:N", title="Khoản"),
+                 alt.Tooltip("money:N", title="Số tiền")],
+    )
+    return finish(chart, 40 * len(checks) + 60)
+
+
+def team_scores(scored: pd.DataFrame):
+    """The projector chart of the quality page: one bar per team, coloured by band, «score · band» written at
+    the bar's end (the score's one decimal with a comma)."""
+    data = scored.assign(
+        band_label=scored["band"].map(SCORE_BANDS),
+        label=[NOT_APPLICABLE if is_missing(s) else f"{s:.1f} · {SCORE_BANDS.get(b, '')}".replace(".", ",")
+               for s, b in zip(scored["score"], scored["band"])],
+    )
+    bars = alt.Chart().mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("score:Q", title="Điểm chất lượng (0–100)", scale=alt.Scale(domain=[0, 118], nice=False),
+                axis=alt.Axis(values=list(range(0, 101, 10)))),
+        y=alt.Y("village:N", title=None, sort=alt.EncodingSortField("score", op="max", order="descending")),
+        color=alt.Color("band_label:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=list(SCORE_BANDS.values()), range=list(BAND_COLOURS.values()))),
+        tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("label:N", title="Điểm"),
+                 alt.Tooltip("rank:Q", title="Hạng")],
+    )
+    text = bars.mark_text(align="left", dx=6, fontSize=chart_font() + 2, fontWeight="bold", color=TEXT_COLOUR).encode(
+        text="label:N")
+    return finish(alt.layer(bars, text, data=data), 48 * len(scored) + 70)

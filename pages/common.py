@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import re
 import secrets
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,36 +22,44 @@ log = logging.getLogger("hoagiai")
 
 
 @st.cache_resource(show_spinner=False)
-def _open(path: str, _progress=None):
-    return db.open_database(path, progress=_progress)
+def _open(path: str):
+    return db.open_database(path)
+
+
+@st.cache_resource(show_spinner=False)
+def _first_start_lock() -> threading.Lock:
+    """One build of the demo file per process, however many browsers open the app at once."""
+    return threading.Lock()
 
 
 def connection():
     """One DuckDB connection per process and file; each db/ call takes its own cursor.
 
     On the very first start the file does not exist yet: the demo commune is built (a few seconds on a slow
-    PC) while the page says so in Vietnamese, with a progress bar, instead of staying blank."""
+    PC) while the page says so in Vietnamese, with a progress bar, instead of staying blank. (The build is not
+    inside the cached _open: Streamlit cannot replay a progress bar drawn from a cached function.)"""
     path = db.db_path()
     try:
-        if Path(path).exists():
-            return _open(path)
-        with st.container():
+        if not Path(path).exists():
             st.subheader("Đang chuẩn bị dữ liệu…")
             bar = st.progress(0.0, text="Lần chạy đầu tiên: tạo tệp dữ liệu với dữ liệu minh họa")
 
             def progress(share: float, step: str) -> None:
                 bar.progress(min(max(share, 0.0), 1.0), text=f"Lần chạy đầu tiên: {step}…")
 
-            con = _open(path, progress)
-        st.rerun()  # the page again, now on the built file, without the progress screen
+            with _first_start_lock():
+                if not Path(path).exists():  # another browser may have built it while this one waited
+                    db.create_database(path, demo=True, progress=progress).close()
+            st.rerun()  # the page again, on the built file, without the progress screen
+        return _open(path)
     except db.DatabaseLocked as exc:
         st.error(str(exc), icon=":material/lock:")
         st.stop()
-    return con
 
 
-# Every page: no English instructions under inputs («Press Enter to submit form»), and the file uploader in
-# Vietnamese (its button and hint are English in Streamlit; the size and types are in each uploader's label).
+# Every page: no English instructions under inputs («Press Enter to submit form»), the file uploader in
+# Vietnamese (its button and hint are English in Streamlit; the size and types are in each uploader's label), and
+# metric labels that wrap instead of being cut on the laptop («Điểm chuẩn tiếp cận phá…»).
 BASE_CSS = """<style>
 [data-testid="InputInstructions"] { display: none; }
 [data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
@@ -59,6 +68,8 @@ BASE_CSS = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "Kéo thả tệp vào đây, hoặc bấm «Chọn tệp»"; font-size: 0.875rem; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 </style>"""
 
 # Presentation mode (trinh_chieu=1): larger type for a projector, read from the back of the room; the KPI

@@ -1,18 +1,18 @@
 """Kinh phí: budget against payments, fee requests and team support, the signed lists and the checks."""
 import datetime as dt
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from db import funding, places
 from db.labels import (
-    FEE_CASE_PROBLEMS, FUNDING_COLOURS, FUNDING_PARTS, OUTSTANDING_ITEMS, PAYMENT_KINDS, PAYMENT_KINDS_SHORT,
+    FEE_CASE_PROBLEMS, OUTSTANDING_ITEMS, PAYMENT_KINDS, PAYMENT_KINDS_SHORT,
     PAYMENT_STATUS, RATE_UNITS, RESULTS, YES_NO,
 )
 from db.writes import ValidationError
+from pages import charts
 from pages.common import (
-    actor, chart_font, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
+    actor, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
     fmt_pct, go_to, is_missing, is_true, md_text, positive, presenting, show_errors, show_flash, table, today, village_name,
 )
 
@@ -62,7 +62,7 @@ m1.metric(f"Dự toán năm {year} (toàn xã)", fmt_money(total["budget"]) if b
           help=(f"{budget_row['document_no'] or 'Chưa ghi số văn bản'}"
                 f"{' ngày ' + fmt_date(budget_row['document_date']) if budget_row['document_date'] else ''}; "
                 f"dòng riêng trong dự toán ngân sách xã: {YES_NO[budget_row['in_commune_budget']].lower()}."
-                if budget_row else "Nhập ở mục «Dự toán» bên dưới."))
+                if budget_row else None if presenting() else "Nhập ở mục «Dự toán» bên dưới."))
 m2.metric("Đã chi", fmt_money(total["paid"]),
           f"{fmt_pct(total['paid_share'])} dự toán" if village_id is None and total["paid_share"] is not None else None,
           delta_color="off", delta_arrow="off",
@@ -85,7 +85,8 @@ n3.metric("Chứng từ chi vượt mức", fmt_int(total["payments_above_rate"]
           help="Số tiền lớn hơn mức chi hiện hành × số vụ việc còn đủ điều kiện (hoặc × số tháng hỗ trợ).")
 
 if budget_row is None:
-    st.warning(f"Chưa nhập dự toán kinh phí hòa giải năm {year} (mục «Dự toán» bên dưới).", icon=":material/warning:")
+    st.warning(f"Chưa nhập dự toán kinh phí hòa giải năm {year}" + ("." if presenting() else
+               " (mục «Dự toán» bên dưới)."), icon=":material/warning:")
 elif not budget_row["in_commune_budget"]:
     st.warning(f"Kinh phí hòa giải năm {year} chưa là dòng riêng trong dự toán ngân sách xã (kế hoạch yêu cầu bố trí "
                "kinh phí hòa giải trong dự toán ngân sách hằng năm).", icon=":material/warning:")
@@ -108,21 +109,7 @@ else:
 
 with tab_checks:
     if village_id is None and not checks.empty:
-        data = checks.melt(id_vars=["village"], value_vars=list(FUNDING_PARTS), var_name="part", value_name="amount")
-        data = data.assign(part_label=data["part"].map(FUNDING_PARTS), million=data["amount"] / 1_000_000,
-                           money=data["amount"].map(fmt_money),
-                           order=data["part"].map({p: i for i, p in enumerate(FUNDING_PARTS)}))
-        chart = alt.Chart(data).mark_bar().encode(
-            x=alt.X("sum(million):Q", title="Triệu đồng", stack="zero",
-                    axis=alt.Axis(tickCount=6, labelExpr="replace(format(datum.value, '.1~f'), '.', ',')")),
-            y=alt.Y("village:N", title=None, sort=list(checks["village"])),
-            color=alt.Color("part_label:N", title=None, legend=alt.Legend(orient="top", labelFontSize=chart_font()),
-                            scale=alt.Scale(domain=list(FUNDING_PARTS.values()), range=list(FUNDING_COLOURS.values()))),
-            order=alt.Order("order:Q"),
-            tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("part_label:N", title="Khoản"),
-                     alt.Tooltip("money:N", title="Số tiền")],
-        ).properties(height=40 * len(checks) + 60)
-        st.altair_chart(chart.configure_axis(labelFontSize=chart_font(), titleFontSize=chart_font(), labelLimit=320), width="stretch")
+        st.altair_chart(charts.funding_by_village(checks), width="stretch")
         st.caption(f"Mỗi thanh: kinh phí của tổ hòa giải một thôn năm {year}, tính bằng triệu đồng. Xanh dương: thù "
                    "lao đã chi (chứng từ đã chi, theo năm đề nghị); xanh lá: hỗ trợ hoạt động tổ đã chi; cam: còn "
                    f"phải chi — thù lao ước tính của vụ việc kết thúc năm {year} chưa chi (theo mức chi tại ngày kết "

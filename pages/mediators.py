@@ -296,7 +296,7 @@ with tab_list:
             "ethnic": st.column_config.TextColumn("DTTS", width="small", help="Người dân tộc thiểu số"),
             "organisation": st.column_config.TextColumn("Đơn vị, đoàn thể"),
             "joined": st.column_config.TextColumn("Tham gia từ", width="small"),
-            "status": st.column_config.TextColumn("Trạng thái", width="large"),
+            "status": st.column_config.TextColumn("Trạng thái", width=260),
             "training": st.column_config.TextColumn(f"Tập huấn {year}"),
             "casework": st.column_config.NumberColumn(f"Vụ việc {year}", format="%d"),
             "review": st.column_config.TextColumn("Gợi ý", width="small",

@@ -6,7 +6,7 @@ import streamlit as st
 from db import overview, results, scores
 from db.labels import (BAND_TEXT_COLOURS, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, RESULTS, SCORE_BANDS,
                        TARGET_STATUS)
-from pages import charts
+from pages import charts, slides
 from pages.common import (connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, open_page, presenting,
                           table, view_params, village_name)
 
@@ -26,9 +26,10 @@ def whole_pct(value: float) -> str:
 
 band = f"{whole_pct(rate['target'])}–{whole_pct(rate['target_max'])}"
 history = f"{whole_pct(rate['history_min'])}–{whole_pct(rate['history_max'])}"
-st.title("Tổng quan công tác hòa giải ở cơ sở")
-st.caption(f"Năm {year} · {village_name(con, village_id)} · Mục tiêu kế hoạch: {band} số vụ việc được hòa giải "
-           f"thành (các năm trước: {history})")
+if not (presenting() and slides.wanted()):  # a slide is a screen of its own, its caption says where it is
+    st.title("Tổng quan công tác hòa giải ở cơ sở")
+    st.caption(f"Năm {year} · {village_name(con, village_id)} · Mục tiêu kế hoạch: {band} số vụ việc được hòa giải "
+               f"thành (các năm trước: {history})")
 
 
 def points(value: float) -> str:
@@ -37,7 +38,7 @@ def points(value: float) -> str:
 
 def change(now, before, *, share: bool = False, lower_is_better: bool = False) -> dict:
     """st.metric's delta arguments: the change from the previous year, or nothing when it can't be told."""
-    if now is None or before is None or now != now or before != before:
+    if is_missing(now) or is_missing(before):
         return {}
     diff = now - before
     if abs(diff) < 1e-9:
@@ -67,73 +68,95 @@ def share(value) -> str:
     return "—" if is_missing(value) else fmt_pct(value)
 
 
+def kpi_cards() -> list[dict]:
+    """The eight targets of the plan as tile() arguments, in the order of the screen (and of the slides)."""
+    trained, teams_ok, incidents = kpi["trained_share"], kpi["composition"], kpi["security_incidents"]
+    money, compliance, tasks, candidates = kpi["funding"], kpi["compliance"], kpi["plan"], kpi["candidates"]
+    money_reason = ("vượt dự toán" if money["over_budget"] else "chi vượt mức" if money["above_rate"]
+                    else "còn phải chi" if money["status"] == "gan_dat" else "")
+    owed = f" · {fmt_int(money['unpaid_cases'])} vụ việc chưa chi thù lao" if money["unpaid_cases"] else ""
+    money_help = ("Đã chi (thù lao và hỗ trợ hoạt động tổ) so với dự toán năm của xã. «Chi vượt mức»: có khoản "
+                  "chi cao hơn mức chi hiện hành; «còn phải chi»: vụ việc kết thúc chưa chi thù lao hoặc hỗ trợ chưa "
+                  "chi.")
+    if village_id is None:
+        money_card = dict(
+            status=money["status"], reason=money_reason, label="Kinh phí đã chi / dự toán", value=share(money["value"]),
+            note=f"{fmt_money(money['paid'])} / " + (fmt_money(money["budget"]) if money["has_budget"]
+                                                      else f"chưa có dự toán năm {year}") + owed,
+            page=FUNDING, link="Khoản còn phải chi", help=money_help,
+            before=fmt_pct(money["previous"]), **change(money["value"], money["previous"], share=True))
+    else:
+        money_card = dict(status=money["status"], reason=money_reason, label="Kinh phí đã chi cho thôn",
+                          value=fmt_money(money["paid"]), note=f"Dự toán lập cho cả xã{owed}", page=FUNDING,
+                          link="Khoản còn phải chi", help=money_help)
+    return [
+        dict(key="official_rate", status=rate["status"],
+             reason={"gan_dat": f"mức {history}", "chua_dat": f"dưới {whole_pct(rate['history_min'])}"}
+             .get(rate["status"], ""),
+             label="Tỷ lệ hòa giải thành (chính thức)", value=share(rate["value"]),
+             note=(f"{rate['thanh']}/{rate['thanh'] + rate['khong_thanh']} vụ việc kết thúc"
+                   if rate["value"] is not None else "Chưa có vụ việc kết thúc") + f" · mục tiêu {band}",
+             page=CASES, link="Vụ việc đã kết thúc", link_params={"ket_qua": "thanh,khong_thanh"},
+             help="Thành / (thành + không thành), kết quả tính đến 31/12. Không tính vụ việc đang hòa giải và ngoài "
+                  f"phạm vi. Mục tiêu kế hoạch {band}; các năm trước đạt {history}.",
+             before=fmt_pct(rate["previous"]), **change(rate["value"], rate["previous"], share=True)),
+        dict(key="trained_share", status=trained["status"], reason="", label="Hòa giải viên được tập huấn",
+             value=share(trained["value"]),
+             note=f"{trained['trained']}/{trained['active']} người · mục tiêu {whole_pct(trained['target'])}",
+             page=TRAININGS, link="Ai chưa được tập huấn",
+             help="Hòa giải viên đang hoạt động đã dự ít nhất một buổi tập huấn trong năm.",
+             before=fmt_pct(trained["previous"]), **change(trained["value"], trained["previous"], share=True)),
+        dict(key="composition", status=teams_ok["status"], reason="", label="Tổ đủ thành phần (Điều 12)",
+             value="—" if teams_ok["value"] is None else f"{teams_ok['value']}/{teams_ok['teams']}",
+             note="Ít nhất 3 hòa giải viên, có nữ, có tổ trưởng", page=TEAMS, link="Thành phần từng tổ",
+             help="Luật Hòa giải ở cơ sở, Điều 12; thôn có đông đồng bào dân tộc thiểu số cần có hòa giải viên "
+                  "người dân tộc thiểu số.",
+             before=None if teams_ok["previous"] is None else str(teams_ok["previous"]),
+             **change(teams_ok["value"], teams_ok["previous"])),
+        dict(key="security_incidents", status=incidents["status"], reason="", label="Vụ việc phức tạp, mất ANTT",
+             value=fmt_int(incidents["value"]),
+             note="Mục tiêu: không có vụ nào" if not incidents["target"]
+             else f"Mục tiêu: tối đa {fmt_int(incidents['target'])}",
+             page=CASES, link="Các vụ việc này", link_params={"antt": 1},
+             help="Vụ việc phức tạp, gây mất an ninh trật tự, tính trong năm (kể cả kỳ trước chuyển sang).",
+             before=None if incidents["previous"] is None else fmt_int(incidents["previous"]),
+             **change(incidents["value"], incidents["previous"], lower_is_better=True)),
+        dict(key="funding", **money_card),
+        dict(key="compliance", status=compliance["status"],
+             reason="thiếu hồ sơ" if compliance["status"] == "gan_dat" else "", label="Chỉ tiêu tiếp cận pháp luật đạt",
+             value=f"{compliance['value']}/{compliance['indicators']}" if compliance["indicators"] else "—",
+             note=(f"Điểm {compliance['points']:g}/{compliance['max_points']:g} · ".replace(".", ",")
+                   if compliance["max_points"] else "") + f"thiếu hồ sơ: {compliance['thieu_ho_so']}",
+             page=CRITERIA, link="Từng chỉ tiêu",
+             help="Chỉ tiêu về hòa giải ở cơ sở của chuẩn tiếp cận pháp luật và mục tiêu kế hoạch xã đang áp dụng "
+                  "năm này.",
+             before=None if compliance["previous"] is None else str(compliance["previous"]),
+             **change(compliance["value"], compliance["previous"])),
+        dict(key="plan", status=tasks["status"], reason=f"{tasks['overdue']} việc quá hạn" if tasks["overdue"] else "",
+             label="Nhiệm vụ kế hoạch xong", value=f"{tasks['value']}/{tasks['total']}" if tasks["total"] else "—",
+             note="Kế hoạch của UBND xã, tính đến hôm nay" if tasks["total"] else f"Chưa có kế hoạch năm {year}",
+             page=PLAN, link="Việc đến hạn, quá hạn",
+             help="Nhiệm vụ của kế hoạch năm (mục II và III) đã hoàn thành; quá hạn: qua thời hạn mà chưa hoàn thành."),
+        dict(key="candidates", status=candidates["status"], reason="", label="Đủ tiêu chí khen thưởng",
+             value=fmt_int(candidates["value"]),
+             note=f"{candidates['teams']} tập thể, {candidates['mediators']} cá nhân", page=COMMENDATION,
+             link="Đề xuất khen thưởng",
+             help=f"Gần đạt (chưa đạt một tiêu chí): {candidates['teams_near']} tổ, {candidates['mediators_near']} "
+                  "người.",
+             before=None if candidates["previous"] is None else str(candidates["previous"]),
+             **change(candidates["value"], candidates["previous"])),
+    ]
 
-trained, teams_ok, incidents = kpi["trained_share"], kpi["composition"], kpi["security_incidents"]
-money, compliance, tasks, candidates = kpi["funding"], kpi["compliance"], kpi["plan"], kpi["candidates"]
-row1 = st.columns(4, border=True)
-tile(row1[0], rate["status"], {"gan_dat": f"mức {history}", "chua_dat": f"dưới {whole_pct(rate['history_min'])}"}
-     .get(rate["status"], ""),
-     "Tỷ lệ hòa giải thành (chính thức)", share(rate["value"]),
-     (f"{rate['thanh']}/{rate['thanh'] + rate['khong_thanh']} vụ việc kết thúc" if rate["value"] is not None
-      else "Chưa có vụ việc kết thúc") + f" · mục tiêu {band}",
-     CASES, "Vụ việc đã kết thúc", {"ket_qua": "thanh,khong_thanh"},
-     help="Thành / (thành + không thành), kết quả tính đến 31/12. Không tính vụ việc đang hòa giải và ngoài phạm vi. "
-          f"Mục tiêu kế hoạch {band}; các năm trước đạt {history}.",
-     before=fmt_pct(rate["previous"]), **change(rate["value"], rate["previous"], share=True))
-tile(row1[1], trained["status"], "", "Hòa giải viên được tập huấn", share(trained["value"]),
-     f"{trained['trained']}/{trained['active']} người · mục tiêu {whole_pct(trained['target'])}",
-     TRAININGS, "Ai chưa được tập huấn",
-     help="Hòa giải viên đang hoạt động đã dự ít nhất một buổi tập huấn trong năm.",
-     before=fmt_pct(trained["previous"]), **change(trained["value"], trained["previous"], share=True))
-tile(row1[2], teams_ok["status"], "", "Tổ đủ thành phần (Điều 12)",
-     "—" if teams_ok["value"] is None else f"{teams_ok['value']}/{teams_ok['teams']}",
-     "Ít nhất 3 hòa giải viên, có nữ, có tổ trưởng", TEAMS, "Thành phần từng tổ",
-     help="Luật Hòa giải ở cơ sở, Điều 12; thôn có đông đồng bào dân tộc thiểu số cần có hòa giải viên "
-          "người dân tộc thiểu số.",
-     before=None if teams_ok["previous"] is None else str(teams_ok["previous"]),
-     **change(teams_ok["value"], teams_ok["previous"]))
-tile(row1[3], incidents["status"], "", "Vụ việc phức tạp, mất ANTT", fmt_int(incidents["value"]),
-     "Mục tiêu: không có vụ nào" if not incidents["target"] else f"Mục tiêu: tối đa {fmt_int(incidents['target'])}",
-     CASES, "Các vụ việc này", {"antt": 1},
-     help="Vụ việc phức tạp, gây mất an ninh trật tự, tính trong năm (kể cả kỳ trước chuyển sang).",
-     before=None if incidents["previous"] is None else fmt_int(incidents["previous"]),
-     **change(incidents["value"], incidents["previous"], lower_is_better=True))
 
-row2 = st.columns(4, border=True)
-money_reason = ("vượt dự toán" if money["over_budget"] else "chi vượt mức" if money["above_rate"]
-                else "còn phải chi" if money["status"] == "gan_dat" else "")
-owed = f" · {fmt_int(money['unpaid_cases'])} vụ việc chưa chi thù lao" if money["unpaid_cases"] else ""
-money_help = ("Đã chi (thù lao và hỗ trợ hoạt động tổ) so với dự toán năm của xã. «Chi vượt mức»: có khoản chi "
-              "cao hơn mức chi hiện hành; «còn phải chi»: vụ việc kết thúc chưa chi thù lao hoặc hỗ trợ chưa chi.")
-if village_id is None:
-    tile(row2[0], money["status"], money_reason, "Kinh phí đã chi / dự toán",
-         share(money["value"]),
-         f"{fmt_money(money['paid'])} / " + (fmt_money(money["budget"]) if money["has_budget"]
-                                              else f"chưa có dự toán năm {year}") + owed,
-         FUNDING, "Khoản còn phải chi", help=money_help,
-         before=fmt_pct(money["previous"]), **change(money["value"], money["previous"], share=True))
-else:
-    tile(row2[0], money["status"], money_reason, "Kinh phí đã chi cho thôn", fmt_money(money["paid"]),
-         f"Dự toán lập cho cả xã{owed}", FUNDING, "Khoản còn phải chi", help=money_help)
-tile(row2[1], compliance["status"], "thiếu hồ sơ" if compliance["status"] == "gan_dat" else "",
-     "Chỉ tiêu tiếp cận pháp luật đạt",
-     f"{compliance['value']}/{compliance['indicators']}" if compliance["indicators"] else "—",
-     (f"Điểm {compliance['points']:g}/{compliance['max_points']:g} · ".replace(".", ",")
-      if compliance["max_points"] else "") + f"thiếu hồ sơ: {compliance['thieu_ho_so']}",
-     CRITERIA, "Từng chỉ tiêu",
-     help="Chỉ tiêu về hòa giải ở cơ sở của chuẩn tiếp cận pháp luật và mục tiêu kế hoạch xã đang áp dụng năm này.",
-     before=None if compliance["previous"] is None else str(compliance["previous"]),
-     **change(compliance["value"], compliance["previous"]))
-tile(row2[2], tasks["status"], f"{tasks['overdue']} việc quá hạn" if tasks["overdue"] else "", "Nhiệm vụ kế hoạch xong",
-     f"{tasks['value']}/{tasks['total']}" if tasks["total"] else "—",
-     "Kế hoạch của UBND xã, tính đến hôm nay" if tasks["total"] else f"Chưa có kế hoạch năm {year}",
-     PLAN, "Việc đến hạn, quá hạn",
-     help="Nhiệm vụ của kế hoạch năm (mục II và III) đã hoàn thành; quá hạn: qua thời hạn mà chưa hoàn thành.")
-tile(row2[3], candidates["status"], "", "Đủ tiêu chí khen thưởng", fmt_int(candidates["value"]),
-     f"{candidates['teams']} tập thể, {candidates['mediators']} cá nhân", COMMENDATION, "Đề xuất khen thưởng",
-     help=f"Gần đạt (chưa đạt một tiêu chí): {candidates['teams_near']} tổ, {candidates['mediators_near']} người.",
-     before=None if candidates["previous"] is None else str(candidates["previous"]),
-     **change(candidates["value"], candidates["previous"]))
+cards = kpi_cards()
+if presenting() and slides.wanted():
+    slides.show(con, year, village_id, cards, rate)
+    st.stop()
+if presenting():
+    slides.offer()
+for row in (cards[:4], cards[4:]):
+    for col, card in zip(st.columns(4, border=True), row):
+        tile(col, **{k: v for k, v in card.items() if k != "key"})
 
 # --- One village: its story ---------------------------------------------------------------------------
 

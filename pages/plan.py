@@ -184,7 +184,8 @@ st.caption(f"Chưa bắt đầu: {counts['chua_bat_dau']} · Tạm dừng: {coun
 
 # --- the tasks table --------------------------------------------------------------------------------
 if frame.empty:
-    st.info("Kế hoạch chưa có nhiệm vụ nào: thêm nhiệm vụ ở phần «Cập nhật nhiệm vụ» dưới đây.",
+    st.info("Kế hoạch chưa có nhiệm vụ nào" + ("." if presenting() else
+            ": thêm nhiệm vụ ở phần «Cập nhật nhiệm vụ» dưới đây."),
             icon=":material/info:")
 else:
     tasks_view = frame.assign(
@@ -218,8 +219,8 @@ else:
         },
         row_height=WRAP_ROW_HEIGHT, max_rows=len(tasks_view),  # long Vietnamese text wraps over three lines
     )
-    st.caption("Dòng tô đỏ: nhiệm vụ quá hạn. Chọn nhiệm vụ dưới đây để xem toàn văn, văn bản kiểm chứng, "
-               "sửa và ghi nhận tiến độ.")
+    st.caption("Dòng tô đỏ: nhiệm vụ quá hạn." + ("" if presenting() else
+               " Chọn nhiệm vụ dưới đây để xem toàn văn, văn bản kiểm chứng, sửa và ghi nhận tiến độ."))
 
 # --- one task: edit and progress notes ------------------------------------------------------------
 if presenting():  # read-only on the meeting screen

@@ -1,14 +1,14 @@
 """Chất lượng tổ: every team's score 0–100, band, rank, change, components with inputs, a projector chart,
 a team's detail point by point, and the teams to review (cần kiện toàn)."""
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from db import scores
 from db.labels import (
-    BAND_COLOURS, COMPOSITION_RULES, NOT_APPLICABLE, REGISTER_GAPS, SCORE_BANDS, SCORE_COMPONENTS,
+    COMPOSITION_RULES, NOT_APPLICABLE, REGISTER_GAPS, SCORE_BANDS, SCORE_COMPONENTS,
     SCORE_COMPONENTS_SHORT,
 )
+from pages import charts
 from pages.common import connection, filters, fmt_date, is_missing, table, village_name
 
 con = connection()
@@ -52,23 +52,7 @@ for col, (band, label), low, high in zip(cols, SCORE_BANDS.items(), lows, [None,
                help=f"Từ {num(low, 0)} điểm" + (f" đến dưới {num(high, 0)} điểm" if high is not None else " trở lên"))
 
 # The projector chart: one bar per team, coloured by band, the score written on the bar's end.
-chart_data = scored.assign(
-    band_label=scored["band"].map(SCORE_BANDS),
-    label=[NOT_APPLICABLE if is_missing(s) else f"{num(s)} · {SCORE_BANDS.get(b, '')}"
-           for s, b in zip(scored["score"], scored["band"])],
-)
-bars = alt.Chart().mark_bar(height=30).encode(
-    x=alt.X("score:Q", title="Điểm chất lượng (0–100)", scale=alt.Scale(domain=[0, 118], nice=False),
-            axis=alt.Axis(values=list(range(0, 101, 10)))),
-    y=alt.Y("village:N", title=None, sort=alt.EncodingSortField("score", op="max", order="descending")),
-    color=alt.Color("band_label:N", title=None, legend=alt.Legend(orient="top", labelFontSize=18, symbolSize=300),
-                    scale=alt.Scale(domain=list(SCORE_BANDS.values()), range=list(BAND_COLOURS.values()))),
-    tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("label:N", title="Điểm"),
-             alt.Tooltip("rank:Q", title="Hạng")],
-)
-text = bars.mark_text(align="left", dx=6, fontSize=18, fontWeight="bold", color="#1b2631").encode(text="label:N")
-chart = alt.layer(bars, text, data=chart_data).properties(height=48 * len(scored) + 70)
-st.altair_chart(chart.configure_axis(labelFontSize=18, titleFontSize=16, labelLimit=260), width="stretch")
+st.altair_chart(charts.team_scores(scored), width="stretch")
 st.caption(f"Mỗi thanh: điểm chất lượng của tổ hòa giải một thôn năm {year}, từ 0 đến 100, màu theo xếp loại "
            "(Tốt, Khá, Trung bình, Yếu). Điểm cộng từ 6 thành phần: kết quả hòa giải, kịp thời, kiện toàn tổ, "
            "tập huấn, hồ sơ và an ninh trật tự.")

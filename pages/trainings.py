@@ -1,13 +1,13 @@
 """Tập huấn: coverage against the plan's 100% target, who still needs training, the sessions and attendance."""
-import altair as alt
 import streamlit as st
 
 from db import trainings
 from db.labels import TRAINING_STATUS
 from db.writes import ValidationError
+from pages import charts
 from pages.common import (
-    actor, chart_font, connection, date_field, download, filters, flash, fmt_date, fmt_int, fmt_pct, go_to, is_missing,
-    is_true, md_text, presenting, show_errors, show_flash, table, today, village_name,
+    actor, connection, date_field, download, filters, flash, fmt_date, fmt_int, fmt_pct, go_to, is_missing,
+    md_text, presenting, show_errors, show_flash, table, today, village_name,
 )
 
 con = connection()
@@ -162,30 +162,7 @@ def attendance_checklist(training: dict) -> None:
 
 def coverage_chart() -> None:
     """Per village bars against the target line (all villages: with one village the metrics say it all)."""
-    villages = trainings.coverage_by_village(con, year)
-    reached = {True: f"Đạt mục tiêu {fmt_pct(target)}", False: f"Chưa đạt {fmt_pct(target)}"}
-    chart_data = villages.assign(
-        share_pct=villages["share"] * 100,
-        label=[f"{t}/{a} · {fmt_pct(s)}" if a else "không có hòa giải viên"
-               for t, a, s in zip(villages["trained"], villages["active"], villages["share"])],
-        status=villages["reached"].map(lambda ok: reached[is_true(ok)]),
-    )
-    bars = alt.Chart().mark_bar().encode(
-        # Room right of 100% for the figures; ticks stop at 100.
-        x=alt.X("share_pct:Q", title="Tỷ lệ hòa giải viên được tập huấn (%)", scale=alt.Scale(domain=[0, 122]),
-                axis=alt.Axis(values=list(range(0, 101, 10)))),
-        y=alt.Y("village:N", title=None, sort=alt.EncodingSortField("share_pct", op="max", order="descending")),
-        color=alt.Color("status:N", title=None, legend=alt.Legend(orient="top", labelFontSize=chart_font()),
-                        scale=alt.Scale(domain=[reached[True], reached[False]], range=["#2e7d32", "#c62828"])),
-        tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("label:N", title="Đã tập huấn / đang hoạt động"),
-                 alt.Tooltip("untrained:Q", title="Chưa tập huấn")],
-    )
-    texts = alt.Chart().mark_text(align="left", dx=4, fontSize=chart_font(), color="#1b2631").encode(
-        x="share_pct:Q", y=alt.Y("village:N", sort=alt.EncodingSortField("share_pct", op="max", order="descending")),
-        text="label:N")
-    rule = alt.Chart().mark_rule(strokeDash=[6, 4], strokeWidth=2, color="#1b5e20").encode(x=alt.datum(target * 100))
-    chart = alt.layer(bars, texts, rule, data=chart_data).properties(height=40 * len(villages) + 70)
-    st.altair_chart(chart.configure_axis(labelFontSize=chart_font(), titleFontSize=chart_font(), labelLimit=320), width="stretch")
+    st.altair_chart(charts.training_coverage(trainings.coverage_by_village(con, year), target), width="stretch")
     st.caption(f"Mỗi thanh: số hòa giải viên đang hoạt động của thôn đã dự ít nhất một buổi tập huấn đã tổ chức "
                f"trong năm {year} / số hòa giải viên đang hoạt động (tính tại 31/12/{year}; năm hiện tại: đến hôm "
                f"nay). Vạch đứt: mục tiêu {fmt_pct(target)} của kế hoạch.")

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,20 +47,50 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The app on a free port, on a database file that does not exist yet (so the app builds the demo)."""
-    tmp = tmp_path_factory.mktemp("browser")
-    db_file = tmp / "hoagiai.duckdb"
+# Runs streamlit with an audit hook (sys.addaudithook) that writes down every network address the server process
+# asks for or connects to, other than this machine: the offline test reads it.
+AUDITED_STREAMLIT = """
+import runpy, sys
+from urllib.parse import urlsplit
+log_path = sys.argv.pop(1)
+LOCAL = {"127.0.0.1", "localhost", "::1", "0.0.0.0", "::", "", "None"}
+def host(event, args):
+    if event == "socket.connect":
+        return args[1][0] if isinstance(args[1], tuple) else None
+    if event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr"):
+        return args[0]
+    if event == "urllib.Request":
+        return urlsplit(args[0]).hostname
+    return None
+def hook(event, args):
+    if event.startswith(("socket.", "urllib.")):
+        name = host(event, args)
+        name = name.decode() if isinstance(name, bytes) else str(name)
+        if name not in LOCAL:
+            with open(log_path, "a", encoding="utf-8") as log:
+                log.write(f"{event} {name}\\n")
+sys.addaudithook(hook)
+sys.argv = ["streamlit", *sys.argv[1:]]
+runpy.run_module("streamlit", run_name="__main__", alter_sys=True)
+"""
+
+
+@contextmanager
+def running_app(tmp: Path, db_file: Path, *, audit_log: Path | None = None):
+    """`streamlit run app.py` on a free port with HOAGIAI_DB=db_file, until healthy; stopped on exit. The server
+    address comes from .streamlit/config.toml (127.0.0.1), as in a commune's own start."""
     log_path = tmp / "streamlit.log"
     port = _free_port()
     env = {**os.environ, "HOAGIAI_DB": str(db_file), "PYTHONUNBUFFERED": "1"}
+    if audit_log is None:
+        start = [sys.executable, "-m", "streamlit"]
+    else:
+        wrapper = tmp / "audited_streamlit.py"
+        wrapper.write_text(AUDITED_STREAMLIT, encoding="utf-8")
+        start = [sys.executable, str(wrapper), str(audit_log)]
     log = open(log_path, "w", encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    proc = subprocess.Popen([*start, "run", "app.py", "--server.port", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -75,7 +106,7 @@ def server(tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit not healthy after {START_TIMEOUT_S} s:\n{log_path.read_text(encoding='utf-8')}")
             time.sleep(0.25)
-        yield {"url": url, "db": db_file, "log": log_path}
+        yield {"url": url, "db": db_file, "log": log_path, "port": port}
     finally:
         proc.terminate()
         try:
@@ -84,6 +115,14 @@ def server(tmp_path_factory):
             proc.kill()
             proc.wait(timeout=15)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app on a free port, on a database file that does not exist yet (so the app builds the demo)."""
+    tmp = tmp_path_factory.mktemp("browser")
+    with running_app(tmp, tmp / "hoagiai.duckdb") as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -191,13 +230,10 @@ def choose(page, scope, label: str, option: str) -> None:
 
 
 def type_date(page, scope, label: str, day: str) -> None:
-    """A date field (react-aria segments dd / mm / yyyy): click the day segment and type the digits."""
-    group = only(scope.get_by_role("group", name=label, exact=True))
-    group.get_by_role("spinbutton").first.click()
-    page.keyboard.type(day.replace("/", ""), delay=20)
-    page.keyboard.press("Tab")
-    dd, mm, yyyy = day.split("/")
-    expect(group).to_contain_text(re.compile(rf"{dd}\s*/\s*{mm}\s*/\s*{yyyy}"))
+    """A date field: a text box where the officer types dd/mm/yyyy (pages/common.py date_field)."""
+    box = scope.get_by_role("textbox", name=label, exact=True)
+    type_into(box, day)
+    expect(box).to_have_value(day)
 
 
 def fill_new_case(page, name: str, summary: str) -> None:
@@ -476,3 +512,148 @@ def test_a_month_bar_opens_its_cases_and_the_link_is_copied(page, server):
     assert "ket_qua=thanh" in page.url and "loai=" in page.url
     expect(count_line(page, cases)).to_be_visible()
     assert_no_app_error(page)
+
+
+# --- issue 11: what a new user hit ----------------------------------------------------------------------
+
+def test_first_start_says_what_it_does_in_vietnamese(browser, tmp_path):
+    """A database file that does not exist yet: the first visit shows «Đang chuẩn bị dữ liệu…» with a progress
+    bar (never a blank page, never Streamlit's English list of modules), then the overview."""
+    with running_app(tmp_path, tmp_path / "moi.duckdb") as app:
+        context = browser.new_context(viewport=SIZES["1366x768"], locale="vi-VN")
+        page = context.new_page()
+        try:
+            page.goto(app["url"] + "/")
+            expect(page.get_by_text("Đang chuẩn bị dữ liệu…")).to_be_visible(timeout=WAIT_MS)
+            expect(page.get_by_role("progressbar")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "13-lan-chay-dau-1366x768.png"))
+            expect(page.get_by_role("heading", name="Tổng quan công tác hòa giải ở cơ sở")).to_be_visible(
+                timeout=90_000)
+            wait_idle(page)
+            nav = page.locator('[data-testid="stSidebarNav"]')
+            expect(nav).to_have_count(0)  # no list of pages/ modules (app, cases, common…)
+            for module in ("common", "charts", "slides"):
+                expect(page.get_by_text(module, exact=True)).to_have_count(0)
+            assert_no_app_error(page)
+        finally:
+            context.close()
+
+
+def test_no_request_leaves_the_machine_and_the_network_is_not_served(browser, tmp_path):
+    """The server, started as a commune starts it (address from .streamlit/config.toml), asks no outside host for
+    anything — not at start (Streamlit's external-IP lookup), not while a browser uses it — and listens only on
+    this PC: the commune network reaches no port."""
+    audit = tmp_path / "outside.log"
+    audit.write_text("", encoding="utf-8")
+    with running_app(tmp_path, tmp_path / "offline.duckdb", audit_log=audit) as app:
+        context = browser.new_context(viewport=SIZES["1366x768"], locale="vi-VN")
+        page = context.new_page()
+        try:
+            page.goto(app["url"] + "/")
+            expect(page.get_by_role("heading", name="Tổng quan công tác hòa giải ở cơ sở")).to_be_visible(
+                timeout=90_000)
+            wait_idle(page)
+            open_cases(page)
+        finally:
+            context.close()
+        lan_ip = None
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:  # the LAN address (UDP: nothing is sent)
+            try:
+                probe.connect(("10.255.255.255", 1))
+                lan_ip = probe.getsockname()[0]
+            except OSError:
+                pass
+        if lan_ip and not lan_ip.startswith("127."):
+            with pytest.raises(OSError):
+                socket.create_connection((lan_ip, app["port"]), timeout=3).close()
+    assert "URL: http://127.0.0.1" in app["log"].read_text(encoding="utf-8")
+    assert audit.read_text(encoding="utf-8") == "", "the server asked outside hosts: " + audit.read_text()
+
+
+def test_impossible_and_half_typed_dates_are_refused_and_the_picker_has_no_select_all(page, server):
+    """31/02/2026 in «Ngày nhận» is refused by name, not saved as 28/02; so is a half-cleared date. The mediator
+    picker offers the team's people only (no «Select all»), and the chosen names stay readable."""
+    digits = f"{random.randrange(10**5, 10**6)}"
+    open_app(page, server["url"])
+    open_cases(page)
+    page.set_viewport_size(SIZES["1366x768"])
+    page.get_by_role("tab", name="Nhập vụ việc mới").click()
+    form_tab = page.get_by_role("tabpanel", name="Nhập vụ việc mới")
+    fill_new_case(page, f"Ngô Thị Ngày Lạ {digits}", "Tranh chấp tường rào (ngày không có thật)")
+
+    picker = only(form_tab.get_by_label("Hòa giải viên được phân công", exact=True))
+    picker.scroll_into_view_if_needed()
+    picker.click()
+    options = page.get_by_role("option")
+    expect(options.first).to_be_visible()
+    offered = [o.strip() for o in options.all_inner_texts()]
+    assert not [o for o in offered if re.search(r"select all|chọn tất cả", o, re.I)], offered
+    for _ in range(3):
+        page.get_by_role("option").first.click()
+    page.keyboard.press("Escape")
+    chosen = form_tab.locator('[data-testid="stMultiSelect"]').filter(
+        has_text="Hòa giải viên được phân công").locator("[data-tag] > span")
+    expect(chosen).to_have_count(3)
+    for tag in chosen.all():
+        assert tag.inner_text().strip() in offered
+        assert tag.evaluate("e => e.scrollWidth <= e.clientWidth"), tag.inner_text()  # the whole name, not cut
+    page.screenshot(path=str(ARTIFACTS / "14-chon-hoa-giai-vien-1366x768.png"))
+
+    for typed, message in (("31/02/2026", "Ngày nhận: «31/02/2026» — tháng 02/2026 chỉ có 28 ngày."),
+                           ("12/0", "Ngày nhận: «12/0» không phải ngày")):
+        type_date(page, form_tab, "Ngày nhận *", typed)
+        form_tab.get_by_role("button", name=re.compile("Lưu vụ việc")).click()
+        expect(form_tab.get_by_text(message)).to_be_visible()
+        wait_idle(page)
+        expect(form_tab.get_by_role("textbox", name="Ngày nhận *", exact=True)).to_have_value(typed)
+        page.screenshot(path=str(ARTIFACTS / f"15-ngay-sai-{typed.replace('/', '-')}-1366x768.png"))
+    page.set_viewport_size(SIZES["1920x1080"])
+    page.get_by_role("tab", name="Danh sách vụ việc").click()
+    only(page.get_by_role("checkbox", name="Tìm trong tất cả các năm")).check(force=True)
+    wait_idle(page)
+    search_list(page, f"ngo thi ngay la {digits}")
+    expect(count_line(page, 0)).to_be_visible()  # nothing saved, in any year
+    assert_no_app_error(page)
+
+
+def px(locator, prop: str = "font-size") -> float:
+    return float(only(locator).evaluate(f"e => getComputedStyle(e).getPropertyValue('{prop}')").removesuffix("px"))
+
+
+def test_the_meeting_screen_is_readable_from_the_back_of_the_room(page, server):
+    """1920×1080 in presentation mode: KPI figures large, every category label kept on the chart, the monthly
+    chart not squashed by its legend, no hint to click what is disabled; the slides: one target per screen,
+    its figure larger still, moved by the arrow keys."""
+    open_overview(page, server, "nam=2023&trinh_chieu=1")
+    assert_no_app_error(page)
+    assert px(page.locator('[data-testid="stMetricValue"]').first) >= 60
+    labels = " ".join(page.locator('[data-testid="stVegaLiteChart"] svg text').all_text_contents())
+    for label in ("Mâu thuẫn giữa các bên", "Tranh chấp dân sự", "hôn nhân và gia đình", "Vụ việc khác"):
+        assert label in labels, label
+    monthly = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="Tháng (năm 2023)")
+    assert px(monthly.locator("svg").first, "height") >= 450
+    page.screenshot(path=str(ARTIFACTS / "16-trinh-chieu-tong-quan-1920x1080.png"))
+
+    page.get_by_role("button", name="Trình chiếu từng mục tiêu").click()
+    expect(page.get_by_text("Màn hình 1/9", exact=False)).to_be_visible()
+    wait_idle(page)
+    assert px(page.locator('.st-key-slide_figure [data-testid="stMetricValue"]')) >= 150
+    page.screenshot(path=str(ARTIFACTS / "17-trinh-chieu-muc-tieu-1-1920x1080.png"))
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_text("Màn hình 2/9", exact=False)).to_be_visible()
+    wait_idle(page)
+    assert "trang=2" in page.url
+    expect(page.get_by_role("heading", name="Hòa giải viên được tập huấn")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "18-trinh-chieu-muc-tieu-2-1920x1080.png"))
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("heading", name="Tổng quan công tác hòa giải ở cơ sở")).to_be_visible()
+
+    for path, name in (("/hoa-giai-vien", "19-trinh-chieu-hoa-giai-vien"), ("/ke-hoach", "20-trinh-chieu-ke-hoach"),
+                       ("/vu-viec", "21-trinh-chieu-vu-viec")):
+        page.goto(f"{server['url']}{path}?nam=2023&trinh_chieu=1")
+        expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+        wait_idle(page)
+        expect(page.get_by_text(re.compile("bấm vào một dòng", re.I))).to_have_count(0)
+        expect(page.get_by_role("button", name=re.compile("^Tải"))).to_have_count(0)
+        assert_no_app_error(page)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-1920x1080.png"))
