@@ -17,8 +17,8 @@ import pandas as pd
 
 from db.labels import PAYMENT_KINDS, PAYMENT_STATUS, RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, RESULTS
 from db.writes import (
-    ValidationError, audit, check_version, clean_values, fetch_row, insert_row, parse_date, parse_int, require,
-    save_keyed, today, transaction, update_row,
+    ValidationError, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date, parse_int,
+    require, save_keyed, today, transaction, update_row,
 )
 
 MAX_MONEY = 10 ** 12  # one thousand billion đồng: anything larger is a typing mistake
@@ -38,7 +38,7 @@ def money_text(amount: int) -> str:
 
 def parse_money(value, label: str, errors: list[str]) -> int | None:
     """Whole đồng: an int, an integral number, or text such as '1.234.000' / '1 234 000 đ'."""
-    if value is None or value == "" or (isinstance(value, float) and value != value):
+    if is_missing(value) or str(value).strip() == "":
         return None
     if isinstance(value, bool):
         errors.append(f"{label}: «{value}» không phải số tiền.")

@@ -17,16 +17,17 @@ The plan's tasks are on time ('dat') when none is overdue (db/plan.py rule), 'ch
 from __future__ import annotations
 
 from db import commendation, criteria, funding, plan, results, scores, teams
+from db.writes import is_missing
 
 
 def _status_at_least(value, target) -> str:
-    if value is None or value != value:
+    if is_missing(value):
         return "khong_ap_dung"
     return "dat" if value >= target else "chua_dat"
 
 
 def _rate_status(rate, target: dict) -> str:
-    if rate is None or rate != rate:
+    if is_missing(rate):
         return "khong_ap_dung"
     if rate >= target.get("success_rate_min", 0.9):
         return "dat"

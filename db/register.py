@@ -113,9 +113,10 @@ def grounds(con) -> pd.DataFrame:
 def export_frame(listing: pd.DataFrame) -> pd.DataFrame:
     """The list in the columns of the MOJ register (Sổ theo dõi, 2014 template), Vietnamese headers."""
     from db.labels import RESULTS
+    from db.writes import is_missing
 
     def day(series: pd.Series) -> pd.Series:
-        return series.map(lambda d: d.strftime("%d/%m/%Y") if d is not None and d == d else "")
+        return series.map(lambda d: "" if is_missing(d) else d.strftime("%d/%m/%Y"))
 
     yes = {True: "Có", False: "Không"}
     return pd.DataFrame({

@@ -13,8 +13,8 @@ import pandas as pd
 
 from db.labels import TRAINING_STATUS
 from db.writes import (
-    ValidationError, audit, check_version, clean_values, fetch_row, insert_row, parse_date, require, today,
-    transaction, update_row,
+    ValidationError, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date, require,
+    today, transaction, update_row,
 )
 
 FIELDS = ("held_on", "title", "organiser", "cooperating", "hours", "place", "status")
@@ -32,7 +32,7 @@ def _d(day: dt.date) -> str:
 
 def _parse_hours(value, errors: list[str]) -> Decimal | None:
     """Hours as typed ('4', '4,5', 4.5); empty allowed; 0 < hours <= MAX_HOURS."""
-    if value is None or value == "" or (isinstance(value, float) and value != value):
+    if is_missing(value) or str(value).strip() == "":
         return None
     text = str(value).strip().replace(",", ".")
     try:
