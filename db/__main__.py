@@ -113,6 +113,46 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    """A register or mediator list from Excel/CSV through the same reading, mapping and write path as the page."""
+    from db.importing import ACTIONS, KINDS, Options, read_file, run_import
+
+    if args.kind not in KINDS:
+        return fail(f"loại dữ liệu «{args.kind}» không hợp lệ: chọn cases (sổ theo dõi vụ việc) hoặc mediators "
+                    "(danh sách hòa giải viên).")
+    source, path = Path(args.file), Path(args.db)
+    if not source.is_file():
+        return fail(f"không có tệp {source}.")
+    if not path.exists():
+        return fail(f"không có tệp dữ liệu {path}; dùng 'python -m db init' để tạo mới.")
+    con = connect(path)
+    try:
+        migrate(con)
+        workbook = read_file(source.read_bytes(), source.name, args.kind, con)
+        options = Options(team_id=args.team, village=args.village, valid_only=args.valid_only)
+        result = run_import(con, workbook, args.kind, {s.name: s.mapping for s in workbook.sheets}, options,
+                            actor=args.actor, dry_run=args.dry_run)
+    finally:
+        con.close()
+    print(f"Tệp {source.name} ({KINDS[args.kind].lower()}): "
+          + ", ".join(f"trang «{s.name}» {len(s.rows)} dòng" for s in workbook.sheets) + ".")
+    for line in workbook.skipped + [f"Trang «{s.name}», {n[0].lower()}{n[1:]}" for s in workbook.sheets for n in s.notes]:
+        print(f"  {line}")
+    for outcome in result.outcomes:
+        if outcome.action == "loi":
+            print(f"  Lỗi — trang «{outcome.sheet}», dòng {outcome.row}: {' '.join(outcome.messages)}")
+    print(" · ".join(f"{label}: {result.counts[action]}" for action, label in ACTIONS.items()))
+    errors = result.counts["loi"]
+    if args.dry_run:
+        print("Chạy thử (--dry-run): chưa ghi gì vào dữ liệu.")
+    elif result.written:
+        print("Đã ghi vào dữ liệu" + (f"; {errors} dòng lỗi không được nhập." if errors else "."))
+    else:
+        print(f"Không ghi gì vì có {errors} dòng lỗi (tất cả hoặc không): sửa tệp rồi nhập lại, hoặc thêm "
+              "--valid-only để chỉ nhập các dòng hợp lệ.")
+    return 1 if errors and not args.valid_only else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m db", description="Quản trị tệp dữ liệu hòa giải ở cơ sở.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -138,6 +178,16 @@ def main(argv: list[str] | None = None) -> int:
     p = add("restore", "khôi phục từ bản sao lưu")
     p.add_argument("file")
     p.set_defaults(run=cmd_restore)
+    p = add("import", "nhập sổ theo dõi vụ việc (cases) hoặc danh sách hòa giải viên (mediators) từ Excel/CSV")
+    p.add_argument("kind", help="cases hoặc mediators")
+    p.add_argument("file", help="tệp .xlsx, .xls hoặc .csv")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--team", type=int, help="số tổ hòa giải cho các dòng không ghi thôn")
+    where.add_argument("--village", help="tên thôn cho các dòng không ghi thôn (không phân biệt dấu)")
+    p.add_argument("--dry-run", action="store_true", help="chạy thử: báo từng dòng, không ghi gì")
+    p.add_argument("--valid-only", action="store_true", help="chỉ nhập các dòng hợp lệ (mặc định: tất cả hoặc không)")
+    p.add_argument("--actor", default="dòng lệnh", help="người nhập, ghi vào nhật ký")
+    p.set_defaults(run=cmd_import)
 
     args = parser.parse_args(argv)
     try:
