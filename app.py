@@ -79,25 +79,27 @@ def _keep(key: str, widget_key: str) -> None:
     st.session_state[key] = st.session_state[widget_key]
 
 
-def _set_filters(con, years: list[int], village_names: dict) -> int:
+def _set_filters(con, years: list[int]) -> tuple[int, dict]:
     """The filters live in plain session keys ("nam", "thon"); the widgets only mirror them (index from the
     plain key), so a page switch or rerun never resets a filter to a widget default. When a page moves a
     filter (go_to), the widgets get new keys, so the browser shows the new value too. Returns that key
-    generation."""
+    generation and the villages of the chosen year (merged or dissolved ones only in the years they existed)."""
     if "nam" not in st.session_state:
         st.session_state["nam"] = _from_url("nam", years, results.default_year(con))
+    goto = st.session_state.pop("_goto", None)  # a page asked to move the filters (e.g. to show a new case)
+    if goto and goto["nam"] in years:
+        st.session_state["nam"] = goto["nam"]
+    village_table = places.villages(con, year=st.session_state["nam"])
+    village_names = dict(zip(village_table["id"].tolist(), village_table["label"]))
     if "thon" not in st.session_state:
         st.session_state["thon"] = _from_url("thon", village_names, ALL)
-    goto = st.session_state.pop("_goto", None)  # a page asked to move the filters (e.g. to show a new case)
     if goto:
-        if goto["nam"] in years:
-            st.session_state["nam"] = goto["nam"]
         if goto["thon"] != -1:
             st.session_state["thon"] = goto["thon"] or ALL
         st.session_state["_filter_generation"] = st.session_state.get("_filter_generation", 0) + 1
     if st.session_state["thon"] not in village_names:
         st.session_state["thon"] = ALL
-    return st.session_state.get("_filter_generation", 0)
+    return st.session_state.get("_filter_generation", 0), village_names
 
 
 def _presentation_switch() -> None:
@@ -162,12 +164,13 @@ def _keep_view_in_url() -> None:
         st.query_params.pop("trinh_chieu", None)
 
 
-def _pages() -> dict:
-    """The pages by section, in the top bar (the sidebar keeps the filters in view)."""
+def _pages(has_commune: bool) -> dict:
+    """The pages by section, in the top bar (the sidebar keeps the filters in view). A file without a commune yet
+    (python -m db init --empty, or just after leaving the demo) opens on «Thiết lập xã»."""
     return {
         "": [
             st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan",
-                    default=True),
+                    default=has_commune),
         ],
         "Hồ sơ hòa giải": [
             st.Page("pages/cases.py", title="Vụ việc hòa giải", icon=":material/menu_book:", url_path="vu-viec"),
@@ -193,6 +196,8 @@ def _pages() -> dict:
             st.Page("pages/commendation.py", title="Khen thưởng", icon=":material/military_tech:", url_path="khen-thuong"),
         ],
         "Cài đặt": [
+            st.Page("pages/setup.py", title="Thiết lập xã", icon=":material/location_city:", url_path="thiet-lap-xa",
+                    default=not has_commune),
             st.Page("pages/rates.py", title="Mức chi", icon=":material/price_change:", url_path="muc-chi"),
             st.Page("pages/score_settings.py", title="Mô hình chấm điểm", icon=":material/tune:",
                     url_path="mo-hinh-cham-diem"),
@@ -211,13 +216,11 @@ start_logging()
 
 with unexpected_errors():  # any error below: one Vietnamese message, logged; never Streamlit's English box
     con = connection()
-    village_table = places.villages(con)
-    village_names = dict(zip(village_table["id"].tolist(), village_table["name"]))
     years = sorted(set(results.case_years_for_filter(con)), reverse=True)
-    generation = _set_filters(con, years, village_names)
+    generation, village_names = _set_filters(con, years)
     with st.sidebar:
         _sidebar(con, years, village_names, generation)
     _keep_view_in_url()
 
-    page = st.navigation(_pages(), position="top")
+    page = st.navigation(_pages(has_commune=not places.communes(con).empty), position="top")
     page.run()

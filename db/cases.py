@@ -1,9 +1,11 @@
 """Cases (vụ việc): the write path with its rules, and the register's reads.
 
-A case dict as the form, the seeds and the tests give it:
+A case dict as the form, the seeds, the import and the tests give it:
     team_id, received_on, grounds, category, summary, assigned_on, result, concluded_on,
     agreement, written_record, security_incident, note,
     parties: [{full_name, age, address}], mediator_ids: [int]
+and, from an import: import_key (the row's stable key), concluded_on_missing (a concluded result whose date the
+paper register did not hold: saved without it, listed as «cần bổ sung»; it counts as concluded in the year received).
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from db.writes import (
 
 CASE_FIELDS = (
     "team_id", "received_on", "grounds", "category", "summary", "assigned_on", "result",
-    "concluded_on", "agreement", "written_record", "security_incident", "note",
+    "concluded_on", "agreement", "written_record", "security_incident", "note", "import_key",
+    "concluded_on_missing",
 )
 
 
@@ -38,6 +41,7 @@ def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date
     values = clean_values({f: data.get(f) for f in CASE_FIELDS})
     values["written_record"] = bool(values.get("written_record"))
     values["security_incident"] = bool(values.get("security_incident"))
+    values["concluded_on_missing"] = bool(values.get("concluded_on_missing"))
     require(values, {
         "team_id": "thôn / tổ hòa giải", "grounds": "căn cứ hòa giải", "category": "loại vụ việc",
         "summary": "nội dung vụ việc", "result": "kết quả",
@@ -62,18 +66,27 @@ def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date
     result = values["result"]
     if result and result not in RESULTS:
         errors.append(f"Kết quả «{result}» không hợp lệ.")
-    elif result in CONCLUDED_RESULTS and concluded is None and not any(e.startswith("Ngày kết thúc") for e in errors):
+    elif (result in CONCLUDED_RESULTS and concluded is None and not values["concluded_on_missing"]
+          and not any(e.startswith("Ngày kết thúc") for e in errors)):
         errors.append(f"Kết quả «{RESULTS[result]}» cần có ngày kết thúc.")
     elif result == "dang_hoa_giai" and concluded is not None:
         errors.append("Vụ việc đang hòa giải thì chưa có ngày kết thúc: bỏ ngày kết thúc hoặc chọn kết quả.")
+    # The flag stays only while it means something: a concluded result still without its date.
+    values["concluded_on_missing"] = bool(values["concluded_on_missing"] and result in CONCLUDED_RESULTS
+                                          and concluded is None)
     if values["written_record"] and result != "thanh":
         errors.append("Văn bản hòa giải thành chỉ lập khi vụ việc hòa giải thành.")
 
     team = None
     if values["team_id"] is not None:
-        team = cur.execute("SELECT id, name FROM teams WHERE id = ?", [values["team_id"]]).fetchone()
+        team = cur.execute("SELECT id, name, valid_from, valid_to FROM teams WHERE id = ?",
+                           [values["team_id"]]).fetchone()
         if team is None:
             errors.append(f"Tổ hòa giải số {values['team_id']} không tồn tại.")
+        elif received and ((team[2] and received < team[2]) or (team[3] and received > team[3])):
+            # A team receives cases only while it exists (villages and teams are merged, split, dissolved).
+            errors.append(f"{team[1]} hoạt động " + (f"từ {_fmt(team[2])} " if team[2] else "")
+                          + (f"đến {_fmt(team[3])}" if team[3] else "") + f": không nhận vụ việc ngày {_fmt(received)}.")
     if values["grounds"] and not cur.execute(
             "SELECT 1 FROM case_grounds WHERE code = ?", [values["grounds"]]).fetchone():
         errors.append(f"Căn cứ «{values['grounds']}» không có trong danh mục.")
@@ -149,6 +162,8 @@ def save_case(con: duckdb.DuckDBPyConnection, data: dict, *, actor: str, case_id
             ).fetchone()[0]
             before, action = None, "insert"
         else:
+            if "import_key" not in data:  # the form does not carry it: an edited imported case keeps its key
+                values.pop("import_key")
             before = case_snapshot(cur, case_id)
             if before is None or before["deleted_at"] is not None:
                 raise ValidationError(f"Không tìm thấy vụ việc số {case_id} (hoặc vụ việc đã bị xóa).")

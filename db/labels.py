@@ -48,6 +48,18 @@ LEAVE_REASONS = {
     "vi_pham": "Vi phạm nguyên tắc hoạt động hòa giải",
 }
 
+# A mediator's record in a team also ends when the team itself ends (not a leaving under Art. 11: the person
+# goes on in the new team of the merged or split village, or the village is dissolved). Set by db/places.py only.
+TEAM_END_REASONS = {
+    "chuyen_to": "Chuyển sang tổ hòa giải mới (sáp nhập, chia tách thôn)",
+    "to_giai_the": "Tổ hòa giải kết thúc hoạt động",
+}
+
+# The place hierarchy after the 2025 reform: tỉnh/thành phố → xã/phường/đặc khu → thôn/tổ dân phố.
+COMMUNE_KINDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu"}
+VILLAGE_KINDS = {"thon": "Thôn", "to_dan_pho": "Tổ dân phố"}
+PLACE_CHANGES = {"sap_nhap": "Sáp nhập", "chia_tach": "Chia tách", "giai_the": "Giải thể"}
+
 TRAINING_STATUS = {"ke_hoach": "Kế hoạch (chưa tổ chức)", "da_to_chuc": "Đã tổ chức"}
 
 REVIEW_STATUS = {

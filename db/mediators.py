@@ -13,7 +13,7 @@ import datetime as dt
 
 import pandas as pd
 
-from db.labels import GENDERS, LEAVE_REASONS
+from db.labels import GENDERS, LEAVE_REASONS, TEAM_END_REASONS
 from db.writes import (
     ValidationError, check_version, clean_values, fetch_row, insert_row, parse_date, parse_int, require, today,
     transaction, update_row,
@@ -50,6 +50,16 @@ def _check_details(values: dict, errors: list[str], as_of: dt.date) -> None:
 
 def _team(cur, team_id) -> tuple | None:
     return cur.execute("SELECT id, name FROM teams WHERE id = ?", [team_id]).fetchone()
+
+
+def _team_days(cur, team_id: int, day: dt.date | None) -> str | None:
+    """Why a team cannot take a member from this day (it had not started or had ended), or None."""
+    name, start, end = cur.execute("SELECT name, valid_from, valid_to FROM teams WHERE id = ?", [team_id]).fetchone()
+    if day and start and day < start:
+        return f"{name} chỉ hoạt động từ {_fmt(start)}: ngày tham gia {_fmt(day)} trước ngày đó."
+    if day and end and day > end:
+        return f"{name} đã kết thúc hoạt động từ {_fmt(end + dt.timedelta(days=1))}: không thêm hòa giải viên."
+    return None
 
 
 def _other_leader(cur, team_id: int, mediator_id: int | None) -> str | None:
@@ -138,6 +148,8 @@ def _insert(con, data: dict, *, actor: str, as_of: dt.date) -> int:
         team = _team(cur, values["team_id"])
         if team is None:
             raise ValidationError(f"Tổ hòa giải số {values['team_id']} không tồn tại.")
+        if outside := _team_days(cur, team[0], values["joined_on"]):
+            raise ValidationError(outside)
         if values["is_leader"] and (leader := _other_leader(cur, team[0], None)):
             raise ValidationError(_second_leader_message(team[1], leader))
         return insert_row(cur, "mediators", values, actor)
@@ -301,8 +313,9 @@ NAME_ORDER = "regexp_extract(m.full_name, '(\\S+)$', 1) COLLATE vi, m.full_name 
 
 def _label_params() -> dict:
     """The code → label lists of db/labels.py as query parameters (labels live in one module)."""
+    ends = {**LEAVE_REASONS, **TEAM_END_REASONS}
     return {"genders": list(GENDERS), "gender_labels": list(GENDERS.values()),
-            "reasons": list(LEAVE_REASONS), "reason_labels": list(LEAVE_REASONS.values())}
+            "reasons": list(ends), "reason_labels": list(ends.values())}
 
 
 def list_mediators(con, year: int, village_id: int | None = None, include_left: bool = False,
@@ -403,7 +416,7 @@ def mediator_record(con, mediator_id: int) -> dict | None:
         return None
     record = dict(zip([d[0] for d in rel.description], row))
     record["gender_label"] = GENDERS.get(record["gender"], record["gender"])
-    record["leave_reason_label"] = LEAVE_REASONS.get(record["leave_reason"] or "")
+    record["leave_reason_label"] = {**LEAVE_REASONS, **TEAM_END_REASONS}.get(record["leave_reason"] or "")
     record["history"] = cur.execute(
         """
         SELECT year, active, sessions, hours::DOUBLE AS hours, trained, cases, idle

@@ -132,9 +132,19 @@ def targets(con, year: int) -> dict[str, float]:
 
 
 def default_year(con) -> int:
-    """The latest year with a received case; this year when there is none."""
-    row = con.cursor().execute("SELECT max(year(received_on)) FROM cases WHERE deleted_at IS NULL").fetchone()
-    return row[0] or dt.date.today().year
+    """This year once it has data of its own (a case received, a training held, a payment, a plan); else the latest
+    year with a received case (a commune that has not started the year yet, or the demo: its last year); this year
+    when there is no case at all."""
+    this_year = dt.date.today().year
+    row = con.cursor().execute(
+        """
+        SELECT EXISTS (SELECT 1 FROM cases WHERE deleted_at IS NULL AND year(received_on) = $y)
+            OR EXISTS (SELECT 1 FROM trainings WHERE year(held_on) = $y)
+            OR EXISTS (SELECT 1 FROM payments WHERE year = $y)
+            OR EXISTS (SELECT 1 FROM plans WHERE year = $y),
+               (SELECT max(year(received_on)) FROM cases WHERE deleted_at IS NULL)
+        """, {"y": this_year}).fetchone()
+    return this_year if row[0] else (row[1] or this_year)
 
 
 def case_years_for_filter(con) -> list[int]:

@@ -182,3 +182,50 @@ def load_demo(con, progress=None) -> None:
     # Commendation of 2023 (issue 6): self-assessments (one late, one missing) and nominations, decided.
     load_demo_commendation(con, json.loads((SEEDS / "demo" / "commendation.json").read_text(encoding="utf-8")),
                            actor=ACTOR)
+
+
+# What the demo commune owns, child tables first: (table, condition on the demo's ids). Rows of tables without a
+# commune (trainings, budgets, plans, evidence of the whole commune) go too when every commune is a demo one.
+DEMO_ROWS = [
+    ("case_parties", "case_id IN (SELECT id FROM cases WHERE team_id IN (SELECT id FROM demo_teams))"),
+    ("case_mediators", "case_id IN (SELECT id FROM cases WHERE team_id IN (SELECT id FROM demo_teams))"),
+    ("payment_cases", "payment_id IN (SELECT id FROM payments WHERE team_id IN (SELECT id FROM demo_teams))"),
+    ("payments", "team_id IN (SELECT id FROM demo_teams)"),
+    ("cases", "team_id IN (SELECT id FROM demo_teams)"),
+    ("training_attendance", "mediator_id IN (SELECT id FROM mediators WHERE team_id IN (SELECT id FROM demo_teams))"),
+    ("team_reviews", "team_id IN (SELECT id FROM demo_teams)"),
+    ("self_assessments", "team_id IN (SELECT id FROM demo_teams)"),
+    ("nominations", "team_id IN (SELECT id FROM demo_teams)"),
+    ("mediators", "team_id IN (SELECT id FROM demo_teams)"),
+    ("evidence_documents", "village_id IN (SELECT id FROM demo_villages) OR (village_id IS NULL AND $all_demo)"),
+    ("trainings", "$all_demo"),
+    ("task_notes", "$all_demo"),
+    ("plan_tasks", "$all_demo"),
+    ("plans", "$all_demo"),
+    ("budgets", "$all_demo"),
+    ("place_changes", "commune_id IN (SELECT id FROM communes WHERE is_demo)"),
+    ("teams", "id IN (SELECT id FROM demo_teams)"),
+    ("villages", "id IN (SELECT id FROM demo_villages)"),
+    ("communes", "is_demo"),
+]
+
+
+def remove_demo(con, *, actor: str) -> dict[str, int]:
+    """Remove every row of the fictional demo commune (make a backup first: db/backup.py); reference lists and
+    settings stay. One transaction, audited as one act with the count per table; returns those counts."""
+    with transaction(con) as cur:
+        all_demo = cur.execute("SELECT count(*) > 0 AND bool_and(is_demo) FROM communes").fetchone()[0]
+        if not cur.execute("SELECT count(*) FROM communes WHERE is_demo").fetchone()[0]:
+            raise ValidationError("Không có dữ liệu minh họa để xóa.")
+        cur.execute("CREATE TEMP TABLE demo_villages AS SELECT id FROM villages WHERE commune_id IN "
+                    "(SELECT id FROM communes WHERE is_demo)")
+        cur.execute("CREATE TEMP TABLE demo_teams AS SELECT id FROM teams WHERE village_id IN (SELECT id FROM demo_villages)")
+        counts = {}
+        for table, condition in DEMO_ROWS:  # table and condition names are this module's own, never user input
+            counts[table] = cur.execute("DELETE FROM " + table + " WHERE " + condition,
+                                        {"all_demo": all_demo} if "$all_demo" in condition else {}).fetchone()[0]
+        cur.execute("DELETE FROM evidence_files WHERE sha256 NOT IN (SELECT sha256 FROM evidence_documents)")
+        cur.execute("DROP TABLE demo_villages")
+        cur.execute("DROP TABLE demo_teams")
+        audit(cur, actor, "remove_demo", "communes", None, None, {k: v for k, v in counts.items() if v})
+        return counts

@@ -34,8 +34,42 @@ class DuplicateSuspected(ValidationError):
     """Looks like a case already recorded; the caller may confirm and save anyway."""
 
 
+class Batch:
+    """An open transaction that several write-path calls join: an import writes all its rows or none. Pass it
+    where a write function takes the connection; its own transaction() then runs inside this one (DuckDB has no
+    savepoints: every write function validates everything before its first statement, so a refused row leaves
+    nothing behind in the batch)."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection):
+        self._cur = cur
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._cur
+
+
+class _Undo(Exception):
+    """Ends a batch opened with commit=False, so that its transaction is rolled back."""
+
+
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+def batch(con: duckdb.DuckDBPyConnection, *, commit: bool = True) -> Iterator[Batch]:
+    """One transaction around many writes. commit=False rolls everything back at the end: a dry run (an import's
+    preview) that went through the very same write path. An exception rolls back either way."""
+    try:
+        with transaction(con) as cur:
+            yield Batch(cur)
+            if not commit:
+                raise _Undo
+    except _Undo:
+        pass
+
+
+@contextmanager
+def transaction(con) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A transaction on its own cursor; inside a Batch, the batch's (which commits or rolls back as a whole)."""
+    if isinstance(con, Batch):
+        yield con.cursor()
+        return
     cur = con.cursor()
     cur.execute("BEGIN TRANSACTION")
     try:
@@ -69,7 +103,7 @@ TABLES = {
     "rates", "budgets", "payments",
     "score_components", "score_params", "score_bands", "candidate_rules", "self_assessments", "nominations",
     "criteria_frameworks", "criteria_indicators", "evidence_documents",
-    "plans", "plan_tasks", "task_notes",
+    "plans", "plan_tasks", "task_notes", "place_changes",
 }
 
 

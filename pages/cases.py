@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from db import cases, mediators, places, register
+from db import cases, exporting, mediators, places, register
 from db.labels import RESULTS
 from db.writes import DuplicateSuspected, ValidationError
 from pages.common import (ROW_HEIGHT, WRAP_ROW_HEIGHT, actor, connection, date_field, download, filters, flash,
@@ -11,8 +11,9 @@ from pages.common import (ROW_HEIGHT, WRAP_ROW_HEIGHT, actor, connection, date_f
 
 con = connection()
 year, village_id = filters()
-village_table = places.villages(con).dropna(subset=["team_id"])
-team_names = dict(zip(village_table["team_id"].astype(int).tolist(), village_table["name"]))
+team_table = places.teams(con, year)  # the teams that existed in the year shown
+team_names = dict(zip(team_table["id"].astype(int).tolist(), team_table["label"]))
+team_village = dict(zip(team_table["id"].astype(int).tolist(), team_table["village_id"].astype(int).tolist()))
 category_table = register.categories(con)
 category_labels = dict(zip(category_table["code"], category_table["label"]))
 grounds_table = register.grounds(con)
@@ -42,9 +43,10 @@ def case_form(form_id: str, case: dict | None = None) -> None:
     """The entry form for a new case (case None) or an existing one; saves through db.cases."""
     case = case or {}
     team_ids = list(team_names)
-    default_team = case.get("team_id") or (
-        int(village_table.set_index("id").loc[village_id, "team_id"]) if village_id in village_table["id"].values
-        else team_ids[0])
+    default_team = case.get("team_id") or next((t for t, v in team_village.items() if v == village_id), team_ids[0])
+    if default_team not in team_names:  # an ended team's old case: still shown, under its own name
+        team_names[default_team] = places.get_team(con, default_team)["name"]
+        team_ids.append(default_team)
     team_id = st.selectbox("Thôn / tổ hòa giải", team_ids, index=team_ids.index(default_team),
                            format_func=team_names.get,
                            key=f"{form_id}_team")
@@ -128,7 +130,7 @@ def case_form(form_id: str, case: dict | None = None) -> None:
         return
     st.session_state.pop(f"{form_id}_dup", None)
     received = cases.get_case(con, saved_id)["received_on"]  # the saved date, exactly as typed
-    new_village = int(village_table.set_index("team_id").loc[team_id, "id"])
+    new_village = places.get_team(con, team_id)["village_id"]
     moved = received.year != year or (village_id is not None and village_id != new_village)
     flash(f"Đã lưu vụ việc số {saved_id} (nhận ngày {fmt_date(received)}, {team_names[team_id]})."
           + (f" Bộ lọc đã chuyển sang năm {received.year} để thấy vụ việc này." if moved else ""),
@@ -300,10 +302,18 @@ def case_list(mask: bool):
         **({} if mask else {"on_select": "rerun", "selection_mode": "single-row",
                             "key": f"case_table_{hash(tuple(listing['id'].tolist())) & 0xFFFFFFFF:x}"}),
     )
-    download("Tải danh sách (CSV, mở được bằng Excel)",
-             lambda: register.export_frame(listing).to_csv(index=False).encode("utf-8-sig"),
-             file_name=f"so-theo-doi-hoa-giai-{'tat-ca-cac-nam' if every_year else year}.csv", mime="text/csv",
-             icon=":material/download:")
+    stem = f"so-theo-doi-hoa-giai-{'tat-ca-cac-nam' if every_year else year}"
+    title = (f"Sổ theo dõi hoạt động hòa giải ở cơ sở — {'tất cả các năm' if every_year else f'năm {year}'} — "
+             f"{village_name(con, village_id)}" + (" — theo bộ lọc đang xem" if _applied_filters(year) else ""))
+    d1, d2 = st.columns(2)
+    with d1:
+        download("Tải danh sách (Excel)", lambda: exporting.frame_workbook(register.export_frame(listing),
+                                                                           "Sổ theo dõi", title),
+                 file_name=f"{stem}.xlsx", icon=":material/table_view:",
+                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    with d2:
+        download("Tải danh sách (CSV)", lambda: register.export_frame(listing).to_csv(index=False).encode("utf-8-sig"),
+                 file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
     return listing, selection
 
 

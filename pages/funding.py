@@ -21,10 +21,8 @@ year, village_id = filters()
 place = village_name(con, village_id)
 total = funding.summary(con, year, village_id)
 checks = funding.team_checks(con, year, village_id)
-teams = places.villages(con).dropna(subset=["team_id"])
-if village_id is not None:
-    teams = teams[teams["id"] == village_id]
-team_names = {int(t): name for t, name in zip(teams["team_id"], teams["team_name"])}
+teams = places.teams(con, year, village_id)  # the teams that existed in the year shown
+team_names = {int(t): name for t, name in zip(teams["id"], teams["name"])}
 DEADLINE_NOTE = ("Hạn chi: 5 ngày làm việc kể từ ngày đề nghị (thứ Hai–thứ Sáu; chưa trừ ngày nghỉ lễ, Tết, "
                  "nên quanh các ngày lễ hạn thực tế muộn hơn vài ngày).")
 

@@ -11,9 +11,9 @@ from pages.common import (actor, connection, date_field, filters, flash, fmt_dat
 
 con = connection()
 year, village_id = filters()
-village_table = places.villages(con).dropna(subset=["team_id"])
-team_names = dict(zip(village_table["team_id"].astype(int).tolist(), village_table["name"]))
-team_village = dict(zip(village_table["team_id"].astype(int).tolist(), village_table["id"].astype(int).tolist()))
+team_table = places.teams(con, year)  # the teams that existed in the year shown
+team_names = dict(zip(team_table["id"].astype(int).tolist(), team_table["label"]))
+team_village = dict(zip(team_table["id"].astype(int).tolist(), team_table["village_id"].astype(int).tolist()))
 OPEN = "mediator_open"          # the keyed selectbox holding the open record's id
 SHOW_LEFT = "mediator_show_left"
 

@@ -240,7 +240,7 @@ def test_every_date_of_the_write_path_refuses_31_february(small_db, tmp_path):
                                                                "joined_on": bad}, actor=ACTOR),
         "Ngày thôi tham gia": lambda: mediators.record_leaving(con, ids["a2"], left_on=bad, reason="tu_nguyen",
                                                                actor=ACTOR),
-        "Ngày quyết định công nhận": lambda: places.save_team(con, {"village_id": 1, "name": "Tổ", "decision_date": bad},
+        "Ngày quyết định thành lập tổ": lambda: places.save_team(con, {"village_id": 1, "name": "Tổ", "decision_date": bad},
                                                               actor=ACTOR, team_id=team),
         "Ngày tập huấn": lambda: trainings.save_training(con, {"held_on": bad, "title": "Tập huấn",
                                                                "status": "da_to_chuc"}, actor=ACTOR),

@@ -8,3 +8,9 @@ CREATE OR REPLACE MACRO ratio(n, d) AS CASE WHEN d > 0 THEN n::DOUBLE / d END;
 -- initials(name): a person's name as initials for presentation mode ("Nguyễn Văn An" → "N.V.A.").
 CREATE OR REPLACE MACRO initials(name) AS
     array_to_string(list_transform(string_split(trim(name), ' '), lambda w: left(w, 1) || '.'), '');
+
+-- exists_in(valid_from, valid_to, y): a village or team existed in year y — it had started by 31/12 and not
+-- ended before 1/1 (NULL: no limit on that side). Places count only in the years they existed (DOMAIN.md, «Time»).
+CREATE OR REPLACE MACRO exists_in(valid_from, valid_to, y) AS
+    coalesce(valid_from, DATE '1900-01-01') <= make_date(y, 12, 31)
+    AND coalesce(valid_to, DATE '9999-12-31') >= make_date(y, 1, 1);

@@ -3,7 +3,8 @@
 -- counts as received in the next year's report too (kỳ trước chuyển sang: carried_over = TRUE),
 -- every year until the year it is concluded. result_in_year is the result as it stood at 31/12 of
 -- that year: a case concluded in a later year was still "đang hòa giải" then.
--- Soft-deleted cases count nowhere.
+-- Soft-deleted cases count nowhere. A concluded case whose date the paper register did not hold
+-- (concluded_on_missing, from an import) counts as concluded in the year it was received.
 CREATE OR REPLACE VIEW case_year AS
 SELECT
     c.id AS case_id,
@@ -12,7 +13,8 @@ SELECT
     v.commune_id,
     y.year::INTEGER AS year,
     y.year > year(c.received_on) AS carried_over,
-    CASE WHEN c.result <> 'dang_hoa_giai' AND c.concluded_on <= make_date(y.year::BIGINT, 12, 31)
+    CASE WHEN c.result <> 'dang_hoa_giai'
+              AND coalesce(c.concluded_on, c.received_on) <= make_date(y.year::BIGINT, 12, 31)
          THEN c.result ELSE 'dang_hoa_giai' END AS result_in_year,
     c.category,
     c.security_incident
@@ -21,7 +23,7 @@ JOIN teams t ON t.id = c.team_id
 JOIN villages v ON v.id = t.village_id
 CROSS JOIN LATERAL (
     SELECT unnest(range(year(c.received_on),
-                        year(CASE WHEN c.result = 'dang_hoa_giai' OR c.concluded_on IS NULL
-                                  THEN greatest(current_date, c.received_on) ELSE c.concluded_on END) + 1)) AS year
+                        year(CASE WHEN c.result = 'dang_hoa_giai' THEN greatest(current_date, c.received_on)
+                                  ELSE coalesce(c.concluded_on, c.received_on) END) + 1)) AS year
 ) y
 WHERE c.deleted_at IS NULL;

@@ -5,9 +5,9 @@
 --                   from the rates);
 --   official_rate = Tỷ lệ hòa giải thành (chính thức) = thành / (thành + không thành);
 --   received_rate = thành / số vụ việc tiếp nhận trong phạm vi (in_scope), shown beside it, labelled.
--- Villages with no case in the year still get a row (zeros, rates NULL).
+-- Villages with no case in the year still get a row (zeros, rates NULL) — in the years the village existed only.
 CREATE OR REPLACE VIEW village_results AS
-WITH years AS (SELECT DISTINCT year FROM case_year)
+WITH years AS (SELECT year FROM report_years)
 SELECT
     v.id AS village_id,
     v.commune_id,
@@ -27,4 +27,5 @@ SELECT
 FROM villages v
 CROSS JOIN years y
 LEFT JOIN case_year cy ON cy.village_id = v.id AND cy.year = y.year
+WHERE exists_in(v.valid_from, v.valid_to, y.year)
 GROUP BY ALL;

@@ -58,6 +58,7 @@ WITH counts AS (
     CROSS JOIN report_years y
     LEFT JOIN mediator_year my ON my.team_id = t.id AND my.year = y.year
     LEFT JOIN mediators m ON m.id = my.mediator_id
+    WHERE exists_in(t.valid_from, t.valid_to, y.year)  -- a team counts only in the years it existed
     GROUP BY ALL
 ),
 thresholds AS (

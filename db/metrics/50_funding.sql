@@ -143,6 +143,7 @@ WITH fees AS (
     SELECT t.id AS team_id, y.year, whole_dong(sum(s.twelfths)) AS support_due
     FROM teams t CROSS JOIN report_years y,
          LATERAL support_months(make_date(y.year, 1, 1), make_date(y.year, 12, 1)) s
+    WHERE exists_in(t.valid_from, t.valid_to, y.year)  -- support is owed only in the years the team existed
     GROUP BY t.id, y.year
 )
 SELECT t.id AS team_id, t.village_id, d.year,

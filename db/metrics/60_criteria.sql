@@ -25,6 +25,7 @@ SELECT * FROM (VALUES
 -- (village_id NULL).
 CREATE OR REPLACE VIEW criteria_scope AS
 SELECT y.year, v.id AS village_id FROM report_years y CROSS JOIN villages v
+WHERE exists_in(v.valid_from, v.valid_to, y.year)
 UNION ALL
 SELECT year, NULL::INTEGER FROM report_years;
 
@@ -107,6 +108,7 @@ WITH docs AS (
     FROM report_years y CROSS JOIN villages v CROSS JOIN evidence_kinds k
     LEFT JOIN docs d ON d.year = y.year AND d.kind = k.code
                     AND (NOT k.per_village OR d.village_id IS NULL OR d.village_id = v.id)
+    WHERE exists_in(v.valid_from, v.valid_to, y.year)
     GROUP BY ALL
 ), lacking AS (
     SELECT year, kind, count(*) FILTER (WHERE docs = 0) AS villages_missing,
