@@ -139,7 +139,8 @@ CATEGORY_KEYWORDS = (
     ("dat_dai", ("đất", "đất đai", "ranh giới", "mốc giới", "thừa kế", "sổ đỏ", "quyền sử dụng", "thửa",
                  "lấn chiếm")),
     ("lang_gieng", ("lối đi", "ngõ đi", "hàng xóm", "láng giềng", "tiếng ồn", "nước thải", "thoát nước", "cây",
-                    "mái", "chăn nuôi", "gia súc", "gia cầm", "vật nuôi", "rác", "tường", "mùi", "chó", "karaoke")),
+                    "mái", "chăn nuôi", "gia súc", "gia cầm", "vật nuôi", "rác", "tường", "mùi", "chó", "gà", "vịt",
+                    "trâu", "bò", "lợn", "karaoke")),
     ("vay_muon_hop_dong", ("vay", "nợ", "hợp đồng", "mua bán", "tiền", "đặt cọc", "chơi họ", "góp họ", "thuê",
                            "tiền công")),
     ("vi_pham_nho", ("trộm", "trộm cắp", "đánh nhau", "xô xát", "gây thương tích", "chửi", "lăng mạ", "xúc phạm",
@@ -160,7 +161,7 @@ RESULT_WORDS = (
 _UNMARKED = {"", "0", "khong", "-", "_", "."}
 
 _TOTAL_ROW = re.compile(r"^(tong cong|tong so|tong|cong|luy ke)\b")
-_FOOTER = re.compile(r"\(ky,? (va )?ghi ro ho ten\)|\bnguoi lap (bieu|bang|so)\b|^xac nhan cua|^ky ten$|"
+_FOOTER = re.compile(r"^phan (ii|2)\b|\(ky,? (va )?ghi ro ho ten\)|\bnguoi lap (bieu|bang|so)\b|^xac nhan cua|^ky ten$|"
                      r"^(to truong|truong thon|chu tich ubnd)( to hoa giai)?$|^[^\d]{2,40}, ngay .{0,6} thang")
 _NUMBERING_CELL = re.compile(r"\(?\s*(\d{1,2}|[a-z])\s*\)?")
 _DATE_TEXT = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|"
@@ -187,6 +188,9 @@ class Sheet:
     notes: list[str] = field(default_factory=list)            # rows left out (totals, the signature block)
     filled: set[tuple[int, int]] = field(default_factory=set)  # (row, column) whose value comes from a cell
     #                                                           merged down from the row above
+    headings: list[tuple[int, str]] = field(default_factory=list)  # group titles between the rows («Thôn Đông»,
+    #                                                           «Tháng 6»): a village's title sets the team below it
+    titles: list[str] = field(default_factory=list)           # the texts above the header («Tổ hòa giải thôn …»)
 
 
 @dataclass
@@ -533,11 +537,29 @@ def suggest_mapping(kind: str, labels: list[list[str]]) -> dict[int, str | None]
     return mapping
 
 
-def _data_rows(grid: _Grid, start: int) -> tuple[list[tuple[int, list]], list[str], set[tuple[int, int]]]:
-    """Rows after the header, without blank rows, totals («Cộng», «Tổng cộng») and the signature block at the end.
-    A cell merged down over several rows gives its value to each (marked in `filled`)."""
-    merges = _Merges(grid)
-    rows, notes, filled = [], [], set()
+@dataclass
+class _Body:
+    rows: list[tuple[int, list]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    filled: set[tuple[int, int]] = field(default_factory=set)
+    headings: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _is_heading(merges: _Merges, r: int, own: list) -> bool:
+    """A row with one text at its start or across merged columns: «Thôn Đông», «Tháng 6/2023», «I. Quý I» —
+    a group title, never a record (a record has at least a date, a name and a summary)."""
+    present = [(c, v) for c, v in enumerate(own) if v is not None]
+    if len(present) != 1 or not isinstance(present[0][1], str) or _is_dataish(present[0][1]):
+        return False
+    c = present[0][0]
+    return c <= 1 or any(r0 == r and c0 == c and c1 > c0 for r0, c0, _, c1 in merges.grid.merged)
+
+
+def _data_rows(grid: _Grid, start: int) -> _Body:
+    """Rows after the header, without blank rows, group titles, totals («Cộng», «Tổng cộng») and what follows the
+    table (the signature block, the register's Part II). A cell merged down over several rows gives its value to
+    each (marked in `filled`)."""
+    merges, body = _Merges(grid), _Body()
     for r in range(start, len(grid.cells)):
         own = grid.cells[r]
         texts = [v for v in own if v is not None]
@@ -545,18 +567,23 @@ def _data_rows(grid: _Grid, start: int) -> tuple[list[tuple[int, list]], list[st
             continue  # blank, or a template's pre-numbered empty row
         first = _squash(str(texts[0]))
         if _FOOTER.search(first) or (len(texts) <= 3 and any(_FOOTER.search(_squash(str(v))) for v in texts)):
-            notes.append(f"Từ dòng {r + 1}: phần ký tên cuối trang, không nhập.")
+            body.notes.append(f"Từ dòng {r + 1} («{clean(str(texts[0]))}»): phần cuối trang (ký tên, tổng hợp), "
+                              "không nhập.")
             break
         if isinstance(texts[0], str) and len(first) <= 25 and _TOTAL_ROW.match(first):
-            notes.append(f"Dòng {r + 1}: dòng «{clean(texts[0])}» (tổng cộng), không nhập.")
+            body.notes.append(f"Dòng {r + 1}: dòng «{clean(texts[0])}» (tổng cộng), không nhập.")
+            continue
+        if _is_heading(merges, r, own):
+            body.headings.append((r + 1, clean(texts[0])))
+            body.notes.append(_heading_note(r + 1, clean(texts[0])))
             continue
         values = list(own)
         for c, value in enumerate(values):
             if value is None and merges.from_above(r, c) and merges.top_left[(r, c)][0] >= start:
                 values[c] = merges.value(r, c)
-                filled.add((r + 1, c))
-        rows.append((r + 1, values))
-    return rows, notes, filled
+                body.filled.add((r + 1, c))
+        body.rows.append((r + 1, values))
+    return body
 
 
 def _sheet(kind: str, grid: _Grid) -> Sheet | str:
@@ -575,11 +602,13 @@ def _sheet(kind: str, grid: _Grid) -> Sheet | str:
         return f"Trang «{grid.name}»: không thấy dòng tiêu đề cột (cần các cột như {expected})."
     first, last, numbered = found
     labels = _labels(grid, first, last, numbered)
-    rows, notes, filled = _data_rows(grid, last + 1)
-    if not rows:
+    body = _data_rows(grid, last + 1)
+    if not body.rows:
         return f"Trang «{grid.name}» có dòng tiêu đề nhưng không có dòng dữ liệu nào."
     columns = [" / ".join(parts) or f"(cột {get_column_letter(c + 1)})" for c, parts in enumerate(labels)]
-    return Sheet(grid.name, (first + 1, last + 1), columns, rows, suggest_mapping(kind, labels), None, notes, filled)
+    titles = [clean(str(v)) for row in grid.cells[:first] for v in row if isinstance(v, str) and clean(v)]
+    return Sheet(grid.name, (first + 1, last + 1), columns, body.rows, suggest_mapping(kind, labels), None,
+                 body.notes, body.filled, body.headings, titles)
 
 
 def read_file(content: bytes, file_name: str, kind: str, con=None) -> Workbook:
@@ -597,11 +626,30 @@ def read_file(content: bytes, file_name: str, kind: str, con=None) -> Workbook:
             skipped.append(sheet)
             continue
         if con is not None:
-            sheet.team_id, _ = _match_team(_places(con.cursor()), sheet.name)
+            _suggest_team(sheet, _places(con.cursor()))
         sheets.append(sheet)
     if not sheets:
         raise ValidationError([f"Tệp «{file_name}» không có trang nào để nhập: không có gì được ghi.", *skipped])
     return Workbook(file_name, sheets, skipped)
+
+
+def _suggest_team(sheet: Sheet, places: list[tuple]) -> None:
+    """The team named by the sheet («Thôn Đông», «Tổ HG thôn Đông»), else by a title above the header («TỔ HÒA
+    GIẢI THÔN ĐÔNG»); and what the group titles between the rows mean."""
+    sheet.team_id, _ = _match_team(places, sheet.name)
+    for title in sheet.titles if sheet.team_id is None else []:
+        if (team := _match_team(places, title)[0]) is not None:
+            sheet.team_id = team
+            break
+    for row, title in sheet.headings:
+        if (team := _match_team(places, title)[0]) is not None:
+            name = next(p[1] for p in places if p[0] == team)
+            sheet.notes = [_heading_note(row, title, name) if n == _heading_note(row, title) else n for n in sheet.notes]
+
+
+def _heading_note(row: int, title: str, team_name: str | None = None) -> str:
+    what = f"các dòng sau thuộc {team_name}." if team_name else "dòng tiêu đề nhóm, không phải vụ việc."
+    return f"Dòng {row}: «{title}» — {what}"
 
 
 def _check_kind(kind: str) -> None:
@@ -786,28 +834,50 @@ def _strip_honorific(name: str) -> str:
     return stripped if stripped and stripped[0].isupper() else name
 
 
-def _split_people(text: str) -> list[str]:
-    """Several people in one cell: separated by «;», new lines, or numbered «1. … 2. …»."""
+# A line of a parties cell that goes on describing the person above it: an age, a birth year, an address.
+_NOT_A_NAME = re.compile(r"^(\d|\(|-|sn\b|sinh\b|tuoi\b|nam sinh|xom\b|thon\b|to\b|khu\b|ap\b|ban\b|lang\b|so\b|"
+                         r"duong\b|pho\b|tru\b|o\b|dia chi|d/?c\b|que\b)")
+# «Cùng trú tại xóm 3» after the names: the address of everyone above it.
+_SHARED_ADDRESS = re.compile(r"^(?:cùng|đều|cả hai(?: bên)?|hai bên)\s+(?:trú\s+tại|trú\s+quán|cư\s+trú\s+tại|ở|"
+                             r"địa\s+chỉ)\s*:?\s*", re.IGNORECASE)
+
+
+def _split_people(text: str) -> tuple[list[str], str | None]:
+    """Several people in one cell — separated by «;», new lines, «1. … 2. …», «… và ông …», «… - bà …» — and the
+    address they share, if a line says so. A line that only goes on about the person above joins that person."""
     raw = str(text).replace("\r", "\n")
     if re.match(r"\s*1\s*[.)]\s", raw):  # an enumeration «1. … 2. …» (not «xóm 2.» inside an address)
         raw = re.sub(r"(?:^|\s)(\d{1,2})\s*[.)]\s+(?=\D)", "\n", raw)
-    raw = re.sub(r"\s+(?:và|với)\s+(?=(?:ông|bà|anh|chị)\s)", "\n", raw, flags=re.IGNORECASE)
-    return [p for p in (clean(part) for part in re.split(r"[;\n]", raw)) if p]
+    raw = re.sub(r"\s+(?:và|với|[-–])\s+(?=(?:ông|bà|anh|chị|cô|chú)\s)", "\n", raw, flags=re.IGNORECASE)
+    people: list[str] = []
+    shared = None
+    for line in (p for p in (clean(part) for part in re.split(r"[;\n]", raw)) if p):
+        if people and _SHARED_ADDRESS.match(line):
+            shared = _SHARED_ADDRESS.sub("", line, count=1) or None
+        elif people and not _HONORIFIC.match(line) and (line[0].islower() or _NOT_A_NAME.match(fold(line))):
+            people[-1] += ", " + line
+        else:
+            people.append(line)
+    return people, shared
 
 
 def parse_party(text: str, received: dt.date | None) -> tuple[dict, list[str]]:
     """«Nguyễn Văn A, 45 tuổi, xóm 1» → {full_name, age, address}; notes when an age was worked out from a birth
-    year. An age that is not a number is passed on as written, for the write path to refuse by name."""
+    year («sinh năm 1975», «SN 1975», «(1975)»). An age that is not a number is passed on as written, for the
+    write path to refuse by name."""
     text = _PARTY_LABEL.sub("", clean(text) or "", count=1).replace("(", ",").replace(")", ",")
     age = born = None
     if match := _AGE.search(text):
         age, text = int(match.group(1)), text[:match.start()] + "," + text[match.end():]
     elif (match := _BORN.search(text)) and received:
-        born = int(match.group(1))
-        age, text = received.year - born, text[:match.start()] + "," + text[match.end():]
+        born, text = int(match.group(1)), text[:match.start()] + "," + text[match.end():]
     pieces = [p for p in (clean(x) for x in text.split(",")) if p]
-    if age is None and len(pieces) > 1 and re.fullmatch(r"\d{1,3}", pieces[1]):
+    if age is None and born is None and len(pieces) > 1 and re.fullmatch(r"\d{1,3}", pieces[1]):
         age = int(pieces.pop(1))  # «Nguyễn Văn A, 45, xóm 1»
+    elif age is None and born is None and received and len(pieces) > 1 and re.fullmatch(r"(19|20)\d\d", pieces[1]):
+        born = int(pieces.pop(1))  # «Lê Thị Én (1975), xóm 1»
+    if born is not None:
+        age = received.year - born
     name = _strip_honorific(pieces[0]) if pieces else None
     address = ", ".join(_ADDRESS_LABEL.sub("", p) for p in pieces[1:]) or None
     notes = [f"Tuổi của {name}: tính từ năm sinh {born} và năm nhận {received.year} ({age} tuổi)."] if born else []
@@ -816,10 +886,15 @@ def parse_party(text: str, received: dt.date | None) -> tuple[dict, list[str]]:
 
 def _parse_people(text: str, received: dt.date | None) -> tuple[list[dict], list[str]]:
     parties, notes = [], []
-    for part in _split_people(text):
+    people, shared = _split_people(text)
+    for part in people:
         party, more = parse_party(part, received)
+        if party["address"] and _SHARED_ADDRESS.match(party["address"]):  # «… và bà B, cùng trú tại thôn Đông»
+            shared = party["address"] = _SHARED_ADDRESS.sub("", party["address"], count=1) or None
         parties.append(party)
         notes += more
+    for party in parties:
+        party["address"] = party["address"] or shared
     return parties, notes
 
 
@@ -987,24 +1062,18 @@ def _default_team(ctx: _Context) -> int | None:
 
 
 def _records(sheet: Sheet, mapping: dict[int, str | None], kind: str, con) -> list[_Row]:
-    """The sheet's rows as records: cells by field; for cases, a row that only adds parties (no STT, date or
-    summary of its own) continues the record above it, and a row holding only a village name is a heading."""
-    records: list[_Row] = []
+    """The sheet's rows as records, cells by field. For cases, a row that only adds parties (no STT, date or summary
+    of its own) continues the record above it; a village's group title sets the team of the rows below it."""
     places = _places(con.cursor())
-    section = None
+    sections = sorted((row, _match_team(places, title)[0]) for row, title in sheet.headings)
     identity = [c for c, f in mapping.items() if f in ("stt", "received_on", "summary")]
+    records: list[_Row] = []
     for row, values in sheet.rows:
+        section = next((team for at, team in reversed(sections) if at < row and team is not None), None)
         cells = {f: values[c] for c, f in mapping.items() if f and c < len(values) and not is_missing(values[c])}
-        present = [v for v in values if not is_missing(v)]
-        if len(present) == 1 and isinstance(present[0], str) and not cells.get("received_on"):
-            team, _ = _match_team(places, present[0])
-            if team is not None:
-                section = team
-                sheet.notes.append(f"Dòng {row}: «{clean(present[0])}» — các dòng sau thuộc tổ này.")
-                continue
         own = {f for c, f in mapping.items() if f and c < len(values) and not is_missing(values[c])
                and (row, c) not in sheet.filled}
-        continuation = (kind == "cases" and records and records[-1].sheet is sheet
+        continuation = (kind == "cases" and records and not any(records[-1].row < at < row for at, _ in sections)
                         and all(is_missing(values[c]) or (row, c) in sheet.filled for c in identity)
                         and own & {*PARTY_FIELDS, "mediators"})
         if continuation:

@@ -23,7 +23,7 @@ import db
 from conftest import ACTOR, ROOT, SMALL_CASES, SMALL_COMMUNE, team_id
 from db.__main__ import main
 from db.importing import (
-    MAX_BYTES, Options, _read_calamine, check_mapping, infer_category, parse_party, parse_result, read_file,
+    MAX_BYTES, Options, _parse_people, _read_calamine, check_mapping, infer_category, parse_party, parse_result, read_file,
     run_import,
 )
 from db.seed import load_commune
@@ -347,6 +347,31 @@ def test_a_sheet_without_a_village_needs_a_team(small_db):
         imp(con, content, village="Thôn Tây")
 
 
+def test_group_titles_a_team_named_in_the_title_and_part_two_of_the_register(small_db):
+    con, _ = small_db
+    rows = [["TỔ HÒA GIẢI THÔN ĐÔNG"], [], *MOJ_HEAD[3:],
+            ["Tháng 6"],
+            case(1, "07/06/2023", "Người Đông", "Việc ở Đông"),
+            ["Thôn Bắc"],
+            case(2, "08/06/2023", "Người Bắc", "Việc ở Bắc", mediators="Ánh Văn Dũng"),
+            ["PHẦN II. TỔNG HỢP KẾT QUẢ (tổ trưởng ghi)"],
+            ["Loại vụ việc", "Số vụ", "Thành", "Không thành"],
+            ["Đất đai", 1, 1, 0]]
+    merges = ["A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:E4", "F3:F4", "G3:H3", "I3:I4", "J3:J4", "A8:J8"]
+    content = xlsx(("Sheet1", rows), merges={"Sheet1": merges})
+    sheet = load(con, content).sheets[0]
+    assert sheet.team_id == team_id(con, "Thôn Đông")  # from the title above the header
+    assert sheet.header_rows == (3, 5) and [r for r, _ in sheet.rows] == [7, 9]
+    notes = " ".join(sheet.notes)
+    assert "Dòng 6: «Tháng 6» — dòng tiêu đề nhóm" in notes
+    assert "Dòng 8: «Thôn Bắc» — các dòng sau thuộc Tổ hòa giải thôn Bắc" in notes
+    assert "Từ dòng 10 («PHẦN II." in notes
+    result = imp(con, content)
+    assert result.counts == {"them_moi": 2, "cap_nhat": 0, "bo_qua_trung": 0, "loi": 0}
+    assert imported(con, "Việc ở Đông")["team_id"] == team_id(con, "Thôn Đông")
+    assert imported(con, "Việc ở Bắc")["team_id"] == team_id(con, "Thôn Bắc")
+
+
 def test_parties_in_several_columns_and_a_case_over_two_merged_rows(small_db):
     con, _ = small_db
     rows = [
@@ -446,6 +471,17 @@ def test_party_text_forms():
     assert parse_party("Trần Thị B (40t), xóm 2", None)[0] == {"full_name": "Trần Thị B", "age": 40, "address": "xóm 2"}
     assert parse_party("Lê C, sinh năm 1980, thôn Đông", dt.date(2023, 1, 1))[0]["age"] == 43
     assert parse_party("Đào Văn D, 50, xóm 3", None)[0] == {"full_name": "Đào Văn D", "age": 50, "address": "xóm 3"}
+    received = dt.date(2023, 5, 1)
+    parties, notes = _parse_people("1. Ông Đinh Văn Toản\n58 tuổi\n2. Ông Đinh Văn Tám, 55 tuổi\nCùng trú tại xóm 3",
+                                   received)
+    assert parties == [{"full_name": "Đinh Văn Toản", "age": 58, "address": "xóm 3"},
+                       {"full_name": "Đinh Văn Tám", "age": 55, "address": "xóm 3"}]
+    parties, notes = _parse_people("Bà Lê Thị Én (1975), xóm 1 - bà Mai Thị Gấm, xóm 2", received)
+    assert parties == [{"full_name": "Lê Thị Én", "age": 48, "address": "xóm 1"},
+                       {"full_name": "Mai Thị Gấm", "age": None, "address": "xóm 2"}]
+    assert notes == ["Tuổi của Lê Thị Én: tính từ năm sinh 1975 và năm nhận 2023 (48 tuổi)."]
+    parties, _ = _parse_people("Ông Nguyễn Văn A và bà Trần Thị B, cùng trú tại thôn Đông", received)
+    assert [p["address"] for p in parties] == ["thôn Đông", "thôn Đông"]
 
 
 # --- bad input ----------------------------------------------------------------------------------------------------
