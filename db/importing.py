@@ -278,7 +278,7 @@ def _read_zip(content: bytes, file_name: str) -> list[_Grid]:
 
 
 def _read_openpyxl(content: bytes, file_name: str) -> list[_Grid]:
-    """Values as Excel last computed them (data_only); the formulas, read a second time, tell which empty cells
+    """Values as Excel last computed them (data_only); the formulas, streamed a second time, tell which empty cells
     are formulas that were never computed (a file written by a program other than Excel)."""
     import openpyxl
 
@@ -286,25 +286,36 @@ def _read_openpyxl(content: bytes, file_name: str) -> list[_Grid]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read (validation lists)
             values = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
-            formulas = openpyxl.load_workbook(io.BytesIO(content), data_only=False)
+            formulas = openpyxl.load_workbook(io.BytesIO(content), data_only=False, read_only=True)
+            grids = []
+            for ws in values.worksheets:
+                written = _formulas(formulas[ws.title])
+                cells = [[_openpyxl_value(cell, written) for cell in row] for row in ws.iter_rows()]
+                merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
+                grids.append(_Grid(ws.title, _trim(cells), merged, ws.sheet_state != "visible"))
+            formulas.close()
     except Exception:  # a damaged or unsupported workbook: openpyxl raises many kinds
         raise _not_a_spreadsheet(file_name, " (không đọc được nội dung tệp .xlsx)") from None
-    grids = []
-    for ws in values.worksheets:
-        fws = formulas[ws.title]
-        cells = [[_openpyxl_value(v, f) for v, f in zip(vrow, frow)]
-                 for vrow, frow in zip(ws.iter_rows(), fws.iter_rows())]
-        merged = [(r.min_row - 1, r.min_col - 1, r.max_row - 1, r.max_col - 1) for r in ws.merged_cells.ranges]
-        grids.append(_Grid(ws.title, _trim(cells), merged, ws.sheet_state != "visible"))
     return grids
 
 
-def _openpyxl_value(cell, formula_cell):
+def _formulas(ws) -> dict[tuple[int, int], str]:
+    """(row, column) → formula text of every formula cell of a sheet."""
+    found = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if getattr(cell, "data_type", None) == "f":
+                found[(cell.row, cell.column)] = cell.value if isinstance(cell.value, str) else getattr(
+                    cell.value, "text", "")
+    return found
+
+
+def _openpyxl_value(cell, formulas: dict[tuple[int, int], str]):
     if cell.data_type == "e" or cell.value in _EXCEL_ERRORS:
         return CellProblem(str(cell.value), f"Ô {cell.coordinate} có lỗi công thức {cell.value}: sửa trong tệp "
                                             "rồi nhập lại.")
-    if cell.value is None and formula_cell.data_type == "f":
-        text = str(formula_cell.value if isinstance(formula_cell.value, str) else getattr(formula_cell.value, "text", ""))
+    if cell.value is None and (cell.row, cell.column) in formulas:
+        text = formulas[(cell.row, cell.column)]
         return CellProblem(text, f"Ô {cell.coordinate} có công thức {text} nhưng tệp không lưu kết quả đã tính "
                                  "(tệp không được lưu bằng Excel): mở tệp bằng Excel, lưu lại rồi nhập lại.")
     return cell.value
@@ -973,11 +984,35 @@ class _Context:
     dry_run: bool
     places: list[tuple]
     categories: dict[str, str]
+    grounds: str                                                    # the label of DEFAULT_GROUNDS
     seen: dict[str, tuple[str, int]] = field(default_factory=dict)  # key → (sheet, row) first met in this file
+    case_keys: dict[int, dict[str, int]] = field(default_factory=dict)  # per team: case key → case id
+    team_mediators: dict[int, list[tuple]] = field(default_factory=dict)  # per team: (id, name, joined, left)
 
     @property
     def cur(self):
         return self.batch.cursor()
+
+    def cases_of(self, team_id: int) -> dict[str, int]:
+        """The team's cases by key, read once per import: the key a case was imported with, else the key its first
+        party and summary give (a case typed into the app); a live case before a deleted one."""
+        if team_id not in self.case_keys:
+            rows = self.cur.execute(
+                """
+                SELECT c.id, c.import_key, c.received_on, p.full_name, c.summary FROM cases c
+                LEFT JOIN case_parties p ON p.case_id = c.id AND p.position = 1
+                WHERE c.team_id = ? ORDER BY c.deleted_at IS NULL, c.id DESC
+                """, [team_id]).fetchall()
+            keys = {case_key(team_id, r[2], r[3], r[4]): r[0] for r in rows}
+            keys.update({r[1]: r[0] for r in rows if r[1]})
+            self.case_keys[team_id] = keys
+        return self.case_keys[team_id]
+
+    def mediators_of(self, team_id: int) -> list[tuple]:
+        if team_id not in self.team_mediators:
+            self.team_mediators[team_id] = self.cur.execute(
+                "SELECT id, full_name, joined_on, left_on FROM mediators WHERE team_id = ?", [team_id]).fetchall()
+        return self.team_mediators[team_id]
 
 
 @dataclass
@@ -987,6 +1022,7 @@ class _Row:
     row: int
     cells: dict[str, object]
     more: list[dict[str, object]] = field(default_factory=list)  # continuation rows (more parties on new rows)
+    more_rows: list[int] = field(default_factory=list)
     section_team: int | None = None                              # from a «Thôn Đông» heading row above
 
 
@@ -1011,7 +1047,7 @@ def run_import(con, workbook: Workbook, kind: str, mappings: dict[str, dict[int,
     written = False
     try:
         with batch(con, commit=not dry_run) as b:
-            ctx = _Context(b, kind, options, actor, as_of, dry_run, _places(b.cursor()), _categories(b.cursor()))
+            ctx = _Context(b, kind, options, actor, as_of, dry_run, _places(b.cursor()), *_reference(b.cursor()))
             default_team = _default_team(ctx)
             for done, record in enumerate(records, start=1):
                 outcomes.append(_import_row(ctx, record, default_team))
@@ -1041,8 +1077,11 @@ def _counts(outcomes: list[RowOutcome]) -> dict[str, int]:
     return counts
 
 
-def _categories(cur) -> dict[str, str]:
-    return dict(cur.execute("SELECT code, label FROM case_categories ORDER BY sort_order").fetchall())
+def _reference(cur) -> tuple[dict[str, str], str]:
+    """The category labels, and the label of the default grounds."""
+    categories = dict(cur.execute("SELECT code, label FROM case_categories ORDER BY sort_order").fetchall())
+    grounds = cur.execute("SELECT label FROM case_grounds WHERE code = ?", [DEFAULT_GROUNDS]).fetchone()
+    return categories, grounds[0] if grounds else DEFAULT_GROUNDS
 
 
 def _default_team(ctx: _Context) -> int | None:
@@ -1078,6 +1117,7 @@ def _records(sheet: Sheet, mapping: dict[int, str | None], kind: str, con) -> li
                         and own & {*PARTY_FIELDS, "mediators"})
         if continuation:
             records[-1].more.append(cells)
+            records[-1].more_rows.append(row)
         elif set(cells) - {"stt", "village"}:  # a row with only its number is an unused line of the register
             records.append(_Row(sheet, row, cells, section_team=section))
     return records
@@ -1170,8 +1210,7 @@ def _case_mediators(ctx: _Context, record: _Row, team_id: int, received: dt.date
     names = [n for cells in [record.cells, *record.more] for n in _split_names(cells.get("mediators"))]
     if not names:
         return [], []
-    rows = ctx.cur.execute("SELECT id, full_name, joined_on, left_on FROM mediators WHERE team_id = ?",
-                           [team_id]).fetchall()
+    rows = ctx.mediators_of(team_id)
     ids, missing, inactive = [], [], []
     for name in names:
         matches = [r for r in rows if _key_text(r[1]) == _key_text(name)]
@@ -1192,21 +1231,20 @@ def _case_mediators(ctx: _Context, record: _Row, team_id: int, received: dt.date
     return sorted(set(ids)), notes
 
 
-def _case_category(ctx: _Context, cells: dict, summary: str | None) -> tuple[str, list[str]]:
+def _case_category(ctx: _Context, cells: dict, summary: str | None) -> tuple[str, str | None]:
+    """(category code, a note when it was not read from a category column as written)."""
     if "category" in cells:
         given = _key_text(cells["category"])
         for code, label in ctx.categories.items():
             if given in (_key_text(code), _key_text(label)) or _key_text(label).startswith(given):
-                return code, []
+                return code, None
         code, word = infer_category(str(cells["category"]))
         if word:
-            return code, [f"Loại vụ việc «{_text(cells['category'])}» hiểu là «{ctx.categories[code]}»."]
+            return code, f"loại «{_text(cells['category'])}» hiểu là «{ctx.categories[code]}»"
     code, word = infer_category(summary)
-    if word:
-        return code, [f"Loại vụ việc «{ctx.categories.get(code, code)}»: suy ra từ chữ «{word}» trong nội dung "
-                      "(sổ không có cột loại vụ việc); sửa trong sổ nếu chưa đúng."]
-    return code, [f"Loại vụ việc «{ctx.categories.get(code, code)}»: nội dung không có từ khóa để phân loại; "
-                  "sửa trong sổ nếu cần."]
+    label = ctx.categories.get(code, code)
+    return code, (f"loại «{label}» suy ra từ chữ «{word}» trong nội dung" if word
+                  else f"loại «{label}» vì nội dung không có từ khóa để phân loại")
 
 
 def _case_data(ctx: _Context, record: _Row, default_team: int | None) -> tuple[dict, list[str], list[str], str]:
@@ -1215,6 +1253,9 @@ def _case_data(ctx: _Context, record: _Row, default_team: int | None) -> tuple[d
     received_input = _date_input(cells.get("received_on"))
     received = parse_date(received_input, "", [])
     parties, notes = _case_parties(record, received)
+    if record.more_rows:
+        notes.insert(0, f"Gồm cả dòng {', '.join(map(str, record.more_rows))} (không có STT, ngày nhận và nội dung "
+                        "riêng: thêm người vào vụ việc ở dòng trên).")
     errors = _problems(record)
     team_id, why = _team_for(ctx, record, default_team, received)
     if why:
@@ -1270,30 +1311,22 @@ def _import_case(ctx: _Context, record: _Row, default_team: int | None) -> RowOu
 
 
 def _existing_case(ctx: _Context, key: str, data: dict) -> dict | None:
-    """The case this row already is: by the key it was imported with, else one of the same team and day whose first
-    party and summary give the same key (a case typed into the app before the import)."""
-    row = ctx.cur.execute("SELECT id FROM cases WHERE import_key = ? ORDER BY deleted_at NULLS FIRST, id LIMIT 1",
-                          [key]).fetchone()
-    if row is None:
-        candidates = ctx.cur.execute(
-            """
-            SELECT c.id, p.full_name, c.summary FROM cases c
-            JOIN case_parties p ON p.case_id = c.id AND p.position = 1
-            WHERE c.team_id = ? AND c.received_on = ? ORDER BY c.deleted_at NULLS FIRST, c.id
-            """, [data["team_id"], parse_date(data["received_on"], "", [])]).fetchall()
-        row = next((c for c in candidates if case_key(data["team_id"], parse_date(data["received_on"], "", []),
-                                                      c[1], c[2]) == key), None)
-    return case_snapshot(ctx.cur, row[0]) if row else None
+    """The case this row already is (same key), with its parties and mediators."""
+    case_id = ctx.cases_of(data["team_id"]).get(key)
+    return case_snapshot(ctx.cur, case_id) if case_id else None
 
 
 def _new_case_notes(ctx: _Context, data: dict, record: _Row) -> list[str]:
+    """What a new case gets that the register does not say: the result when empty, the grounds, the category."""
     notes = []
     if data["result"] is None:
         data["result"] = "dang_hoa_giai"
         notes.append("Sổ chưa ghi kết quả: nhập là «Đang hòa giải».")
-    category, more = _case_category(ctx, record.cells, data["summary"])
-    data["category"], data["grounds"] = category, DEFAULT_GROUNDS
-    return notes + more
+    data["category"], how = _case_category(ctx, record.cells, data["summary"])
+    data["grounds"] = DEFAULT_GROUNDS
+    notes.append(f"Sổ không ghi căn cứ{'' if how is None else ' và loại vụ việc'}: căn cứ «{ctx.grounds}»"
+                 + ("" if how is None else f"; {how}") + " — sửa trong sổ nếu chưa đúng.")
+    return notes
 
 
 def _missing_date_note(data: dict) -> list[str]:
@@ -1311,6 +1344,8 @@ def _insert_case(ctx: _Context, record: _Row, data: dict, key: str | None, notes
     data["import_key"] = key
     try:
         case_id = save_case(ctx.batch, data, actor=ctx.actor, as_of=ctx.as_of)
+        if key:
+            ctx.cases_of(data["team_id"])[key] = case_id
     except DuplicateSuspected as exc:
         return _outcome(record, "bo_qua_trung", exc.messages + ["Dòng này không được nhập."], None, label)
     except ValidationError as exc:
@@ -1334,7 +1369,8 @@ def _merge_case(ctx: _Context, current: dict, data: dict, record: _Row) -> tuple
         if data.get(f) is not None:
             merged[f] = _keep_accents(current.get(f), data[f]) if isinstance(data[f], str) else data[f]
     if "category" in record.cells:
-        merged["category"], notes = _case_category(ctx, record.cells, merged["summary"])
+        merged["category"], how = _case_category(ctx, record.cells, merged["summary"])
+        notes += [f"Loại vụ việc: {how}."] if how else []
     if data["mediator_ids"]:
         merged["mediator_ids"] = data["mediator_ids"]
     stored = {_key_text(p["full_name"]): p for p in current["parties"]}

@@ -390,7 +390,7 @@ def test_parties_in_several_columns_and_a_case_over_two_merged_rows(small_db):
     assert result.counts["them_moi"] == 2, [o.messages for o in result.outcomes]
     wall = imported(con, "Tranh chấp tường rào")
     assert wall["parties"] == [("Đỗ Văn Nam", 61, "xóm 4"), ("Lý Thị Thu", 53, "xóm 5")]  # a birth year, worked out
-    assert "năm sinh 1970" in text(by_row(result)[3])
+    assert "năm sinh 1970" in text(by_row(result)[3]) and "Gồm cả dòng 4" in text(by_row(result)[3])
     assert imported(con, "Vợ chồng mâu thuẫn, đòi ly hôn")["category"] == "hon_nhan_gia_dinh"
 
 
@@ -408,7 +408,8 @@ def test_formulas_give_their_computed_value_and_a_formula_without_one_is_refused
     con, _ = small_db
     rows = MOJ_HEAD + [case(1, "07/06/2023", "Người Một", "Việc một"),
                        case(2, "=B7+1", "Người Hai", "Việc hai"),
-                       case(3, "=B7+2", "Người Ba", "Việc ba")]
+                       case(3, "=B7+2", "Người Ba", "Việc ba"),
+                       case(4, "10/06/2023", "Người Bốn", "Việc bốn", note="#REF!")]
     content = xlsx(("Thôn Đông", rows), merges={"Thôn Đông": MOJ_MERGES})
     # As Excel saves it: the formula with its last computed value (openpyxl writes formulas without one).
     content = _with_cached_value(content, "B8", "45085")
@@ -417,6 +418,7 @@ def test_formulas_give_their_computed_value_and_a_formula_without_one_is_refused
     assert rows_[8].action == "them_moi" and imported(con, "Việc hai")["received_on"] == dt.date(2023, 6, 8)
     assert rows_[9].action == "loi"
     assert "Ô B9 có công thức =B7+2 nhưng tệp không lưu kết quả đã tính" in text(rows_[9])
+    assert rows_[10].action == "loi" and "Ô J10 có lỗi công thức #REF!" in text(rows_[10])
 
 
 def _with_cached_value(content: bytes, cell: str, value: str) -> bytes:
