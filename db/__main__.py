@@ -132,16 +132,24 @@ def cmd_import(args) -> int:
         options = Options(team_id=args.team, village=args.village, valid_only=args.valid_only)
         result = run_import(con, workbook, args.kind, {s.name: s.mapping for s in workbook.sheets}, options,
                             actor=args.actor, dry_run=args.dry_run)
+        teams = dict(con.execute("SELECT id, name FROM teams").fetchall())
     finally:
         con.close()
-    print(f"Tệp {source.name} ({KINDS[args.kind].lower()}): "
-          + ", ".join(f"trang «{s.name}» {len(s.rows)} dòng" for s in workbook.sheets) + ".")
+    forced = teams.get(args.team) if args.team is not None else args.village
+    print(f"Tệp {source.name} ({KINDS[args.kind].lower()}): " + ", ".join(
+        f"trang «{s.name}» {len(s.rows)} dòng → " + (forced or teams.get(s.team_id, "tổ theo cột thôn"))
+        for s in workbook.sheets) + ".")
     for line in workbook.skipped + [f"Trang «{s.name}», {n[0].lower()}{n[1:]}" for s in workbook.sheets for n in s.notes]:
         print(f"  {line}")
     for outcome in result.outcomes:
-        if outcome.action == "loi":
-            print(f"  Lỗi — trang «{outcome.sheet}», dòng {outcome.row}: {' '.join(outcome.messages)}")
+        if outcome.action == "loi" or args.verbose:
+            print(f"  {ACTIONS[outcome.action]} — trang «{outcome.sheet}», dòng {outcome.row}"
+                  f" ({outcome.label}): {' '.join(outcome.messages)}".rstrip(": "))
     print(" · ".join(f"{label}: {result.counts[action]}" for action, label in ACTIONS.items()))
+    noted = sum(1 for o in result.outcomes if o.action != "loi" and o.messages)
+    if noted and not args.verbose:
+        print(f"{noted} dòng có lưu ý (ngày kết thúc cần bổ sung, loại vụ việc suy ra, tên không khớp…): "
+              "thêm --verbose để xem từng dòng.")
     errors = result.counts["loi"]
     if args.dry_run:
         print("Chạy thử (--dry-run): chưa ghi gì vào dữ liệu.")
@@ -187,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dry-run", action="store_true", help="chạy thử: báo từng dòng, không ghi gì")
     p.add_argument("--valid-only", action="store_true", help="chỉ nhập các dòng hợp lệ (mặc định: tất cả hoặc không)")
     p.add_argument("--actor", default="dòng lệnh", help="người nhập, ghi vào nhật ký")
+    p.add_argument("--verbose", action="store_true", help="in kết quả và lưu ý của từng dòng")
     p.set_defaults(run=cmd_import)
 
     args = parser.parse_args(argv)

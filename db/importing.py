@@ -1538,9 +1538,9 @@ def _mediator_label(data: dict) -> str:
     return (data.get("full_name") or "(chưa có họ tên)") + (f" ({year})" if year else "")
 
 
-def _existing_mediator(ctx: _Context, team_id: int, data: dict) -> tuple[dict | None, str | None]:
-    """The team's mediator with this name (accent-free) and birth year; a namesake without a birth year on either
-    side matches only when there is one."""
+def _existing_mediator(ctx: _Context, team_id: int, data: dict) -> tuple[dict | None, str | None, list[str]]:
+    """(the team's mediator with this name (accent-free) and birth year, why the row cannot say who it is, a note
+    on namesakes born another year). Without a birth year on either side a name matches only when it is unique."""
     rows = ctx.cur.execute("SELECT * FROM mediators WHERE team_id = ? ORDER BY left_on NULLS FIRST, id", [team_id])
     columns = [d[0] for d in rows.description]
     same = [dict(zip(columns, r)) for r in rows.fetchall() if _key_text(r[columns.index("full_name")])
@@ -1548,10 +1548,13 @@ def _existing_mediator(ctx: _Context, team_id: int, data: dict) -> tuple[dict | 
     year = data.get("birth_year") if isinstance(data.get("birth_year"), int) else None
     if year is not None:
         exact = [m for m in same if m["birth_year"] == year] or [m for m in same if m["birth_year"] is None]
-        return (exact[0] if exact else None), None
+        others = [f"{m['full_name']} sinh năm {m['birth_year']} (số {m['id']})" for m in same if not exact]
+        note = [f"Tổ đã có {', '.join(others)}: đây được coi là người khác; nếu là cùng một người, sửa năm sinh "
+                "trong tệp."] if others else []
+        return (exact[0] if exact else None), None, note
     if len(same) > 1:
-        return None, (f"Tổ có {len(same)} hòa giải viên tên {data['full_name']}: cần năm sinh để biết là ai.")
-    return (same[0] if same else None), None
+        return None, f"Tổ có {len(same)} hòa giải viên tên {data['full_name']}: cần năm sinh để biết là ai.", []
+    return (same[0] if same else None), None, []
 
 
 MEDIATOR_CHANGES = {"full_name": "Họ tên", "gender": "Giới tính", "birth_year": "Năm sinh",
@@ -1590,10 +1593,10 @@ def _import_mediator(ctx: _Context, record: _Row, default_team: int | None) -> R
         sheet, row = ctx.seen[key]
         return _outcome(record, "bo_qua_trung", [f"Trùng với dòng {row} của trang «{sheet}» (cùng tổ, họ tên và năm "
                                                  "sinh): không nhập lần nữa."], None, label)
-    current, why = _existing_mediator(ctx, team_id, data)
+    current, why, namesakes = _existing_mediator(ctx, team_id, data)
     if why:
         return _outcome(record, "loi", [why], None, label)
-    notes = _leader_conflict(ctx, team_id, current and current["id"], data)
+    notes = namesakes + _leader_conflict(ctx, team_id, current and current["id"], data)
     outcome = (_update_mediator(ctx, record, current, data, notes, label) if current
                else _insert_mediator(ctx, record, team_id, data, notes, label))
     if outcome.action != "loi":
@@ -1606,7 +1609,7 @@ def _insert_mediator(ctx: _Context, record: _Row, team_id: int, data: dict, note
     try:
         new_id = save_mediator(ctx.batch, {**data, "team_id": team_id}, actor=ctx.actor, as_of=ctx.as_of)
     except ValidationError as exc:
-        return _outcome(record, "loi", exc.messages, None, label)
+        return _outcome(record, "loi", exc.messages + notes, None, label)
     return _outcome(record, "them_moi", notes, None if ctx.dry_run else new_id, label)
 
 

@@ -735,10 +735,13 @@ def test_mediator_list_errors_name_the_row(small_db):
         ["Hà Văn Hai", "không rõ", 1981, "01/01/2020"],
         ["Hà Văn Ba", "Nam", 1800, "01/01/2020"],
         ["Hà Thị Bốn", "Nữ", 1990, "01/01/2020"],
+        ["Ánh Văn Dũng", "Nam", 1973, None],
     ]))
     result = imp(con, content, "mediators", valid_only=True)
     rows = by_row(result)
-    assert [rows[r].action for r in (2, 3, 4, 5)] == ["loi", "loi", "loi", "them_moi"]
+    assert [rows[r].action for r in (2, 3, 4, 5, 6)] == ["loi", "loi", "loi", "them_moi", "loi"]
+    # Born 1972 in the database: another person for the import, and the row says why it needs a joining date.
+    assert "Tổ đã có Ánh Văn Dũng sinh năm 1972" in text(rows[6]) and "Chưa nhập ngày tham gia" in text(rows[6])
     assert "Chưa nhập ngày tham gia" in text(rows[2])
     assert "Giới tính «không rõ»" in text(rows[3])
     assert "Năm sinh phải từ 1900" in text(rows[4])
@@ -763,10 +766,12 @@ def test_cli_imports_prints_counts_and_refused_rows(tmp_path, small_db, capsys):
                         name="Thôn Bắc"))
     assert main(["import", "cases", str(bad), "--db", path]) == 1
     out = capsys.readouterr().out
-    assert "Lỗi — trang «Thôn Bắc», dòng 7: Ngày nhận: «31/02/2023» — tháng 02/2023 chỉ có 28 ngày." in out
+    assert ("Lỗi — trang «Thôn Bắc», dòng 7 (STT 1 · 31/02/2023 · Người Lỗi · Việc lỗi): Ngày nhận: «31/02/2023» — "
+            "tháng 02/2023 chỉ có 28 ngày.") in out
     assert "Không ghi gì vì có 1 dòng lỗi" in out
-    assert main(["import", "cases", str(bad), "--valid-only", "--db", path]) == 0
-    assert "Thêm mới: 1" in capsys.readouterr().out
+    assert main(["import", "cases", str(bad), "--valid-only", "--verbose", "--db", path]) == 0
+    out = capsys.readouterr().out
+    assert "Thêm mới: 1" in out and "Thêm mới — trang «Thôn Bắc», dòng 8" in out and "cần bổ sung ngày kết thúc" in out
 
     assert main(["import", "cases", str(tmp_path / "khong-co.xlsx"), "--db", path]) == 2
     assert "Lỗi: không có tệp" in capsys.readouterr().err
