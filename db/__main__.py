@@ -139,7 +139,8 @@ def cmd_import(args) -> int:
     print(f"Tệp {source.name} ({KINDS[args.kind].lower()}): " + ", ".join(
         f"trang «{s.name}» {len(s.rows)} dòng → " + (forced or teams.get(s.team_id, "tổ theo cột thôn"))
         for s in workbook.sheets) + ".")
-    for line in workbook.skipped + [f"Trang «{s.name}», {n[0].lower()}{n[1:]}" for s in workbook.sheets for n in s.notes]:
+    notes = [f"Trang «{s.name}», {n[0].lower()}{n[1:]}" for s in workbook.sheets for n in s.notes]
+    for line in workbook.skipped + notes:
         print(f"  {line}")
     for outcome in result.outcomes:
         if outcome.action == "loi" or args.verbose:

@@ -23,8 +23,8 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from openpyxl.utils import get_column_letter
 
@@ -441,9 +441,10 @@ class _Merges:
     def __init__(self, grid: _Grid):
         self.grid = grid
         self.top_left: dict[tuple[int, int], tuple[int, int]] = {}
-        for r0, c0, r1, c1 in grid.merged:
-            for r in range(r0, r1 + 1):
-                for c in range(c0, c1 + 1):
+        height, width = len(grid.cells), len(grid.cells[0]) if grid.cells else 0
+        for r0, c0, r1, c1 in grid.merged:  # clipped to the cells: a range may reach the sheet's last row
+            for r in range(r0, min(r1, height - 1) + 1):
+                for c in range(c0, min(c1, width - 1) + 1):
                     if (r, c) != (r0, c0):
                         self.top_left[(r, c)] = (r0, c0)
 
@@ -655,7 +656,8 @@ def _suggest_team(sheet: Sheet, places: list[tuple]) -> None:
     for row, title in sheet.headings:
         if (team := _match_team(places, title)[0]) is not None:
             name = next(p[1] for p in places if p[0] == team)
-            sheet.notes = [_heading_note(row, title, name) if n == _heading_note(row, title) else n for n in sheet.notes]
+            plain = _heading_note(row, title)
+            sheet.notes = [_heading_note(row, title, name) if n == plain else n for n in sheet.notes]
 
 
 def _heading_note(row: int, title: str, team_name: str | None = None) -> str:
@@ -1123,7 +1125,8 @@ def _records(sheet: Sheet, mapping: dict[int, str | None], kind: str, con) -> li
     return records
 
 
-def _team_for(ctx: _Context, record: _Row, default_team: int | None, on: dt.date | None) -> tuple[int | None, str | None]:
+def _team_for(ctx: _Context, record: _Row, default_team: int | None,
+              on: dt.date | None) -> tuple[int | None, str | None]:
     """A row's team: its village column, a heading above it, the option (--team/--village), the sheet's team."""
     village = record.cells.get("village")
     if village is not None:
@@ -1355,7 +1358,8 @@ def _insert_case(ctx: _Context, record: _Row, data: dict, key: str | None, notes
 
 # What an update compares, with the words the preview uses.
 CASE_CHANGES = {"summary": "Nội dung", "result": "Kết quả", "concluded_on": "Ngày kết thúc",
-                "assigned_on": "Ngày phân công", "agreement": "Thỏa thuận", "note": "Ghi chú", "category": "Loại vụ việc",
+                "assigned_on": "Ngày phân công", "agreement": "Thỏa thuận", "note": "Ghi chú",
+                "category": "Loại vụ việc",
                 "parties": "Các bên", "mediator_ids": "Hòa giải viên"}
 
 
@@ -1568,8 +1572,9 @@ def _leader_conflict(ctx: _Context, team_id: int, mediator_id: int | None, data:
     if not data.get("is_leader"):
         data.pop("is_leader", None)  # an import never takes the role away either
         return []
-    leader = ctx.cur.execute("SELECT full_name FROM mediators WHERE team_id = ? AND is_leader AND id <> coalesce(?, -1)",
-                             [team_id, mediator_id]).fetchone()
+    leader = ctx.cur.execute(
+        "SELECT full_name FROM mediators WHERE team_id = ? AND is_leader AND id <> coalesce(?, -1)",
+        [team_id, mediator_id]).fetchone()
     if leader is None:
         return []
     data.pop("is_leader")
