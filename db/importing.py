@@ -40,6 +40,12 @@ KINDS = {"cases": "Sổ theo dõi hoạt động hòa giải", "mediators": "Dan
 
 ACTIONS = {"them_moi": "Thêm mới", "cap_nhat": "Cập nhật", "bo_qua_trung": "Bỏ qua vì trùng", "loi": "Lỗi"}
 
+# What to do with a concluded row without a closing date (the MOJ register has no such column); never a guessed date.
+CONCLUDED_MISSING = {
+    "bo_sung": "Để trống ngày kết thúc và đưa vào danh sách «cần bổ sung» (tính là kết thúc trong năm nhận)",
+    "loi": "Coi là lỗi: dòng đã kết thúc phải có ngày kết thúc",
+}
+
 # The targets a column can be mapped to, per kind (the page adds «bỏ qua», i.e. None).
 FIELDS: dict[str, dict[str, str]] = {
     "cases": {
@@ -205,6 +211,7 @@ class Options:
     team_id: int | None = None            # every row without a village of its own goes to this team (CLI --team)
     village: str | None = None            # the same by village name, accent-insensitive (CLI --village)
     valid_only: bool = False              # False: one bad row and nothing is saved
+    concluded_missing: str = "bo_sung"    # a concluded row without a closing date: a key of CONCLUDED_MISSING
 
 
 @dataclass
@@ -1087,8 +1094,10 @@ def _reference(cur) -> tuple[dict[str, str], str]:
 
 
 def _default_team(ctx: _Context) -> int | None:
-    """The team the options force, checked before anything is written."""
+    """The options, checked before anything is written; returns the team they force (--team / --village)."""
     options = ctx.options
+    if options.concluded_missing not in CONCLUDED_MISSING:
+        raise ValidationError(f"Cách xử lý ngày kết thúc «{options.concluded_missing}» không hợp lệ.")
     if options.team_id is not None:
         if not any(p[0] == options.team_id for p in ctx.places):
             raise ValidationError(f"Tổ hòa giải số {options.team_id} không tồn tại.")
@@ -1332,8 +1341,11 @@ def _new_case_notes(ctx: _Context, data: dict, record: _Row) -> list[str]:
     return notes
 
 
-def _missing_date_note(data: dict) -> list[str]:
-    if data["result"] in CONCLUDED_RESULTS and data.get("concluded_on") is None:
+def _missing_date_note(ctx: _Context, data: dict) -> list[str]:
+    """A concluded case without its date: flagged for completion, or (option «loi») left for the write path to
+    refuse («cần có ngày kết thúc»)."""
+    if data["result"] in CONCLUDED_RESULTS and data.get("concluded_on") is None and \
+            ctx.options.concluded_missing == "bo_sung":
         data["concluded_on_missing"] = True
         return [f"Kết quả «{RESULTS[data['result']]}» nhưng sổ không có ngày kết thúc: để trống, cần bổ sung ngày "
                 "kết thúc (vụ việc được tính là kết thúc trong năm nhận)."]
@@ -1343,7 +1355,7 @@ def _missing_date_note(data: dict) -> list[str]:
 def _insert_case(ctx: _Context, record: _Row, data: dict, key: str | None, notes: list[str],
                  label: str) -> RowOutcome:
     notes = _new_case_notes(ctx, data, record) + notes
-    notes += _missing_date_note(data)
+    notes += _missing_date_note(ctx, data)
     data["import_key"] = key
     try:
         case_id = save_case(ctx.batch, data, actor=ctx.actor, as_of=ctx.as_of)
@@ -1391,7 +1403,7 @@ def _merge_case(ctx: _Context, current: dict, data: dict, record: _Row) -> tuple
                       concluded_on_missing=False)
     elif data["result"] is not None and data["result"] != current["result"]:
         merged.update(result=data["result"], concluded_on=None, concluded_on_missing=False)
-        notes += _missing_date_note(merged)
+        notes += _missing_date_note(ctx, merged)
     return merged, notes
 
 

@@ -169,6 +169,15 @@ def test_moj_register_title_rows_merged_two_row_header_numbering_row(small_db):
     assert result.outcomes[0].sheet == "Thôn Đông" and result.outcomes[0].row == FIRST_DATA_ROW
 
 
+def test_concluded_rows_without_a_date_may_be_refused_instead(small_db):
+    con, _ = small_db
+    content = moj(case(1, "07/06/2023", "Người Một", "Việc một"), case(2, "08/06/2023", "Người Hai", "Việc hai",
+                                                                        result=None))
+    result = imp(con, content, concluded_missing="loi", valid_only=True)
+    assert [o.action for o in result.outcomes] == ["loi", "them_moi"]
+    assert "Kết quả «Hòa giải thành» cần có ngày kết thúc." in text(result.outcomes[0])
+
+
 def test_a_closing_date_column_is_used_when_the_file_has_one(small_db):
     con, _ = small_db
     content = xlsx(("Thôn Bắc", [
