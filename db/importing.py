@@ -672,6 +672,12 @@ def _heading_note(row: int, title: str, team_name: str | None = None) -> str:
     return f"Dòng {row}: «{title}» — {what}"
 
 
+def display_rows(sheet: Sheet, limit: int | None = None) -> list[list[str]]:
+    """The sheet's data rows as text, for a preview table (one type per column): dates dd/mm/yyyy, whole numbers
+    without «.0», empty cells empty; each row starts with its row number."""
+    return [[str(row)] + [_text(v) or "" for v in values] for row, values in sheet.rows[:limit]]
+
+
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValidationError(f"Loại dữ liệu «{kind}» không hợp lệ: chọn {' hoặc '.join(KINDS)}.")

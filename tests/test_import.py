@@ -24,7 +24,7 @@ import db
 from conftest import ACTOR, ROOT, SMALL_CASES, SMALL_COMMUNE, team_id
 from db.__main__ import main
 from db.importing import (
-    MAX_BYTES, Options, _parse_people, _read_calamine, _sheet, check_mapping, infer_category, parse_party,
+    MAX_BYTES, Options, _parse_people, _read_calamine, _sheet, check_mapping, display_rows, infer_category, parse_party,
     parse_result, read_file, run_import,
 )
 from db.seed import load_commune
@@ -149,6 +149,7 @@ def test_moj_register_title_rows_merged_two_row_header_numbering_row(small_db):
                              5: "agreement", 6: "result_thanh", 7: "result_khong_thanh", 8: None, 9: "note"}
     assert sheet.team_id == team_id(con, "Thôn Đông")  # from the sheet's name
     assert [r[0] for r in sheet.rows] == [FIRST_DATA_ROW]
+    assert display_rows(sheet)[0][:3] == ["7", "1", "07/06/2023"]
 
     result = imp(con, content)
     assert result.written and result.counts == {"them_moi": 1, "cap_nhat": 0, "bo_qua_trung": 0, "loi": 0}
