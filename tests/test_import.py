@@ -25,7 +25,7 @@ from conftest import ACTOR, ROOT, SMALL_CASES, SMALL_COMMUNE, team_id
 from db.__main__ import main
 from db.importing import (
     MAX_BYTES, Options, _parse_people, _read_calamine, _sheet, check_mapping, display_rows, infer_category, parse_party,
-    parse_result, read_file, run_import,
+    parse_result, read_file, run_import, suggest_mapping,
 )
 from db.seed import load_commune
 from db.writes import ValidationError
@@ -191,6 +191,21 @@ def test_a_closing_date_column_is_used_when_the_file_has_one(small_db):
     assert saved["concluded_on"] == dt.date(2023, 3, 20) and not saved["concluded_on_missing"]
     assert saved["category"] == "vay_muon_hop_dong" and saved["team_id"] == team_id(con, "Thôn Bắc")
     assert "bổ sung" not in text(result.outcomes[0])
+
+
+@pytest.mark.parametrize("kind, header, field", [
+    ("cases", "Ngày tháng", "received_on"), ("cases", "Thời gian tiếp nhận", "received_on"),
+    ("cases", "Ngày kết thúc hòa giải", "concluded_on"), ("cases", "Người hòa giải", "mediators"),
+    ("cases", "Tên, tuổi, địa chỉ các bên", "parties"), ("cases", "Bên yêu cầu", "parties"),
+    ("cases", "Bên được yêu cầu", "parties_2"), ("cases", "Người bị yêu cầu", "parties_2"),
+    ("cases", "Chữ ký của các bên", None), ("cases", "Kết quả hòa giải (Thành/Không thành)", "result"),
+    ("cases", "Thỏa thuận của các bên", "agreement"), ("cases", "Tóm tắt nội dung", "summary"),
+    ("mediators", "Năm", None), ("mediators", "Nam", "birth_year_male"), ("mediators", "Nữ", "birth_year_female"),
+    ("mediators", "Ngày, tháng, năm sinh", "birth_year"), ("mediators", "Số QĐ công nhận", "joined_on"),
+    ("mediators", "SĐT", "phone"), ("mediators", "Chức vụ trong tổ", "leader"), ("mediators", "Chức vụ", "role"),
+])
+def test_header_words(kind, header, field):
+    assert suggest_mapping(kind, [[header]]) == {0: field}
 
 
 @pytest.mark.parametrize("written, expected", [
