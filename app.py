@@ -198,6 +198,7 @@ def _pages(has_commune: bool) -> dict:
         "Cài đặt": [
             st.Page("pages/setup.py", title="Thiết lập xã", icon=":material/location_city:", url_path="thiet-lap-xa",
                     default=not has_commune),
+            st.Page("pages/importing.py", title="Nhập dữ liệu", icon=":material/upload_file:", url_path="nhap-du-lieu"),
             st.Page("pages/rates.py", title="Mức chi", icon=":material/price_change:", url_path="muc-chi"),
             st.Page("pages/score_settings.py", title="Mô hình chấm điểm", icon=":material/tune:",
                     url_path="mo-hinh-cham-diem"),

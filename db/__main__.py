@@ -1,4 +1,4 @@
-"""Command line: python -m db init|migrate|generate|backup|restore (see CONTRACT.md)."""
+"""Command line: python -m db init|migrate|generate|backup|restore|import|export (see CONTRACT.md)."""
 from __future__ import annotations
 
 import argparse
@@ -113,6 +113,28 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    """The whole database as one Excel workbook (a sheet per table), as on the «Thiết lập xã» page."""
+    from db.exporting import database_workbook
+
+    path, out = Path(args.db), Path(args.out)
+    if not path.exists():
+        return fail(f"không có tệp {path}.")
+    if out.suffix.lower() != ".xlsx":
+        return fail(f"tệp xuất phải có đuôi .xlsx (đã nhập «{out.name}»).")
+    con = connect(path)
+    try:
+        data = database_workbook(con)
+    finally:
+        con.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".tmp")
+    partial.write_bytes(data)
+    partial.replace(out)  # never a half-written workbook under the name asked for
+    print(f"Đã xuất toàn bộ dữ liệu vào {out} ({len(data) // 1024} KB).")
+    return 0
+
+
 def cmd_import(args) -> int:
     """A register or mediator list from Excel/CSV through the same reading, mapping and write path as the page."""
     from db.importing import ACTIONS, KINDS, Options, read_file, run_import
@@ -187,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     p = add("restore", "khôi phục từ bản sao lưu")
     p.add_argument("file")
     p.set_defaults(run=cmd_restore)
+    p = add("export", "xuất toàn bộ dữ liệu ra một tệp Excel (mỗi bảng một trang tính)")
+    p.add_argument("--out", required=True, help="tệp .xlsx")
+    p.set_defaults(run=cmd_export)
     p = add("import", "nhập sổ theo dõi vụ việc (cases) hoặc danh sách hòa giải viên (mediators) từ Excel/CSV")
     p.add_argument("kind", help="cases hoặc mediators")
     p.add_argument("file", help="tệp .xlsx, .xls hoặc .csv")

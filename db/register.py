@@ -15,7 +15,7 @@ SORTS = {
 def list_cases(con, *, year: int | None, village_id: int | None = None, results: list[str] | None = None,
                categories: list[str] | None = None, search: str | None = None,
                received_month: int | None = None, concluded_month: int | None = None,
-               security_incident: bool | None = None,
+               security_incident: bool | None = None, missing_concluded: bool | None = None,
                deleted: bool = False, sort: str = "Ngày nhận (mới nhất trước)", mask: bool = False) -> pd.DataFrame:
     """Cases counted in the year (received that year or carried over, see case_year), filtered;
     the result filter uses the result at 31/12 of the year, as the year's figures do.
@@ -24,6 +24,7 @@ def list_cases(con, *, year: int | None, village_id: int | None = None, results:
     received_month: only cases received in that month of the year (so no carried-over case);
     concluded_month: only cases concluded (any result but đang hòa giải) in that month of the year;
     security_incident: True only the cases flagged phức tạp, gây mất ANTT, False only the others.
+    missing_concluded: True only the imported cases whose concluded date the paper register did not hold.
     None means no filter, for these as for the others.
 
     result is the result as it stands today; result_in_year is the one the year's figures use.
@@ -51,6 +52,7 @@ def list_cases(con, *, year: int | None, village_id: int | None = None, results:
                    OR (c.result <> 'dang_hoa_giai' AND year(c.concluded_on) = $year
                        AND month(c.concluded_on) = $concluded_month))
               AND ($incident IS NULL OR c.security_incident = $incident)
+              AND ($missing IS NULL OR c.concluded_on_missing = $missing)
             GROUP BY c.id
         ),
         people AS (
@@ -94,9 +96,18 @@ def list_cases(con, *, year: int | None, village_id: int | None = None, results:
         "results": results or None, "categories": categories or None,
         "search": (search or "").strip() or None,
         "received_month": received_month, "concluded_month": concluded_month, "incident": security_incident,
+        "missing": missing_concluded,
     }
     return con.cursor().execute(sql, params).df()
 
+
+
+def missing_concluded_count(con, village_id: int | None = None) -> int:
+    """Imported cases still without their concluded date (the «cần bổ sung» worklist), any year."""
+    return con.cursor().execute(
+        "SELECT count(*) FROM cases c JOIN teams t ON t.id = c.team_id WHERE c.concluded_on_missing "
+        "AND c.deleted_at IS NULL AND ($village IS NULL OR t.village_id = $village)", {"village": village_id}
+    ).fetchone()[0]
 
 
 def categories(con) -> pd.DataFrame:

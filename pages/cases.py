@@ -29,10 +29,12 @@ PARTY_ROWS = 3  # rows of the party inputs on a new case
 #   tim = search text; ket_qua = result codes at 31/12, comma-separated (ket_qua=thanh,khong_thanh);
 #   loai = local category codes, comma-separated; thang_nhan / thang_ket_thuc = month 1–12 of the year
 #   filter (received / concluded in it); antt=1 = only cases flagged phức tạp, gây mất ANTT;
-#   moi_nam=1 = every year, not only the year filter's (a search of the whole register).
+#   moi_nam=1 = every year, not only the year filter's (a search of the whole register);
+#   bo_sung=1 = only imported cases still without their concluded date (the «cần bổ sung» worklist).
 # Anything invalid is dropped without a word. URL parameter → widget key:
 URL_FILTERS = {"tim": "loc_tim", "ket_qua": "loc_ket_qua", "loai": "loc_loai", "thang_nhan": "loc_thang_nhan",
-               "thang_ket_thuc": "loc_thang_ket_thuc", "antt": "loc_antt", "moi_nam": "loc_moi_nam"}
+               "thang_ket_thuc": "loc_thang_ket_thuc", "antt": "loc_antt", "moi_nam": "loc_moi_nam",
+               "bo_sung": "loc_bo_sung"}
 APPLIED_URL = "_case_filters_url"  # the filter parameters as the widgets last wrote them to the URL
 WHOLE_YEAR = 0  # the month selects' "Cả năm" option (a selectbox shows None as "nothing chosen")
 MONTHS = [WHOLE_YEAR, *range(1, 13)]
@@ -93,6 +95,9 @@ def case_form(form_id: str, case: dict | None = None) -> None:
                               format_func=RESULTS.get, key=f"{form_id}_result")
         concluded = date_field("Ngày kết thúc", case.get("concluded_on"), container=r2, key=f"{form_id}_concluded",
                                help="Bắt buộc khi đã có kết quả; để trống khi đang hòa giải.")
+        if case.get("concluded_on_missing"):
+            st.caption(":material/edit_calendar: Nhập từ sổ giấy không có ngày kết thúc: ghi ngày kết thúc khi biết "
+                       "(để trống thì vụ việc vẫn tính là kết thúc trong năm nhận).")
         agreement = st.text_area("Thỏa thuận của các bên (hoặc yêu cầu của từng bên)",
                                  value=case.get("agreement") or "", height=68,
                                  key=f"{form_id}_agreement")
@@ -117,6 +122,8 @@ def case_form(form_id: str, case: dict | None = None) -> None:
         "summary": summary, "parties": party_inputs, "mediator_ids": picked, "assigned_on": assigned,
         "result": result, "concluded_on": concluded, "agreement": agreement, "written_record": written,
         "security_incident": incident, "note": note,
+        # An imported case still without its concluded date keeps that state until a date is typed.
+        "concluded_on_missing": bool(case.get("concluded_on_missing")),
     }
     try:
         saved_id = cases.save_case(con, data, actor=actor(), case_id=case.get("id"),
@@ -171,6 +178,7 @@ def _filters_from_url() -> dict:
         "loc_thang_ket_thuc": _month(url.get("thang_ket_thuc")),
         "loc_antt": url.get("antt") == "1",
         "loc_moi_nam": url.get("moi_nam") == "1",
+        "loc_bo_sung": url.get("bo_sung") == "1",
     }
 
 
@@ -190,6 +198,7 @@ def _sync_url() -> None:
         "thang_ket_thuc": str(state["loc_thang_ket_thuc"] or ""),
         "antt": "1" if state["loc_antt"] else "",
         "moi_nam": "1" if state["loc_moi_nam"] else "",
+        "bo_sung": "1" if state["loc_bo_sung"] else "",
     }
     for name, value in wanted.items():
         if not value:
@@ -217,6 +226,8 @@ def _applied_filters(months_of: int) -> str:
         parts.append(f"Tháng kết thúc: {month}/{months_of}")
     if state["loc_antt"]:
         parts.append("Chỉ vụ việc phức tạp, gây mất ANTT")
+    if state["loc_bo_sung"]:
+        parts.append("Chỉ vụ việc cần bổ sung ngày kết thúc")
     return "Đang lọc: " + " · ".join(parts) if parts else ""
 
 
@@ -250,13 +261,19 @@ def case_list(mask: bool):
         every_year = st.checkbox("Tìm trong tất cả các năm", key="loc_moi_nam",
                                  help=f"Mọi vụ việc của sổ, không chỉ năm {year}; kết quả là kết quả hiện nay.")
         incident_only = st.checkbox("Chỉ vụ việc phức tạp, gây mất ANTT", key="loc_antt")
+        missing = register.missing_concluded_count(con, village_id)
+        to_complete = st.checkbox(f"Chỉ vụ việc cần bổ sung ngày kết thúc ({missing})", key="loc_bo_sung",
+                                  disabled=not missing and not st.session_state["loc_bo_sung"],
+                                  help="Vụ việc nhập từ sổ giấy đã kết thúc nhưng sổ không ghi ngày kết thúc: mở từng "
+                                       "vụ việc và ghi ngày khi biết.")
     sort = m4.selectbox("Sắp xếp", list(register.SORTS))
     _sync_url()
     listing = register.list_cases(con, year=None if every_year else year, village_id=village_id,
                                   results=picked_results, categories=picked_categories, search=search,
                                   received_month=None if every_year else received_month or None,
                                   concluded_month=None if every_year else concluded_month or None,
-                                  security_incident=True if incident_only else None, sort=sort, mask=mask)
+                                  security_incident=True if incident_only else None,
+                                  missing_concluded=True if to_complete else None, sort=sort, mask=mask)
     if applied := _applied_filters(year):
         st.caption(applied)
     counts = listing["result_in_year"].value_counts()

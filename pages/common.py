@@ -59,7 +59,9 @@ def connection():
 
 # Every page: no English instructions under inputs («Press Enter to submit form»), the file uploader in
 # Vietnamese (its button and hint are English in Streamlit; the size and types are in each uploader's label), and
-# metric labels that wrap instead of being cut on the laptop («Điểm chuẩn tiếp cận phá…»).
+# metric labels that wrap instead of being cut on the laptop («Điểm chuẩn tiếp cận phá…»). A table's own CSV button
+# is hidden: every list that may leave the app has its download button with the app's definition (and none on the
+# meeting screen); its English column chooser too.
 BASE_CSS = """<style>
 [data-testid="InputInstructions"] { display: none; }
 [data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
@@ -68,6 +70,8 @@ BASE_CSS = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "Kéo thả tệp vào đây, hoặc bấm «Chọn tệp»"; font-size: 0.875rem; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+[data-testid="stElementToolbar"] button[aria-label="Download as CSV"],
+[data-testid="stElementToolbar"] button[aria-label="Show/hide columns"] { display: none; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 </style>"""

@@ -657,3 +657,40 @@ def test_the_meeting_screen_is_readable_from_the_back_of_the_room(page, server):
         expect(page.get_by_role("button", name=re.compile("^Tải"))).to_have_count(0)
         assert_no_app_error(page)
         page.screenshot(path=str(ARTIFACTS / f"{name}-1920x1080.png"))
+
+
+# --- issue 12: going live -----------------------------------------------------------------------------------
+
+def test_a_messy_register_is_uploaded_mapped_previewed_and_imported(page, server, tmp_path):
+    """Nhập dữ liệu: a register workbook in the MOJ layout (built in tests/test_import_page.py) uploaded through the
+    browser: the columns are recognised, the preview names the bad row, the valid rows are imported."""
+    from test_import_page import register_workbook
+
+    workbook = tmp_path / "so-theo-doi-an-lac.xlsx"
+    workbook.write_bytes(register_workbook())
+    open_app(page, server["url"])
+    page.goto(server["url"] + "/nhap-du-lieu?nam=2023")
+    expect(page.get_by_role("heading", name="Nhập dữ liệu từ Excel")).to_be_visible()
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(workbook))
+    expect(page.get_by_text(re.compile(r"Trang «Thôn An Lạc»: 4 dòng dữ liệu"))).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_role("combobox", name="Cột 2: Ngày nhận vụ việc")).to_have_value("Ngày nhận vụ việc")
+    shoot(page, "22-nhap-du-lieu-cot")
+    page.get_by_role("button", name=re.compile("Xem trước")).click()
+    wait_idle(page)
+    lines = page.locator('[data-testid="stMetric"]')
+    expect(lines.filter(has_text="Thêm mới").locator('[data-testid="stMetricValue"]')).to_have_text("3")
+    expect(lines.filter(has_text="Lỗi").locator('[data-testid="stMetricValue"]')).to_have_text("1")
+    grid = page.locator('[data-testid="stDataFrame"] [role="gridcell"]')
+    expect(grid.filter(has_text="tháng 02/2023 chỉ có 28 ngày").first).to_be_attached()
+    shoot(page, "23-nhap-du-lieu-xem-truoc")
+    page.get_by_text("Chỉ nhập các dòng hợp lệ").click()
+    wait_idle(page)
+    page.get_by_role("button", name=re.compile("Xem trước")).click()
+    wait_idle(page)
+    page.get_by_role("button", name=re.compile("Nhập dữ liệu")).click()
+    expect(page.get_by_text(re.compile(r"Đã nhập tệp «so-theo-doi-an-lac.xlsx»: thêm mới 3"))).to_be_visible()
+    wait_idle(page)
+    assert_no_app_error(page)
+    shoot(page, "24-nhap-du-lieu-xong")

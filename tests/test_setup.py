@@ -240,3 +240,15 @@ def test_leaving_the_demo_from_the_page(app, demo_path):
     assert list((demo_path.parent / "sao-luu").glob("*-truoc-xoa-minh-hoa.duckdb"))
     assert not any("Dữ liệu minh họa" in c.value for c in at.sidebar.caption)  # the demo banner is gone
     assert at.title[0].value == "Thiết lập xã"
+
+
+def test_the_export_command(demo_path, tmp_path, capsys):
+    from db.__main__ import main
+
+    out = tmp_path / "ra" / "toan-bo.xlsx"
+    assert main(["export", "--db", str(demo_path), "--out", str(out)]) == 0
+    assert "Đã xuất toàn bộ dữ liệu" in capsys.readouterr().out
+    assert "Vụ việc" in load_workbook(out).sheetnames
+    assert main(["export", "--db", str(demo_path), "--out", str(tmp_path / "a.csv")]) == 2
+    assert "phải có đuôi .xlsx" in capsys.readouterr().err
+    assert main(["export", "--db", str(tmp_path / "khong-co.duckdb"), "--out", str(out)]) == 2
