@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import shutil
 import sys
 from pathlib import Path
 
+import duckdb
+
 from db import DatabaseLocked, connect, create_database, db_path, migrate
-from db.connection import latest_version, schema_version
+from db.connection import explain, latest_version
 from db.writes import ValidationError
 
 SCALES = ("demo", "district", "province", "national")
@@ -74,42 +74,38 @@ def cmd_generate(args) -> int:
 
 
 def cmd_backup(args) -> int:
+    """A verified copy in --out, also while the app (another program) holds the file: then from a consistent copy
+    of the file and its log (db/backup.py)."""
+    from db.backup import BackupError, backup_file, schema_version_of
+
     path = Path(args.db)
     if not path.exists():
         return fail(f"không có tệp {path}.")
-    con = connect(path)  # holding the file guarantees no one writes while we copy
-    con.execute("CHECKPOINT")
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{path.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.duckdb"
-    shutil.copy2(path, target)
-    con.close()
-    print(f"Đã sao lưu vào {target}.")
+    try:
+        target, while_open = backup_file(path, args.out)
+    except (BackupError, OSError, duckdb.Error) as exc:
+        return fail(f"chưa sao lưu được {path}: {explain(exc, path) or str(exc).splitlines()[0]}")
+    size = f"{target.stat().st_size / 1024 / 1024:.1f}".replace(".", ",")
+    print(f"Đã sao lưu {path} vào {target} ({size} MB, phiên bản lược đồ {schema_version_of(target)}, đã đọc lại "
+          f"để kiểm tra){' — tệp đang được ứng dụng mở: sao lưu từ bản chụp nhất quán' if while_open else ''}.")
     return 0
 
 
 def cmd_restore(args) -> int:
+    """The backup FILE in place of --db, after checking it is this app's database at a schema version this app
+    knows; the current file is kept beside it. A kill at any moment leaves --db as it was or fully restored."""
+    from db.backup import BackupError, RestoreRefused, restore
+
     source, path = Path(args.file), Path(args.db)
-    if not source.exists():
-        return fail(f"không có tệp sao lưu {source}.")
     try:
-        probe = connect(source)
-        version = schema_version(probe)
-        probe.close()
-    except Exception:
-        return fail(f"{source} không phải tệp dữ liệu DuckDB hợp lệ.")
-    if version == 0:
-        return fail(f"{source} không phải bản sao lưu của ứng dụng (không có bảng schema_version).")
-    if path.exists():
-        connect(path).close()  # refuses with a clear message if the app holds the file
-        keep = path.with_name(f"{path.stem}-truoc-khoi-phuc-{dt.datetime.now():%Y%m%d-%H%M%S}.duckdb")
-        shutil.move(path, keep)
+        keep = restore(source, path)
+    except RestoreRefused as exc:
+        return fail(str(exc))
+    except (BackupError, OSError, duckdb.Error) as exc:
+        return fail(f"chưa khôi phục được {path}: {explain(exc, path) or str(exc).splitlines()[0]}")
+    if keep:
         print(f"Dữ liệu hiện tại được giữ ở {keep}.")
-    shutil.copy2(source, path)
-    con = connect(path)
-    migrate(con)
-    con.close()
-    print(f"Đã khôi phục {path} từ {source}.")
+    print(f"Đã khôi phục {path} từ {source}, phiên bản lược đồ {latest_version()}.")
     return 0
 
 
@@ -203,11 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=2023)
     p.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
     p.set_defaults(run=cmd_generate)
-    p = add("backup", "sao lưu nhất quán")
+    p = add("backup", "sao lưu nhất quán (được cả khi ứng dụng đang mở tệp), đọc lại để kiểm tra")
     p.add_argument("--out", required=True, help="thư mục chứa bản sao lưu")
     p.set_defaults(run=cmd_backup)
-    p = add("restore", "khôi phục từ bản sao lưu")
-    p.add_argument("file")
+    p = add("restore", "khôi phục từ bản sao lưu (tệp hiện tại được giữ lại bên cạnh)")
+    p.add_argument("file", help="tệp sao lưu .duckdb của ứng dụng")
     p.set_defaults(run=cmd_restore)
     p = add("export", "xuất toàn bộ dữ liệu ra một tệp Excel (mỗi bảng một trang tính)")
     p.add_argument("--out", required=True, help="tệp .xlsx")

@@ -10,6 +10,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 
 import db
@@ -37,10 +38,17 @@ def connection():
 
     On the very first start the file does not exist yet: the demo commune is built (a few seconds on a slow
     PC) while the page says so in Vietnamese, with a progress bar, instead of staying blank. (The build is not
-    inside the cached _open: Streamlit cannot replay a progress bar drawn from a cached function.)"""
+    inside the cached _open: Streamlit cannot replay a progress bar drawn from a cached function.) Only then: a
+    path that had this app's database before is never given a fresh demo (db.DatabaseMissing).
+
+    On every run (one os.stat and one «SELECT 1»): the file must still be the one opened — deleted, replaced or its
+    drive unplugged, the page says so and stops, so nothing is written into a file nobody will see again — and the
+    connection must still work: after one of DuckDB's fatal errors (a full disk, a folder turned read-only) it is
+    dropped and the file opened again, so the app recovers by itself once the cause is gone, and says the cause in
+    Vietnamese while it is not."""
     path = db.db_path()
     try:
-        if not Path(path).exists():
+        if db.first_start(path):
             st.subheader("Đang chuẩn bị dữ liệu…")
             bar = st.progress(0.0, text="Lần chạy đầu tiên: tạo tệp dữ liệu với dữ liệu minh họa")
 
@@ -48,12 +56,32 @@ def connection():
                 bar.progress(min(max(share, 0.0), 1.0), text=f"Lần chạy đầu tiên: {step}…")
 
             with _first_start_lock():
-                if not Path(path).exists():  # another browser may have built it while this one waited
+                if db.first_start(path):  # another browser may have built it while this one waited
                     db.create_database(path, demo=True, progress=progress).close()
             st.rerun()  # the page again, on the built file, without the progress screen
-        return _open(path)
+        con = _open(path)
+        db.check_file(con)
+        if db.probe(con) is not None:  # invalidated by a fatal error: open the file again (raises if still failing)
+            release_connection(path)
+            con = _open(path)
+        return con
     except db.DatabaseLocked as exc:
         st.error(str(exc), icon=":material/lock:")
+        st.stop()
+    except db.DatabaseGone as exc:
+        st.error(md_text(exc), icon=":material/report:")
+        if exc.reopenable and st.button("Mở lại tệp dữ liệu", key="_reopen_database", icon=":material/refresh:",
+                                        help="Đóng tệp cũ và mở tệp đang có ở đường dẫn dữ liệu (sau khi đã kiểm tra "
+                                             "đó đúng là tệp dữ liệu của xã)."):
+            release_connection(path)
+            st.rerun()
+        st.stop()
+    except (db.UnusableDatabase, duckdb.Error, OSError) as exc:
+        message = db.explain(exc, path)
+        if message is None:
+            raise
+        log.warning("Không mở được tệp dữ liệu %s: %s", path, exc)
+        st.error(md_text(message), icon=":material/error:")
         st.stop()
 
 
@@ -283,9 +311,49 @@ def unexpected_errors():
     BaseExceptions that pass through untouched."""
     try:
         yield
-    except Exception:  # noqa: BLE001 — the last line of defence, logged in full below
+    except Exception as exc:  # noqa: BLE001 — the last line of defence, logged in full below
         reference = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
         log.exception("Lỗi ngoài dự kiến (mã %s)", reference)
+        if cause := db.explain(exc):  # a full disk, a read-only folder…: the first cause, not DuckDB's last words
+            st.error(f"{md_text(cause)} (Mã lỗi **{reference}**.)", icon=":material/error:")
+            return
         st.error(f"Đã có lỗi ngoài dự kiến nên trang này chưa hiện hết. Dữ liệu đã lưu không bị ảnh hưởng; thao "
                  f"tác đang làm dở (nếu có) chưa được lưu. Hãy tải lại trang; nếu lỗi còn, báo cho người quản trị "
                  f"kèm mã lỗi **{reference}**.", icon=":material/error:")
+
+
+# --- the database file: reopening it, the daily backup (issue 13) ---------------------------------------------------
+
+def release_connection(path: str | None = None) -> None:
+    """Close this process's connections to the database file and forget the cached one: the next connection()
+    opens the file again (after a restore, a replaced file, or one of DuckDB's fatal errors)."""
+    path = path or db.db_path()
+    _open.clear(path)
+    db.close_all(path)
+
+
+_backup_failed_at: dict[str, float] = {}
+
+
+def daily_backup(con) -> None:
+    """The automatic backup of the day, on the first use (db/backup.py: nothing to do, in microseconds, once
+    today's exists). A backup that fails (a full disk) never takes the page down: it is logged, said once per
+    session, and tried again a quarter of an hour later."""
+    import time
+
+    from db import backup
+
+    path = db.db_path()
+    if time.monotonic() - _backup_failed_at.get(path, -1e9) < 900:
+        return
+    try:
+        made = backup.daily_backup(con)
+    except Exception as exc:  # noqa: BLE001 — logged; the officer's work goes on
+        _backup_failed_at[path] = time.monotonic()
+        log.exception("Chưa sao lưu tự động được")
+        if not st.session_state.get("_daily_backup_warned"):
+            st.session_state["_daily_backup_warned"] = True
+            st.toast(f"Chưa sao lưu tự động được hôm nay: {md_text(db.explain(exc) or exc)}", icon=":material/warning:")
+        return
+    if made:
+        log.info("Đã sao lưu tự động vào %s", made)
