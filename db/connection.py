@@ -65,9 +65,11 @@ def db_path() -> str:
 # One lock around opening and swapping files in this process: a restore closes the app's connection, swaps the file
 # and reopens it, and no other browser session may open the old file in between.
 _lock = threading.RLock()
-# The file (device, inode) this process opened at each path, and the path of each connection it opened.
+# The file (device, inode) this process opened at each path, the path of each connection it opened, and every path
+# it ever had a database at (never forgotten: a file that vanishes after a reconnect is still a known one).
 _identity: dict[str, tuple[int, int]] = {}
 _paths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_seen: set[str] = set()
 
 
 def exclusive() -> threading.RLock:
@@ -128,6 +130,7 @@ def connect(path: str | os.PathLike, *, read_only: bool = False) -> duckdb.DuckD
         if now is not None:
             _identity[key] = now
             _paths[con] = key
+            _seen.add(key)
     return con
 
 
@@ -241,6 +244,7 @@ def remember(path: str | os.PathLike) -> None:
     key = _key(path)
     now = dt.datetime.now().isoformat(timespec="seconds")
     with _lock:
+        _seen.add(key)
         known = _known()
         entry = known.get(key) or {"first_seen": now}
         entry["last_seen"] = now
@@ -265,9 +269,10 @@ def remember(path: str | os.PathLike) -> None:
 def known_before(path: str | os.PathLike) -> dict | None:
     """{'first_seen', 'last_seen'} if this app had a database at path (in this process or an earlier one)."""
     key = _key(path)
-    if key in _identity:
-        return {"last_seen": dt.datetime.now().isoformat(timespec="seconds")}
-    return _known().get(key)
+    found = _known().get(key)
+    if found is None and key in _seen:
+        found = {"last_seen": dt.datetime.now().isoformat(timespec="seconds")}
+    return found
 
 
 def first_start(path: str | os.PathLike) -> bool:

@@ -384,6 +384,21 @@ def test_a_known_path_missing_at_start_is_refused_and_never_rebuilt(tmp_path, mo
     assert db.first_start(tmp_path / "chua-tung-co.duckdb")
 
 
+def test_a_path_this_process_had_open_stays_known_without_a_state_folder(tmp_path, monkeypatch):
+    """No writable state folder (HOAGIAI_STATE is a file here): the process itself still remembers, also after its
+    connections were closed for a reconnect — a drive unplugged then is never mistaken for a first start."""
+    blocker = tmp_path / "khong-phai-thu-muc"
+    blocker.write_text("x")
+    monkeypatch.setenv("HOAGIAI_STATE", str(blocker))
+    path = tmp_path / "o-usb" / "hoagiai.duckdb"
+    db.create_database(path, demo=False).close()
+    db.close_all(path)
+    shutil.rmtree(path.parent)
+    with pytest.raises(db.DatabaseMissing, match="trước đây đã có dữ liệu"):
+        db.open_database(path)
+    assert not path.parent.exists()
+
+
 # --- 7. DuckDB's fatal errors: the real cause, then recovery ----------------------------------------------------------
 
 @pytest.fixture()
