@@ -60,7 +60,7 @@ LABELS = {
     "truoc-xoa-minh-hoa": "Trước khi xóa dữ liệu minh họa",
     "truoc-khoi-phuc": "Dữ liệu đang dùng trước một lần khôi phục",
 }
-SNAPSHOT_TRIES = 8
+SNAPSHOT_TRIES = 40  # a checkpoint during the copy (rare: DuckDB's log reaches 16 MB first) means try again
 # Tables every file of this app has (CONTRACT.md): a restore refuses a file without them.
 REQUIRED_TABLES = ("schema_version", "communes", "villages", "teams", "mediators", "cases", "audit_log")
 _NAME = re.compile(r"^(?P<prefix>.+?)-(?P<day>\d{8})-(?P<time>\d{6})(?:-(?P<n>\d+))?(?:-(?P<label>[a-z][a-z0-9-]*))?"
@@ -211,7 +211,7 @@ def _backup_from_snapshot(path: Path, out: Path, label: str) -> Path:
         for attempt in range(SNAPSHOT_TRIES):
             if _snapshot(path, copy):
                 break
-            time.sleep(0.02 * (attempt + 1))
+            time.sleep(0.01 * (1 + attempt % 5))
         else:
             raise BackupError(f"tệp {path} đang được ghi liên tục, chưa chép được một bản nhất quán sau "
                               f"{SNAPSHOT_TRIES} lần thử: hãy thử lại sau ít phút.")
