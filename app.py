@@ -1,11 +1,14 @@
 """Router: page config, the global filters (kept in the URL as nam/thon/trinh_chieu), navigation."""
 import datetime as dt
+import time
 
 import streamlit as st
 
-from db import places, results
-from db.labels import ALL_VILLAGES
-from pages.common import BASE_CSS, PRESENTATION_CSS, connection, start_logging, unexpected_errors
+from db import places, results, users
+from db.labels import ALL_VILLAGES, ROLES
+from db.writes import ValidationError
+from pages.common import (BASE_CSS, PRESENTATION_CSS, daily_backup, md_text, open_connection, presenting,
+                          show_errors, start_logging, unexpected_errors)
 
 ALL = 0  # the "Tất cả các thôn" option (a selectbox shows None as "nothing chosen")
 
@@ -130,11 +133,113 @@ def _presentation_switch() -> None:
         st.rerun()
 
 
-def _sidebar(con, years: list[int], village_names: dict, generation: int) -> None:
+def _first_administrator(con) -> None:
+    """A file without any account: its first account is created here and is the administrator."""
+    st.title("Tạo tài khoản quản trị")
+    st.caption("Lần đầu dùng ứng dụng trên máy này: tạo tài khoản quản trị (thường là công chức Tư pháp – Hộ tịch). "
+               "Tài khoản này tạo các tài khoản khác (lãnh đạo, tổ trưởng, màn hình trình chiếu) ở trang «Tài khoản».")
+    with st.form("first_admin", enter_to_submit=False):
+        c1, c2 = st.columns(2)
+        login = c1.text_input("Tên đăng nhập *", placeholder="VD: tuphap.doanket", key="first_login")
+        name = c2.text_input("Họ và tên", key="first_name")
+        p1, p2 = st.columns(2)
+        password = p1.text_input("Mật khẩu * (ít nhất 8 ký tự)", type="password", key="first_password")
+        again = p2.text_input("Nhập lại mật khẩu *", type="password", key="first_again")
+        created = st.form_submit_button("Tạo tài khoản và đăng nhập", type="primary", icon=":material/person_add:")
+    if created:
+        try:
+            if password != again:
+                raise ValidationError("Hai lần nhập mật khẩu không giống nhau.")
+            users.add_user(con, {"login": login, "full_name": name, "role": "can_bo_tu_phap"}, password,
+                           actor=login or "?")
+            _signed_in(users.sign_in(con, login, password))
+        except ValidationError as exc:
+            show_errors(exc)
+
+
+def _sign_in_form(con) -> None:
+    st.title("Đăng nhập")
+    st.caption(f"{places.commune_title(con)} · Hòa giải ở cơ sở")
+    if note := st.session_state.pop("_signin_note", None):
+        st.info(note, icon=":material/schedule:")
+    with st.form("sign_in", enter_to_submit=True):
+        login = st.text_input("Tên đăng nhập", key="signin_login")
+        password = st.text_input("Mật khẩu", type="password", key="signin_password")
+        submitted = st.form_submit_button("Đăng nhập", type="primary", icon=":material/login:")
+    if submitted:
+        try:
+            _signed_in(users.sign_in(con, login, password))
+        except ValidationError as exc:
+            show_errors(exc)
+    st.caption("Quên mật khẩu: nhờ quản trị viên đặt lại, hoặc trên máy chạy ứng dụng: "
+               "`python -m db user passwd TÊN_ĐĂNG_NHẬP`.")
+
+
+def _signed_in(user: users.User) -> None:
+    st.session_state["user"] = user.session()
+    st.session_state["_last_seen"] = time.time()
+    if user.role == "trinh_chieu":
+        st.session_state["present"] = True
+    for key in ("signin_password", "first_password", "first_again"):
+        st.session_state.pop(key, None)
+    st.rerun()
+
+
+def _sign_out(note: str | None = None) -> None:
+    for key in ("user", "_user_checked", "_last_seen", "nam", "thon", "present"):
+        st.session_state.pop(key, None)
+    if note:
+        st.session_state["_signin_note"] = note
+
+
+def _sign_in_gate(con) -> users.User:
+    """The signed-in user, checked on every run (the account still exists, is active, has that role and village);
+    else the first-run step or the sign-in form, and nothing else of the app. An idle session signs out."""
+    user = users.current(con, st.session_state.get("user"))
+    minutes = int(users.settings(con)["session_minutes"])
+    last_seen = st.session_state.get("_last_seen")
+    if user and last_seen is not None and time.time() - last_seen > minutes * 60:
+        _sign_out(f"Phiên làm việc đã kết thúc sau {minutes} phút không thao tác: hãy đăng nhập lại.")
+        user = None
+    if user is None:
+        st.session_state.pop("user", None)
+        st.session_state.pop("_user_checked", None)
+        _first_administrator(con) if not users.has_users(con) else _sign_in_form(con)
+        st.stop()
+    st.session_state["_last_seen"] = time.time()
+    st.session_state["_user_checked"] = user
+    return user
+
+
+def _account(user: users.User) -> None:
+    """Who is signed in, sign out, change one's own password."""
+    st.caption(f":material/account_circle: {user.full_name or user.login} · {ROLES[user.role]}"
+               + (" · quản trị" if user.is_admin else ""))
+    if st.button("Đăng xuất", icon=":material/logout:", key="_sign_out"):
+        _sign_out("Đã đăng xuất.")
+        st.rerun()
+    if presenting():  # not on the meeting screen
+        return
+    with st.expander("Đổi mật khẩu"):
+        with st.form("own_password", enter_to_submit=False, border=False):
+            new = st.text_input("Mật khẩu mới (ít nhất 8 ký tự)", type="password", key="own_new")
+            again = st.text_input("Nhập lại", type="password", key="own_again")
+            changed = st.form_submit_button("Đổi mật khẩu")
+        if changed:
+            try:
+                if new != again:
+                    raise ValidationError("Hai lần nhập mật khẩu không giống nhau.")
+                users.set_password(open_connection(), user.login, new, actor=user)
+                st.success("Đã đổi mật khẩu.", icon=":material/check_circle:")
+            except ValidationError as exc:
+                show_errors(exc)
+
+
+def _sidebar(con, user: users.User, years: list[int], village_names: dict, generation: int) -> None:
     if "_session_started" not in st.session_state:
         st.session_state["_session_started"] = True
         st.html(CLOSE_PAGE_NOT_FOUND, unsafe_allow_javascript=True)
-    st.markdown(f"**{places.commune_title(con)}**")
+    st.markdown(f"**{md_text(places.commune_title(con))}**")
     if places.has_demo_data(con):
         st.caption(":material/info: Dữ liệu minh họa, hư cấu — không phải người thật.")
     st.selectbox("Năm", years, index=years.index(st.session_state["nam"]), key=f"_nam_{generation}",
@@ -143,12 +248,18 @@ def _sidebar(con, years: list[int], village_names: dict, generation: int) -> Non
     latest = results.default_year(con)
     if st.session_state["nam"] == latest < dt.date.today().year:
         st.caption(f"Năm {latest} là năm gần nhất có vụ việc; năm {dt.date.today().year} chưa có vụ việc nào.")
-    thon_options = [ALL, *village_names]
-    st.selectbox("Thôn", thon_options, index=thon_options.index(st.session_state["thon"]),
-                 key=f"_thon_{generation}", on_change=_keep, args=("thon", f"_thon_{generation}"),
-                 format_func=lambda v: village_names.get(v, ALL_VILLAGES))
-    _presentation_switch()
+    if user.role == "to_truong":  # their own village only
+        st.caption(f"Thôn: **{md_text(village_names.get(user.village_id, 'thôn của tài khoản'))}**")
+    else:
+        thon_options = [ALL, *village_names]
+        st.selectbox("Thôn", thon_options, index=thon_options.index(st.session_state["thon"]),
+                     key=f"_thon_{generation}", on_change=_keep, args=("thon", f"_thon_{generation}"),
+                     format_func=lambda v: village_names.get(v, ALL_VILLAGES))
+    if user.role != "trinh_chieu":
+        _presentation_switch()
     st.html(COPY_LINK, unsafe_allow_javascript=True)
+    st.divider()
+    _account(user)
 
 
 def _keep_view_in_url() -> None:
@@ -164,46 +275,45 @@ def _keep_view_in_url() -> None:
         st.query_params.pop("trinh_chieu", None)
 
 
-def _pages(has_commune: bool) -> dict:
-    """The pages by section, in the top bar (the sidebar keeps the filters in view). A file without a commune yet
-    (python -m db init --empty, or just after leaving the demo) opens on «Thiết lập xã»."""
-    return {
-        "": [
-            st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan",
-                    default=has_commune),
-        ],
-        "Hồ sơ hòa giải": [
-            st.Page("pages/cases.py", title="Vụ việc hòa giải", icon=":material/menu_book:", url_path="vu-viec"),
-        ],
-        "Kế hoạch": [
-            st.Page("pages/plan.py", title="Kế hoạch", icon=":material/event_note:", url_path="ke-hoach"),
-        ],
-        "Tổ chức": [
-            st.Page("pages/teams.py", title="Tổ hòa giải", icon=":material/groups:", url_path="to-hoa-giai"),
-            st.Page("pages/mediators.py", title="Hòa giải viên", icon=":material/person:", url_path="hoa-giai-vien"),
-            st.Page("pages/trainings.py", title="Tập huấn", icon=":material/school:", url_path="tap-huan"),
-        ],
-        "Kinh phí": [
-            st.Page("pages/funding.py", title="Kinh phí", icon=":material/payments:", url_path="kinh-phi"),
-        ],
-        "Chuẩn tiếp cận pháp luật": [
-            st.Page("pages/criteria.py", title="Tiêu chí", icon=":material/fact_check:", url_path="tieu-chi"),
-            st.Page("pages/evidence.py", title="Hồ sơ kiểm chứng", icon=":material/folder_open:",
-                    url_path="ho-so-kiem-chung"),
-        ],
-        "Đánh giá, khen thưởng": [
-            st.Page("pages/quality.py", title="Chất lượng tổ", icon=":material/leaderboard:", url_path="chat-luong-to"),
-            st.Page("pages/commendation.py", title="Khen thưởng", icon=":material/military_tech:", url_path="khen-thuong"),
-        ],
-        "Cài đặt": [
-            st.Page("pages/setup.py", title="Thiết lập xã", icon=":material/location_city:", url_path="thiet-lap-xa",
-                    default=not has_commune),
-            st.Page("pages/importing.py", title="Nhập dữ liệu", icon=":material/upload_file:", url_path="nhap-du-lieu"),
-            st.Page("pages/rates.py", title="Mức chi", icon=":material/price_change:", url_path="muc-chi"),
-            st.Page("pages/score_settings.py", title="Mô hình chấm điểm", icon=":material/tune:",
-                    url_path="mo-hinh-cham-diem"),
-        ],
-    }
+# The pages and who sees them: each role gets only its pages in st.navigation (the write path checks again).
+OFFICER, LEADER, VILLAGE, SCREEN = "can_bo_tu_phap", "lanh_dao", "to_truong", "trinh_chieu"
+EVERYONE = {OFFICER, LEADER, VILLAGE, SCREEN}
+COMMUNE_WIDE = {OFFICER, LEADER, SCREEN}
+ADMIN = "quản trị"  # administrators only, whatever the role
+PAGES = [  # section, file, title, icon, url, roles
+    ("", "overview", "Tổng quan", "dashboard", "tong-quan", EVERYONE),
+    ("Hồ sơ hòa giải", "cases", "Vụ việc hòa giải", "menu_book", "vu-viec", EVERYONE),
+    ("Kế hoạch", "plan", "Kế hoạch", "event_note", "ke-hoach", COMMUNE_WIDE),
+    ("Tổ chức", "teams", "Tổ hòa giải", "groups", "to-hoa-giai", EVERYONE),
+    ("Tổ chức", "mediators", "Hòa giải viên", "person", "hoa-giai-vien", EVERYONE),
+    ("Tổ chức", "trainings", "Tập huấn", "school", "tap-huan", EVERYONE),
+    ("Kinh phí", "funding", "Kinh phí", "payments", "kinh-phi", COMMUNE_WIDE),
+    ("Chuẩn tiếp cận pháp luật", "criteria", "Tiêu chí", "fact_check", "tieu-chi", COMMUNE_WIDE),
+    ("Chuẩn tiếp cận pháp luật", "evidence", "Hồ sơ kiểm chứng", "folder_open", "ho-so-kiem-chung", COMMUNE_WIDE),
+    ("Đánh giá, khen thưởng", "quality", "Chất lượng tổ", "leaderboard", "chat-luong-to", EVERYONE),
+    ("Đánh giá, khen thưởng", "commendation", "Khen thưởng", "military_tech", "khen-thuong", COMMUNE_WIDE),
+    ("Cài đặt", "setup", "Thiết lập xã", "location_city", "thiet-lap-xa", {OFFICER}),
+    ("Cài đặt", "importing", "Nhập dữ liệu", "upload_file", "nhap-du-lieu", {OFFICER}),
+    ("Cài đặt", "locks", "Khóa số liệu", "lock", "khoa-so-lieu", {OFFICER, LEADER}),
+    ("Cài đặt", "rates", "Mức chi", "price_change", "muc-chi", {OFFICER}),
+    ("Cài đặt", "score_settings", "Mô hình chấm điểm", "tune", "mo-hinh-cham-diem", {OFFICER}),
+    ("Cài đặt", "audit", "Nhật ký thay đổi", "history", "nhat-ky", {OFFICER}),  # it holds personal data
+    ("Cài đặt", "users", "Tài khoản", "manage_accounts", "tai-khoan", {ADMIN}),
+    ("Cài đặt", "backups", "Sao lưu, khôi phục", "backup", "sao-luu", {ADMIN}),
+]
+
+
+def _pages(user: users.User, has_commune: bool) -> dict:
+    """The signed-in user's pages by section, in the top bar (the sidebar keeps the filters in view). A file without
+    a commune yet (python -m db init --empty, or just after leaving the demo) opens on «Thiết lập xã»."""
+    sections: dict[str, list] = {}
+    start = "overview" if has_commune or user.role != OFFICER else "setup"
+    for section, name, title, icon, url, roles in PAGES:
+        if user.role in roles or (ADMIN in roles and user.is_admin):
+            sections.setdefault(section, []).append(
+                st.Page(f"pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=url,
+                        default=name == start))
+    return sections
 
 
 if "present" not in st.session_state:  # presentation mode: from the URL (a bookmarked meeting link)
@@ -216,12 +326,18 @@ if st.session_state["present"]:
 start_logging()
 
 with unexpected_errors():  # any error below: one Vietnamese message, logged; never Streamlit's English box
-    con = connection()
+    con = open_connection()
+    user = _sign_in_gate(con)
+    daily_backup(con)  # once a day, on the first use; a failure is said once and retried later
+    if presenting() and not st.session_state["present"]:
+        st.html(PRESENTATION_CSS)  # the meeting-screen account: always the large type
     years = sorted(set(results.case_years_for_filter(con)), reverse=True)
     generation, village_names = _set_filters(con, years)
+    if user.role == "to_truong":
+        st.session_state["thon"] = user.village_id  # the filter of a tổ trưởng is their own village
     with st.sidebar:
-        _sidebar(con, years, village_names, generation)
+        _sidebar(con, user, years, village_names, generation)
     _keep_view_in_url()
 
-    page = st.navigation(_pages(has_commune=not places.communes(con).empty), position="top")
+    page = st.navigation(_pages(user, has_commune=not places.communes(con).empty), position="top")
     page.run()

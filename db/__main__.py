@@ -148,6 +148,9 @@ def cmd_import(args) -> int:
         migrate(con)
         workbook = read_file(source.read_bytes(), source.name, args.kind, con)
         options = Options(team_id=args.team, village=args.village, valid_only=args.valid_only)
+        if not args.dry_run:
+            from db.backup import automatic_backup
+            automatic_backup(con, "truoc-nhap")  # what the file held before the import, kept aside
         result = run_import(con, workbook, args.kind, {s.name: s.mapping for s in workbook.sheets}, options,
                             actor=args.actor, dry_run=args.dry_run)
         teams = dict(con.execute("SELECT id, name FROM teams").fetchall())
@@ -180,6 +183,44 @@ def cmd_import(args) -> int:
     return 1 if errors and not args.valid_only else 0
 
 
+def _password_from_stdin() -> str:
+    """The password as typed on standard input (one line; a terminal does not echo it)."""
+    if sys.stdin.isatty():
+        import getpass
+        return getpass.getpass("Mật khẩu: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user(args) -> int:
+    """Accounts for the login, on the machine (the administrator at the PC): add one, or set a password."""
+    from db import users
+
+    path = Path(args.db)
+    if not path.exists():
+        return fail(f"không có tệp {path}.")
+    con = connect(path)
+    try:
+        migrate(con)
+        if args.action == "add":
+            village_id = None
+            if args.village:
+                found = con.execute("SELECT id FROM villages WHERE fold(name) = fold(?) OR CAST(id AS VARCHAR) = ?",
+                                    [args.village, args.village]).fetchall()
+                if len(found) != 1:
+                    return fail(f"không tìm thấy đúng một thôn «{args.village}».")
+                village_id = found[0][0]
+            users.add_user(con, {"login": args.login, "full_name": args.name, "role": args.role,
+                                 "village_id": village_id, "is_admin": args.admin}, _password_from_stdin(),
+                           actor="dòng lệnh")
+            print(f"Đã tạo tài khoản «{args.login.lower()}» ({args.role}).")
+        else:
+            users.set_password(con, args.login, _password_from_stdin(), actor="dòng lệnh")
+            print(f"Đã đặt mật khẩu mới cho «{args.login.lower()}».")
+    finally:
+        con.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m db", description="Quản trị tệp dữ liệu hòa giải ở cơ sở.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -205,6 +246,15 @@ def main(argv: list[str] | None = None) -> int:
     p = add("restore", "khôi phục từ bản sao lưu (tệp hiện tại được giữ lại bên cạnh)")
     p.add_argument("file", help="tệp sao lưu .duckdb của ứng dụng")
     p.set_defaults(run=cmd_restore)
+    p = add("user", "tài khoản đăng nhập: user add TÊN --role VAI_TRÒ | user passwd TÊN (mật khẩu đọc từ bàn phím)")
+    p.add_argument("action", choices=("add", "passwd"))
+    p.add_argument("login")
+    p.add_argument("--role", choices=("can_bo_tu_phap", "lanh_dao", "to_truong", "trinh_chieu"),
+                   default="can_bo_tu_phap")
+    p.add_argument("--name", help="họ và tên")
+    p.add_argument("--village", help="thôn của tổ trưởng / trưởng thôn (tên hoặc số)")
+    p.add_argument("--admin", action="store_true", help="quyền quản trị (tài khoản đầu tiên luôn có)")
+    p.set_defaults(run=cmd_user)
     p = add("export", "xuất toàn bộ dữ liệu ra một tệp Excel (mỗi bảng một trang tính)")
     p.add_argument("--out", required=True, help="tệp .xlsx")
     p.set_defaults(run=cmd_export)

@@ -15,6 +15,8 @@ import duckdb
 
 from db.labels import CONCLUDED_RESULTS, RESULTS
 from db.text import clean, fold
+from db import locks
+from db.users import authorize
 from db.writes import (
     DuplicateSuspected, ValidationError, audit, check_version, clean_values, parse_date, parse_int,
     require, today, transaction,
@@ -152,8 +154,10 @@ def save_case(con: duckdb.DuckDBPyConnection, data: dict, *, actor: str, case_id
     """Insert (case_id None) or update a case with its parties and mediators; returns its id."""
     with transaction(con) as cur:
         values, parties, mediator_ids, duplicates = validate_case(cur, data, case_id=case_id, as_of=as_of)
+        _authorize_case(con, cur, actor, values["team_id"], case_id)
         if duplicates and not confirm_duplicate:
             raise DuplicateSuspected(duplicates)
+        locked_figures = locks.case_figures(cur, case_id)
         if case_id is None:
             cols = list(values)
             case_id = cur.execute(
@@ -183,8 +187,21 @@ def save_case(con: duckdb.DuckDBPyConnection, data: dict, *, actor: str, case_id
             )
         for mid in mediator_ids:
             cur.execute("INSERT INTO case_mediators (case_id, mediator_id) VALUES (?, ?)", [case_id, mid])
-        audit(cur, actor, action, "cases", case_id, before, case_snapshot(cur, case_id))
+        after = case_snapshot(cur, case_id)
+        locks.check_case(cur, case_id, before, after, locked_figures)  # a locked year stays as it was reported
+        audit(cur, actor, action, "cases", case_id, before, after)
     return case_id
+
+
+def _authorize_case(con, cur, actor, team_id: int, case_id: int | None) -> None:
+    """Cases are written by the roles allowed to, for their village (a tổ trưởng: their own); an edit checks the
+    case's current team as well as the new one."""
+    teams = {team_id}
+    if case_id is not None and (row := cur.execute("SELECT team_id FROM cases WHERE id = ?", [case_id]).fetchone()):
+        teams.add(row[0])
+    for team in teams:
+        village = cur.execute("SELECT village_id FROM teams WHERE id = ?", [team]).fetchone()
+        authorize(con, actor, "cases", village_id=village[0] if village else None)
 
 
 def _set_deleted(con, case_id: int, expected_version: int | None, actor: str, deleted: bool) -> None:
@@ -192,6 +209,8 @@ def _set_deleted(con, case_id: int, expected_version: int | None, actor: str, de
         before = case_snapshot(cur, case_id)
         if before is None:
             raise ValidationError(f"Không tìm thấy vụ việc số {case_id}.")
+        _authorize_case(con, cur, actor, before["team_id"], None)
+        locked_figures = locks.case_figures(cur, case_id)
         check_version(before, expected_version, f"Vụ việc số {case_id}")
         if (before["deleted_at"] is not None) == deleted:
             raise ValidationError(
@@ -202,7 +221,9 @@ def _set_deleted(con, case_id: int, expected_version: int | None, actor: str, de
             "version = version + 1, updated_at = current_localtimestamp() WHERE id = ?",
             [deleted, case_id],
         )
-        audit(cur, actor, "delete" if deleted else "restore", "cases", case_id, before, case_snapshot(cur, case_id))
+        after = case_snapshot(cur, case_id)
+        locks.check_case(cur, case_id, before, after, locked_figures)
+        audit(cur, actor, "delete" if deleted else "restore", "cases", case_id, before, after)
 
 
 def delete_case(con, case_id: int, *, actor: str, expected_version: int | None = None) -> None:

@@ -15,6 +15,7 @@ import pandas as pd
 from db.labels import (
     AWARD_LEVELS, MEDIATOR_RULES, NOMINATION_STATUS, SCORE_BANDS, TEAM_RULES,
 )
+from db.users import authorize
 from db.writes import (
     ValidationError, check_version, clean_values, fetch_row, insert_row, parse_date, today, transaction,
     update_row, audit, parse_number, save_keyed,
@@ -123,6 +124,7 @@ def nominate(con, data: dict, *, actor: str, as_of: dt.date | None = None) -> in
     second nomination of the same team or person for the year; a date in the future or before the year;
     a team or person who is not a candidate by the year's rules, without a reason.
     """
+    authorize(con, actor, "commendation")
     as_of = as_of or today()
     values = clean_values({f: data.get(f) for f in NOMINATION_FIELDS})
     errors: list[str] = []
@@ -198,6 +200,7 @@ def _failed_rules(candidate: dict | None, mediator: bool) -> list[str]:
 def decide(con, nomination_id: int, status: str, decided_on, *, actor: str, decision_no: str | None = None,
            note: str | None = None, expected_version: int | None = None, as_of: dt.date | None = None) -> None:
     """Leadership's decision: đã duyệt or không duyệt, once. Không duyệt needs a reason (note)."""
+    authorize(con, actor, "commendation.decide")
     as_of = as_of or today()
     errors: list[str] = []
     values = clean_values({"decision_no": decision_no, "decision_note": note})
@@ -232,6 +235,7 @@ def decide(con, nomination_id: int, status: str, decided_on, *, actor: str, deci
 
 def withdraw(con, nomination_id: int, *, actor: str, expected_version: int | None = None) -> None:
     """Rút đề nghị: only one not yet decided; the row is deleted and kept in the audit log."""
+    authorize(con, actor, "commendation")
     with transaction(con) as cur:
         current = fetch_row(cur, "nominations", nomination_id)
         if current is None:
@@ -270,6 +274,7 @@ def get_nomination(con, nomination_id: int) -> dict | None:
 def save_self_assessment(con, team_id: int, year: int, data: dict, *, actor: str,
                          expected_version: int | None = None, as_of: dt.date | None = None) -> int:
     """Record (or correct) the day a team's self-assessment reached the commune, and its own score."""
+    authorize(con, actor, "commendation")
     as_of = as_of or today()
     errors: list[str] = []
     values = clean_values({"submitted_on": data.get("submitted_on"), "self_score": data.get("self_score"),

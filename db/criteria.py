@@ -20,6 +20,7 @@ import pandas as pd
 
 from db.funding import budget, money_text
 from db.labels import CRITERIA_STATUS, FORMULA_LABELS, POINTS_RULES, REGISTER_GAPS, RESULTS, YES_NO
+from db.users import authorize
 from db.writes import (
     ValidationError, check_version, clean_values, fetch_row, insert_row, parse_int, parse_number, today, transaction,
     update_row,
@@ -172,6 +173,7 @@ def save_indicator(con, data: dict, *, actor: str, indicator_id: int | None = No
                    expected_version: int | None = None, as_of: dt.date | None = None) -> int:
     """Add an indicator to a framework, or change one, with effect from 1/1 of effective_year (default: this
     year; never a finished year). Returns the id of the version now in force from that year."""
+    authorize(con, actor, "settings")
     as_of = as_of or today()
     errors: list[str] = []
     effective_year = parse_int(effective_year if effective_year is not None else as_of.year,

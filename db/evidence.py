@@ -22,6 +22,7 @@ import zipfile
 
 import pandas as pd
 
+from db.users import authorize
 from db.writes import (
     ValidationError, clean_values, fetch_row, insert_row, parse_date, parse_int, require, today, transaction,
     update_row,
@@ -182,6 +183,7 @@ def _duplicate(cur, values: dict, sha256: str, doc_id: int | None) -> str | None
 def add_document(con, data: dict, content: bytes | None, file_name: str | None, *, actor: str,
                  as_of: dt.date | None = None) -> int:
     """Record an evidence document with its file; returns its id. Nothing is written if anything is wrong."""
+    authorize(con, actor, "evidence")
     as_of = as_of or today()
     errors: list[str] = []
     facts = check_file(content, file_name, errors)
@@ -192,12 +194,13 @@ def add_document(con, data: dict, content: bytes | None, file_name: str | None, 
         if errors:
             raise ValidationError(errors)
         _store_file(cur, content, facts)
-        return insert_row(cur, "evidence_documents", {**values, **facts, "uploaded_by": actor}, actor)
+        return insert_row(cur, "evidence_documents", {**values, **facts, "uploaded_by": str(actor)}, actor)
 
 
 def update_document(con, doc_id: int, data: dict, *, actor: str, expected_version: int | None = None,
                     content: bytes | None = None, file_name: str | None = None, as_of: dt.date | None = None) -> None:
     """Correct a document's details; with content, also replace its file (the old bytes stay stored)."""
+    authorize(con, actor, "evidence")
     as_of = as_of or today()
     errors: list[str] = []
     facts = check_file(content, file_name, errors) if content is not None else None
@@ -219,6 +222,7 @@ def update_document(con, doc_id: int, data: dict, *, actor: str, expected_versio
 
 def delete_document(con, doc_id: int, *, actor: str, expected_version: int | None = None) -> None:
     """Take a document out of the year's evidence (kept, with its file, for the audit trail)."""
+    authorize(con, actor, "evidence")
     with transaction(con) as cur:
         current = fetch_row(cur, "evidence_documents", doc_id)
         if current is None or current["deleted_at"] is not None:
@@ -228,6 +232,20 @@ def delete_document(con, doc_id: int, *, actor: str, expected_version: int | Non
 
 
 # --- reads ----------------------------------------------------------------------------------------------
+
+def restore_document(con, doc_id: int, *, actor, expected_version: int | None = None) -> None:
+    """Bring a deleted document back into the year's evidence (the audit page's «Khôi phục»); refused when the same
+    file is there again (same kind, year and scope)."""
+    authorize(con, actor, "evidence")
+    with transaction(con) as cur:
+        current = fetch_row(cur, "evidence_documents", doc_id)
+        if current is None or current["deleted_at"] is None:
+            raise ValidationError(f"Hồ sơ số {doc_id} không ở trạng thái đã xóa: không cần khôi phục.")
+        if dup := _duplicate(cur, current, current["sha256"], doc_id):
+            raise ValidationError(dup)
+        update_row(cur, "evidence_documents", doc_id, {"deleted_at": None}, actor, expected_version,
+                   f"Hồ sơ số {doc_id}", action="restore")
+
 
 def kinds(con) -> pd.DataFrame:
     return con.cursor().execute("SELECT * FROM evidence_kinds ORDER BY sort_order").df()

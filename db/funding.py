@@ -16,6 +16,8 @@ import io
 import pandas as pd
 
 from db.labels import PAYMENT_KINDS, PAYMENT_STATUS, RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, RESULTS
+from db import locks
+from db.users import authorize
 from db.writes import (
     ValidationError, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date, parse_int,
     require, save_keyed, today, transaction, update_row,
@@ -78,6 +80,7 @@ RATE_FIELDS = ("kind", "amount", "unit", "legal_basis", "legal_basis_date", "iss
 def save_rate(con, data: dict, *, actor: str, rate_id: int | None = None,
               expected_version: int | None = None) -> int:
     """Insert or update a dated rate; refuses a validity overlapping another rate of the same kind."""
+    authorize(con, actor, "settings")
     values = clean_values({f: data.get(f) for f in RATE_FIELDS})
     values["needs_verification"] = bool(values["needs_verification"])
     errors: list[str] = []
@@ -168,6 +171,7 @@ BUDGET_FIELDS = ("amount", "document_no", "document_date", "in_commune_budget", 
 
 def save_budget(con, year: int, data: dict, *, actor: str, expected_version: int | None = None) -> int:
     """Create or update the budget line of a year (one per year)."""
+    authorize(con, actor, "funding")
     values = clean_values({f: data.get(f) for f in BUDGET_FIELDS})
     values["in_commune_budget"] = bool(values["in_commune_budget"])
     errors: list[str] = []
@@ -181,6 +185,7 @@ def save_budget(con, year: int, data: dict, *, actor: str, expected_version: int
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
+        locks.refuse_if_locked(cur, year, f"dự toán năm {year}")
         return save_keyed(cur, "budgets", {"year": year}, values, actor, expected_version, f"Dự toán năm {year}")
 
 
@@ -222,6 +227,7 @@ def file_fee_request(con, team_id: int, case_ids: list[int], requested_on, *, ac
                      as_of: dt.date | None = None) -> int:
     """Giấy đề nghị thanh toán thù lao: a team's concluded, in-scope cases not yet paid, at the rate valid
     on the request date (rate × number of cases); the amount may only be lowered, with a reason."""
+    authorize(con, actor, "funding")
     as_of = as_of or today()
     errors: list[str] = []
     reduction_reason, note = clean_values({"r": reduction_reason, "n": note}).values()
@@ -234,6 +240,7 @@ def file_fee_request(con, team_id: int, case_ids: list[int], requested_on, *, ac
     if not ids:
         errors.append("Chưa chọn vụ việc nào để đề nghị chi thù lao.")
     with transaction(con) as cur:
+        locks.refuse_if_locked(cur, requested.year if requested else None, "chứng từ chi của năm đó")
         team = _team(cur, team_id, errors)
         rate = None
         if requested:
@@ -293,6 +300,7 @@ def file_support_payment(con, team_id: int, year: int, month_from: int, month_to
                          as_of: dt.date | None = None) -> int:
     """Team support (hỗ trợ hoạt động) for whole months of one year, at the rates valid in those months;
     a team's periods never overlap (one payment per month)."""
+    authorize(con, actor, "funding")
     as_of = as_of or today()
     errors: list[str] = []
     reduction_reason, note = clean_values({"r": reduction_reason, "n": note}).values()
@@ -312,6 +320,7 @@ def file_support_payment(con, team_id: int, year: int, month_from: int, month_to
             first = dt.date(year, month_from, 1)
             last = dt.date(year, month_to, calendar.monthrange(year, month_to)[1])
     with transaction(con) as cur:
+        locks.refuse_if_locked(cur, year, "chứng từ chi của năm đó")
         team = _team(cur, team_id, errors)
         computed, rate_id = 0, None
         if first:
@@ -349,6 +358,7 @@ def file_support_payment(con, team_id: int, year: int, month_from: int, month_to
 def reduce_payment(con, payment_id: int, amount, reason: str, *, actor: str,
                    expected_version: int | None = None) -> None:
     """Lower the amount of a request still «đề nghị», with a reason; never upward."""
+    authorize(con, actor, "funding")
     errors: list[str] = []
     reason = clean_values({"r": reason})["r"]
     value = parse_money(amount, "Số tiền mới", errors)
@@ -358,6 +368,7 @@ def reduce_payment(con, payment_id: int, amount, reason: str, *, actor: str,
         errors.append("Cần ghi lý do giảm số tiền.")
     with transaction(con) as cur:
         payment = fetch_row(cur, "payments", payment_id)
+        locks.refuse_if_locked(cur, payment["year"] if payment else None, f"chứng từ số {payment_id}")
         if payment is None:
             raise ValidationError(f"Không tìm thấy chứng từ số {payment_id}.")
         check_version(payment, expected_version, f"Chứng từ số {payment_id}")
@@ -379,6 +390,7 @@ def set_status(con, payment_id: int, status: str, on_date, *, actor: str, expect
                reason: str | None = None, as_of: dt.date | None = None) -> None:
     """Move a payment one step: đề nghị → đã duyệt → đã chi, with the date of each step; or cancel
     (hủy, with a reason) while not yet paid. No skipping, no going back."""
+    authorize(con, actor, "funding.approve" if status in ("da_duyet", "da_chi") else "funding")
     as_of = as_of or today()
     errors: list[str] = []
     reason = clean_values({"r": reason})["r"]
@@ -392,6 +404,7 @@ def set_status(con, payment_id: int, status: str, on_date, *, actor: str, expect
         errors.append("Cần ghi lý do hủy chứng từ.")
     with transaction(con) as cur:
         payment = fetch_row(cur, "payments", payment_id)
+        locks.refuse_if_locked(cur, payment["year"] if payment else None, f"chứng từ số {payment_id}")
         if payment is None:
             raise ValidationError(f"Không tìm thấy chứng từ số {payment_id}.")
         check_version(payment, expected_version, f"Chứng từ số {payment_id}")

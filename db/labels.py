@@ -55,6 +55,14 @@ TEAM_END_REASONS = {
     "to_giai_the": "Tổ hòa giải kết thúc hoạt động",
 }
 
+# Roles of the app's accounts (db/users.py decides what each may do).
+ROLES = {
+    "can_bo_tu_phap": "Cán bộ tư pháp",
+    "lanh_dao": "Lãnh đạo UBND xã",
+    "to_truong": "Tổ trưởng / trưởng thôn",
+    "trinh_chieu": "Màn hình trình chiếu",
+}
+
 # The place hierarchy after the 2025 reform: tỉnh/thành phố → xã/phường/đặc khu → thôn/tổ dân phố.
 COMMUNE_KINDS = {"xa": "Xã", "phuong": "Phường", "dac_khu": "Đặc khu"}
 VILLAGE_KINDS = {"thon": "Thôn", "to_dan_pho": "Tổ dân phố"}

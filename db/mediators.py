@@ -14,6 +14,7 @@ import datetime as dt
 import pandas as pd
 
 from db.labels import GENDERS, LEAVE_REASONS, TEAM_END_REASONS
+from db.users import authorize
 from db.writes import (
     ValidationError, check_version, clean_values, fetch_row, insert_row, parse_date, parse_int, require, today,
     transaction, update_row,
@@ -116,6 +117,7 @@ def save_mediator(con, data: dict, *, actor: str, mediator_id: int | None = None
     `data` (and may make someone tổ trưởng of a team that has none); leaving goes through record_leaving,
     the tổ trưởng role through set_leader, and a mediator never changes team (history stays with the team).
     """
+    authorize(con, actor, "organisation")
     as_of = as_of or today()
     if mediator_id is None:
         return _insert(con, data, actor=actor, as_of=as_of)
@@ -219,6 +221,7 @@ def record_leaving(con, mediator_id: int, *, left_on, reason: str | None, decisi
     member. Refused: a ground outside the three of Art. 11, a date before joining or in the future, a
     second leaving, a tổ trưởng who has not handed the role over, and casework on or after the date.
     """
+    authorize(con, actor, "organisation")
     as_of = as_of or today()
     errors: list[str] = []
     left = parse_date(left_on, "Ngày thôi tham gia", errors)
@@ -258,6 +261,7 @@ def record_leaving(con, mediator_id: int, *, left_on, reason: str | None, decisi
 def set_leader(con, team_id: int, mediator_id: int, *, actor: str, as_of: dt.date | None = None) -> None:
     """Make an active member of the team its tổ trưởng, in one transaction: the previous leader loses the
     role, so the team keeps exactly one; both rows are versioned and audited."""
+    authorize(con, actor, "organisation")
     as_of = as_of or today()
     with transaction(con) as cur:
         team = _team(cur, team_id)

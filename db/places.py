@@ -21,6 +21,7 @@ import datetime as dt
 import pandas as pd
 
 from db.labels import COMMUNE_KINDS, PLACE_CHANGES, VILLAGE_KINDS
+from db.users import authorize
 from db.writes import (
     ValidationError, clean_values, fetch_row, insert_row, parse_date, require, today, transaction, update_row,
 )
@@ -37,6 +38,7 @@ def _d(day: dt.date | None) -> str:
 def save_commune(con, data: dict, *, actor: str, commune_id: int | None = None,
                  expected_version: int | None = None) -> int:
     """The commune: name, province, kind (xã, phường, đặc khu) and, for history, the former district."""
+    authorize(con, actor, "setup")
     values = clean_values({k: data.get(k) for k in ("name", "district", "province", "kind")})
     values["kind"] = values["kind"] or "xa"
     values["is_demo"] = bool(data.get("is_demo"))
@@ -96,6 +98,7 @@ def add_village(con, data: dict, team: dict | None = None, *, actor: str) -> tup
     """A new village (name, kind, ethnic-minority area, start) with its first team (name, the chairman's
     decision số/ngày), in one transaction; returns (village id, team id). A village needs a team to receive
     cases; team=None only for a village whose team comes later."""
+    authorize(con, actor, "setup")
     errors: list[str] = []
     values = _village_values(data, errors)
     team_values = _team_values(team, errors) if team is not None else None
@@ -116,6 +119,7 @@ def save_village(con, data: dict, *, actor: str, village_id: int | None = None,
                  expected_version: int | None = None) -> int:
     """Insert a village, or correct one: its name (a spelling correction changes it for every year; a renaming
     by decision is a merge into a new village), kind, ethnic-minority area, start date."""
+    authorize(con, actor, "setup")
     errors: list[str] = []
     values = _village_values(data, errors)
     if errors:
@@ -134,6 +138,7 @@ def save_team(con, data: dict, *, actor: str, team_id: int | None = None,
               expected_version: int | None = None) -> int:
     """Insert a team of a village (a village may have several), or correct one: name, the decision that set it
     up (số, ngày) and the day it started."""
+    authorize(con, actor, "setup")
     errors: list[str] = []
     values = _team_values(data, errors)
     require(values, {"village_id": "thôn"}, errors)
@@ -158,6 +163,7 @@ def end_team(con, team_id: int, on, *, decision_no: str | None = None, actor: st
              expected_version: int | None = None, as_of: dt.date | None = None) -> None:
     """A team stops on `on` (the chairman's decision; the village goes on, e.g. with another team): the team's
     last day is the day before; its active mediators' records end that day (reason «to_giai_the»)."""
+    authorize(con, actor, "setup")
     errors: list[str] = []
     day = _effective_day(on, errors, as_of or today())
     decision = clean_values({"d": decision_no})["d"]
@@ -283,6 +289,7 @@ def merge_villages(con, village_ids: list[int], *, into: int | None = None, new_
     (new_village: name, kind, ethnic_area; new_team: name, decision_no, decision_date). The others and their
     teams end the day before; their active mediators go on in the continuing (or new) village's first team.
     Returns {village_id, team_id, moved: number of mediators, change_id}."""
+    authorize(con, actor, "setup")
     errors: list[str] = []
     day = _effective_day(on, errors, as_of or today())
     meta = _decision(decision, errors)
@@ -343,6 +350,7 @@ def split_village(con, village_id: int, parts: list[dict], *, on, decision: dict
     The village and its teams end the day before; each active mediator goes on in the team of the part
     assignments[mediator_id] names (an index into parts; default the first). Returns {village_ids, team_ids,
     moved, change_id}."""
+    authorize(con, actor, "setup")
     errors: list[str] = []
     day = _effective_day(on, errors, as_of or today())
     meta = _decision(decision, errors)
@@ -398,6 +406,7 @@ def dissolve_village(con, village_id: int, *, on, decision: dict | None = None, 
                      as_of: dt.date | None = None) -> dict:
     """A village ends from `on` (the day before is its last), with its teams; its active mediators' records end
     (reason «to_giai_the»). Returns {ended: number of mediators, change_id}."""
+    authorize(con, actor, "setup")
     errors: list[str] = []
     day = _effective_day(on, errors, as_of or today())
     meta = _decision(decision, errors)

@@ -13,6 +13,7 @@ import re
 import pandas as pd
 
 from db.labels import PLAN_TASK_STATUS
+from db.users import authorize
 from db.writes import (
     ValidationError, clean_values, fetch_row, insert_row, parse_date, require, save_keyed, today, transaction,
     update_row,
@@ -97,6 +98,7 @@ def task_notes(con, task_id: int) -> pd.DataFrame:
 
 def save_plan(con, year: int, data: dict, *, actor: str, expected_version: int | None = None) -> int:
     """Create the year's plan or change its header (số, tên, ngày ban hành, người ký); one plan per year."""
+    authorize(con, actor, "plan")
     values = clean_values({k: data.get(k) for k in PLAN_FIELDS})
     errors: list[str] = []
     if not isinstance(year, int) or not 1990 <= year <= 2100:
@@ -121,6 +123,7 @@ def save_task(con, plan_id: int, data: dict, *, actor: str, task_id: int | None 
     is one of PLAN_TASK_STATUS; «Hoàn thành» needs a progress note or a completion note (kết quả) saying
     what was done.
     """
+    authorize(con, actor, "plan")
     values = clean_values({k: data.get(k) for k in TASK_FIELDS})
     errors: list[str] = []
     require(values, {"code": "mã nhiệm vụ (ví dụ II.1)", "content": "nội dung nhiệm vụ",
@@ -162,6 +165,7 @@ def save_task(con, plan_id: int, data: dict, *, actor: str, task_id: int | None 
 
 def add_note(con, task_id: int, noted_on, note: str | None, *, actor: str) -> int:
     """Append a dated progress note to a task; the date may not be in the future."""
+    authorize(con, actor, "plan")
     values = clean_values({"noted_on": noted_on, "note": note})
     errors: list[str] = []
     before = len(errors)
@@ -176,7 +180,7 @@ def add_note(con, task_id: int, noted_on, note: str | None, *, actor: str) -> in
     with transaction(con) as cur:
         if not cur.execute("SELECT 1 FROM plan_tasks WHERE id = ?", [task_id]).fetchone():
             raise ValidationError(f"Không tìm thấy nhiệm vụ số {task_id}.")
-        return insert_row(cur, "task_notes", {"task_id": task_id, **values, "actor": actor}, actor)
+        return insert_row(cur, "task_notes", {"task_id": task_id, **values, "actor": str(actor)}, actor)
 
 
 def shift_year(day: dt.date, years: int) -> dt.date:
@@ -202,6 +206,7 @@ def copy_plan_forward(con, from_year: int, to_year: int, *, actor: str) -> int:
     The year in the plan's title and the tasks' wording («năm 2023») becomes the new year. The new plan
     has no number, date or signer until it is issued. Refused when to_year already has a plan.
     """
+    authorize(con, actor, "plan")
     if to_year == from_year:
         raise ValidationError("Năm nhận bản sao phải khác năm của kế hoạch gốc.")
     shift = to_year - from_year

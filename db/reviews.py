@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from db.labels import REVIEW_STATUS
+from db import locks
+from db.users import authorize
 from db.writes import ValidationError, clean_values, save_keyed, transaction
 
 FIELDS = ("assessment", "propose_add", "propose_replace", "propose_leader", "proposal_note", "status")
@@ -16,6 +18,7 @@ def get_review(con, team_id: int, year: int) -> dict | None:
 def save_review(con, team_id: int, year: int, data: dict, *, actor: str,
                 expected_version: int | None = None) -> int:
     """Create or update the team's review of the year (one per team and year)."""
+    authorize(con, actor, "organisation")
     values = clean_values({k: data.get(k) for k in FIELDS})
     for flag in ("propose_add", "propose_replace", "propose_leader"):
         values[flag] = bool(values[flag])
@@ -28,6 +31,7 @@ def save_review(con, team_id: int, year: int, data: dict, *, actor: str,
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
+        locks.refuse_if_locked(cur, year, f"bản rà soát tổ năm {year}")
         if not cur.execute("SELECT 1 FROM teams WHERE id = ?", [team_id]).fetchone():
             raise ValidationError(f"Tổ hòa giải số {team_id} không tồn tại.")
         return save_keyed(cur, "team_reviews", {"team_id": team_id, "year": year}, values, actor,

@@ -16,6 +16,7 @@ import pandas as pd
 from db.labels import (
     CANDIDATE_RULE_PARAMS, NOT_APPLICABLE, SCORE_BANDS, SCORE_COMPONENT_RULES, SCORE_COMPONENTS, SCORE_PARAMS,
 )
+from db.users import authorize
 from db.writes import ValidationError, VersionConflict, insert_row, transaction, update_row
 
 # The model's tables: the column holding each row's number, and the codes the mechanism knows.
@@ -231,6 +232,7 @@ def save_model(con, year: int, changes: dict[tuple[str, str], object], *, actor:
     the year is validated (weights sum to 100, bands in order, thresholds in range), and so is the model of
     every later year that has its own versions. Nothing is written when anything is wrong.
     """
+    authorize(con, actor, "settings")
     errors: list[str] = []
     if not isinstance(year, int) or not 2000 <= year <= dt.date.today().year + 1:
         raise ValidationError(f"Năm áp dụng «{year}» không hợp lệ.")

@@ -12,6 +12,7 @@ from db.cases import save_case
 from db.mediators import save_mediator
 from db.places import save_commune, save_team, save_village
 from db.trainings import add_attendance, save_training
+from db.users import authorize
 from db.writes import ValidationError, audit, clean_values, transaction
 
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -213,6 +214,7 @@ DEMO_ROWS = [
 def remove_demo(con, *, actor: str) -> dict[str, int]:
     """Remove every row of the fictional demo commune (make a backup first: db/backup.py); reference lists and
     settings stay. One transaction, audited as one act with the count per table; returns those counts."""
+    authorize(con, actor, "setup")
     with transaction(con) as cur:
         all_demo = cur.execute("SELECT count(*) > 0 AND bool_and(is_demo) FROM communes").fetchone()[0]
         if not cur.execute("SELECT count(*) FROM communes WHERE is_demo").fetchone()[0]:

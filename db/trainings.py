@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from db.labels import TRAINING_STATUS
+from db.users import authorize
 from db.writes import (
     ValidationError, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date, require,
     today, transaction, update_row,
@@ -49,6 +50,7 @@ def _parse_hours(value, errors: list[str]) -> Decimal | None:
 def save_training(con, data: dict, *, actor: str, training_id: int | None = None,
                   expected_version: int | None = None) -> int:
     """Add (training_id None) or change a session; returns its id. Refusals leave the tables unchanged."""
+    authorize(con, actor, "organisation")
     values = clean_values({k: data.get(k) for k in FIELDS})
     errors: list[str] = []
     require(values, {"title": "tên buổi tập huấn"}, errors)
@@ -198,12 +200,14 @@ def _remove(cur, training_id: int, ids: list[int], actor: str) -> int:
 def add_attendance(con, training_id: int, mediator_ids, *, actor: str) -> int:
     """Record who attended a held session; the whole batch is refused (nothing written) if any mediator
     is unknown, was not a member on the session date, or is already recorded. Returns the number added."""
+    authorize(con, actor, "organisation")
     with transaction(con) as cur:
         return _add(cur, training_id, _ids(mediator_ids), actor)
 
 
 def remove_attendance(con, training_id: int, mediator_ids, *, actor: str) -> int:
     """Take mediators off a session's attendance (all or nothing, audited). Returns the number removed."""
+    authorize(con, actor, "organisation")
     with transaction(con) as cur:
         return _remove(cur, training_id, _ids(mediator_ids), actor)
 
@@ -211,6 +215,7 @@ def remove_attendance(con, training_id: int, mediator_ids, *, actor: str) -> int
 def update_attendance(con, training_id: int, *, add=(), remove=(), actor: str) -> tuple[int, int]:
     """One save of the attendance checklist: removals then additions in one transaction, so a refusal of
     either leaves the attendance exactly as it was. Returns (added, removed)."""
+    authorize(con, actor, "organisation")
     with transaction(con) as cur:
         removed = _remove(cur, training_id, _ids(remove), actor)
         added = _add(cur, training_id, _ids(add), actor)

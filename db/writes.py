@@ -9,12 +9,14 @@ import calendar
 import datetime as dt
 import json
 import re
+import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 import duckdb
 import pandas as pd
 
+from db.connection import check_file, explain
 from db.text import clean
 
 
@@ -64,34 +66,65 @@ def batch(con: duckdb.DuckDBPyConnection, *, commit: bool = True) -> Iterator[Ba
         pass
 
 
+# One writer at a time in this process (DuckDB already lets only one process write the file). The rules «one per X»
+# — one nomination per team and year, a case in one active fee request, no duplicate case or training from two
+# simultaneous submits — are checked and written inside a transaction; serialising the transactions makes that
+# check-then-write atomic, which DuckDB's optimistic concurrency alone does not (two inserts never conflict).
+WRITE_LOCK = threading.RLock()
+
+
 @contextmanager
 def transaction(con) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A transaction on its own cursor; inside a Batch, the batch's (which commits or rolls back as a whole)."""
+    """A transaction on its own cursor, one at a time (WRITE_LOCK); inside a Batch, the batch's (which commits or
+    rolls back as a whole). Two saves of one row can then never meet in DuckDB's English TransactionException."""
     if isinstance(con, Batch):
         yield con.cursor()
         return
-    cur = con.cursor()
-    cur.execute("BEGIN TRANSACTION")
+    check_file(con)  # the file is still the one opened (not deleted, replaced or unplugged under the app)
+    with WRITE_LOCK:
+        cur = con.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except duckdb.TransactionException as exc:
+            _rollback(cur)
+            if explain(exc) is not None:  # a commit that failed on the disk, not on another user's edit
+                raise
+            raise VersionConflict("Hồ sơ vừa được người khác sửa cùng lúc; chưa có gì được lưu. Hãy tải lại trang "
+                                  "để xem thay đổi mới rồi lưu lại.") from exc
+        except BaseException:
+            _rollback(cur)
+            raise
+        finally:
+            cur.close()
+
+
+def _rollback(cur) -> None:
+    """Roll back; if the database itself failed (disk full, read-only folder), the first error is the one that
+    matters, not «cannot rollback – no transaction is active»."""
     try:
-        yield cur
-        cur.execute("COMMIT")
-    except BaseException:
         cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
+    except duckdb.Error:
+        pass
 
 
 def audit(cur, actor: str, action: str, table: str, row_id: int | None, before, after) -> None:
     cur.execute(
         "INSERT INTO audit_log (actor, action, table_name, row_id, \"before\", \"after\") VALUES (?, ?, ?, ?, ?, ?)",
-        [actor, action, table, row_id, _json(before), _json(after)],
+        [str(actor), action, table, row_id, _json(before), _json(after)],  # a signed-in user: their login
     )
+
+
+# Columns whose values never go into the audit log (a password hash is not a password, but it need not travel).
+SECRET_COLUMNS = {"password_hash"}
 
 
 def _json(value) -> str | None:
     if value is None:
         return None
+    if isinstance(value, dict) and SECRET_COLUMNS & value.keys():
+        value = {k: ("(ẩn)" if k in SECRET_COLUMNS else v) for k, v in value.items()}
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
 
 
@@ -103,7 +136,7 @@ TABLES = {
     "rates", "budgets", "payments",
     "score_components", "score_params", "score_bands", "candidate_rules", "self_assessments", "nominations",
     "criteria_frameworks", "criteria_indicators", "evidence_documents",
-    "plans", "plan_tasks", "task_notes", "place_changes",
+    "plans", "plan_tasks", "task_notes", "place_changes", "users", "settings", "period_locks",
 }
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 import db
 from db import backup
-from pages.common import (connection, flash, fmt_int, log, md_text, presenting, release_connection, show_flash,
+from pages.common import (connection, current_user, flash, fmt_int, log, md_text, presenting, release_connection, show_flash,
                           table)
 
 CONFIRM_WORD = "KHÔI PHỤC"
@@ -20,7 +20,7 @@ con = connection()
 def may_restore() -> bool:
     """Who may put a backup in place of the data in use: the administrator (app.py passes this page to that role
     only). Never the meeting screen."""
-    return not presenting()
+    return current_user().is_admin and not presenting()
 
 
 def megabytes(size: int) -> str:

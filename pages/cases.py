@@ -3,11 +3,12 @@ import datetime as dt
 
 import streamlit as st
 
-from db import cases, exporting, mediators, places, register
+from db import audit, cases, exporting, mediators, places, register
 from db.labels import RESULTS
 from db.writes import DuplicateSuspected, ValidationError
 from pages.common import (ROW_HEIGHT, WRAP_ROW_HEIGHT, actor, connection, date_field, download, filters, flash,
-                          fmt_date, go_to, md_text, presenting, show_errors, show_flash, table, village_name)
+                          fmt_date, go_to, may, md_text, presenting, sees_personal_data, show_errors, show_flash, table,
+                          village_name)
 
 con = connection()
 year, village_id = filters()
@@ -362,11 +363,29 @@ def case_editor(listing, selection) -> None:
             flash(f"Đã xóa vụ việc số {open_id}. Có thể khôi phục ở thẻ «Vụ việc đã xóa».", "case_editor")
             st.session_state["open_case"] = None
             st.rerun()
+    history_expander("cases", open_id)
 
 
-if presenting():  # read-only, the parties as initials only
-    st.caption("Chế độ trình chiếu: chỉ xem; tên các bên viết tắt, không hiện tuổi, địa chỉ và nội dung vụ việc.")
-    case_list(mask=True)
+def history_expander(table: str, row_id: int) -> None:
+    """«Lịch sử thay đổi» of one record, newest first, each change field by field (db/audit.py)."""
+    def text(value: str) -> str:
+        return md_text(" ".join(value.split())) if value.strip() else "*(trống)*"
+    with st.expander("Lịch sử thay đổi", icon=":material/history:"):
+        history = audit.record_history(con, table, row_id, limit=20)
+        for entry in history.entries:
+            st.markdown(f"**{entry.when}** · {md_text(entry.actor)} · {entry.action_label}")
+            if entry.changes:
+                st.markdown("\n".join(f"- {md_text(c.label)}: {text(c.old)} → {text(c.new)}" for c in entry.changes))
+        if history.total > len(history.entries):
+            st.caption(f"Đang hiện {len(history.entries)}/{history.total} mục gần nhất; xem đủ ở Cài đặt → "
+                       f"Nhật ký thay đổi (bảng Vụ việc, số {row_id}).")
+
+
+if not may("cases", village_id):  # read-only: the meeting screen, leadership, a tổ trưởng not allowed to enter
+    masked = not sees_personal_data(village_id)
+    st.caption(("Chế độ trình chiếu: chỉ xem" if presenting() else "Chỉ xem") + (
+        "; tên các bên viết tắt, không hiện tuổi, địa chỉ và nội dung vụ việc." if masked else "."))
+    case_list(mask=masked)
     st.stop()
 
 if not team_names:  # an empty database (python -m db init --empty): cases need a village's team first

@@ -11,7 +11,7 @@ from db.labels import (
 )
 from db.writes import ValidationError
 from pages.common import (actor, connection, date_field, download, filters, flash, fmt_date, is_missing, is_true,
-                          md_text, presenting, show_errors, show_flash, table, today, village_name)
+                          may, md_text, show_errors, show_flash, table, today, village_name)
 
 con = connection()
 year, village_id = filters()
@@ -163,89 +163,95 @@ with tab_nominate:
             hide_index=True, width="stretch",
         )
 
-    if not presenting():  # read-only on the meeting screen
+    if may("commendation") or may("commendation.decide"):  # the officer nominates, leadership decides
         left, right = st.columns(2, gap="large")
         with left:
-            st.markdown("**Lập đề nghị khen thưởng**")
-            subject = st.radio("Đề nghị cho", list(NOMINATION_SUBJECTS), format_func=NOMINATION_SUBJECTS.get,
-                               horizontal=True, key="nominate_subject")
-            # Only who has no nomination of the year yet (one per team or person and year): the list never
-            # offers a choice that the save would refuse.
-            if subject == "team":
-                taken = set(listed.loc[listed["subject"] == "team", "team_id"].astype(int))
-                options = {int(r.team_id): f"{r.team} — " + ("đủ tiêu chí" if r.is_candidate else
-                                                             f"chưa đạt {int(r.failed_rules)} tiêu chí")
-                           for r in teams.itertuples() if int(r.team_id) not in taken}
+            if not may("commendation"):
+                st.caption("Đề nghị khen thưởng do cán bộ tư pháp lập.")
             else:
-                taken = set(listed.loc[listed["subject"] == "mediator", "mediator_id"].astype(int))
-                options = {int(r.mediator_id): f"{r.full_name} ({r.village}) — " + (
-                    "đủ tiêu chí" if r.is_candidate else f"chưa đạt {int(r.failed_rules)} tiêu chí")
-                           for r in people.itertuples() if int(r.mediator_id) not in taken}
-            if taken:
-                st.caption(f"{len(taken)} {'tập thể' if subject == 'team' else 'cá nhân'} đã có đề nghị năm {year} "
-                           "nên không có trong danh sách chọn.")
-            generation = st.session_state.get("nominate_generation", 0)
-            if not options:
-                st.info(f"Mọi {'tập thể' if subject == 'team' else 'cá nhân'} đã có đề nghị khen thưởng năm {year}.",
-                        icon=":material/task_alt:")
-            else:
-                with st.form(f"nominate_{year}_{subject}_{generation}", enter_to_submit=False):
-                    who = st.selectbox("Tập thể / cá nhân *", list(options), format_func=options.get,
-                                       key=f"nominate_{generation}_who",
-                                       help="Người đủ tiêu chí xếp trước; người chưa đủ tiêu chí cần ghi lý do.")
-                    level = st.selectbox("Hình thức khen thưởng *", list(AWARD_LEVELS), format_func=AWARD_LEVELS.get,
-                                         key=f"nominate_{generation}_level")
-                    day = date_field("Ngày đề nghị *", default_day(), key=f"nominate_{generation}_day")
-                    reason = st.text_area("Lý do, thành tích nổi bật (bắt buộc nếu chưa đủ tiêu chí)",
-                                          key=f"nominate_{generation}_reason")
-                    submitted = st.form_submit_button("Lập đề nghị", type="primary", icon=":material/add:")
-                if submitted:
-                    try:
-                        commendation.nominate(con, {
-                            "year": year, "team_id": who if subject == "team" else None,
-                            "mediator_id": who if subject == "mediator" else None, "award_level": level,
-                            "reason": reason, "nominated_on": day}, actor=actor())
-                    except ValidationError as exc:
-                        show_errors(exc)
-                    else:
-                        flash(f"Đã lập đề nghị khen thưởng cho {options[who].split(' — ')[0]}.", "nominate")
-                        st.session_state["nominate_generation"] = generation + 1
-                        st.rerun()
-            show_flash("nominate")
-        with right:
-            st.markdown("**Quyết định của lãnh đạo UBND xã**")
-            pending = listed[listed["status"] == "de_nghi"]
-            if pending.empty:
-                st.caption("Không có đề nghị nào đang chờ quyết định.")
-            else:
-                labels = {int(r.id): f"Số {r.id}: {r.name} — {AWARD_LEVELS[r.award_level]}" for r in pending.itertuples()}
-                chosen = st.selectbox("Đề nghị chờ quyết định", list(labels), format_func=labels.get, key="decide_open")
-                current = commendation.get_nomination(con, chosen)
-                form_id = f"decide_{chosen}_{current['version']}"
-                with st.form(form_id, enter_to_submit=False):
-                    status = st.radio("Quyết định", ["da_duyet", "khong_duyet"], format_func=NOMINATION_STATUS.get,
-                                      horizontal=True, key=f"{form_id}_status")
-                    d1, d2 = st.columns(2)
-                    decided_on = date_field("Ngày quyết định *", default_day(), container=d1, key=f"{form_id}_day")
-                    decision_no = d2.text_input("Số quyết định", placeholder="VD: 245/QĐ-UBND", key=f"{form_id}_no")
-                    note = st.text_input("Ghi chú (bắt buộc khi không duyệt: lý do)", key=f"{form_id}_note")
-                    b1, b2 = st.columns(2)
-                    save = b1.form_submit_button("Lưu quyết định", type="primary", icon=":material/gavel:")
-                    drop = b2.form_submit_button("Rút đề nghị", icon=":material/undo:")
-                if save or drop:
-                    try:
-                        if save:
-                            commendation.decide(con, chosen, status, decided_on, actor=actor(), decision_no=decision_no,
-                                                note=note, expected_version=current["version"])
+                st.markdown("**Lập đề nghị khen thưởng**")
+                subject = st.radio("Đề nghị cho", list(NOMINATION_SUBJECTS), format_func=NOMINATION_SUBJECTS.get,
+                                   horizontal=True, key="nominate_subject")
+                # Only who has no nomination of the year yet (one per team or person and year): the list never
+                # offers a choice that the save would refuse.
+                if subject == "team":
+                    taken = set(listed.loc[listed["subject"] == "team", "team_id"].astype(int))
+                    options = {int(r.team_id): f"{r.team} — " + ("đủ tiêu chí" if r.is_candidate else
+                                                                 f"chưa đạt {int(r.failed_rules)} tiêu chí")
+                               for r in teams.itertuples() if int(r.team_id) not in taken}
+                else:
+                    taken = set(listed.loc[listed["subject"] == "mediator", "mediator_id"].astype(int))
+                    options = {int(r.mediator_id): f"{r.full_name} ({r.village}) — " + (
+                        "đủ tiêu chí" if r.is_candidate else f"chưa đạt {int(r.failed_rules)} tiêu chí")
+                               for r in people.itertuples() if int(r.mediator_id) not in taken}
+                if taken:
+                    st.caption(f"{len(taken)} {'tập thể' if subject == 'team' else 'cá nhân'} đã có đề nghị năm {year} "
+                               "nên không có trong danh sách chọn.")
+                generation = st.session_state.get("nominate_generation", 0)
+                if not options:
+                    st.info(f"Mọi {'tập thể' if subject == 'team' else 'cá nhân'} đã có đề nghị khen thưởng năm {year}.",
+                            icon=":material/task_alt:")
+                else:
+                    with st.form(f"nominate_{year}_{subject}_{generation}", enter_to_submit=False):
+                        who = st.selectbox("Tập thể / cá nhân *", list(options), format_func=options.get,
+                                           key=f"nominate_{generation}_who",
+                                           help="Người đủ tiêu chí xếp trước; người chưa đủ tiêu chí cần ghi lý do.")
+                        level = st.selectbox("Hình thức khen thưởng *", list(AWARD_LEVELS), format_func=AWARD_LEVELS.get,
+                                             key=f"nominate_{generation}_level")
+                        day = date_field("Ngày đề nghị *", default_day(), key=f"nominate_{generation}_day")
+                        reason = st.text_area("Lý do, thành tích nổi bật (bắt buộc nếu chưa đủ tiêu chí)",
+                                              key=f"nominate_{generation}_reason")
+                        submitted = st.form_submit_button("Lập đề nghị", type="primary", icon=":material/add:")
+                    if submitted:
+                        try:
+                            commendation.nominate(con, {
+                                "year": year, "team_id": who if subject == "team" else None,
+                                "mediator_id": who if subject == "mediator" else None, "award_level": level,
+                                "reason": reason, "nominated_on": day}, actor=actor())
+                        except ValidationError as exc:
+                            show_errors(exc)
                         else:
-                            commendation.withdraw(con, chosen, actor=actor(), expected_version=current["version"])
-                    except ValidationError as exc:
-                        show_errors(exc)
-                    else:
-                        flash(f"Đã lưu quyết định «{NOMINATION_STATUS[status]}» cho đề nghị số {chosen}." if save
-                              else f"Đã rút đề nghị số {chosen}.", "decide")
-                        st.rerun()
-            show_flash("decide")
+                            flash(f"Đã lập đề nghị khen thưởng cho {options[who].split(' — ')[0]}.", "nominate")
+                            st.session_state["nominate_generation"] = generation + 1
+                            st.rerun()
+                show_flash("nominate")
+        with right:
+            if not may("commendation.decide"):
+                st.caption("Quyết định khen thưởng do lãnh đạo UBND xã ghi.")
+            else:
+                st.markdown("**Quyết định của lãnh đạo UBND xã**")
+                pending = listed[listed["status"] == "de_nghi"]
+                if pending.empty:
+                    st.caption("Không có đề nghị nào đang chờ quyết định.")
+                else:
+                    labels = {int(r.id): f"Số {r.id}: {r.name} — {AWARD_LEVELS[r.award_level]}" for r in pending.itertuples()}
+                    chosen = st.selectbox("Đề nghị chờ quyết định", list(labels), format_func=labels.get, key="decide_open")
+                    current = commendation.get_nomination(con, chosen)
+                    form_id = f"decide_{chosen}_{current['version']}"
+                    with st.form(form_id, enter_to_submit=False):
+                        status = st.radio("Quyết định", ["da_duyet", "khong_duyet"], format_func=NOMINATION_STATUS.get,
+                                          horizontal=True, key=f"{form_id}_status")
+                        d1, d2 = st.columns(2)
+                        decided_on = date_field("Ngày quyết định *", default_day(), container=d1, key=f"{form_id}_day")
+                        decision_no = d2.text_input("Số quyết định", placeholder="VD: 245/QĐ-UBND", key=f"{form_id}_no")
+                        note = st.text_input("Ghi chú (bắt buộc khi không duyệt: lý do)", key=f"{form_id}_note")
+                        b1, b2 = st.columns(2)
+                        save = b1.form_submit_button("Lưu quyết định", type="primary", icon=":material/gavel:")
+                        drop = b2.form_submit_button("Rút đề nghị", icon=":material/undo:")
+                    if save or drop:
+                        try:
+                            if save:
+                                commendation.decide(con, chosen, status, decided_on, actor=actor(), decision_no=decision_no,
+                                                    note=note, expected_version=current["version"])
+                            else:
+                                commendation.withdraw(con, chosen, actor=actor(), expected_version=current["version"])
+                        except ValidationError as exc:
+                            show_errors(exc)
+                        else:
+                            flash(f"Đã lưu quyết định «{NOMINATION_STATUS[status]}» cho đề nghị số {chosen}." if save
+                                  else f"Đã rút đề nghị số {chosen}.", "decide")
+                            st.rerun()
+                show_flash("decide")
 
 with tab_self:
     assessed = commendation.self_assessments(con, year)
@@ -268,7 +274,7 @@ with tab_self:
         hide_index=True, width="stretch",
     )
     names = dict(zip(assessed["team_id"].tolist(), assessed["village"]))
-    if names and not presenting():
+    if names and may("commendation"):
         team_id = st.selectbox("Ghi nhận bản tự đánh giá của tổ", list(names), format_func=names.get, key="self_team")
         row = assessed[assessed["team_id"] == team_id].iloc[0]
         form_id = f"self_{year}_{team_id}_{0 if pd.isna(row['version']) else int(row['version'])}"

@@ -14,12 +14,14 @@ import duckdb
 import streamlit as st
 
 import db
-from db import places
+from db import places, users
 from db.writes import ValidationError, is_missing
 from db.labels import ALL_VILLAGES
 
-ACTOR = "Công chức Tư pháp – Hộ tịch"
 log = logging.getLogger("hoagiai")
+# Who acts when nobody is signed in (a page run before the sign-in gate): a meeting-screen account, so the write
+# path refuses every write.
+NOBODY = users.User(login="chưa đăng nhập", role="trinh_chieu")
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,7 +36,20 @@ def _first_start_lock() -> threading.Lock:
 
 
 def connection():
-    """One DuckDB connection per process and file; each db/ call takes its own cursor.
+    """The database for a page, for a signed-in user only. Streamlit may run a file of pages/ on its own, without
+    app.py (its old pages/ mode, e.g. the address «/cases» on a server's first run): then nobody has signed in on
+    this run and the page stops here, before it reads or shows anything."""
+    con = open_connection()
+    user = users.current(con, st.session_state.get("user"))
+    if user is None or user != st.session_state.get("_user_checked"):
+        st.info("Hãy đăng nhập từ trang chủ của ứng dụng.", icon=":material/login:")
+        st.stop()
+    return con
+
+
+def open_connection():
+    """One DuckDB connection per process and file; each db/ call takes its own cursor (app.py's way in, before
+    anyone has signed in; pages use connection()).
 
     On the very first start the file does not exist yet: the demo commune is built (a few seconds on a slow
     PC) while the page says so in Vietnamese, with a progress bar, instead of staying blank. (The build is not
@@ -113,8 +128,27 @@ html { font-size: 21px; }
 
 
 def presenting() -> bool:
-    """Presentation mode: read-only pages, personal data of the parties masked (issue: leadership screen)."""
-    return bool(st.session_state.get("present"))
+    """Presentation mode: read-only pages, personal data of the parties masked (the leadership screen). The
+    «Màn hình trình chiếu» account is always in it."""
+    return bool(st.session_state.get("present")) or current_user().role == "trinh_chieu"
+
+
+def current_user() -> users.User:
+    """The signed-in user, checked by app.py on this run (CONTRACT.md: st.session_state["user"])."""
+    return st.session_state.get("_user_checked") or NOBODY
+
+
+def may(permission: str, village_id: int | None = None) -> bool:
+    """May the signed-in user do this here (to show or hide a form)? The write path checks again on its own."""
+    if presenting():
+        return False
+    return users.allowed(current_user(), permission, village_id=village_id, settings=users.settings(connection()))
+
+
+def sees_personal_data(village_id: int | None = None) -> bool:
+    """May the parties' names, ages, addresses and the mediators' phones be sent to this browser? Not on the
+    meeting screen; otherwise by role (db/users.sees_personal_data)."""
+    return not presenting() and users.sees_personal_data(current_user(), village_id, connection())
 
 
 def chart_font() -> int:
@@ -159,8 +193,9 @@ def show_flash(where: str = "page") -> None:
         st.success(md_text(message), icon=":material/check_circle:")
 
 
-def actor() -> str:
-    return st.session_state.get("actor", ACTOR)
+def actor() -> users.User:
+    """The actor the write path checks and the audit log records: the signed-in user."""
+    return current_user()
 
 
 # Formatters: pandas gives None, NaN, NaT or pd.NA for an empty cell, and pd.NA refuses comparison

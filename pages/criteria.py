@@ -7,7 +7,7 @@ from db.labels import (
     CRITERIA_FAMILIES, CRITERIA_STATUS, CRITERIA_STATUS_BADGE, CRITERIA_STATUS_COLOURS, FORMULA_LABELS, POINTS_RULES,
 )
 from db.writes import ValidationError
-from pages.common import (actor, connection, filters, flash, fmt_date, is_missing, is_true, md_text, presenting,
+from pages.common import (actor, connection, filters, flash, fmt_date, is_missing, is_true, may, md_text,
                           show_errors, show_flash, table, today, village_name)
 
 con = connection()
@@ -62,7 +62,7 @@ def indicator_card(r) -> None:
             if r.evidence_lack:
                 parts.append(":red[**Thiếu:**] " + "; ".join(map(md_text, r.evidence_lack)))
             st.markdown("Hồ sơ kiểm chứng — " + " · ".join(parts))
-            if r.evidence_missing and not presenting():
+            if r.evidence_missing and may("evidence"):
                 st.page_link("pages/evidence.py", label="Tải lên hồ sơ còn thiếu", icon=":material/upload_file:",
                              query_params={**link_params, "loai": r.evidence_missing[0]})
         behind = criteria.rows_behind(con, r.formula, year, village_id, r.evidence_required)
@@ -110,7 +110,7 @@ for framework in in_force:
     else:
         st.caption(line)
 
-tabs = st.tabs(["Từng chỉ tiêu", "Theo thôn", *([] if presenting() else ["Khung tiêu chí"])])
+tabs = st.tabs(["Từng chỉ tiêu", "Theo thôn", *(["Khung tiêu chí"] if may("settings") else [])])
 tab_list, tab_matrix = tabs[0], tabs[1]
 
 with tab_list:
@@ -152,7 +152,7 @@ with tab_matrix:
         st.caption("Đạt: số liệu đạt mục tiêu và đủ hồ sơ · Chưa đạt: số liệu chưa đạt mục tiêu · Thiếu hồ sơ: còn "
                    "thiếu tài liệu kiểm chứng (dù số liệu đạt hay chưa) · Không áp dụng: chưa có số liệu để tính.")
 
-if presenting():  # the meeting screen is read-only: no configuration
+if not may("settings"):  # the configuration is the officer's
     st.stop()
 
 with tabs[2]:

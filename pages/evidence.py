@@ -3,7 +3,7 @@ import streamlit as st
 
 from db import evidence, places
 from db.writes import ValidationError
-from pages.common import (actor, connection, date_field, download, filters, flash, fmt_date, is_true, md_text,
+from pages.common import (actor, connection, date_field, download, filters, flash, fmt_date, is_true, may, md_text,
                           presenting, show_errors, show_flash, table, village_name)
 
 # The uploader takes any file and db/evidence.py checks its content, so a wrong type or size is refused in
@@ -75,7 +75,7 @@ table(
     hide_index=True, width="stretch",
 )
 
-if not presenting():  # the meeting screen is read-only
+if may("evidence"):  # the officer adds documents; others read
     st.subheader("Thêm hồ sơ")
     form_id = f"evidence_add_{year}_{st.session_state.get('evidence_form_n', 0)}"
     kind_codes = list(kinds)
@@ -131,15 +131,17 @@ table(
     hide_index=True, width="stretch",
 )
 
-if presenting():
+if presenting():  # no downloads on the meeting screen
     st.stop()
 labels = {int(r.id): f"Số {r.id} · {r.kind_label} · {r.scope}" for r in listing.itertuples()}
-doc_id = st.selectbox("Tải về, sửa hoặc xóa hồ sơ", list(labels), format_func=labels.get, key="evidence_open")
+doc_id = st.selectbox("Tải về, sửa hoặc xóa hồ sơ" if may("evidence") else "Tải về hồ sơ", list(labels), format_func=labels.get, key="evidence_open")
 doc = evidence.get_document(con, doc_id)
 content = evidence.file_content(con, doc_id)
 download(f"Tải về «{doc['file_name']}» ({evidence.size_text(doc['size_bytes'])})", data=content[0],
          file_name=content[1], mime=content[2], icon=":material/download:", key=f"evidence_download_{doc_id}")
 show_flash("edit")
+if not may("evidence"):  # the officer corrects and deletes; others read
+    st.stop()
 edit_id = f"evidence_edit_{doc_id}_{doc['version']}"
 with st.expander("Sửa thông tin hoặc thay tệp"):
     with st.form(edit_id):

@@ -13,7 +13,7 @@ from db.writes import ValidationError
 from pages import charts
 from pages.common import (
     actor, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
-    fmt_pct, go_to, is_missing, is_true, md_text, positive, presenting, show_errors, show_flash, table, today, village_name,
+    fmt_pct, go_to, is_missing, is_true, may, md_text, positive, presenting, show_errors, show_flash, table, today, village_name,
 )
 
 con = connection()
@@ -100,6 +100,8 @@ if total["payments_late"]:
 
 if presenting():  # read-only: the checks only, no forms
     tab_checks = st.container()
+elif not may("funding"):  # leadership: the checks, and the payments to approve and pay
+    tab_checks, tab_payments = st.tabs(["Kiểm tra theo tổ", "Chứng từ"], key="funding_tab_view", on_change="rerun")
 else:
     tab_checks, tab_fee, tab_support, tab_payments, tab_budget = st.tabs(
         ["Kiểm tra theo tổ", "Đề nghị chi thù lao", "Hỗ trợ hoạt động tổ", "Chứng từ", "Dự toán"],
@@ -198,104 +200,105 @@ with tab_checks:
 
 if presenting():
     st.stop()
-with tab_fee:
-    st.caption("Giấy đề nghị thanh toán thù lao của tổ hòa giải: chọn tổ, ngày đề nghị và các vụ việc đã kết thúc chưa "
-               "chi. Số tiền = mức thù lao hiệu lực ngày đề nghị × số vụ việc; chỉ được đề nghị thấp hơn, có lý do.")
-    if not team_names:
-        st.info("Chưa có tổ hòa giải nào.")
-    else:
-        f1, f2 = st.columns([2, 1])
-        fee_team = f1.selectbox("Tổ hòa giải", list(team_names), format_func=team_names.get, key="fee_team")
-        requested_text = date_field("Ngày đề nghị", default_day(), container=f2, key="fee_requested_on")
-        requested_on, date_errors = day_or_none(requested_text, "Ngày đề nghị")
-        if requested_on is None:  # the rate and the payable cases depend on the day: nothing to show without it
-            st.error(" ".join(date_errors) or "Nhập ngày đề nghị để xem mức thù lao và các vụ việc chưa chi.",
-                     icon=":material/event_busy:")
-            payable = pd.DataFrame()
-            rate = None
+if may("funding"):
+    with tab_fee:
+        st.caption("Giấy đề nghị thanh toán thù lao của tổ hòa giải: chọn tổ, ngày đề nghị và các vụ việc đã kết thúc chưa "
+                   "chi. Số tiền = mức thù lao hiệu lực ngày đề nghị × số vụ việc; chỉ được đề nghị thấp hơn, có lý do.")
+        if not team_names:
+            st.info("Chưa có tổ hòa giải nào.")
         else:
-            rate = funding.rate_on(con, "thu_lao", requested_on)
-            payable = funding.payable_cases(con, fee_team, requested_on)
-            st.markdown(f"Mức thù lao hiệu lực ngày {fmt_date(requested_on)}: **{md_text(rate_text(rate))}**")
-        show_flash("fee")
-        if requested_on is None:
-            pass
-        elif payable.empty:
-            st.info(f"{team_names[fee_team]} không còn vụ việc đã kết thúc nào chưa đề nghị chi thù lao "
-                    f"tính đến ngày {fmt_date(requested_on)}.", icon=":material/task_alt:")
-        else:
-            generation = st.session_state.get("fee_generation", 0)
-            keys = {cid: f"fee_case_{generation}_{fee_team}_{cid}" for cid in payable["case_id"]}
-            with st.container(border=True, height=300 if len(payable) > 7 else "content"):
-                for row in payable.itertuples():
-                    st.checkbox(f"Số {row.case_id} · kết thúc {fmt_date(row.concluded_on)} · "
-                                f"{RESULTS.get(row.result, row.result)} · {row.category}"
-                                + (f" · năm {row.year}" if row.year != requested_on.year else ""),
-                                value=True, key=keys[row.case_id])
-            chosen = [cid for cid, key in keys.items() if st.session_state.get(key, True)]
-            computed = (rate["amount"] if rate else 0) * len(chosen)
-            st.markdown(f"**{len(chosen)} vụ việc × {fmt_money(rate['amount']) if rate else '?'} = "
-                        f"{fmt_money(computed)}**")
-            reduce = st.checkbox("Đề nghị số tiền thấp hơn (ghi lý do)", key="fee_reduce")
-            amount, reason = None, None
-            if reduce:
-                r1, r2 = st.columns([1, 2])
-                amount = r1.text_input("Số tiền đề nghị (đồng)", placeholder=f"Tối đa {fmt_int(computed)}",
-                                       key="fee_amount")
-                reason = r2.text_input("Lý do giảm", key="fee_reason")
-            note = st.text_input("Ghi chú", key="fee_note")
-            if st.button("Lập giấy đề nghị thanh toán", type="primary", icon=":material/request_quote:",
-                         key="fee_file"):
+            f1, f2 = st.columns([2, 1])
+            fee_team = f1.selectbox("Tổ hòa giải", list(team_names), format_func=team_names.get, key="fee_team")
+            requested_text = date_field("Ngày đề nghị", default_day(), container=f2, key="fee_requested_on")
+            requested_on, date_errors = day_or_none(requested_text, "Ngày đề nghị")
+            if requested_on is None:  # the rate and the payable cases depend on the day: nothing to show without it
+                st.error(" ".join(date_errors) or "Nhập ngày đề nghị để xem mức thù lao và các vụ việc chưa chi.",
+                         icon=":material/event_busy:")
+                payable = pd.DataFrame()
+                rate = None
+            else:
+                rate = funding.rate_on(con, "thu_lao", requested_on)
+                payable = funding.payable_cases(con, fee_team, requested_on)
+                st.markdown(f"Mức thù lao hiệu lực ngày {fmt_date(requested_on)}: **{md_text(rate_text(rate))}**")
+            show_flash("fee")
+            if requested_on is None:
+                pass
+            elif payable.empty:
+                st.info(f"{team_names[fee_team]} không còn vụ việc đã kết thúc nào chưa đề nghị chi thù lao "
+                        f"tính đến ngày {fmt_date(requested_on)}.", icon=":material/task_alt:")
+            else:
+                generation = st.session_state.get("fee_generation", 0)
+                keys = {cid: f"fee_case_{generation}_{fee_team}_{cid}" for cid in payable["case_id"]}
+                with st.container(border=True, height=300 if len(payable) > 7 else "content"):
+                    for row in payable.itertuples():
+                        st.checkbox(f"Số {row.case_id} · kết thúc {fmt_date(row.concluded_on)} · "
+                                    f"{RESULTS.get(row.result, row.result)} · {row.category}"
+                                    + (f" · năm {row.year}" if row.year != requested_on.year else ""),
+                                    value=True, key=keys[row.case_id])
+                chosen = [cid for cid, key in keys.items() if st.session_state.get(key, True)]
+                computed = (rate["amount"] if rate else 0) * len(chosen)
+                st.markdown(f"**{len(chosen)} vụ việc × {fmt_money(rate['amount']) if rate else '?'} = "
+                            f"{fmt_money(computed)}**")
+                reduce = st.checkbox("Đề nghị số tiền thấp hơn (ghi lý do)", key="fee_reduce")
+                amount, reason = None, None
+                if reduce:
+                    r1, r2 = st.columns([1, 2])
+                    amount = r1.text_input("Số tiền đề nghị (đồng)", placeholder=f"Tối đa {fmt_int(computed)}",
+                                           key="fee_amount")
+                    reason = r2.text_input("Lý do giảm", key="fee_reason")
+                note = st.text_input("Ghi chú", key="fee_note")
+                if st.button("Lập giấy đề nghị thanh toán", type="primary", icon=":material/request_quote:",
+                             key="fee_file"):
+                    try:
+                        new_id = funding.file_fee_request(con, fee_team, chosen, requested_on, actor=actor(),
+                                                          amount=amount, reduction_reason=reason, note=note)
+                    except ValidationError as exc:
+                        show_errors(exc)
+                    else:
+                        st.session_state["fee_generation"] = generation + 1
+                        for key in ("fee_reduce", "fee_reason", "fee_note"):
+                            st.session_state.pop(key, None)
+                        done(f"Đã lập giấy đề nghị số {new_id}: thù lao {len(chosen)} vụ việc của "
+                             f"{team_names[fee_team].lower()}. Duyệt và ghi ngày chi ở mục «Chứng từ».", "fee", new_id,
+                             requested_on)
+
+    with tab_support:
+        st.caption("Hỗ trợ hoạt động của tổ hòa giải cho một kỳ (các tháng trọn vẹn trong một năm). Số tiền theo mức hỗ trợ "
+                   "hiệu lực của từng tháng: mức theo tháng × số tháng, mức theo năm × số tháng / 12. Mỗi tháng chỉ chi "
+                   "một lần cho một tổ.")
+        if team_names:
+            lacking = [int(t) for t, gap in zip(checks["team_id"], checks["support_not_requested"]) if positive(gap)]
+            options = list(team_names)
+            s1, s2, s3, s4 = st.columns([2, 1, 1, 1])
+            support_team = s1.selectbox("Tổ hòa giải", options, format_func=team_names.get, index=options.index(lacking[0]) if lacking else 0, key="support_team")
+            month_from = s2.selectbox("Từ tháng", range(1, 13), index=0, key="support_from",
+                                      format_func=lambda m: f"{m:02d}/{year}")
+            month_to = s3.selectbox("Đến tháng", range(1, 13), index=11, key="support_to",
+                                    format_func=lambda m: f"{m:02d}/{year}")
+            support_day = date_field("Ngày đề nghị", default_day(), container=s4, key="support_requested_on")
+            if month_to >= month_from:
+                first = dt.date(year, month_from, 1)
+                due = funding.support_due(con, first, dt.date(year, month_to, 1))
+                st.markdown(f"Mức hỗ trợ tháng {month_from:02d}/{year}: **{rate_text(funding.rate_on(con, 'ho_tro', first))}** · "
+                            f"Phải chi cho kỳ này: **{fmt_money(due)}**")
+            row = checks[checks["team_id"] == support_team]
+            if not row.empty:
+                r = row.iloc[0]
+                st.caption(f"{team_names[support_team]} năm {year}: phải chi {fmt_money(r.support_due)}, đã chi "
+                           f"{fmt_money(r.support_paid)}, đang đề nghị {fmt_money(r.support_pending)}.")
+            support_note = st.text_input("Ghi chú", key="support_note")
+            if st.button("Lập chứng từ hỗ trợ hoạt động", type="primary", icon=":material/request_quote:",
+                         key="support_file"):
                 try:
-                    new_id = funding.file_fee_request(con, fee_team, chosen, requested_on, actor=actor(),
-                                                      amount=amount, reduction_reason=reason, note=note)
+                    new_id = funding.file_support_payment(con, support_team, year, month_from, month_to, support_day,
+                                                          actor=actor(), note=support_note)
                 except ValidationError as exc:
                     show_errors(exc)
                 else:
-                    st.session_state["fee_generation"] = generation + 1
-                    for key in ("fee_reduce", "fee_reason", "fee_note"):
-                        st.session_state.pop(key, None)
-                    done(f"Đã lập giấy đề nghị số {new_id}: thù lao {len(chosen)} vụ việc của "
-                         f"{team_names[fee_team].lower()}. Duyệt và ghi ngày chi ở mục «Chứng từ».", "fee", new_id,
-                         requested_on)
-
-with tab_support:
-    st.caption("Hỗ trợ hoạt động của tổ hòa giải cho một kỳ (các tháng trọn vẹn trong một năm). Số tiền theo mức hỗ trợ "
-               "hiệu lực của từng tháng: mức theo tháng × số tháng, mức theo năm × số tháng / 12. Mỗi tháng chỉ chi "
-               "một lần cho một tổ.")
-    if team_names:
-        lacking = [int(t) for t, gap in zip(checks["team_id"], checks["support_not_requested"]) if positive(gap)]
-        options = list(team_names)
-        s1, s2, s3, s4 = st.columns([2, 1, 1, 1])
-        support_team = s1.selectbox("Tổ hòa giải", options, format_func=team_names.get, index=options.index(lacking[0]) if lacking else 0, key="support_team")
-        month_from = s2.selectbox("Từ tháng", range(1, 13), index=0, key="support_from",
-                                  format_func=lambda m: f"{m:02d}/{year}")
-        month_to = s3.selectbox("Đến tháng", range(1, 13), index=11, key="support_to",
-                                format_func=lambda m: f"{m:02d}/{year}")
-        support_day = date_field("Ngày đề nghị", default_day(), container=s4, key="support_requested_on")
-        if month_to >= month_from:
-            first = dt.date(year, month_from, 1)
-            due = funding.support_due(con, first, dt.date(year, month_to, 1))
-            st.markdown(f"Mức hỗ trợ tháng {month_from:02d}/{year}: **{rate_text(funding.rate_on(con, 'ho_tro', first))}** · "
-                        f"Phải chi cho kỳ này: **{fmt_money(due)}**")
-        row = checks[checks["team_id"] == support_team]
-        if not row.empty:
-            r = row.iloc[0]
-            st.caption(f"{team_names[support_team]} năm {year}: phải chi {fmt_money(r.support_due)}, đã chi "
-                       f"{fmt_money(r.support_paid)}, đang đề nghị {fmt_money(r.support_pending)}.")
-        support_note = st.text_input("Ghi chú", key="support_note")
-        if st.button("Lập chứng từ hỗ trợ hoạt động", type="primary", icon=":material/request_quote:",
-                     key="support_file"):
-            try:
-                new_id = funding.file_support_payment(con, support_team, year, month_from, month_to, support_day,
-                                                      actor=actor(), note=support_note)
-            except ValidationError as exc:
-                show_errors(exc)
-            else:
-                st.session_state.pop("support_note", None)
-                done(f"Đã lập chứng từ hỗ trợ hoạt động số {new_id} cho {team_names[support_team].lower()}.",
-                     "support", new_id)
-        show_flash("support")
+                    st.session_state.pop("support_note", None)
+                    done(f"Đã lập chứng từ hỗ trợ hoạt động số {new_id} cho {team_names[support_team].lower()}.",
+                         "support", new_id)
+            show_flash("support")
 
 with tab_payments:
     listing = funding.payments(con, year, village_id)
@@ -389,7 +392,7 @@ with tab_payments:
                                else "Đã quá hạn chi 5 ngày làm việc kể từ ngày đề nghị.", icon=":material/schedule:")
             with right:
                 status = pay["status"]
-                if status in ("de_nghi", "da_duyet"):
+                if status in ("de_nghi", "da_duyet") and may("funding.approve"):
                     step, label, icon = (("da_duyet", "Duyệt chi", ":material/approval:") if status == "de_nghi"
                                          else ("da_chi", "Ghi đã chi", ":material/payments:"))
                     with st.container(border=True):
@@ -406,19 +409,20 @@ with tab_payments:
                                 saved_on = funding.payment(con, open_id)["status_on"]
                                 done(f"Chứng từ số {open_id}: {PAYMENT_STATUS[step].lower()} ngày {fmt_date(saved_on)}.",
                                      "payment", open_id)
-                    if status == "de_nghi":
-                        with st.expander("Giảm số tiền đề nghị", icon=":material/trending_down:"):
-                            new_amount = st.text_input("Số tiền mới (đồng)", key=f"{form_id}_amount",
-                                                       placeholder=f"Thấp hơn {fmt_int(pay['amount'])}")
-                            why = st.text_input("Lý do giảm", key=f"{form_id}_reason")
-                            if st.button("Lưu số tiền mới", key=f"{form_id}_reduce"):
-                                try:
-                                    funding.reduce_payment(con, open_id, new_amount, why, actor=actor(),
-                                                           expected_version=pay["version"])
-                                except ValidationError as exc:
-                                    show_errors(exc)
-                                else:
-                                    done(f"Chứng từ số {open_id}: đã giảm số tiền đề nghị.", "payment", open_id)
+                if status == "de_nghi" and may("funding"):
+                    with st.expander("Giảm số tiền đề nghị", icon=":material/trending_down:"):
+                        new_amount = st.text_input("Số tiền mới (đồng)", key=f"{form_id}_amount",
+                                                   placeholder=f"Thấp hơn {fmt_int(pay['amount'])}")
+                        why = st.text_input("Lý do giảm", key=f"{form_id}_reason")
+                        if st.button("Lưu số tiền mới", key=f"{form_id}_reduce"):
+                            try:
+                                funding.reduce_payment(con, open_id, new_amount, why, actor=actor(),
+                                                       expected_version=pay["version"])
+                            except ValidationError as exc:
+                                show_errors(exc)
+                            else:
+                                done(f"Chứng từ số {open_id}: đã giảm số tiền đề nghị.", "payment", open_id)
+                if status in ("de_nghi", "da_duyet") and may("funding"):
                     with st.expander("Hủy chứng từ", icon=":material/cancel:"):
                         cancel_day = date_field("Ngày hủy", max(min(today(), dt.date(year, 12, 31)),
                                                                 pay["approved_on"] or pay["requested_on"]),
@@ -472,56 +476,58 @@ with tab_payments:
                      icon=":material/download:", key=f"sign_csv_{open_id}")
 
 
-with tab_budget:
-    st.caption("Dự toán kinh phí hòa giải ở cơ sở của xã cho từng năm, với văn bản giao dự toán. Tiêu chí tiếp cận "
-               "pháp luật yêu cầu có văn bản bố trí kinh phí trong dự toán ngân sách xã.")
-    form_id = f"budget_{year}_{budget_row['version'] if budget_row else 0}"
-    with st.form(form_id, enter_to_submit=False):
-        b1, b2, b3 = st.columns([1, 2, 1])
-        budget_amount = b1.text_input(f"Dự toán năm {year} (đồng) *", placeholder="VD: 15.000.000",
-                                      value=fmt_int(budget_row["amount"]) if budget_row else "", key=f"{form_id}_amount")
-        document_no = b2.text_input("Số văn bản giao dự toán", value=(budget_row or {}).get("document_no") or "",
-                                    placeholder="VD: Nghị quyết số 19/NQ-HĐND", key=f"{form_id}_document_no")
-        document_date = date_field("Ngày văn bản", (budget_row or {}).get("document_date"), container=b3,
-                                   key=f"{form_id}_document_date")
-        in_budget = st.checkbox("Là dòng riêng trong dự toán ngân sách xã",
-                                value=bool((budget_row or {}).get("in_commune_budget", True)),
-                                key=f"{form_id}_in_budget")
-        budget_note = st.text_input("Ghi chú", value=(budget_row or {}).get("note") or "", key=f"{form_id}_note")
-        if st.form_submit_button("Lưu dự toán", type="primary", icon=":material/save:"):
-            try:
-                funding.save_budget(con, year, {"amount": budget_amount, "document_no": document_no,
-                                                "document_date": document_date, "in_commune_budget": in_budget,
-                                                "note": budget_note},
-                                    actor=actor(), expected_version=budget_row["version"] if budget_row else None)
-            except ValidationError as exc:
-                show_errors(exc)
-            else:
-                done(f"Đã lưu dự toán năm {year}.", "budget")
-        show_flash("budget")
-    years = funding.budget_years(con)
-    if not years.empty:
-        # A year with payments but no budget yet (a fee request filed early in the year) has empty budget cells.
-        no_budget = years["budget"].map(is_missing)
-        table(
-            years.assign(budget_label=[("Chưa có dự toán" if none else fmt_money(v))
-                                       for v, none in zip(years["budget"], no_budget)],
-                         paid_label=years["paid"].map(fmt_money), remaining_label=years["remaining"].map(fmt_money),
-                         share=[("—" if none else fmt_pct(v)) for v, none in zip(years["paid_share"], no_budget)],
-                         in_budget=["" if none else YES_NO.get(is_true(v)) for v, none in
-                                    zip(years["in_commune_budget"], no_budget)],
-                         document=[" ngày ".join(part for part in ("" if is_missing(no) else no, fmt_date(d)) if part)
-                                   for no, d in zip(years["document_no"], years["document_date"])]),
-            column_order=["year", "budget_label", "paid_label", "remaining_label", "share", "in_budget", "document"],
-            column_config={
-                "year": st.column_config.NumberColumn("Năm", width=60, format="%d"),
-                "budget_label": st.column_config.TextColumn("Dự toán", width=115, alignment="right"),
-                "paid_label": st.column_config.TextColumn("Đã chi", width=115, alignment="right"),
-                "remaining_label": st.column_config.TextColumn("Còn lại", width=115, alignment="right"),
-                "share": st.column_config.TextColumn("Tỷ lệ đã chi", width=95, alignment="right"),
-                "in_budget": st.column_config.TextColumn("Dòng riêng", width=90,
-                                                         help="Là dòng riêng trong dự toán ngân sách xã"),
-                "document": st.column_config.TextColumn("Văn bản giao dự toán", width="large"),
-            },
-            hide_index=True, width="stretch",
-        )
+if may("funding"):
+    with tab_budget:
+        st.caption("Dự toán kinh phí hòa giải ở cơ sở của xã cho từng năm, với văn bản giao dự toán. Tiêu chí tiếp cận "
+                   "pháp luật yêu cầu có văn bản bố trí kinh phí trong dự toán ngân sách xã.")
+        form_id = f"budget_{year}_{budget_row['version'] if budget_row else 0}"
+        with st.form(form_id, enter_to_submit=False):
+            b1, b2, b3 = st.columns([1, 2, 1])
+            budget_amount = b1.text_input(f"Dự toán năm {year} (đồng) *", placeholder="VD: 15.000.000",
+                                          value=fmt_int(budget_row["amount"]) if budget_row else "", key=f"{form_id}_amount")
+            document_no = b2.text_input("Số văn bản giao dự toán", value=(budget_row or {}).get("document_no") or "",
+                                        placeholder="VD: Nghị quyết số 19/NQ-HĐND", key=f"{form_id}_document_no")
+            document_date = date_field("Ngày văn bản", (budget_row or {}).get("document_date"), container=b3,
+                                       key=f"{form_id}_document_date")
+            in_budget = st.checkbox("Là dòng riêng trong dự toán ngân sách xã",
+                                    value=bool((budget_row or {}).get("in_commune_budget", True)),
+                                    key=f"{form_id}_in_budget")
+            budget_note = st.text_input("Ghi chú", value=(budget_row or {}).get("note") or "", key=f"{form_id}_note")
+            if st.form_submit_button("Lưu dự toán", type="primary", icon=":material/save:"):
+                try:
+                    funding.save_budget(con, year, {"amount": budget_amount, "document_no": document_no,
+                                                    "document_date": document_date, "in_commune_budget": in_budget,
+                                                    "note": budget_note},
+                                        actor=actor(), expected_version=budget_row["version"] if budget_row else None)
+                except ValidationError as exc:
+                    show_errors(exc)
+                else:
+                    done(f"Đã lưu dự toán năm {year}.", "budget")
+            show_flash("budget")
+        years = funding.budget_years(con)
+        if not years.empty:
+            # A year with payments but no budget yet (a fee request filed early in the year) has empty budget cells.
+            no_budget = years["budget"].map(is_missing)
+            table(
+                years.assign(budget_label=[("Chưa có dự toán" if none else fmt_money(v))
+                                           for v, none in zip(years["budget"], no_budget)],
+                             paid_label=years["paid"].map(fmt_money), remaining_label=years["remaining"].map(fmt_money),
+                             share=[("—" if none else fmt_pct(v)) for v, none in zip(years["paid_share"], no_budget)],
+                             in_budget=["" if none else YES_NO.get(is_true(v)) for v, none in
+                                        zip(years["in_commune_budget"], no_budget)],
+                             document=[" ngày ".join(part for part in ("" if is_missing(no) else no, fmt_date(d)) if part)
+                                       for no, d in zip(years["document_no"], years["document_date"])]),
+                column_order=["year", "budget_label", "paid_label", "remaining_label", "share", "in_budget", "document"],
+                column_config={
+                    "year": st.column_config.NumberColumn("Năm", width=60, format="%d"),
+                    "budget_label": st.column_config.TextColumn("Dự toán", width=115, alignment="right"),
+                    "paid_label": st.column_config.TextColumn("Đã chi", width=115, alignment="right"),
+                    "remaining_label": st.column_config.TextColumn("Còn lại", width=115, alignment="right"),
+                    "share": st.column_config.TextColumn("Tỷ lệ đã chi", width=95, alignment="right"),
+                    "in_budget": st.column_config.TextColumn("Dòng riêng", width=90,
+                                                             help="Là dòng riêng trong dự toán ngân sách xã"),
+                    "document": st.column_config.TextColumn("Văn bản giao dự toán", width="large"),
+                },
+                hide_index=True, width="stretch",
+            )
+

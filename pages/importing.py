@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from db import importing, places
+from db import backup, importing, places
 from db.writes import ValidationError
 from pages.common import (WRAP_ROW_HEIGHT, actor, connection, flash, md_text, presenting, show_errors,
                           show_flash, table)
@@ -140,6 +140,7 @@ preview = st.session_state.get("import_preview")
 ready = preview is not None and preview[0] == state
 if b2.button("Nhập dữ liệu", type="primary", icon=":material/upload:", key="import_run", disabled=not ready,
              width="stretch", help=None if ready else "Bấm «Xem trước» (lại) sau khi chọn tệp, cột và tùy chọn."):
+    backup.automatic_backup(con, "truoc-nhap")  # what the file held before the import, kept aside
     if (result := run(dry_run=False)) is not None:
         st.cache_data.clear()
         counts = result.counts

@@ -6,8 +6,8 @@ import streamlit as st
 from db import mediators, places
 from db.labels import GENDERS, LEAVE_REASONS
 from db.writes import ValidationError
-from pages.common import (actor, connection, date_field, filters, flash, fmt_date, go_to, md_text, presenting,
-                          show_errors, show_flash, table, village_name)
+from pages.common import (actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
+                          sees_personal_data, show_errors, show_flash, table, village_name)
 
 con = connection()
 year, village_id = filters()
@@ -249,7 +249,8 @@ m5.metric("Cần rà soát", counts["needs_review"],
           help=f"Đang hoạt động nhưng không có vụ việc và không tham gia tập huấn năm {year}. "
                "Chỉ là gợi ý rà soát: việc cho thôi do Chủ tịch UBND xã quyết định (Điều 11).")
 
-if presenting():  # read-only list; no records (they hold phone numbers), no forms
+personal = sees_personal_data(village_id)  # the mediators' phone numbers
+if not may("organisation"):  # read-only list; no records (they hold phone numbers), no forms
     tab_list = st.container()
 else:
     tab_list, tab_new = st.tabs(["Danh sách hòa giải viên", "Thêm hòa giải viên"], key="mediator_tab",
@@ -262,11 +263,11 @@ else:
 with tab_list:
     f1, f2 = st.columns([3, 1], vertical_alignment="bottom")
     search = f1.text_input("Tìm kiếm", key="mediator_search",
-                           placeholder=("Tên, đơn vị…" if presenting() else "Tên, điện thoại, đơn vị…")
+                           placeholder=("Tên, điện thoại, đơn vị…" if personal else "Tên, đơn vị…")
                            + " (không cần gõ dấu)")
     show_left = f2.toggle("Hiện cả người đã thôi", key=SHOW_LEFT)
     listing = mediators.list_mediators(con, year, village_id, include_left=show_left, search=search,
-                                       mask=presenting())
+                                       mask=not personal)
     ids = listing["id"].astype(int).tolist()
 
     view = listing.assign(
@@ -280,7 +281,7 @@ with tab_list:
         review=listing["needs_review"].map({True: "Cần rà soát", False: ""}),
     )
     table_key = f"mediator_table_{st.session_state.get('mediator_generation', 0)}"
-    st.caption(f"{len(listing)} người" + ("" if presenting() else
+    st.caption(f"{len(listing)} người" + ("" if not may("organisation") else
                                           " · bấm vào một dòng (hoặc chọn ở ô dưới bảng) để mở hồ sơ."))
     table(
         view,
@@ -304,14 +305,14 @@ with tab_list:
                                                        "cần rà soát, không phải cho thôi."),
         },
         max_rows=11, placeholder="—",
-        **({} if presenting() else {"on_select": lambda: _pick_row(table_key, ids), "selection_mode": "single-row",
-                                    "key": table_key}),
+        **({} if not may("organisation") else {"on_select": lambda: _pick_row(table_key, ids),
+                                               "selection_mode": "single-row", "key": table_key}),
     )
     if listing.empty:
         st.info("Không có hòa giải viên nào khớp bộ lọc." + ("" if show_left else
                 " Bật «Hiện cả người đã thôi» để tìm cả những người đã thôi tham gia."))
 
-    if presenting():
+    if not may("organisation"):
         st.stop()
     labels = dict(zip(ids, listing["full_name"] + " · " + listing["village"]))
     if st.session_state.get(OPEN) not in labels:

@@ -7,7 +7,7 @@ from db import plan, results
 from db.labels import PLAN_TASK_STATUS
 from db.writes import ValidationError
 from pages.common import (WRAP_ROW_HEIGHT, actor, connection, date_field, filters, flash, fmt_date, fmt_int, go_to,
-                          is_true, md_text, presenting, show_errors, show_flash, table, today)
+                          is_true, may, md_text, show_errors, show_flash, table, today)
 
 con = connection()
 year, _village = filters()  # the plan is the commune's: the village filter does not apply here
@@ -147,7 +147,7 @@ show_flash()
 current = plan.get_plan(con, year)
 if current is None:
     st.info(f"Năm {year} chưa có kế hoạch.", icon=":material/event_busy:")
-    if presenting():
+    if not may("plan"):
         st.stop()
     previous = plan.get_plan(con, year - 1)
     if previous:
@@ -184,7 +184,7 @@ st.caption(f"Chưa bắt đầu: {counts['chua_bat_dau']} · Tạm dừng: {coun
 
 # --- the tasks table --------------------------------------------------------------------------------
 if frame.empty:
-    st.info("Kế hoạch chưa có nhiệm vụ nào" + ("." if presenting() else
+    st.info("Kế hoạch chưa có nhiệm vụ nào" + ("." if not may("plan") else
             ": thêm nhiệm vụ ở phần «Cập nhật nhiệm vụ» dưới đây."),
             icon=":material/info:")
 else:
@@ -219,11 +219,11 @@ else:
         },
         row_height=WRAP_ROW_HEIGHT, max_rows=len(tasks_view),  # long Vietnamese text wraps over three lines
     )
-    st.caption("Dòng tô đỏ: nhiệm vụ quá hạn." + ("" if presenting() else
+    st.caption("Dòng tô đỏ: nhiệm vụ quá hạn." + ("" if not may("plan") else
                " Chọn nhiệm vụ dưới đây để xem toàn văn, văn bản kiểm chứng, sửa và ghi nhận tiến độ."))
 
 # --- one task: edit and progress notes ------------------------------------------------------------
-if presenting():  # read-only on the meeting screen
+if not may("plan"):  # read-only: the meeting screen, leadership
     st.stop()
 st.subheader("Cập nhật nhiệm vụ")
 names = dict(zip(frame["id"].tolist(), (f"{c} – {n}" for c, n in zip(frame["code"], frame["name"]))))

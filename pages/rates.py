@@ -5,7 +5,7 @@ from db import funding
 from db.labels import RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, YES_NO
 from db.writes import ValidationError
 from pages.common import (actor, connection, date_field, flash, fmt_date, fmt_int, fmt_money, is_missing, is_true,
-                          presenting, show_errors, show_flash, table)
+                          may, show_errors, show_flash, table)
 
 con = connection()
 rates = funding.rates(con)
@@ -96,7 +96,7 @@ table(
 )
 
 generation = st.session_state.get("rate_form_generation", 0)
-if presenting():  # read-only: settings are not changed from the meeting screen
+if not may("settings"):  # read-only: settings are changed by the officer only
     st.stop()
 tab_edit, tab_new = st.tabs(["Sửa một mức chi", "Thêm mức chi mới"], key="rate_tab", on_change="rerun")
 with tab_edit:

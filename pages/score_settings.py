@@ -4,7 +4,7 @@ import streamlit as st
 from db import scores
 from db.labels import CANDIDATE_RULE_PARAMS, SCORE_BANDS, SCORE_COMPONENTS, SCORE_PARAMS
 from db.writes import ValidationError
-from pages.common import actor, connection, filters, flash, is_missing, presenting, show_errors, show_flash, table
+from pages.common import actor, connection, filters, flash, is_missing, may, show_errors, show_flash, table
 
 con = connection()
 year, _ = filters()
@@ -42,7 +42,7 @@ st.title("Mô hình chấm điểm chất lượng tổ")
 st.caption(f"Cài đặt · Đang xem mô hình của năm {year} (chọn năm ở thanh bên). Sửa ở đây là sửa cho năm {year} và các "
            f"năm sau; điểm các năm trước {year} giữ nguyên như đã chấm.")
 
-if presenting():  # read-only: the model is not changed from the meeting screen
+if not may("settings"):  # read-only: the model is changed by the officer only
     table(
         model.assign(setting=[scores.setting_label(t, c) for t, c in zip(model["tbl"], model["code"])],
                      shown=[shown_value(t, c, v) for t, c, v in zip(model["tbl"], model["code"], model["value"])]),

@@ -5,7 +5,7 @@ from db import places, reviews, teams
 from db.labels import COMPOSITION_RULES, REVIEW_STATUS
 from db.writes import ValidationError
 from pages.common import (actor, connection, date_field, filters, flash, fmt_date, fmt_pct, is_missing, is_true,
-                          md_text, presenting, show_errors, show_flash, table, village_name)
+                          may, md_text, show_errors, show_flash, table, village_name)
 
 con = connection()
 year, village_id = filters()
@@ -75,7 +75,7 @@ team_names = dict(zip(register["team_id"].tolist(), register["village"]))
 if not team_names:
     st.info("Chưa có tổ hòa giải nào.")
     st.stop()
-if presenting():  # read-only: the table above is the meeting view
+if not may("organisation"):  # read-only: the table above is the view of the meeting screen and leadership
     st.stop()
 team_id = st.selectbox("Xem chi tiết, sửa thông tin và rà soát tổ", list(team_names),
                        format_func=lambda t: f"Tổ hòa giải {team_names[t]}", key="team_open")

@@ -7,7 +7,7 @@ from db.writes import ValidationError
 from pages import charts
 from pages.common import (
     actor, connection, date_field, download, filters, flash, fmt_date, fmt_int, fmt_pct, go_to, is_missing,
-    md_text, presenting, show_errors, show_flash, table, today, village_name,
+    may, md_text, sees_personal_data, show_errors, show_flash, table, today, village_name,
 )
 
 con = connection()
@@ -192,7 +192,7 @@ else:
                f"tập huấn năm {year}.")
 
 # Keyed and stateful, so saving (which adds a message above) does not send the officer back to the first tab.
-if presenting():  # read-only: coverage only, no phone numbers, no forms
+if not may("organisation"):  # read-only: coverage only, no forms
     tab_cover, tab_sessions = st.container(), None
 else:
     tab_cover, tab_sessions = st.tabs(["Tỷ lệ theo thôn và người chưa tập huấn", "Các buổi tập huấn và điểm danh"],
@@ -209,7 +209,8 @@ with tab_cover:
     else:
         st.caption("Danh sách để mời dự buổi tập huấn tiếp theo, xếp theo thôn.")
         invite = missing.assign(position=missing["is_leader"].map({True: "Tổ trưởng", False: "Hòa giải viên"}))
-        invite = invite[["village", "full_name", "position", *([] if presenting() else ["phone"]), "organisation"]].rename(columns={
+        phones = ["phone"] if sees_personal_data(village_id) else []  # the mediators' phone numbers
+        invite = invite[["village", "full_name", "position", *phones, "organisation"]].rename(columns={
             "village": "Thôn", "full_name": "Họ tên", "position": "Vị trí", "phone": "Điện thoại",
             "organisation": "Đơn vị, đoàn thể"})
         table(invite, placeholder="—")

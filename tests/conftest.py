@@ -5,8 +5,10 @@ No mocks of the database (STYLE.md). The demo file is built once per test sessio
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The record of database paths the app has known (db/connection.py) goes to a folder of this run, not ~/.hoagiai.
+os.environ["HOAGIAI_STATE"] = tempfile.mkdtemp(prefix="hoagiai-state-")
 
 import db  # noqa: E402
 from db.seed import load_commune  # noqa: E402
@@ -86,10 +90,44 @@ def small_db(empty_db):
     return empty_db, ids
 
 
+# The accounts every test database has (as `python -m db user add` makes them): login → (role, village name).
+PASSWORD = "matkhau123"
+ACCOUNTS = {"tuphap": ("can_bo_tu_phap", None), "lanhdao": ("lanh_dao", None),
+            "totruong": ("to_truong", "Thôn Đông Hòa"), "trinhchieu": ("trinh_chieu", None)}
+
+
+def add_accounts(con, accounts: dict = ACCOUNTS) -> None:
+    """The test accounts (the first, «tuphap», is the administrator); a tổ trưởng only where their village exists."""
+    from db import users
+    for login, (role, village) in accounts.items():
+        village_id = None
+        if village:
+            found = con.execute("SELECT id FROM villages WHERE name = ?", [village]).fetchone()
+            if not found:
+                continue
+            village_id = found[0]
+        users.add_user(con, {"login": login, "role": role, "village_id": village_id}, PASSWORD, actor=ACTOR)
+
+
+def session_of(con, login: str) -> dict:
+    """What the sign-in step puts in st.session_state["user"] for this account (CONTRACT.md)."""
+    role, village = con.execute("SELECT role, village_id FROM users WHERE login = ?", [login]).fetchone()
+    return {"login": login, "role": role, "village_id": village}
+
+
+def signed_in(at: AppTest, login: str = "tuphap") -> AppTest:
+    """An AppTest signed in as this account of the app's database, as tests may do (CONTRACT.md «Signed-in
+    session»)."""
+    at.session_state["user"] = session_of(app_connection(), login)
+    return at
+
+
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    db.create_database(path, demo=True).close()
+    con = db.create_database(path, demo=True)
+    add_accounts(con)
+    con.close()
     return path
 
 
@@ -108,8 +146,23 @@ def app(demo_path, monkeypatch):
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["user"] = {"login": "tuphap", "role": "can_bo_tu_phap", "village_id": None}  # signed in
     yield at
     st.cache_resource.clear()
+
+
+def empty_app_file(path: Path) -> Path:
+    """`python -m db init --empty` plus the test accounts: an officer can open it."""
+    con = db.create_database(path, demo=False)
+    add_accounts(con)
+    con.close()
+    return path
+
+
+def new_app(login: str = "tuphap") -> AppTest:
+    """Another browser session on the same app (HOAGIAI_DB as set by the `app` fixture), signed in as login."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    return signed_in(at, login)
 
 
 @pytest.fixture()

@@ -23,7 +23,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import db
-from conftest import ROOT, app_connection
+from conftest import ROOT, app_connection, session_of
 from db import backup
 from db.__main__ import main
 from db.connection import latest_version, migration_files
@@ -328,8 +328,6 @@ def test_the_file_deleted_under_the_running_app_stops_every_page_and_every_write
         db.check_file(con.cursor())
 
 
-@pytest.mark.xfail(strict=True, reason="until db.writes.transaction calls db.check_file(con) (issue 13, item 7); "
-                                      "then remove this mark")
 def test_a_write_through_the_write_path_is_refused_once_the_file_is_gone(demo_path):
     from db.writes import transaction
 
@@ -607,11 +605,12 @@ def backups_page(monkeypatch, path: Path) -> AppTest:
     st.cache_data.clear()
     at = AppTest.from_file(str(ROOT / "pages" / "backups.py"), default_timeout=60)
     at.session_state["present"] = False
-    try:
-        from db import users
-        at.session_state["_user_checked"] = users.User(login="kiem-thu", role="can_bo_tu_phap")
-    except (ImportError, AttributeError, TypeError):
-        pass
+    from db import users
+    con = db.connect(path)
+    user = session_of(con, "tuphap")
+    at.session_state["user"] = user
+    at.session_state["_user_checked"] = users.current(con, user)  # what app.py's sign-in gate leaves for pages
+    con.close()
     return at
 
 

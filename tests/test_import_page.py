@@ -9,7 +9,7 @@ import io
 import openpyxl
 from streamlit.testing.v1 import AppTest
 
-from conftest import app_connection, open_page
+from conftest import app_connection, new_app, open_page
 
 MOJ_HEAD = [
     ["UBND XÃ ĐOÀN KẾT", *[None] * 9],
@@ -103,7 +103,7 @@ def test_a_messy_register_is_previewed_imported_and_never_imported_twice(app):
     assert con.execute("SELECT actor, action FROM audit_log WHERE action = 'import'").fetchall()
 
     # The same file again: every row is already there.
-    at = upload(open_page(AppTest.from_file(app._script_path, default_timeout=60), "pages/importing.py"),
+    at = upload(open_page(new_app(), "pages/importing.py"),
                 "so-theo-doi-an-lac.xlsx", register_workbook())
     at = click(at, "Xem trước")
     assert counts(at) == {"Thêm mới": "0", "Cập nhật": "0", "Bỏ qua vì trùng": "3", "Lỗi": "1"}

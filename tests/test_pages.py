@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 import db
-from conftest import app_connection, metric, open_page, typed
+from conftest import app_connection, empty_app_file, metric, new_app, open_page, typed
 
 
 def test_overview_shows_the_official_rate_of_the_latest_year(app, demo_path):
@@ -183,11 +182,10 @@ ALL_PAGES = ["pages/overview.py", "pages/cases.py", "pages/plan.py", "pages/team
 def test_every_page_runs_on_an_empty_database(tmp_path, monkeypatch):
     """python -m db init --empty: no commune, no case. No page may fail; the register says what is missing."""
     import streamlit as st
-    path = tmp_path / "empty.duckdb"
-    db.create_database(path, demo=False).close()
+    path = empty_app_file(tmp_path / "empty.duckdb")
     monkeypatch.setenv("HOAGIAI_DB", str(path))
     st.cache_resource.clear()
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60).run()
+    at = new_app().run()
     for page in ALL_PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])

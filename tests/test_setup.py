@@ -199,9 +199,18 @@ def empty_app(tmp_path, monkeypatch):
     st.cache_resource.clear()
 
 
-def test_an_empty_file_opens_on_setup_and_a_commune_is_set_up_there(empty_app):
+def test_an_empty_file_asks_for_its_administrator_then_opens_on_setup(empty_app):
     at = empty_app.run()
-    assert not at.exception and at.title[0].value == "Thiết lập xã"
+    assert not at.exception and at.title[0].value == "Tạo tài khoản quản trị"
+    at.text_input(key="first_login").input("TuPhap.HoaBinh")
+    at.text_input(key="first_password").input("mat khau dai")
+    at.text_input(key="first_again").input("mat khau khac")
+    at = next(b for b in at.button if b.label == "Tạo tài khoản và đăng nhập").click().run()
+    assert any("Hai lần nhập mật khẩu không giống nhau" in e.value for e in at.error)
+    at.text_input(key="first_again").input("mat khau dai")
+    at = next(b for b in at.button if b.label == "Tạo tài khoản và đăng nhập").click().run()
+    assert not at.exception and at.title[0].value == "Thiết lập xã", [e.value for e in at.error]
+    assert at.session_state["user"] == {"login": "tuphap.hoabinh", "role": "can_bo_tu_phap", "village_id": None}
     at.text_input(key="commune_0_0_name").input("Xã Hòa Bình")
     at.text_input(key="commune_0_0_province").input("Thành phố Hải Phòng")
     at = next(b for b in at.button if b.label == "Tạo xã").click().run()
