@@ -139,12 +139,10 @@ def _first_administrator(con) -> None:
     st.caption("Lần đầu dùng ứng dụng trên máy này: tạo tài khoản quản trị (thường là công chức Tư pháp – Hộ tịch). "
                "Tài khoản này tạo các tài khoản khác (lãnh đạo, tổ trưởng, màn hình trình chiếu) ở trang «Tài khoản».")
     with st.form("first_admin", enter_to_submit=False):
-        c1, c2 = st.columns(2)
-        login = c1.text_input("Tên đăng nhập *", placeholder="VD: tuphap.doanket", key="first_login")
-        name = c2.text_input("Họ và tên", key="first_name")
-        p1, p2 = st.columns(2)
-        password = p1.text_input("Mật khẩu * (ít nhất 8 ký tự)", type="password", key="first_password")
-        again = p2.text_input("Nhập lại mật khẩu *", type="password", key="first_again")
+        login = st.text_input("Tên đăng nhập *", placeholder="VD: tuphap.doanket", key="first_login")
+        name = st.text_input("Họ và tên", key="first_name")
+        password = st.text_input("Mật khẩu * (ít nhất 8 ký tự)", type="password", key="first_password")
+        again = st.text_input("Nhập lại mật khẩu *", type="password", key="first_again")
         created = st.form_submit_button("Tạo tài khoản và đăng nhập", type="primary", icon=":material/person_add:")
     if created:
         try:
@@ -152,7 +150,7 @@ def _first_administrator(con) -> None:
                 raise ValidationError("Hai lần nhập mật khẩu không giống nhau.")
             users.add_user(con, {"login": login, "full_name": name, "role": "can_bo_tu_phap"}, password,
                            actor=login or "?")
-            _signed_in(users.sign_in(con, login, password))
+            _signed_in(con, users.sign_in(con, login, password))
         except ValidationError as exc:
             show_errors(exc)
 
@@ -168,45 +166,76 @@ def _sign_in_form(con) -> None:
         submitted = st.form_submit_button("Đăng nhập", type="primary", icon=":material/login:")
     if submitted:
         try:
-            _signed_in(users.sign_in(con, login, password))
+            _signed_in(con, users.sign_in(con, login, password))
         except ValidationError as exc:
             show_errors(exc)
     st.caption("Quên mật khẩu: nhờ quản trị viên đặt lại, hoặc trên máy chạy ứng dụng: "
                "`python -m db user passwd TÊN_ĐĂNG_NHẬP`.")
 
 
-def _signed_in(user: users.User) -> None:
-    st.session_state["user"] = user.session()
-    st.session_state["_last_seen"] = time.time()
-    if user.role == "trinh_chieu":
-        st.session_state["present"] = True
+# A browser that signed in keeps a random token in this cookie (db/users.py «signed-in browsers»): a reload, a
+# second tab or a bookmarked meeting link opens without a new sign-in while the session is not idle too long.
+SESSION_COOKIE = "hg_phien"
+
+
+def _cookie_script(token: str | None) -> str:
+    value = f"{token}; max-age=43200" if token else "; max-age=0"  # the server decides how long a token is good
+    return f"<script>document.cookie = '{SESSION_COOKIE}={value}; path=/; SameSite=Strict';</script>"
+
+
+def _signed_in(con, user: users.User) -> None:
+    _start_session(user, users.open_session(con, user))
+    st.session_state["_cookie"] = st.session_state["_token"]  # written into the browser on the next run
     for key in ("signin_password", "first_password", "first_again"):
         st.session_state.pop(key, None)
     st.rerun()
 
 
-def _sign_out(note: str | None = None) -> None:
-    for key in ("user", "_user_checked", "_last_seen", "nam", "thon", "present"):
+def _start_session(user: users.User, token: str) -> None:
+    st.session_state.update(user=user.session(), _token=token, _last_seen=time.time(), _touched=time.time())
+    if user.role == "trinh_chieu":
+        st.session_state["present"] = True
+
+
+def _sign_out(con, note: str | None = None) -> None:
+    users.close_session(con, st.session_state.get("_token"))
+    for key in ("user", "_user_checked", "_last_seen", "_token", "nam", "thon", "present"):
         st.session_state.pop(key, None)
+    st.session_state["_cookie"] = None  # the browser forgets the token too
     if note:
         st.session_state["_signin_note"] = note
 
 
 def _sign_in_gate(con) -> users.User:
     """The signed-in user, checked on every run (the account still exists, is active, has that role and village);
-    else the first-run step or the sign-in form, and nothing else of the app. An idle session signs out."""
+    else the first-run step or the sign-in form, and nothing else of the app. A reload keeps the sign-in through
+    the browser's cookie; an idle session signs out."""
+    if "_cookie" in st.session_state:
+        st.html(_cookie_script(st.session_state.pop("_cookie")), unsafe_allow_javascript=True)
     user = users.current(con, st.session_state.get("user"))
+    if user is None and (token := st.context.cookies.get(SESSION_COOKIE)):
+        if (user := users.resume_session(con, token)) is not None:
+            _start_session(user, token)
     minutes = int(users.settings(con)["session_minutes"])
     last_seen = st.session_state.get("_last_seen")
     if user and last_seen is not None and time.time() - last_seen > minutes * 60:
-        _sign_out(f"Phiên làm việc đã kết thúc sau {minutes} phút không thao tác: hãy đăng nhập lại.")
+        _sign_out(con, f"Phiên làm việc đã kết thúc sau {minutes} phút không thao tác: hãy đăng nhập lại.")
         user = None
     if user is None:
         st.session_state.pop("user", None)
         st.session_state.pop("_user_checked", None)
-        _first_administrator(con) if not users.has_users(con) else _sign_in_form(con)
+        st.navigation(_closed_pages(), position="hidden")  # a deep link is kept for after the sign-in
+        with st.columns([1, 1.3, 1])[1]:  # a narrow form in the middle, on the laptop as on the meeting screen
+            if users.has_users(con):
+                _sign_in_form(con)
+            else:
+                _first_administrator(con)
         st.stop()
-    st.session_state["_last_seen"] = time.time()
+    now = time.time()
+    if now - st.session_state.get("_touched", 0) > 60:  # the token stays good for a reload (once a minute)
+        users.touch_session(con, st.session_state.get("_token"))
+        st.session_state["_touched"] = now
+    st.session_state["_last_seen"] = now
     st.session_state["_user_checked"] = user
     return user
 
@@ -216,7 +245,7 @@ def _account(user: users.User) -> None:
     st.caption(f":material/account_circle: {user.full_name or user.login} · {ROLES[user.role]}"
                + (" · quản trị" if user.is_admin else ""))
     if st.button("Đăng xuất", icon=":material/logout:", key="_sign_out"):
-        _sign_out("Đã đăng xuất.")
+        _sign_out(open_connection(), "Đã đăng xuất.")
         st.rerun()
     if presenting():  # not on the meeting screen
         return
@@ -236,9 +265,6 @@ def _account(user: users.User) -> None:
 
 
 def _sidebar(con, user: users.User, years: list[int], village_names: dict, generation: int) -> None:
-    if "_session_started" not in st.session_state:
-        st.session_state["_session_started"] = True
-        st.html(CLOSE_PAGE_NOT_FOUND, unsafe_allow_javascript=True)
     st.markdown(f"**{md_text(places.commune_title(con))}**")
     if places.has_demo_data(con):
         st.caption(":material/info: Dữ liệu minh họa, hư cấu — không phải người thật.")
@@ -313,7 +339,27 @@ def _pages(user: users.User, has_commune: bool) -> dict:
             sections.setdefault(section, []).append(
                 st.Page(f"pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=url,
                         default=name == start))
+    for section, name, title, icon, url, roles in PAGES:  # a link to a page of another role: said in Vietnamese
+        if not (user.role in roles or (ADMIN in roles and user.is_admin)):
+            sections.setdefault(section, []).append(
+                st.Page(_not_for_this_account(title), title=title, url_path=url, visibility="hidden"))
     return sections
+
+
+def _not_for_this_account(title: str):
+    def page() -> None:
+        st.title(title)
+        st.info(f"Trang «{title}» không dành cho tài khoản này. Chọn một trang khác ở thanh trên cùng.",
+                icon=":material/block:")
+    return page
+
+
+def _closed_pages() -> list:
+    """Before the sign-in: every page's address, none of its content. The address the browser asked for (a bookmark,
+    a meeting link) is then known to st.navigation — no English «Page not found» — and stays in the address bar,
+    so the same view opens once the user has signed in."""
+    return [st.Page(lambda: None, title=title, url_path=url, default=name == "overview", visibility="hidden")
+            for _, name, title, _, url, _ in PAGES]
 
 
 if "present" not in st.session_state:  # presentation mode: from the URL (a bookmarked meeting link)
@@ -321,16 +367,20 @@ if "present" not in st.session_state:  # presentation mode: from the URL (a book
 st.set_page_config(page_title="Hòa giải ở cơ sở", page_icon="🤝", layout="wide",
                    initial_sidebar_state="collapsed" if st.session_state["present"] else "auto")
 st.html(BASE_CSS)
-if st.session_state["present"]:
+large_type = st.session_state["present"]
+if large_type:
     st.html(PRESENTATION_CSS)
 start_logging()
 
+if "_session_started" not in st.session_state:
+    st.session_state["_session_started"] = True
+    st.html(CLOSE_PAGE_NOT_FOUND, unsafe_allow_javascript=True)
 with unexpected_errors():  # any error below: one Vietnamese message, logged; never Streamlit's English box
     con = open_connection()
     user = _sign_in_gate(con)
     daily_backup(con)  # once a day, on the first use; a failure is said once and retried later
-    if presenting() and not st.session_state["present"]:
-        st.html(PRESENTATION_CSS)  # the meeting-screen account: always the large type
+    if presenting() and not large_type:
+        st.html(PRESENTATION_CSS)  # the meeting-screen account (also when its browser came back through the cookie)
     years = sorted(set(results.case_years_for_filter(con)), reverse=True)
     generation, village_names = _set_filters(con, years)
     if user.role == "to_truong":

@@ -10,6 +10,8 @@ the administrator at the PC through `python -m db`, the seeds, the tests — and
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 import pandas as pd
@@ -229,6 +231,7 @@ def set_password(con, login: str, password: str | None, *, actor) -> None:
             authorize(con, actor, "users")
         update_row(cur, "users", row[0], {"password_hash": _hasher.hash(password), "failed_attempts": 0,
                                           "locked_until": None}, actor, None, "Tài khoản", action="password")
+        cur.execute("DELETE FROM sessions WHERE login = ?", [login.lower()])  # signed out everywhere else
 
 
 def sign_in(con, login: str, password: str, *, now: dt.datetime | None = None) -> User:
@@ -288,6 +291,53 @@ def current(con, session: dict | None) -> User | None:
     if not row["active"] or row["role"] != session.get("role") or row["village_id"] != session.get("village_id"):
         return None
     return _user(row)
+
+
+# --- signed-in browsers ----------------------------------------------------------------------------------------
+# Streamlit forgets a browser's session on a reload; the browser keeps a random token in a cookie and the database
+# its SHA-256 (a copied database opens no session). A token is good while its session has not been idle longer than
+# the setting «session_minutes» and its account is still active with the same role and village.
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def open_session(con, user: User) -> str:
+    """A new token for a browser that has just signed in."""
+    token = secrets.token_urlsafe(32)
+    with transaction(con) as cur:
+        cur.execute("INSERT INTO sessions (token_hash, login) VALUES (?, ?)", [_digest(token), user.login])
+    return token
+
+
+def resume_session(con, token: str | None, *, now: dt.datetime | None = None) -> User | None:
+    """The user of a token from a cookie, if that session is still good (and it counts as activity)."""
+    if not token or len(token) > 100:
+        return None
+    now = now or dt.datetime.now()
+    minutes = int(settings(con)["session_minutes"])
+    with transaction(con) as cur:
+        cur.execute("DELETE FROM sessions WHERE last_seen < ?", [now - dt.timedelta(minutes=minutes)])
+        found = cur.execute("SELECT u.login, u.role, u.village_id FROM sessions s JOIN users u ON u.login = s.login "
+                            "WHERE s.token_hash = ? AND u.active", [_digest(token)]).fetchone()
+        if found is not None:
+            cur.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", [now, _digest(token)])
+    return current(con, dict(zip(("login", "role", "village_id"), found))) if found else None
+
+
+def touch_session(con, token: str | None) -> None:
+    """Activity in an open browser keeps its token good for a reload."""
+    if token:
+        with transaction(con) as cur:
+            cur.execute("UPDATE sessions SET last_seen = current_localtimestamp() WHERE token_hash = ?",
+                        [_digest(token)])
+
+
+def close_session(con, token: str | None) -> None:
+    """Sign out: the token stops working, whoever holds a copy."""
+    if token:
+        with transaction(con) as cur:
+            cur.execute("DELETE FROM sessions WHERE token_hash = ?", [_digest(token)])
 
 
 def users(con) -> pd.DataFrame:

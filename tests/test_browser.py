@@ -117,12 +117,45 @@ def running_app(tmp: Path, db_file: Path, *, audit_log: Path | None = None):
         log.close()
 
 
+PASSWORD = "matkhau123"
+ACCOUNTS = {  # login: the CLI's arguments (as the administrator creates them on the PC)
+    "tuphap": ["--role", "can_bo_tu_phap", "--name", "Nguyễn Văn An"],
+    "lanhdao": ["--role", "lanh_dao", "--name", "Trần Văn Bình"],
+    "totruong": ["--role", "to_truong", "--village", "Thôn Đông Hòa"],
+    "trinhchieu": ["--role", "trinh_chieu"],
+}
+
+
+def prepared_database(path: Path) -> Path:
+    """The demo commune and its accounts, made as a commune makes them: `python -m db init`, then
+    `python -m db user add` with the password typed on standard input."""
+    env = {**os.environ, "HOAGIAI_DB": str(path)}
+    subprocess.run([sys.executable, "-m", "db", "init"], cwd=ROOT, env=env, check=True, capture_output=True)
+    for login, args in ACCOUNTS.items():
+        subprocess.run([sys.executable, "-m", "db", "user", "add", login, *args], cwd=ROOT, env=env, check=True,
+                       input=PASSWORD + "\n", text=True, capture_output=True)
+    return path
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The app on a free port, on a database file that does not exist yet (so the app builds the demo)."""
+    """The app on a free port, on the demo database with the four accounts."""
     tmp = tmp_path_factory.mktemp("browser")
-    with running_app(tmp, tmp / "hoagiai.duckdb") as app:
+    with running_app(tmp, prepared_database(tmp / "hoagiai.duckdb")) as app:
         yield app
+
+
+def sign_in(page, url: str, login: str = "tuphap", landing: str = "Tổng quan công tác hòa giải ở cơ sở") -> None:
+    """Open url, sign in on the form it shows, and land on that view (the browser keeps the session for the next
+    page.goto: a reload does not sign out)."""
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    wait_idle(page)
+    page.get_by_label("Tên đăng nhập").fill(login)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name=landing, exact=True)).to_be_visible()
+    wait_idle(page)
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +181,7 @@ def page(browser, server, request):
     pg.outside_requests = []
     pg.on("request", lambda r: None if r.url.startswith((server["url"], "data:", "blob:"))
           else pg.outside_requests.append(r.url))
+    sign_in(pg, server["url"] + "/")  # the officer
     try:
         yield pg
     finally:
@@ -451,9 +485,7 @@ def test_presentation_link_reopens_the_view_with_parties_masked(page, server, br
 
     other = browser.new_context(viewport=SIZES["1920x1080"], locale="vi-VN").new_page()
     try:
-        other.goto(link)
-        expect(other.get_by_role("heading", name="Thôn Đông Hòa năm 2023")).to_be_visible(timeout=WAIT_MS)
-        wait_idle(other)
+        sign_in(other, link, "trinhchieu", landing="Thôn Đông Hòa năm 2023")  # the meeting-screen account
         expect(other.get_by_role("combobox", name="Năm", exact=True)).to_have_value("2023")
         expect(other.get_by_role("combobox", name="Thôn", exact=True)).to_have_value("Thôn Đông Hòa")
         assert_no_app_error(other)
@@ -516,6 +548,21 @@ def test_a_month_bar_opens_its_cases_and_the_link_is_copied(page, server):
 
 # --- issue 11: what a new user hit ----------------------------------------------------------------------
 
+def create_first_administrator(page) -> None:
+    """After the demo is built on a first start: the first account (the administrator), then the overview."""
+    expect(page.get_by_role("heading", name="Tạo tài khoản quản trị")).to_be_visible(timeout=90_000)
+    wait_idle(page)
+    page.screenshot(path=str(ARTIFACTS / "13-tai-khoan-dau-tien-1366x768.png"))
+    page.get_by_label("Tên đăng nhập *").fill("tuphap.doanket")
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn An")
+    page.get_by_label("Mật khẩu * (ít nhất 8 ký tự)", exact=True).fill(PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu *", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Tạo tài khoản và đăng nhập").click()
+    expect(page.get_by_role("heading", name="Tổng quan công tác hòa giải ở cơ sở")).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_text("Nguyễn Văn An · Cán bộ tư pháp · quản trị")).to_be_visible()
+
+
 def test_first_start_says_what_it_does_in_vietnamese(browser, tmp_path):
     """A database file that does not exist yet: the first visit shows «Đang chuẩn bị dữ liệu…» with a progress
     bar (never a blank page, never Streamlit's English list of modules), then the overview."""
@@ -527,9 +574,7 @@ def test_first_start_says_what_it_does_in_vietnamese(browser, tmp_path):
             expect(page.get_by_text("Đang chuẩn bị dữ liệu…")).to_be_visible(timeout=WAIT_MS)
             expect(page.get_by_role("progressbar")).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "13-lan-chay-dau-1366x768.png"))
-            expect(page.get_by_role("heading", name="Tổng quan công tác hòa giải ở cơ sở")).to_be_visible(
-                timeout=90_000)
-            wait_idle(page)
+            create_first_administrator(page)
             nav = page.locator('[data-testid="stSidebarNav"]')
             expect(nav).to_have_count(0)  # no list of pages/ modules (app, cases, common…)
             for module in ("common", "charts", "slides"):
@@ -550,9 +595,7 @@ def test_no_request_leaves_the_machine_and_the_network_is_not_served(browser, tm
         page = context.new_page()
         try:
             page.goto(app["url"] + "/")
-            expect(page.get_by_role("heading", name="Tổng quan công tác hòa giải ở cơ sở")).to_be_visible(
-                timeout=90_000)
-            wait_idle(page)
+            create_first_administrator(page)
             open_cases(page)
         finally:
             context.close()
@@ -694,3 +737,77 @@ def test_a_messy_register_is_uploaded_mapped_previewed_and_imported(page, server
     wait_idle(page)
     assert_no_app_error(page)
     shoot(page, "24-nhap-du-lieu-xong")
+
+
+# --- issue 13: sign-in and roles ----------------------------------------------------------------------------
+
+def menu_pages(page, section: str) -> list[str]:
+    """The page titles under a section of the top bar (its menu opened, then closed again)."""
+    page.get_by_text(section, exact=True).first.click()
+    links = page.locator('[data-testid="stTopNavDropdownLink"]')
+    expect(links.first).to_be_visible()
+    names = [t.strip().splitlines()[-1] for t in links.all_inner_texts() if t.strip()]  # after the icon's name
+    page.keyboard.press("Escape")
+    return names
+
+
+@pytest.mark.parametrize("login", ["tuphap", "lanhdao", "totruong", "trinhchieu"])
+def test_each_role_signs_in_and_sees_its_own_app(browser, server, login):
+    """Each account signs in on the form; the top bar has that role's pages only; the register shows the parties'
+    names to the officer alone; a wrong password is refused in Vietnamese; signing out closes the session (a reload
+    shows the form again)."""
+    names = demo_party_names()
+    context = browser.new_context(viewport=SIZES["1920x1080"], locale="vi-VN")
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    try:
+        page.goto(server["url"] + "/")
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        wait_idle(page)
+        page.get_by_label("Tên đăng nhập").fill(login)
+        page.get_by_label("Mật khẩu").fill("sai-mat-khau")
+        page.get_by_role("button", name="Đăng nhập").click()
+        expect(page.get_by_text("Sai tên đăng nhập hoặc mật khẩu.")).to_be_visible()
+        shoot(page, "30-dang-nhap-sai")
+        sign_in(page, server["url"] + "/vu-viec?nam=2023", login, landing="Vụ việc hòa giải")
+        assert "/vu-viec" in page.url and "nam=2023" in page.url  # the link asked for, after the sign-in
+        shoot(page, f"31-vai-tro-{login}-vu-viec")
+        shown = page.locator("body").inner_text() + "\n".join(
+            page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts())
+        new_case_tab = page.get_by_role("tab", name="Nhập vụ việc mới")
+        settings = page.get_by_text("Cài đặt", exact=True)
+        if login == "tuphap":
+            expect(new_case_tab).to_have_count(1)
+            assert [n for n in names if n in shown], "the officer sees the parties"
+            assert {"Tài khoản", "Sao lưu, khôi phục", "Nhật ký thay đổi"} <= set(menu_pages(page, "Cài đặt"))
+        else:
+            expect(new_case_tab).to_have_count(0)
+            assert not [n for n in names if n in shown], f"party names reached {login}'s browser"
+        if login == "lanhdao":
+            assert menu_pages(page, "Cài đặt") == ["Khóa số liệu"]
+            expect(page.get_by_text("Kinh phí", exact=True)).to_have_count(1)
+        if login == "totruong":
+            expect(settings).to_have_count(0)
+            expect(page.get_by_text("Kinh phí", exact=True)).to_have_count(0)
+            expect(page.get_by_text("Thôn: Thôn Đông Hòa")).to_be_visible()
+            cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_inner_texts()
+            assert "Thôn Đông Hòa" in cells and not {"Thôn An Lạc", "Thôn Phú Yên", "Thôn Văn Xá"} & set(cells)
+        if login == "trinhchieu":
+            expect(settings).to_have_count(0)
+            expect(page.get_by_text(re.compile("Chế độ trình chiếu: chỉ xem"))).to_be_visible()
+            expect(page.get_by_text("Đổi mật khẩu")).to_have_count(0)
+        assert_no_app_error(page)
+
+        page.reload()  # a reload keeps the sign-in (the browser's session cookie)
+        expect(page.get_by_role("heading", name="Vụ việc hòa giải", exact=True)).to_be_visible()
+        wait_idle(page)
+        if login == "trinhchieu":  # the meeting screen keeps its sidebar folded: opening it is a deliberate step
+            page.locator('[data-testid="stExpandSidebarButton"]').click()
+        page.get_by_role("button", name="Đăng xuất").click()
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+        expect(page.get_by_text("Đã đăng xuất.")).to_be_visible()
+        wait_idle(page)
+        page.reload()
+        expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    finally:
+        context.close()
