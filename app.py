@@ -389,5 +389,6 @@ with unexpected_errors():  # any error below: one Vietnamese message, logged; ne
         _sidebar(con, user, years, village_names, generation)
     _keep_view_in_url()
 
+    st.session_state["_run"] = st.session_state.get("_run", 0) + 1  # pages.common.Editing: forms shown last run
     page = st.navigation(_pages(user, has_commune=not places.communes(con).empty), position="top")
     page.run()

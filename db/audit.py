@@ -280,6 +280,13 @@ def changes(before, after, *, table: str | None = None, lookups: Lookups | None 
     return out
 
 
+def what_changed(con, table: str, before: dict | None, after: dict | None) -> list[Change]:
+    """Field by field, what changed between two snapshots of one record (e.g. as a user opened it and as another user
+    saved it meanwhile), with names for the ids in them."""
+    before, after = (json.loads(json.dumps(s, default=str)) if s else None for s in (before, after))
+    return changes(before, after, table=table, lookups=_lookups(con.cursor(), [(table, before, after)]))
+
+
 # --- reading the log ------------------------------------------------------------------------------------------
 
 # Deleted rows that can come back, one per record (its latest delete): a soft-deleted case or evidence document

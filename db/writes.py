@@ -157,7 +157,7 @@ def fetch_row(cur, table: str, row_id: int) -> dict | None:
 def check_version(current: dict, expected_version: int | None, what: str) -> None:
     if expected_version is not None and current["version"] != expected_version:
         raise VersionConflict(
-            f"{what} vừa được người khác sửa (phiên bản {current['version']}, bạn đang sửa phiên bản "
+            f"Hồ sơ vừa được người khác sửa ({what}: phiên bản {current['version']}, bạn đang sửa phiên bản "
             f"{expected_version}). Hãy tải lại để xem thay đổi mới rồi sửa lại; chưa có gì được lưu."
         )
 

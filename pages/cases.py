@@ -5,10 +5,10 @@ import streamlit as st
 
 from db import audit, cases, exporting, mediators, places, register
 from db.labels import RESULTS
-from db.writes import DuplicateSuspected, ValidationError
-from pages.common import (ROW_HEIGHT, WRAP_ROW_HEIGHT, actor, connection, date_field, download, filters, flash,
-                          fmt_date, go_to, may, md_text, presenting, sees_personal_data, show_errors, show_flash, table,
-                          village_name)
+from db.writes import DuplicateSuspected, ValidationError, VersionConflict
+from pages.common import (ROW_HEIGHT, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters,
+                          flash, fmt_date, go_to, may, md_text, presenting, sees_personal_data, show_errors, show_flash,
+                          table, village_name)
 
 con = connection()
 year, village_id = filters()
@@ -42,8 +42,9 @@ MONTHS = [WHOLE_YEAR, *range(1, 13)]
 SEARCH_MAX = 200  # characters of search text taken from a URL
 
 
-def case_form(form_id: str, case: dict | None = None) -> None:
-    """The entry form for a new case (case None) or an existing one; saves through db.cases."""
+def case_form(form_id: str, case: dict | None = None, edit: Editing | None = None) -> None:
+    """The entry form for a new case (case None) or an existing one (edit: as it was opened); saves through
+    db.cases."""
     case = case or {}
     team_ids = list(team_names)
     default_team = case.get("team_id") or next((t for t, v in team_village.items() if v == village_id), team_ids[0])
@@ -117,6 +118,8 @@ def case_form(form_id: str, case: dict | None = None) -> None:
 
     show_flash(form_id.rsplit("_", 1)[0] if case else "new_case")
     if not submitted:
+        if edit:
+            edit.show_conflict()
         return
     data = {
         "team_id": team_id, "received_on": received, "grounds": grounds, "category": category,
@@ -133,10 +136,18 @@ def case_form(form_id: str, case: dict | None = None) -> None:
         # Show the warning and the confirmation box inside the form; what was typed stays (stable keys).
         st.session_state[f"{form_id}_dup"] = [*exc.messages, "Nếu không phải trùng, đánh dấu ô xác nhận rồi bấm Lưu lần nữa."]
         st.rerun()
+    except VersionConflict as exc:
+        if edit is None:
+            show_errors(exc)
+        else:  # another user saved this case first: what was typed stays, what changed is shown
+            edit.conflict()
+        return
     except ValidationError as exc:
         show_errors(exc)
         return
     st.session_state.pop(f"{form_id}_dup", None)
+    if edit:
+        edit.saved()
     received = cases.get_case(con, saved_id)["received_on"]  # the saved date, exactly as typed
     new_village = places.get_team(con, team_id)["village_id"]
     moved = received.year != year or (village_id is not None and village_id != new_village)
@@ -350,10 +361,11 @@ def case_editor(listing, selection) -> None:
     show_flash("case_editor")
     if open_id is None:
         return
-    case = cases.get_case(con, open_id)
+    edit = Editing(f"edit_case_{open_id}", "cases", lambda: cases.get_case(con, open_id))
+    case = edit.record
     st.subheader(f"Vụ việc số {open_id}")
     st.caption(f"Phiên bản {case['version']} · cập nhật lần cuối {case['updated_at']:%d/%m/%Y %H:%M}")
-    case_form(f"edit_case_{open_id}_{case['version']}", case)
+    case_form(edit.key, case, edit)
     if st.button("Xóa vụ việc này", icon=":material/delete:", key=f"delete_{open_id}"):
         try:
             cases.delete_case(con, open_id, actor=actor(), expected_version=case["version"])

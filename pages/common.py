@@ -11,10 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
 import db
-from db import places, users
+from db import audit, places, users
 from db.writes import ValidationError, is_missing
 from db.labels import ALL_VILLAGES
 
@@ -191,6 +192,73 @@ def flash(message: str, where: str = "page") -> None:
 def show_flash(where: str = "page") -> None:
     if message := st.session_state.pop(f"_flash_{where}", None):
         st.success(md_text(message), icon=":material/check_circle:")
+
+
+class Editing:
+    """A record open in an edit form in this browser, kept as it was when opened.
+
+    The form's key carries no version: when another user saves the same record, this user's form stays as typed
+    (a key that changed with the version made the form, and the submit, vanish without a word). The save passes the
+    opened version; if another user saved first, the write path refuses (VersionConflict) and conflict() says
+    «Hồ sơ vừa được người khác sửa…», keeps what was typed, shows field by field what the other user changed, and
+    offers to load their version or to overwrite it with this one. After this user's own save, saved() reads the
+    record again (a new key: the form shows what was stored). A form not shown on the previous run (another record
+    or page opened meanwhile) starts again from the database."""
+
+    def __init__(self, name: str, table: str, load):
+        opened = st.session_state.setdefault("_opened", {})
+        run = st.session_state.get("_run", 0)
+        kept = opened.get(name)
+        if kept is None or kept["seen"] < run - 1:
+            n = st.session_state["_opened_n"] = st.session_state.get("_opened_n", 0) + 1
+            kept = opened[name] = {"record": load(), "n": n, "seen": run}
+            st.session_state.pop(f"_conflict_{name}", None)
+        kept["seen"] = run
+        self.name, self.table, self._load = name, table, load
+        self.record: dict = kept["record"] or {}
+        self.key = f"{name}_{kept['n']}"
+
+    @property
+    def version(self) -> int | None:
+        return self.record.get("version")
+
+    def saved(self) -> None:
+        """This user's save went through: the next run reads the record again."""
+        st.session_state["_opened"].pop(self.name, None)
+        st.session_state.pop(f"_conflict_{self.name}", None)
+
+    def conflict(self) -> None:
+        """The write path refused with VersionConflict: say so (here and on every run until the user chooses)."""
+        st.session_state[f"_conflict_{self.name}"] = True
+        self.show_conflict()
+
+    def show_conflict(self) -> None:
+        """The stale-edit notice, if this record has one: what changed, and the two ways on (under the form)."""
+        show_flash(self.name)
+        if not st.session_state.get(f"_conflict_{self.name}"):
+            return
+        now = self._load()
+        if now is None:
+            st.error("Hồ sơ vừa được người khác xóa trong lúc bạn đang sửa; chưa lưu nội dung của bạn.",
+                     icon=":material/error:")
+        else:
+            st.warning("Hồ sơ vừa được người khác sửa trong lúc bạn đang sửa; chưa lưu nội dung của bạn. Những gì bạn "
+                       "đã gõ vẫn còn trong các ô. Người kia đã thay đổi:", icon=":material/sync_problem:")
+            changed = audit.what_changed(open_connection(), self.table, self.record, now)
+            if changed:
+                table(pd.DataFrame([(c.label, c.old, c.new) for c in changed],
+                                   columns=["Mục", "Khi bạn mở", "Bây giờ"]), row_height=WRAP_ROW_HEIGHT)
+        c1, c2 = st.columns(2)
+        if now is not None and c1.button("Giữ nội dung của tôi (ghi đè khi bấm Lưu)", key=f"_overwrite_{self.name}",
+                                         icon=":material/edit_note:"):
+            opened = st.session_state["_opened"][self.name]
+            opened["record"] = {**opened["record"], "version": now.get("version")}
+            st.session_state.pop(f"_conflict_{self.name}", None)
+            flash("Đã giữ nội dung của bạn: bấm «Lưu» để ghi đè thay đổi của người kia.", self.name)
+            st.rerun()
+        if c2.button("Tải bản mới (bỏ nội dung tôi đã gõ)", key=f"_reload_{self.name}", icon=":material/refresh:"):
+            self.saved()
+            st.rerun()
 
 
 def actor() -> users.User:

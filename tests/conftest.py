@@ -216,3 +216,9 @@ def app_connection():
 def typed(day: dt.date) -> str:
     """A date as the officer types it into a date field (pages.common.date_field): dd/mm/yyyy."""
     return day.strftime("%d/%m/%Y")
+
+
+def edit_key(at: AppTest, name: str) -> str:
+    """The key of the edit form `name` as this session opened it (pages.common.Editing: the key holds no version,
+    only a number of the session's own, new after each of its saves)."""
+    return f"{name}_{at.session_state['_opened'][name]['n']}"

@@ -14,7 +14,7 @@ import io
 
 import pytest
 
-from conftest import ACTOR, app_connection, metric, open_page, team_id, typed
+from conftest import ACTOR, app_connection, edit_key, metric, open_page, team_id, typed
 from db import cases, funding
 from db.seed import load_reference
 from db.writes import ValidationError, VersionConflict
@@ -474,7 +474,7 @@ def test_a_case_concluded_through_the_app_becomes_payable_at_the_valid_rate(app)
                                      "AND year(received_on) = 2023 ORDER BY id LIMIT 1").fetchone()
     opener = next(w for w in at.selectbox if w.label == "Mở vụ việc để sửa hoặc kết thúc")
     at = opener.set_value(cid).run()
-    form = f"edit_case_{cid}_{version}"
+    form = edit_key(at, f"edit_case_{cid}")
     at.selectbox(key=f"{form}_result").set_value("khong_thanh")
     at.text_input(key=f"{form}_concluded").input(typed(dt.date(2023, 12, 29)))
     at = at.button(key=f"{form}_save").click().run()

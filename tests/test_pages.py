@@ -7,7 +7,7 @@ import re
 from streamlit.testing.v1 import AppTest
 
 import db
-from conftest import app_connection, empty_app_file, metric, new_app, open_page, typed
+from conftest import app_connection, edit_key, empty_app_file, metric, new_app, open_page, typed
 
 
 def test_overview_shows_the_official_rate_of_the_latest_year(app, demo_path):
@@ -130,7 +130,7 @@ def test_open_edit_close_delete_and_restore_a_case(app):
     opener = next(w for w in at.selectbox if w.label == "Mở vụ việc để sửa hoặc kết thúc")
     at = opener.set_value(case_id).run()
     assert any(h.value == f"Vụ việc số {case_id}" for h in at.subheader)
-    form = f"edit_case_{case_id}_{version}"
+    form = edit_key(at, f"edit_case_{case_id}")
     at.selectbox(key=f"{form}_result").set_value("thanh")
     at.text_input(key=f"{form}_concluded").input(typed(dt.date(2023, 12, 28)))
     at = at.button(key=f"{form}_save").click().run()
