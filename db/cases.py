@@ -19,7 +19,7 @@ from db import locks
 from db.users import authorize
 from db.writes import (
     DuplicateSuspected, ValidationError, audit, check_version, clean_values, parse_date, parse_int,
-    require, today, transaction,
+    require, text_problems, today, transaction,
 )
 
 CASE_FIELDS = (
@@ -106,6 +106,7 @@ def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date
                 errors.append(f"Bên thứ {i}: chưa nhập họ tên.")
             continue
         parties.append({"full_name": name, "age": age, "address": address})
+        errors.extend(text_problems(parties[-1], f"Bên thứ {i}: "))
     if not parties:
         errors.append("Cần ít nhất một bên (họ tên) trong vụ việc.")
 
@@ -125,6 +126,7 @@ def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date
             elif received and ((row[3] and row[3] > received) or (row[4] and row[4] <= received)):
                 errors.append(f"Hòa giải viên {row[1]} không còn hoạt động vào ngày nhận {_fmt(received)}.")
 
+    errors.extend(text_problems(values))
     if errors:
         raise ValidationError(errors)
     return values, parties, mediator_ids, _duplicates(cur, values, parties, case_id)

@@ -22,6 +22,7 @@ import zipfile
 
 import pandas as pd
 
+from db.text import shown as quoted
 from db.users import authorize
 from db.writes import (
     ValidationError, clean_values, fetch_row, insert_row, parse_date, parse_int, require, today, transaction,
@@ -30,6 +31,12 @@ from db.writes import (
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # 10 MB: a scanned report of a few dozen pages; the uploader shows the same
 MAX_FILE_MB = MAX_FILE_BYTES // (1024 * 1024)
+# A Word or Excel file is a ZIP package: unpacked, its parts may not pass these (a «zip bomb» of 1 GiB fits in 1 MB).
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_PARTS = 5000
+MAX_RATIO = 200           # unpacked / packed size of one part; real documents stay far below
+MAX_PDF_OBJECTS = 500_000
+MAX_IMAGE_PIXELS = 80_000_000  # a photographed A4 page at 600 dpi is 35 megapixels
 
 MIME_TYPES = {
     "pdf": "application/pdf",
@@ -94,6 +101,113 @@ def detect_file_type(content: bytes) -> tuple[str | None, str | None]:
     return None, None
 
 
+def inspect_content(content: bytes, file_type: str) -> str | None:
+    """Why a file of a detected type is still refused (None if it is not): a Word or Excel package too big once
+    unpacked, not a real Word/Excel document (python-docx and openpyxl must open it) or with macros or ActiveX; a PDF
+    with JavaScript, a launch action or attached files, or one that needs a password; an image that is broken or
+    whose pixels would fill the memory."""
+    if file_type in ("docx", "xlsx"):
+        return _office_problem(content, file_type)
+    if file_type == "pdf":
+        return _pdf_problem(content)
+    if file_type in ("png", "jpeg"):
+        return _image_problem(content)
+    return None
+
+
+def _office_problem(content: bytes, file_type: str) -> str | None:
+    package = zipfile.ZipFile(io.BytesIO(content))
+    parts = package.infolist()
+    if len(parts) > MAX_PARTS:
+        return f"có {len(parts)} phần bên trong, quá nhiều cho một tài liệu"
+    unpacked = sum(part.file_size for part in parts)  # zipfile never unpacks more than a part declares
+    if unpacked > MAX_UNPACKED_BYTES or any(part.file_size > MAX_RATIO * max(part.compress_size, 1024)
+                                             for part in parts):
+        return "giải nén ra quá lớn (có thể là «bom nén» làm treo máy)"
+    names = [part.filename.lower() for part in parts]
+    if any(n.endswith("vbaproject.bin") or n.endswith("vbadata.xml") or "/activex/" in n for n in names):
+        return "có macro hoặc điều khiển ActiveX (mã lệnh tự chạy)"
+    if b"macroenabled" in package.read("[Content_Types].xml").lower():
+        return "là tệp có macro (.docm/.xlsm)"
+    try:
+        if file_type == "docx":
+            import docx
+            docx.Document(io.BytesIO(content))
+        else:
+            import openpyxl
+            openpyxl.load_workbook(io.BytesIO(content), read_only=True).close()
+    except Exception:  # noqa: BLE001 — whatever the library says, the file is not a document it can open
+        return f"không mở được như một tài liệu {'Word' if file_type == 'docx' else 'Excel'} (tệp hỏng hoặc giả)"
+    return None
+
+
+_PDF_SCRIPT = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile)(?![A-Za-z0-9])")
+
+
+def _pdf_problem(content: bytes) -> str | None:
+    """Read with pypdf (maintained, pure Python): every object, also those inside compressed object streams and
+    with #-escaped names, is looked at for a script, a launch action or an attached file."""
+    from pypdf import PdfReader
+
+    if _PDF_SCRIPT.search(content):
+        return "có mã lệnh JavaScript, lệnh chạy chương trình hoặc tệp đính kèm bên trong"
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return "có mật khẩu mở tệp: hãy lưu bản không đặt mật khẩu rồi tải lên"
+        size = int(reader.trailer.get("/Size", 0))
+        if size > MAX_PDF_OBJECTS:
+            return "có quá nhiều đối tượng bên trong"
+        for number in range(1, size):
+            try:
+                obj = reader.get_object(number)
+            except Exception:  # noqa: BLE001 — a missing or damaged object: nothing in it can run
+                continue
+            if any(_runs_something(d) for d in _dictionaries(obj)):
+                return "có mã lệnh JavaScript, lệnh chạy chương trình hoặc tệp đính kèm bên trong"
+    except Exception:  # noqa: BLE001 — pypdf cannot read it at all
+        return "là tệp PDF hỏng, không đọc được"
+    return None
+
+
+def _dictionaries(obj, depth: int = 0):
+    """obj and the dictionaries written inside it (not those it refers to: each is read on its own)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    if depth > 50 or isinstance(obj, IndirectObject):
+        return
+    if isinstance(obj, DictionaryObject):
+        yield obj
+        children = obj.values()
+    elif isinstance(obj, ArrayObject):
+        children = obj
+    else:
+        return
+    for child in children:
+        yield from _dictionaries(child, depth + 1)
+
+
+def _runs_something(d) -> bool:
+    return bool({"/JS", "/JavaScript", "/EmbeddedFiles", "/EmbeddedFile"} & set(d.keys())
+                or d.get("/S") in ("/JavaScript", "/Launch") or d.get("/Type") == "/EmbeddedFile")
+
+
+def _image_problem(content: bytes) -> str | None:
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                return f"là ảnh {width}×{height} điểm ảnh, quá lớn (hãy chụp hoặc quét ở độ phân giải thấp hơn)"
+            image.verify()
+    except Image.DecompressionBombError:  # Pillow's own guard, at twice its default pixel limit
+        return "là ảnh quá lớn (hãy chụp hoặc quét ở độ phân giải thấp hơn)"
+    except Exception:  # noqa: BLE001 — Pillow cannot read it
+        return "là ảnh hỏng, không đọc được"
+    return None
+
+
 def safe_file_name(name: str | None, file_type: str) -> str:
     """The user's file name made safe to store and offer for download: NFC, no folders, no control or
     direction characters, none of <>:"/\\|?*, at most 100 characters, the extension of the detected type."""
@@ -113,7 +227,7 @@ def safe_file_name(name: str | None, file_type: str) -> str:
 
 def check_file(content: bytes | None, file_name: str | None, errors: list[str]) -> dict | None:
     """The stored facts of an uploaded file (name, type, mime, size, sha256), or None with the reasons."""
-    shown = unicodedata.normalize("NFC", str(file_name or "tệp"))
+    shown = quoted(unicodedata.normalize("NFC", str(file_name or "tệp")), 60)
     if content is None:
         errors.append("Chưa chọn tệp đính kèm.")
         return None
@@ -125,6 +239,8 @@ def check_file(content: bytes | None, file_name: str | None, errors: list[str]) 
                       "Hãy chụp, quét lại ở độ phân giải thấp hơn hoặc tách thành nhiều tệp.")
         return None
     file_type, why = detect_file_type(content)
+    if file_type is not None and (why := inspect_content(content, file_type)) is not None:
+        file_type = None
     if file_type is None:
         errors.append(f"Tệp «{shown}» {why or 'không phải PDF, ảnh PNG/JPEG, Word hay Excel'}: không nhận. "
                       "Ứng dụng kiểm tra nội dung tệp, không dựa vào đuôi tên tệp.")

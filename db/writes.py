@@ -17,15 +17,20 @@ import duckdb
 import pandas as pd
 
 from db.connection import check_file, explain
-from db.text import clean
+from db.text import clean, shown
 
 
 class ValidationError(ValueError):
     """Bad input: one or more Vietnamese messages; nothing was written."""
 
     def __init__(self, messages: list[str] | str):
-        self.messages = [messages] if isinstance(messages, str) else list(messages)
+        messages = [messages] if isinstance(messages, str) else list(messages)
+        # A message quoting what was typed never grows with it (a pasted 10 MB text is not sent back to the browser).
+        self.messages = [m if len(m) <= MESSAGE_LIMIT else m[:MESSAGE_LIMIT] + "…" for m in messages]
         super().__init__("; ".join(self.messages))
+
+
+MESSAGE_LIMIT = 400
 
 
 class VersionConflict(ValidationError):
@@ -226,7 +231,7 @@ def parse_int(value, label: str, errors: list[str], low: int, high: int) -> int 
     try:
         number = int(str(value).strip())
     except ValueError:
-        errors.append(f"{label}: «{value}» không phải số nguyên.")
+        errors.append(f"{label}: «{shown(value)}» không phải số nguyên.")
         return None
     if not low <= number <= high:
         errors.append(f"{label} phải từ {low} đến {high} (đã nhập {number}).")
@@ -241,17 +246,51 @@ def parse_number(value, label: str, errors: list[str], low: float, high: float) 
     try:
         number = float(str(value).strip().replace(",", "."))
     except ValueError:
-        errors.append(f"{label}: «{value}» không phải là số.")
+        errors.append(f"{label}: «{shown(value)}» không phải là số.")
         return None
     if not low <= number <= high:
-        shown = [f"{n:g}".replace(".", ",") for n in (low, high, number)]
-        errors.append(f"{label} phải từ {shown[0]} đến {shown[1]} (đã nhập {shown[2]}).")
+        parts = [f"{n:g}".replace(".", ",") for n in (low, high, number)]
+        errors.append(f"{label} phải từ {parts[0]} đến {parts[1]} (đã nhập {parts[2]}).")
         return None
     return number
 
 
+# The longest text a column may hold, in characters; any other text column TEXT_LIMIT. Every row written through
+# insert_row / update_row is checked (and a case's own insert): a longer value is refused with its field's name and
+# its length, never echoed, whatever the page or the import did.
+LONG_TEXT = ("summary", "agreement", "note", "content", "reason", "wording", "assessment", "completion_note",
+             "decision_note", "proposal_note", "cancel_reason", "reduction_reason", "unlock_reason", "legal_basis",
+             "partners", "pass_rule", "points_rule", "formula", "framework_note", "description")
+TEXT_LIMITS = {"full_name": 100, "login": 40, "phone": 20, "title": 300, "file_name": 255,
+               **dict.fromkeys(LONG_TEXT, 4000)}
+TEXT_LIMIT = 300
+UNCHECKED_TEXT = {"password_hash", "token_hash", "sha256"}
+
+
+def text_problems(values: dict[str, Any], prefix: str = "") -> list[str]:
+    """A message for each text longer than its column's limit (TEXT_LIMITS), naming the field."""
+    from db.audit import FIELD_LABELS  # its labels are the export's headers (db/exporting.py)
+    problems = []
+    for column, value in values.items():
+        limit = TEXT_LIMITS.get(column, TEXT_LIMIT)
+        if isinstance(value, str) and column not in UNCHECKED_TEXT and len(value) > limit:
+            problems.append(f"{prefix}{FIELD_LABELS.get(column, column)} dài {_count(len(value))} ký tự, tối đa "
+                            f"{_count(limit)} ký tự.")
+    return problems
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def check_text(values: dict[str, Any]) -> None:
+    if problems := text_problems(values):
+        raise ValidationError(problems)
+
+
 def insert_row(cur, table: str, values: dict[str, Any], actor: str) -> int:
     """Insert one row (values already validated) and audit it; returns the new id."""
+    check_text(values)
     cols = list(values)
     placeholders = ", ".join("?" for _ in cols)
     sql = "INSERT INTO " + _table(table) + f" ({', '.join(cols)}) VALUES ({placeholders}) RETURNING id"
@@ -267,6 +306,7 @@ def update_row(cur, table: str, row_id: int, values: dict[str, Any], actor: str,
     if before is None:
         raise ValidationError(f"Không tìm thấy {what.lower()} số {row_id}.")
     check_version(before, expected_version, what)
+    check_text(values)
     sets = ", ".join(f"{c} = ?" for c in values)
     sql = "UPDATE " + _table(table) + f" SET {sets}, version = version + 1 WHERE id = ?"
     cur.execute(sql, [*values.values(), row_id])
