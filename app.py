@@ -3,6 +3,7 @@ import datetime as dt
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from db import places, results, users
 from db.labels import ALL_VILLAGES, ROLES
@@ -136,6 +137,11 @@ def _presentation_switch() -> None:
 def _first_administrator(con) -> None:
     """A file without any account: its first account is created here and is the administrator."""
     st.title("Tạo tài khoản quản trị")
+    if isinstance(st.context.ip_address, str):  # another machine of the network (the app's own machine gives None)
+        st.info("Tệp dữ liệu này chưa có tài khoản nào. Tài khoản quản trị đầu tiên chỉ tạo được trên chính máy chạy "
+                "ứng dụng: mở http://localhost:8501 trên máy đó, hoặc chạy lệnh "
+                "`python -m db user add TÊN_ĐĂNG_NHẬP --role can_bo_tu_phap`.", icon=":material/lock:")
+        return
     st.caption("Lần đầu dùng ứng dụng trên máy này: tạo tài khoản quản trị (thường là công chức Tư pháp – Hộ tịch). "
                "Tài khoản này tạo các tài khoản khác (lãnh đạo, tổ trưởng, màn hình trình chiếu) ở trang «Tài khoản».")
     with st.form("first_admin", enter_to_submit=False):
@@ -213,7 +219,8 @@ def _sign_in_gate(con) -> users.User:
     if "_cookie" in st.session_state:
         st.html(_cookie_script(st.session_state.pop("_cookie")), unsafe_allow_javascript=True)
     user = users.current(con, st.session_state.get("user"))
-    if user is None and (token := st.context.cookies.get(SESSION_COOKIE)):
+    token = st.context.cookies.get(SESSION_COOKIE)
+    if user is None and isinstance(token, str) and token:  # (a test harness without a browser has no real cookie)
         if (user := users.resume_session(con, token)) is not None:
             _start_session(user, token)
     minutes = int(users.settings(con)["session_minutes"])
@@ -334,13 +341,13 @@ def _pages(user: users.User, has_commune: bool) -> dict:
     a commune yet (python -m db init --empty, or just after leaving the demo) opens on «Thiết lập xã»."""
     sections: dict[str, list] = {}
     start = "overview" if has_commune or user.role != OFFICER else "setup"
-    for section, name, title, icon, url, roles in PAGES:
-        if user.role in roles or (ADMIN in roles and user.is_admin):
-            sections.setdefault(section, []).append(
-                st.Page(f"pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=url,
-                        default=name == start))
+    mine = [page for page in PAGES if user.role in page[5] or (ADMIN in page[5] and user.is_admin)]
+    st.session_state["_pages"] = {f"pages/{name}.py" for _, name, *_ in mine}  # pages.common.page_link asks it
+    for section, name, title, icon, url, roles in mine:
+        sections.setdefault(section, []).append(
+            st.Page(f"pages/{name}.py", title=title, icon=f":material/{icon}:", url_path=url, default=name == start))
     for section, name, title, icon, url, roles in PAGES:  # a link to a page of another role: said in Vietnamese
-        if not (user.role in roles or (ADMIN in roles and user.is_admin)):
+        if (section, name, title, icon, url, roles) not in mine:
             sections.setdefault(section, []).append(
                 st.Page(_not_for_this_account(title), title=title, url_path=url, visibility="hidden"))
     return sections
@@ -357,9 +364,10 @@ def _not_for_this_account(title: str):
 def _closed_pages() -> list:
     """Before the sign-in: every page's address, none of its content. The address the browser asked for (a bookmark,
     a meeting link) is then known to st.navigation — no English «Page not found» — and stays in the address bar,
-    so the same view opens once the user has signed in."""
-    return [st.Page(lambda: None, title=title, url_path=url, default=name == "overview", visibility="hidden")
-            for _, name, title, _, url, _ in PAGES]
+    so the same view opens once the user has signed in. The bare address opens a page of its own, so after the
+    sign-in it opens the account's start page (the setup of an empty file for the officer)."""
+    return [st.Page(lambda: None, title="Đăng nhập", url_path="dang-nhap", default=True)] + [
+        st.Page(lambda: None, title=title, url_path=url, visibility="hidden") for _, _, title, _, url, _ in PAGES]
 
 
 if "present" not in st.session_state:  # presentation mode: from the URL (a bookmarked meeting link)
@@ -389,6 +397,16 @@ with unexpected_errors():  # any error below: one Vietnamese message, logged; ne
         _sidebar(con, user, years, village_names, generation)
     _keep_view_in_url()
 
-    st.session_state["_run"] = st.session_state.get("_run", 0) + 1  # pages.common.Editing: forms shown last run
     page = st.navigation(_pages(user, has_commune=not places.communes(con).empty), position="top")
-    page.run()
+    # pages.common.Editing: the edit forms this run draws, and those the last completed run drew. A plain dict is
+    # changed after the page (a Streamlit call there would meet the pending st.stop() and not run).
+    forms = st.session_state.setdefault("_forms", {"now": set(), "shown": set()})
+    forms["now"] = set()
+    try:
+        page.run()
+    except RerunException:  # a save's rerun, or a newer click interrupting this run: not every form was drawn
+        raise
+    except BaseException:  # st.stop() (or an error) after the forms were drawn
+        forms["shown"] = forms["now"]
+        raise
+    forms["shown"] = forms["now"]

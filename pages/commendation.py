@@ -9,8 +9,8 @@ from db.labels import (
     AWARD_LEVELS, AWARD_LEVELS_SHORT, CALENDAR_STEPS, MEDIATOR_RULES, NOMINATION_STATUS, NOMINATION_SUBJECTS,
     PASS_FAIL, TEAM_RULES,
 )
-from db.writes import ValidationError
-from pages.common import (actor, connection, date_field, download, filters, flash, fmt_date, is_missing, is_true,
+from db.writes import ValidationError, VersionConflict, fetch_row
+from pages.common import (Editing, actor, connection, date_field, download, filters, flash, fmt_date, is_missing, is_true,
                           may, md_text, show_errors, show_flash, table, today, village_name)
 
 con = connection()
@@ -220,14 +220,17 @@ with tab_nominate:
                 st.caption("Quyết định khen thưởng do lãnh đạo UBND xã ghi.")
             else:
                 st.markdown("**Quyết định của lãnh đạo UBND xã**")
-                pending = listed[listed["status"] == "de_nghi"]
+                # The one open here stays listed after another user decides it: the save then says so.
+                pending = listed[(listed["status"] == "de_nghi") | (listed["id"] == st.session_state.get("decide_open"))]
                 if pending.empty:
                     st.caption("Không có đề nghị nào đang chờ quyết định.")
                 else:
-                    labels = {int(r.id): f"Số {r.id}: {r.name} — {AWARD_LEVELS[r.award_level]}" for r in pending.itertuples()}
+                    labels = {int(r.id): f"Số {r.id}: {r.name} — {AWARD_LEVELS[r.award_level]}"
+                              + ("" if r.status == "de_nghi" else f" ({NOMINATION_STATUS[r.status]})")
+                              for r in pending.itertuples()}
                     chosen = st.selectbox("Đề nghị chờ quyết định", list(labels), format_func=labels.get, key="decide_open")
-                    current = commendation.get_nomination(con, chosen)
-                    form_id = f"decide_{chosen}_{current['version']}"
+                    edit = Editing(f"decide_{chosen}", "nominations", lambda: commendation.get_nomination(con, chosen))
+                    form_id = edit.key
                     with st.form(form_id, enter_to_submit=False):
                         status = st.radio("Quyết định", ["da_duyet", "khong_duyet"], format_func=NOMINATION_STATUS.get,
                                           horizontal=True, key=f"{form_id}_status")
@@ -238,16 +241,22 @@ with tab_nominate:
                         b1, b2 = st.columns(2)
                         save = b1.form_submit_button("Lưu quyết định", type="primary", icon=":material/gavel:")
                         drop = b2.form_submit_button("Rút đề nghị", icon=":material/undo:")
-                    if save or drop:
+                    if not (save or drop):
+                        edit.show_conflict()
+                    else:
                         try:
                             if save:
                                 commendation.decide(con, chosen, status, decided_on, actor=actor(), decision_no=decision_no,
-                                                    note=note, expected_version=current["version"])
+                                                    note=note, expected_version=edit.version)
                             else:
-                                commendation.withdraw(con, chosen, actor=actor(), expected_version=current["version"])
+                                commendation.withdraw(con, chosen, actor=actor(), expected_version=edit.version)
+                        except VersionConflict:
+                            edit.conflict()
                         except ValidationError as exc:
                             show_errors(exc)
                         else:
+                            edit.saved()
+                            st.session_state.pop("decide_open", None)  # decided or withdrawn: off the waiting list
                             flash(f"Đã lưu quyết định «{NOMINATION_STATUS[status]}» cho đề nghị số {chosen}." if save
                                   else f"Đã rút đề nghị số {chosen}.", "decide")
                             st.rerun()
@@ -277,24 +286,34 @@ with tab_self:
     if names and may("commendation"):
         team_id = st.selectbox("Ghi nhận bản tự đánh giá của tổ", list(names), format_func=names.get, key="self_team")
         row = assessed[assessed["team_id"] == team_id].iloc[0]
-        form_id = f"self_{year}_{team_id}_{0 if pd.isna(row['version']) else int(row['version'])}"
+        stored_id = None if pd.isna(row["id"]) else int(row["id"])
+        edit = Editing(f"self_{year}_{team_id}", "self_assessments",
+                       lambda: None if stored_id is None else fetch_row(con.cursor(), "self_assessments", stored_id))
+        mine = edit.record
+        form_id = edit.key
         with st.form(form_id, enter_to_submit=False):
             s1, s2 = st.columns(2)
-            submitted_on = date_field("Ngày nhận *", row["submitted_on"], container=s1, key=f"{form_id}_day")
+            submitted_on = date_field("Ngày nhận *", mine.get("submitted_on"), container=s1, key=f"{form_id}_day")
             own = s2.number_input("Điểm tự chấm (không bắt buộc)", min_value=0.0, max_value=100.0, step=0.5, format="%g",
-                                  value=None if pd.isna(row["self_score"]) else float(row["self_score"]),
+                                  value=None if mine.get("self_score") is None else float(mine["self_score"]),
                                   key=f"{form_id}_score")
-            note = st.text_input("Ghi chú", value=row["note"] if isinstance(row["note"], str) else "",
-                                 key=f"{form_id}_note")
+            note = st.text_input("Ghi chú", value=mine.get("note") or "", key=f"{form_id}_note")
             submitted = st.form_submit_button("Lưu", type="primary", icon=":material/save:")
-        if submitted:
+        if not submitted:
+            edit.show_conflict()
+        elif edit.version is None and stored_id is not None:
+            edit.conflict()  # recorded by another user since this form opened empty: the write path would overwrite it
+        else:
             try:
                 commendation.save_self_assessment(
                     con, int(team_id), year, {"submitted_on": submitted_on, "self_score": own, "note": note},
-                    actor=actor(), expected_version=None if pd.isna(row["version"]) else int(row["version"]))
+                    actor=actor(), expected_version=edit.version)
+            except VersionConflict:
+                edit.conflict()
             except ValidationError as exc:
                 show_errors(exc)
             else:
+                edit.saved()
                 flash(f"Đã ghi nhận bản tự đánh giá của tổ {names[team_id]}.", "self")
                 st.rerun()
         show_flash("self")

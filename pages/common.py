@@ -102,7 +102,8 @@ def open_connection():
 
 
 # Every page: no English instructions under inputs («Press Enter to submit form»), the file uploader in
-# Vietnamese (its button and hint are English in Streamlit; the size and types are in each uploader's label), and
+# Vietnamese (its button, hint and «File must be 200.0MB or smaller» tooltip are English in Streamlit; the size
+# and types are in each uploader's label, and every uploader takes any type: the app checks it in Vietnamese), and
 # metric labels that wrap instead of being cut on the laptop («Điểm chuẩn tiếp cận phá…»). A table's own CSV button
 # is hidden: every list that may leave the app has its download button with the app's definition (and none on the
 # meeting screen); its English column chooser too.
@@ -113,6 +114,10 @@ BASE_CSS = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "Kéo thả tệp vào đây, hoặc bấm «Chọn tệp»"; font-size: 0.875rem; }
+[data-testid="stFileChip"][aria-invalid="true"] [data-testid="stFileChipName"]::after { content: " — tệp quá lớn"; }
+[data-testid="stTooltipErrorContent"] { font-size: 0; }
+[data-testid="stTooltipErrorContent"]::after {
+  content: "Tệp quá lớn nên không tải lên được: xem giới hạn dung lượng ở nhãn phía trên."; font-size: 0.875rem; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 [data-testid="stElementToolbar"] button[aria-label="Download as CSV"],
 [data-testid="stElementToolbar"] button[aria-label="Show/hide columns"] { display: none; }
@@ -202,18 +207,19 @@ class Editing:
     opened version; if another user saved first, the write path refuses (VersionConflict) and conflict() says
     «Hồ sơ vừa được người khác sửa…», keeps what was typed, shows field by field what the other user changed, and
     offers to load their version or to overwrite it with this one. After this user's own save, saved() reads the
-    record again (a new key: the form shows what was stored). A form not shown on the previous run (another record
-    or page opened meanwhile) starts again from the database."""
+    record again (a new key: the form shows what was stored). A form the last completed run did not draw (another
+    record or page opened meanwhile) starts again from the database; a run cut short by a newer click does not count
+    (app.py keeps the forms of completed runs), so a click is never lost to a new key."""
 
     def __init__(self, name: str, table: str, load):
         opened = st.session_state.setdefault("_opened", {})
-        run = st.session_state.get("_run", 0)
+        forms = st.session_state.setdefault("_forms", {"now": set(), "shown": set()})  # kept by app.py
         kept = opened.get(name)
-        if kept is None or kept["seen"] < run - 1:
+        if kept is None or name not in forms["shown"]:
             n = st.session_state["_opened_n"] = st.session_state.get("_opened_n", 0) + 1
-            kept = opened[name] = {"record": load(), "n": n, "seen": run}
+            kept = opened[name] = {"record": load(), "n": n}
             st.session_state.pop(f"_conflict_{name}", None)
-        kept["seen"] = run
+        forms["now"].add(name)
         self.name, self.table, self._load = name, table, load
         self.record: dict = kept["record"] or {}
         self.key = f"{name}_{kept['n']}"
@@ -318,8 +324,22 @@ def view_params(**extra) -> dict[str, str]:
 
 
 def open_page(page: str, **extra) -> None:
-    """Go to another page showing the list behind a figure (a chart click): same view, page filters."""
-    st.switch_page(page, query_params=view_params(**extra))
+    """Go to another page showing the list behind a figure (a chart click): same view, page filters; not to a page
+    this user does not have."""
+    if has_page(page):
+        st.switch_page(page, query_params=view_params(**extra))
+
+
+def has_page(page: str) -> bool:
+    """Is this page (e.g. "pages/funding.py") in the signed-in user's navigation (app.py keeps the list)?"""
+    pages = st.session_state.get("_pages")
+    return pages is None or page in pages
+
+
+def page_link(page: str, **options) -> None:
+    """st.page_link, shown only when the user has that page (a tổ trưởng has no «Kinh phí»)."""
+    if has_page(page):
+        st.page_link(page, **options)
 
 
 def today() -> dt.date:

@@ -6,8 +6,8 @@ from db import criteria, evidence
 from db.labels import (
     CRITERIA_FAMILIES, CRITERIA_STATUS, CRITERIA_STATUS_BADGE, CRITERIA_STATUS_COLOURS, FORMULA_LABELS, POINTS_RULES,
 )
-from db.writes import ValidationError
-from pages.common import (actor, connection, filters, flash, fmt_date, is_missing, is_true, may, md_text,
+from db.writes import ValidationError, VersionConflict
+from pages.common import (Editing, actor, connection, filters, flash, fmt_date, is_missing, is_true, may, md_text,
                           show_errors, show_flash, table, today, village_name)
 
 con = connection()
@@ -202,16 +202,21 @@ with tabs[2]:
 
     this_year = today().year
     live = frames[frames["valid_to"].map(lambda d: is_missing(d) or d.year >= this_year)]
-    editable = versions[versions["framework_code"].isin(live["code"])
-                        & versions["valid_to"].map(lambda d: is_missing(d) or d.year >= this_year)]
+    # The version open here stays listed when another user's edit closes it: the save then says what changed.
+    editable = versions[(versions["framework_code"].isin(live["code"])
+                         & versions["valid_to"].map(lambda d: is_missing(d) or d.year >= this_year))
+                        | (versions["id"] == st.session_state.get("criteria_edit_pick"))]
     options = {0: "Thêm chỉ tiêu mới"} | {
         int(v.id): f"{v.framework_short_name} · {v.code} · {v.wording[:70]} ({validity(v.valid_from, v.valid_to)})"
         for v in editable.itertuples()}
     st.markdown("##### Sửa hoặc thêm chỉ tiêu")
     chosen = st.selectbox("Chỉ tiêu", list(options), format_func=options.get, key="criteria_edit_pick",
                           index=1 if len(options) > 1 else 0)
-    current = criteria.get_indicator(con, chosen) if chosen else {}
-    form_id = f"indicator_{chosen}_{current.get('version', 0)}"
+    edit = None  # a new indicator: nothing to go stale
+    if chosen:
+        edit = Editing(f"indicator_{chosen}", "criteria_indicators", lambda: criteria.get_indicator(con, chosen))
+    current = edit.record if edit else {}
+    form_id = edit.key if edit else "indicator_0_0"
     plan_keys = criteria.target_keys(con)
     key_options = [""] + list(plan_keys)
     formula_codes = list(criteria.FORMULAS)
@@ -263,7 +268,10 @@ with tabs[2]:
                              value=bool(current.get("needs_verification", True)), key=f"{form_id}_verify")
         submitted = st.form_submit_button("Lưu chỉ tiêu", icon=":material/save:", type="primary", key=f"{form_id}_save")
     show_flash("indicator")
-    if submitted:
+    if not submitted:
+        if edit:
+            edit.show_conflict()
+    else:
         data = {
             "framework_code": current.get("framework_code") if chosen else framework_code,
             "code": current.get("code") if chosen else code, "group_name": group, "wording": wording,
@@ -273,11 +281,20 @@ with tabs[2]:
             "needs_verification": verify, "source": source, "note": note, "sort_order": sort_order,
         }
         try:
-            criteria.save_indicator(con, data, actor=actor(), indicator_id=chosen or None,
-                                    effective_year=int(effective), expected_version=current.get("version"))
+            saved_id = criteria.save_indicator(con, data, actor=actor(), indicator_id=chosen or None,
+                                               effective_year=int(effective), expected_version=current.get("version"))
+        except VersionConflict as exc:
+            if edit:
+                edit.conflict()
+            else:
+                show_errors(exc)
         except ValidationError as exc:
             show_errors(exc)
         else:
+            if edit:
+                edit.saved()
+                if saved_id != chosen:  # a new version closed this one: the list moves on, as before
+                    st.session_state.pop("criteria_edit_pick", None)
             flash(f"Đã lưu chỉ tiêu {data['code']}, áp dụng từ năm {int(effective)}; kết quả các năm trước "
                   "không đổi.", "indicator")
             st.rerun()

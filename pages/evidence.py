@@ -2,8 +2,8 @@
 import streamlit as st
 
 from db import evidence, places
-from db.writes import ValidationError
-from pages.common import (actor, connection, date_field, download, filters, flash, fmt_date, is_true, may, md_text,
+from db.writes import ValidationError, VersionConflict
+from pages.common import (Editing, actor, connection, date_field, download, filters, flash, fmt_date, is_true, may, md_text,
                           presenting, show_errors, show_flash, table, village_name)
 
 # The uploader takes any file and db/evidence.py checks its content, so a wrong type or size is refused in
@@ -142,38 +142,48 @@ download(f"Tải về «{doc['file_name']}» ({evidence.size_text(doc['size_byte
 show_flash("edit")
 if not may("evidence"):  # the officer corrects and deletes; others read
     st.stop()
-edit_id = f"evidence_edit_{doc_id}_{doc['version']}"
+edit = Editing(f"evidence_edit_{doc_id}", "evidence_documents", lambda: evidence.get_document(con, doc_id))
+mine = edit.record  # the document as this form opened it
+edit_id = edit.key
 with st.expander("Sửa thông tin hoặc thay tệp"):
     with st.form(edit_id):
         e1, e2 = st.columns([2, 1])
-        new_kind = e1.selectbox("Loại hồ sơ", kind_codes, index=kind_codes.index(doc["kind"]), format_func=kinds.get,
-                                key=f"{edit_id}_kind")
-        new_scope = e2.selectbox("Của", list(scopes), index=list(scopes).index(doc["village_id"] or 0),
+        new_kind = e1.selectbox("Loại hồ sơ", kind_codes, format_func=kinds.get, key=f"{edit_id}_kind",
+                                index=kind_codes.index(mine["kind"]) if mine.get("kind") in kind_codes else 0)
+        new_scope = e2.selectbox("Của", list(scopes), index=list(scopes).index(mine.get("village_id") or 0),
                                  format_func=scopes.get, key=f"{edit_id}_scope")
         f1, f2 = st.columns(2)
-        new_no = f1.text_input("Số văn bản", value=doc["doc_no"] or "", key=f"{edit_id}_doc_no")
-        new_date = date_field("Ngày văn bản", doc["doc_date"], container=f2, key=f"{edit_id}_doc_date")
-        new_note = st.text_input("Ghi chú", value=doc["note"] or "", key=f"{edit_id}_note")
+        new_no = f1.text_input("Số văn bản", value=mine.get("doc_no") or "", key=f"{edit_id}_doc_no")
+        new_date = date_field("Ngày văn bản", mine.get("doc_date"), container=f2, key=f"{edit_id}_doc_date")
+        new_note = st.text_input("Ghi chú", value=mine.get("note") or "", key=f"{edit_id}_note")
         new_file = st.file_uploader("Thay bằng tệp khác (để trống nếu giữ tệp cũ)", max_upload_size=UPLOAD_LIMIT_MB,
                                     key=f"{edit_id}_file")
-        if st.form_submit_button("Lưu thay đổi", icon=":material/save:", key=f"{edit_id}_save"):
-            try:
-                evidence.update_document(
-                    con, doc_id, {"year": doc["year"], "village_id": new_scope or None, "kind": new_kind,
-                                  "doc_no": new_no, "doc_date": new_date, "note": new_note},
-                    actor=actor(), expected_version=doc["version"],
-                    content=new_file.getvalue() if new_file is not None else None,
-                    file_name=new_file.name if new_file is not None else None)
-            except ValidationError as exc:
-                show_errors(exc)
-            else:
-                done(f"Đã lưu thay đổi của hồ sơ số {doc_id}.", "edit")
+        submitted = st.form_submit_button("Lưu thay đổi", icon=":material/save:", key=f"{edit_id}_save")
+    # Outside the form: the stale-edit notice has buttons.
+    if not submitted:
+        edit.show_conflict()
+    else:
+        try:
+            evidence.update_document(
+                con, doc_id, {"year": doc["year"], "village_id": new_scope or None, "kind": new_kind,
+                              "doc_no": new_no, "doc_date": new_date, "note": new_note},
+                actor=actor(), expected_version=edit.version,
+                content=new_file.getvalue() if new_file is not None else None,
+                file_name=new_file.name if new_file is not None else None)
+        except VersionConflict:
+            edit.conflict()
+        except ValidationError as exc:
+            show_errors(exc)
+        else:
+            edit.saved()
+            done(f"Đã lưu thay đổi của hồ sơ số {doc_id}.", "edit")
 with st.expander("Xóa hồ sơ"):
     st.caption("Hồ sơ bị xóa không còn được tính cho chỉ tiêu; tệp vẫn được giữ trong nhật ký thay đổi.")
     if st.button(f"Xóa hồ sơ số {doc_id}", icon=":material/delete:", key=f"evidence_delete_{doc_id}"):
         try:
-            evidence.delete_document(con, doc_id, actor=actor(), expected_version=doc["version"])
-        except ValidationError as exc:
+            evidence.delete_document(con, doc_id, actor=actor(), expected_version=edit.version)
+        except ValidationError as exc:  # a VersionConflict too: its message says to reload first
             show_errors(exc)
         else:
+            edit.saved()
             done(f"Đã xóa hồ sơ số {doc_id} khỏi hồ sơ năm {year}.", "add")

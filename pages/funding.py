@@ -9,10 +9,10 @@ from db.labels import (
     FEE_CASE_PROBLEMS, OUTSTANDING_ITEMS, PAYMENT_KINDS, PAYMENT_KINDS_SHORT,
     PAYMENT_STATUS, RATE_UNITS, RESULTS, YES_NO,
 )
-from db.writes import ValidationError
+from db.writes import ValidationError, VersionConflict, fetch_row
 from pages import charts
 from pages.common import (
-    actor, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
+    Editing, actor, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
     fmt_pct, go_to, is_missing, is_true, may, md_text, positive, presenting, show_errors, show_flash, table, today, village_name,
 )
 
@@ -57,7 +57,7 @@ st.caption(f"Năm {year} · {place} · Thù lao hòa giải viên và hỗ trợ
 budget_row = total["budget_row"]
 m1, m2, m3 = st.columns(3, border=True)
 m1.metric(f"Dự toán năm {year} (toàn xã)", fmt_money(total["budget"]) if budget_row else "Chưa có",
-          help=(f"{budget_row['document_no'] or 'Chưa ghi số văn bản'}"
+          help=(f"{md_text(budget_row['document_no'] or 'Chưa ghi số văn bản')}"
                 f"{' ngày ' + fmt_date(budget_row['document_date']) if budget_row['document_date'] else ''}; "
                 f"dòng riêng trong dự toán ngân sách xã: {YES_NO[budget_row['in_commune_budget']].lower()}."
                 if budget_row else None if presenting() else "Nhập ở mục «Dự toán» bên dưới."))
@@ -284,7 +284,7 @@ if may("funding"):
             row = checks[checks["team_id"] == support_team]
             if not row.empty:
                 r = row.iloc[0]
-                st.caption(f"{team_names[support_team]} năm {year}: phải chi {fmt_money(r.support_due)}, đã chi "
+                st.caption(f"{md_text(team_names[support_team])} năm {year}: phải chi {fmt_money(r.support_due)}, đã chi "
                            f"{fmt_money(r.support_paid)}, đang đề nghị {fmt_money(r.support_pending)}.")
             support_note = st.text_input("Ghi chú", key="support_note")
             if st.button("Lập chứng từ hỗ trợ hoạt động", type="primary", icon=":material/request_quote:",
@@ -355,7 +355,11 @@ with tab_payments:
         st.session_state["open_payment"] = open_id
         if open_id is not None:
             pay = funding.payment(con, open_id)
-            form_id = f"pay_{open_id}_{pay['version']}"
+            # The steps offered and their defaults come from the payment as opened: a step another user took
+            # meanwhile makes this one's click a stale edit (said under the buttons), never a lost one.
+            edit = Editing(f"pay_{open_id}", "payments", lambda: fetch_row(con.cursor(), "payments", open_id))
+            opened = edit.record
+            form_id = edit.key
             st.subheader(f"Chứng từ số {open_id} · {PAYMENT_KINDS[pay['kind']]} · {pay['team']}")
             show_flash("payment")
             left, right = st.columns([3, 2], gap="large")
@@ -391,52 +395,65 @@ with tab_payments:
                     st.warning("Chi chậm so với hạn 5 ngày làm việc." if pay["status"] == "da_chi"
                                else "Đã quá hạn chi 5 ngày làm việc kể từ ngày đề nghị.", icon=":material/schedule:")
             with right:
-                status = pay["status"]
+                status, conflict = opened.get("status"), False
                 if status in ("de_nghi", "da_duyet") and may("funding.approve"):
                     step, label, icon = (("da_duyet", "Duyệt chi", ":material/approval:") if status == "de_nghi"
                                          else ("da_chi", "Ghi đã chi", ":material/payments:"))
                     with st.container(border=True):
-                        default = pay["approved_on"] or pay["requested_on"]
+                        default = opened["approved_on"] or opened["requested_on"]
                         on_day = date_field("Ngày duyệt" if step == "da_duyet" else "Ngày chi",
-                                            max(min(default, today()), pay["requested_on"]), key=f"{form_id}_day")
+                                            max(min(default, today()), opened["requested_on"]), key=f"{form_id}_day")
                         if st.button(label, type="primary", icon=icon, key=f"{form_id}_{step}"):
                             try:
                                 funding.set_status(con, open_id, step, on_day, actor=actor(),
-                                                   expected_version=pay["version"])
+                                                   expected_version=edit.version)
+                            except VersionConflict:
+                                conflict = True
                             except ValidationError as exc:
                                 show_errors(exc)
                             else:
+                                edit.saved()
                                 saved_on = funding.payment(con, open_id)["status_on"]
                                 done(f"Chứng từ số {open_id}: {PAYMENT_STATUS[step].lower()} ngày {fmt_date(saved_on)}.",
                                      "payment", open_id)
                 if status == "de_nghi" and may("funding"):
                     with st.expander("Giảm số tiền đề nghị", icon=":material/trending_down:"):
                         new_amount = st.text_input("Số tiền mới (đồng)", key=f"{form_id}_amount",
-                                                   placeholder=f"Thấp hơn {fmt_int(pay['amount'])}")
+                                                   placeholder=f"Thấp hơn {fmt_int(opened['amount'])}")
                         why = st.text_input("Lý do giảm", key=f"{form_id}_reason")
                         if st.button("Lưu số tiền mới", key=f"{form_id}_reduce"):
                             try:
                                 funding.reduce_payment(con, open_id, new_amount, why, actor=actor(),
-                                                       expected_version=pay["version"])
+                                                       expected_version=edit.version)
+                            except VersionConflict:
+                                conflict = True
                             except ValidationError as exc:
                                 show_errors(exc)
                             else:
+                                edit.saved()
                                 done(f"Chứng từ số {open_id}: đã giảm số tiền đề nghị.", "payment", open_id)
                 if status in ("de_nghi", "da_duyet") and may("funding"):
                     with st.expander("Hủy chứng từ", icon=":material/cancel:"):
                         cancel_day = date_field("Ngày hủy", max(min(today(), dt.date(year, 12, 31)),
-                                                                pay["approved_on"] or pay["requested_on"]),
+                                                                opened["approved_on"] or opened["requested_on"]),
                                                 key=f"{form_id}_cancel_day")
                         cancel_reason = st.text_input("Lý do hủy", key=f"{form_id}_cancel_reason")
                         st.caption("Vụ việc của giấy đề nghị bị hủy được đề nghị lại được.")
                         if st.button("Hủy chứng từ", key=f"{form_id}_cancel"):
                             try:
                                 funding.cancel_payment(con, open_id, cancel_day, cancel_reason, actor=actor(),
-                                                       expected_version=pay["version"])
+                                                       expected_version=edit.version)
+                            except VersionConflict:
+                                conflict = True
                             except ValidationError as exc:
                                 show_errors(exc)
                             else:
+                                edit.saved()
                                 done(f"Đã hủy chứng từ số {open_id}.", "payment", open_id)
+                if conflict:  # one place for the notice, whichever step was refused
+                    edit.conflict()
+                else:
+                    edit.show_conflict()
             if pay["kind"] == "thu_lao":
                 st.markdown("**Vụ việc trong giấy đề nghị**")
                 cases = funding.payment_cases(con, open_id)
@@ -480,30 +497,41 @@ if may("funding"):
     with tab_budget:
         st.caption("Dự toán kinh phí hòa giải ở cơ sở của xã cho từng năm, với văn bản giao dự toán. Tiêu chí tiếp cận "
                    "pháp luật yêu cầu có văn bản bố trí kinh phí trong dự toán ngân sách xã.")
-        form_id = f"budget_{year}_{budget_row['version'] if budget_row else 0}"
+        edit = Editing(f"budget_{year}", "budgets", lambda: funding.budget(con, year))
+        opened = edit.record  # the year's budget as this form opened it ({} when there was none)
+        form_id = edit.key
         with st.form(form_id, enter_to_submit=False):
             b1, b2, b3 = st.columns([1, 2, 1])
             budget_amount = b1.text_input(f"Dự toán năm {year} (đồng) *", placeholder="VD: 15.000.000",
-                                          value=fmt_int(budget_row["amount"]) if budget_row else "", key=f"{form_id}_amount")
-            document_no = b2.text_input("Số văn bản giao dự toán", value=(budget_row or {}).get("document_no") or "",
+                                          value=fmt_int(opened["amount"]) if opened else "", key=f"{form_id}_amount")
+            document_no = b2.text_input("Số văn bản giao dự toán", value=opened.get("document_no") or "",
                                         placeholder="VD: Nghị quyết số 19/NQ-HĐND", key=f"{form_id}_document_no")
-            document_date = date_field("Ngày văn bản", (budget_row or {}).get("document_date"), container=b3,
+            document_date = date_field("Ngày văn bản", opened.get("document_date"), container=b3,
                                        key=f"{form_id}_document_date")
             in_budget = st.checkbox("Là dòng riêng trong dự toán ngân sách xã",
-                                    value=bool((budget_row or {}).get("in_commune_budget", True)),
+                                    value=bool(opened.get("in_commune_budget", True)),
                                     key=f"{form_id}_in_budget")
-            budget_note = st.text_input("Ghi chú", value=(budget_row or {}).get("note") or "", key=f"{form_id}_note")
-            if st.form_submit_button("Lưu dự toán", type="primary", icon=":material/save:"):
-                try:
-                    funding.save_budget(con, year, {"amount": budget_amount, "document_no": document_no,
-                                                    "document_date": document_date, "in_commune_budget": in_budget,
-                                                    "note": budget_note},
-                                        actor=actor(), expected_version=budget_row["version"] if budget_row else None)
-                except ValidationError as exc:
-                    show_errors(exc)
-                else:
-                    done(f"Đã lưu dự toán năm {year}.", "budget")
+            budget_note = st.text_input("Ghi chú", value=opened.get("note") or "", key=f"{form_id}_note")
+            submitted = st.form_submit_button("Lưu dự toán", type="primary", icon=":material/save:")
             show_flash("budget")
+        # Outside the form: the stale-edit notice has buttons.
+        if not submitted:
+            edit.show_conflict()
+        elif edit.version is None and budget_row:
+            edit.conflict()  # entered by another user since this form opened empty: the write path would overwrite it
+        else:
+            try:
+                funding.save_budget(con, year, {"amount": budget_amount, "document_no": document_no,
+                                                "document_date": document_date, "in_commune_budget": in_budget,
+                                                "note": budget_note},
+                                    actor=actor(), expected_version=edit.version)
+            except VersionConflict:
+                edit.conflict()
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                edit.saved()
+                done(f"Đã lưu dự toán năm {year}.", "budget")
         years = funding.budget_years(con)
         if not years.empty:
             # A year with payments but no budget yet (a fee request filed early in the year) has empty budget cells.

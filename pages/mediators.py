@@ -5,9 +5,9 @@ import streamlit as st
 
 from db import mediators, places
 from db.labels import GENDERS, LEAVE_REASONS
-from db.writes import ValidationError
-from pages.common import (actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
-                          sees_personal_data, show_errors, show_flash, table, village_name)
+from db.writes import ValidationError, VersionConflict, fetch_row
+from pages.common import (Editing, actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
+                          sees_personal_data, show_errors, show_flash, table, today, village_name)
 
 con = connection()
 year, village_id = filters()
@@ -70,38 +70,59 @@ def details_inputs(form_id: str, person: dict) -> dict:
     return data
 
 
-def details_form(record: dict) -> None:
-    form_id = f"mediator_{record['id']}_{record['version']}"
+def opened(mediator_id: int) -> tuple[Editing, Editing]:
+    """The record as its two forms (details, leaving) opened it: each form's own stale-edit notice under it."""
+    def load():
+        return fetch_row(con.cursor(), "mediators", mediator_id)  # the stored row: what the diff compares
+    return Editing(f"mediator_{mediator_id}", "mediators", load), Editing(f"leave_{mediator_id}", "mediators", load)
+
+
+def reopen(edits: tuple[Editing, ...]) -> None:
+    """This user changed the record: both forms read it again (no stale notice about their own change)."""
+    for edit in edits:
+        edit.saved()
+
+
+def details_form(record: dict, edits: tuple[Editing, Editing]) -> None:
+    edit = edits[0]
+    form_id = edit.key
     with st.form(form_id, enter_to_submit=False):
-        data = details_inputs(form_id, record)
+        data = details_inputs(form_id, edit.record)
         submitted = st.form_submit_button("Lưu thông tin", type="primary", icon=":material/save:",
                                           key=f"{form_id}_save")
     show_flash("details")
     if not submitted:
+        edit.show_conflict()
         return
     try:
-        mediators.save_mediator(con, data, actor=actor(), mediator_id=record["id"],
-                                expected_version=record["version"])
+        mediators.save_mediator(con, data, actor=actor(), mediator_id=record["id"], expected_version=edit.version)
+    except VersionConflict:
+        edit.conflict()
+        return
     except ValidationError as exc:
         show_errors(exc)
         return
+    reopen(edits)
     saved(f"Đã lưu thông tin của {data['full_name'] or record['full_name']}.", "details", open_id=record["id"],
           show_left=record["has_left"])
 
 
-def leader_form(record: dict) -> None:
+def leader_form(record: dict, edits: tuple[Editing, Editing]) -> None:
     """Move the tổ trưởng role to an active member of the same team: one button, one transaction."""
     st.markdown("**Chuyển vai trò tổ trưởng**")
     st.caption(f"Tổ trưởng hiện nay của {record['team']}: **{record['leader_name'] or 'chưa có'}**.")
+    # The key changes after this user's own move only: another user's move neither drops the form nor swaps the
+    # choice (a person chosen here who meanwhile became tổ trưởng stays listed, and the save says so).
+    form_id = f"leader_{record['team_id']}_{st.session_state.get('mediator_generation', 0)}"
+    chosen = st.session_state.get(f"{form_id}_new")
     members = mediators.active_mediators(con, record["team_id"])
-    members = members[~members["is_leader"]]
+    members = members[~members["is_leader"] | (members["id"] == chosen)]
     if members.empty:
         st.info("Tổ chưa có hòa giải viên nào khác đang hoạt động để nhận vai trò tổ trưởng.")
         return
     names = dict(zip(members["id"].astype(int).tolist(), members["full_name"]))
     options = list(names)
     default = options.index(record["id"]) if record["id"] in names else 0
-    form_id = f"leader_{record['team_id']}_{record['leader_id']}"
     with st.form(form_id, enter_to_submit=False, border=False):
         new_id = st.selectbox("Người nhận vai trò tổ trưởng", options, index=default, format_func=names.get,
                               key=f"{form_id}_new")
@@ -115,19 +136,21 @@ def leader_form(record: dict) -> None:
     except ValidationError as exc:
         show_errors(exc)
         return
+    reopen(edits)  # the open record may be the old or the new tổ trưởng
     saved(f"{names[new_id]} là tổ trưởng của {record['team']}"
           + (f" thay {record['leader_name']}." if record["leader_name"] else "."), "leader", open_id=record["id"])
 
 
-def leave_form(record: dict) -> None:
+def leave_form(record: dict, edits: tuple[Editing, Editing]) -> None:
+    edit = edits[1]
     st.markdown("**Thôi tham gia**")
-    if record["is_leader"]:
+    if edit.record.get("is_leader"):  # as opened: a role given meanwhile makes the save a stale edit, not a lost one
         st.warning(f"{record['full_name']} đang là tổ trưởng: chuyển vai trò tổ trưởng cho người khác trước, "
                    "rồi mới ghi thôi tham gia.", icon=":material/info:")
         return
     st.caption("Ghi lại quyết định cho thôi làm hòa giải viên của Chủ tịch UBND xã, theo một trong ba căn cứ "
                "của Điều 11. Hồ sơ, vụ việc và tập huấn của người này vẫn được giữ.")
-    form_id = f"leave_{record['id']}_{record['version']}"
+    form_id = edit.key
     with st.form(form_id, enter_to_submit=False, border=False):
         c1, c2 = st.columns([1, 1])
         left_on = date_field("Ngày thôi tham gia *", None, container=c1, key=f"{form_id}_date")
@@ -137,13 +160,18 @@ def leave_form(record: dict) -> None:
         submitted = st.form_submit_button("Ghi thôi tham gia", icon=":material/person_remove:",
                                           key=f"{form_id}_save")
     if not submitted:
+        edit.show_conflict()
         return
     try:
         mediators.record_leaving(con, record["id"], left_on=left_on, reason=reason, decision_no=decision,
-                                 actor=actor(), expected_version=record["version"])
+                                 actor=actor(), expected_version=edit.version)
+    except VersionConflict:
+        edit.conflict()
+        return
     except ValidationError as exc:
         show_errors(exc)
         return
+    reopen(edits)
     left_on = mediators.mediator_record(con, record["id"])["left_on"]  # the saved date, exactly as typed
     saved(f"Đã ghi {record['full_name']} thôi tham gia từ ngày {fmt_date(left_on)} "
           f"({LEAVE_REASONS[reason].lower()}). Hồ sơ vẫn được giữ.", "details", open_id=record["id"], show_left=True)
@@ -170,22 +198,24 @@ def show_record(mediator_id: int) -> None:
                    "và UBND xã xem xét, không phải quyết định cho thôi: việc cho thôi làm hòa giải viên do "
                    "Chủ tịch UBND xã quyết định (Điều 11).", icon=":material/flag:")
 
+    edits = opened(mediator_id)
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown("**Thông tin hòa giải viên**")
-        details_form(record)
+        details_form(record, edits)
     with right:
         st.markdown("**Tập huấn và vụ việc theo năm**")
         if history.empty:
             st.caption("Chưa có năm báo cáo nào.")
         else:
             st.markdown("\n".join(f"- {year_line(row)}" for row in history.itertuples()))
-    if not record["has_left"]:
+    left_on = edits[1].record.get("left_on")
+    if left_on is None or left_on > today():  # active as opened: a leaving saved meanwhile is a stale edit here
         c1, c2 = st.columns(2, gap="large")
         with c1.container(border=True):
-            leader_form(record)
+            leader_form(record, edits)
         with c2.container(border=True):
-            leave_form(record)
+            leave_form(record, edits)
 
 
 def new_mediator_form() -> None:

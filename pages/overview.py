@@ -7,8 +7,8 @@ from db import overview, results, scores
 from db.labels import (BAND_TEXT_COLOURS, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, RESULTS, SCORE_BANDS,
                        TARGET_STATUS)
 from pages import charts, slides
-from pages.common import (connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, open_page, presenting,
-                          table, view_params, village_name)
+from pages.common import (connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, open_page, page_link,
+                          presenting, table, view_params, village_name)
 
 CASES, TEAMS, TRAININGS = "pages/cases.py", "pages/teams.py", "pages/trainings.py"
 FUNDING, CRITERIA, PLAN = "pages/funding.py", "pages/criteria.py", "pages/plan.py"
@@ -58,7 +58,7 @@ def tile(col, status: str, reason: str, label: str, value: str, note: str, page:
         st.markdown(f"**{label}**", help=help)
         st.metric(label, value, label_visibility="collapsed", **delta)
         st.caption(note + (f" · năm {year - 1}: {before}" if before is not None and delta else ""))
-        st.page_link(page, label=link, icon=":material/arrow_forward:", query_params=view_params(**(link_params or {})))
+        page_link(page, label=link, icon=":material/arrow_forward:", query_params=view_params(**(link_params or {})))
 
 
 # --- KPIs: the plan's targets -------------------------------------------------------------------------
@@ -205,9 +205,9 @@ if village_id is not None:
                     if paid["unpaid_cases"] else "."))
     with left:
         st.markdown("\n".join(f"- {line}" for line in lines))
-        st.page_link(QUALITY, label="Điểm chất lượng của tổ và cách tính", icon=":material/arrow_forward:",
+        page_link(QUALITY, label="Điểm chất lượng của tổ và cách tính", icon=":material/arrow_forward:",
                      query_params=view_params())
-        st.page_link(CASES, label=f"Sổ theo dõi vụ việc của {name}", icon=":material/arrow_forward:",
+        page_link(CASES, label=f"Sổ theo dõi vụ việc của {name}", icon=":material/arrow_forward:",
                      query_params=view_params())
     with right:
         by_year = results.rate_history(con, village_id)
@@ -277,7 +277,7 @@ if village_id is not None and st.button("Xem tất cả các thôn", icon=":mate
 bands = scores.band_counts(con, year, village_id)
 st.markdown("Chất lượng tổ hòa giải: " + " · ".join(
     f":{BAND_TEXT_COLOURS[band]}[**{label}**]: {bands[band]} tổ" for band, label in SCORE_BANDS.items()))
-st.page_link(QUALITY, label="Điểm từng tổ và cách tính", icon=":material/arrow_forward:", query_params=view_params())
+page_link(QUALITY, label="Điểm từng tổ và cách tính", icon=":material/arrow_forward:", query_params=view_params())
 
 with st.expander("Bảng số liệu theo thôn", expanded=not presenting()):
     village_table = villages.rename(columns={

@@ -5,8 +5,8 @@ import streamlit as st
 
 from db import plan, results
 from db.labels import PLAN_TASK_STATUS
-from db.writes import ValidationError
-from pages.common import (WRAP_ROW_HEIGHT, actor, connection, date_field, filters, flash, fmt_date, fmt_int, go_to,
+from db.writes import ValidationError, VersionConflict
+from pages.common import (WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_int, go_to,
                           is_true, may, md_text, show_errors, show_flash, table, today)
 
 con = connection()
@@ -23,6 +23,11 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.–- ") + "…"
+
+
+def bump(counter: str) -> None:
+    """A new key for a form of new entries after this user's own save (an empty form for the next one)."""
+    st.session_state[counter] = st.session_state.get(counter, 0) + 1
 
 
 def copy_plan(from_year: int, to_year: int) -> None:
@@ -44,9 +49,9 @@ def copy_plan(from_year: int, to_year: int) -> None:
     st.rerun()
 
 
-def plan_form(form_id: str, current: dict | None) -> None:
-    """Create the year's plan (current None) or edit its header."""
-    current = current or {}
+def plan_form(form_id: str, edit: Editing | None) -> None:
+    """Create the year's plan (edit None) or edit its header (edit: as it was opened)."""
+    current = edit.record if edit else {}
     with st.form(form_id, enter_to_submit=False):
         title = st.text_input("Tên kế hoạch *", value=current.get("title") or "",
                               placeholder=f"VD: Kế hoạch nâng cao chất lượng, hiệu quả hoạt động của tổ hòa giải "
@@ -60,20 +65,31 @@ def plan_form(form_id: str, current: dict | None) -> None:
         label = "Lưu thông tin kế hoạch" if current else f"Tạo kế hoạch năm {year}"
         submitted = st.form_submit_button(label, icon=":material/save:", type="primary", key=f"{form_id}_save")
     show_flash("plan")
-    if submitted:
+    if not submitted:
+        if edit:
+            edit.show_conflict()
+    else:
         try:
             plan.save_plan(con, year, {"title": title, "number": number, "issued_on": issued_on,
                                        "signer": signer}, actor=actor(), expected_version=current.get("version"))
+        except VersionConflict as exc:
+            if edit:
+                edit.conflict()
+            else:
+                show_errors(exc)
         except ValidationError as exc:
             show_errors(exc)
         else:
+            if edit:
+                edit.saved()
             flash(f"Đã lưu thông tin kế hoạch năm {year}." if current
                   else f"Đã tạo kế hoạch năm {year}: hãy thêm các nhiệm vụ.", "plan" if current else "page")
             st.rerun()
 
 
-def task_form(form_id: str, plan_id: int, task: dict) -> None:
-    """Edit a task (task has an id) or add one; saves through db.plan.save_task."""
+def task_form(form_id: str, plan_id: int, edit: Editing | None = None) -> None:
+    """Edit a task (edit: as it was opened) or add one (edit None); saves through db.plan.save_task."""
+    task = edit.record if edit else {}
     with st.form(form_id, enter_to_submit=False):
         c1, c2, c3 = st.columns([1, 1, 1])
         code = c1.text_input("Mã *", value=task.get("code") or "", placeholder="VD: II.5", key=f"{form_id}_code")
@@ -99,15 +115,27 @@ def task_form(form_id: str, plan_id: int, task: dict) -> None:
         submitted = st.form_submit_button("Lưu nhiệm vụ", icon=":material/save:", type="primary",
                                           key=f"{form_id}_save")
     show_flash("task")
-    if submitted:
+    if not submitted:
+        if edit:
+            edit.show_conflict()
+    else:
         data = {"code": code, "title": title, "content": content, "lead": lead, "partners": partners,
                 "deadline": deadline, "status": status, "completion_note": completion, "evidence_ref": evidence}
         try:
             task_id = plan.save_task(con, plan_id, data, actor=actor(), task_id=task.get("id"),
                                      expected_version=task.get("version"))
+        except VersionConflict as exc:
+            if edit:
+                edit.conflict()
+            else:
+                show_errors(exc)
         except ValidationError as exc:
             show_errors(exc)
         else:
+            if edit:
+                edit.saved()
+            else:
+                bump("plan_task_generation")
             st.session_state["_plan_open"] = task_id
             flash(f"Đã lưu nhiệm vụ {plan.get_task(con, task_id)['code']}.", "task")
             st.rerun()
@@ -116,7 +144,8 @@ def task_form(form_id: str, plan_id: int, task: dict) -> None:
 def notes_panel(task: dict) -> None:
     """The task's progress notes, latest first, and the form that adds one."""
     notes = plan.task_notes(con, task["id"])
-    form_id = f"note_{task['id']}_{len(notes)}"
+    # Empty again after this user's own note; another user's note does not reset (or drop) what is being typed.
+    form_id = f"note_{task['id']}_{st.session_state.get('plan_note_generation', 0)}"
     with st.form(form_id, enter_to_submit=False):
         noted_on = date_field("Ngày ghi nhận *", today(), key=f"{form_id}_date")
         text = st.text_area("Nội dung ghi nhận *", height=80, key=f"{form_id}_text",
@@ -129,6 +158,7 @@ def notes_panel(task: dict) -> None:
         except ValidationError as exc:
             show_errors(exc)
         else:
+            bump("plan_note_generation")
             st.session_state["_plan_open"] = task["id"]
             flash(f"Đã thêm ghi nhận tiến độ cho nhiệm vụ {task['code']}.", "note")
             st.rerun()
@@ -169,9 +199,10 @@ as_of = today()
 frame = plan.tasks(con, year, as_of)
 counts = plan.status_counts(con, year, as_of)
 
-st.subheader(current["title"], anchor=False)
-st.markdown(f"Số: **{current['number'] or 'chưa có số'}** · Ngày ban hành: "
-            f"**{fmt_date(current['issued_on']) or 'chưa ban hành'}** · Người ký: **{current['signer'] or 'chưa có'}**")
+st.subheader(md_text(current["title"]), anchor=False)
+st.markdown(f"Số: **{md_text(current['number'] or 'chưa có số')}** · Ngày ban hành: "
+            f"**{fmt_date(current['issued_on']) or 'chưa ban hành'}** · Người ký: "
+            f"**{md_text(current['signer'] or 'chưa có')}**")
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Tổng số nhiệm vụ", counts["total"])
 c2.metric("Hoàn thành", counts["hoan_thanh"])
@@ -238,20 +269,21 @@ task_id = st.selectbox("Chọn nhiệm vụ", options, format_func=lambda t: nam
 left, right = st.columns([3, 2], gap="large")
 if task_id == NEW:
     with left:
-        task_form(f"task_new_{current['id']}_{len(frame)}", current["id"], {})
+        task_form(f"task_new_{current['id']}_{st.session_state.get('plan_task_generation', 0)}", current["id"])
     right.caption("Lưu nhiệm vụ trước, rồi ghi nhận tiến độ.")
 else:
-    task = plan.get_task(con, task_id)
+    edit = Editing(f"task_{task_id}", "plan_tasks", lambda: plan.get_task(con, task_id))
     with left:
-        task_form(f"task_{task_id}_{task['version']}", current["id"], task)
+        task_form(edit.key, current["id"], edit)
     with right:
         st.markdown("**Tiến độ thực hiện**")
-        notes_panel(task)
+        notes_panel(plan.get_task(con, task_id))
 
 # --- the plan as a whole ----------------------------------------------------------------------------
 st.divider()
 with st.expander("Sửa thông tin kế hoạch (tên, số, ngày ban hành, người ký)"):
-    plan_form(f"plan_{current['id']}_{current['version']}", current)
+    plan_edit = Editing(f"plan_{current['id']}", "plans", lambda: plan.get_plan(con, year))
+    plan_form(plan_edit.key, plan_edit)
 next_year = year + 1
 next_plan = plan.get_plan(con, next_year)
 st.markdown(f"**Kế hoạch năm {next_year}**")

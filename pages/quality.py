@@ -9,7 +9,7 @@ from db.labels import (
     SCORE_COMPONENTS_SHORT,
 )
 from pages import charts
-from pages.common import connection, filters, fmt_date, is_missing, table, village_name
+from pages.common import connection, filters, fmt_date, is_missing, md_text, page_link, table, village_name
 
 con = connection()
 year, village_id = filters()
@@ -186,8 +186,8 @@ else:
             if not getattr(f, rule) and (rule != "rule_ethnic" or f.ethnic_required):
                 reasons.append(f"chưa đạt «{COMPOSITION_RULES[rule].lower()}»")
         if f.idle:
-            reasons.append(f"{f.idle} hòa giải viên không có vụ việc và không tập huấn: {f.idle_names}")
-        lines.append(f"- **{f.village}**: " + "; ".join(reasons))
+            reasons.append(f"{f.idle} hòa giải viên không có vụ việc và không tập huấn: {md_text(f.idle_names)}")
+        lines.append(f"- **{md_text(f.village)}**: " + "; ".join(reasons))
     st.warning("Gợi ý rà soát (chỉ là gợi ý; việc cho thôi làm hòa giải viên do Chủ tịch UBND xã quyết định theo "
                "Điều 11):\n" + "\n".join(lines), icon=":material/flag:")
-st.page_link("pages/teams.py", label="Rà soát, kiện toàn ở trang Tổ hòa giải", icon=":material/groups:")
+page_link("pages/teams.py", label="Rà soát, kiện toàn ở trang Tổ hòa giải", icon=":material/groups:")

@@ -3,17 +3,18 @@ import streamlit as st
 
 from db import funding
 from db.labels import RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, YES_NO
-from db.writes import ValidationError
-from pages.common import (actor, connection, date_field, flash, fmt_date, fmt_int, fmt_money, is_missing, is_true,
+from db.writes import ValidationError, VersionConflict
+from pages.common import (Editing, actor, connection, date_field, flash, fmt_date, fmt_int, fmt_money, is_missing, is_true,
                           may, show_errors, show_flash, table)
 
 con = connection()
 rates = funding.rates(con)
 
 
-def rate_form(form_id: str, rate: dict | None = None) -> None:
-    """A new rate (rate None) or an edit; the kind is chosen outside the form so its units follow it."""
-    rate = rate or {}
+def rate_form(form_id: str, edit: Editing | None = None) -> None:
+    """A new rate (edit None) or an edit (edit: the rate as it was opened); the kind is chosen outside the form so
+    its units follow it."""
+    rate = edit.record if edit else {}
     kinds = list(RATE_KINDS)
     kind = st.selectbox("Loại mức chi *", kinds, index=kinds.index(rate.get("kind", "thu_lao")),
                         format_func=RATE_KINDS.get, key=f"{form_id}_kind")
@@ -39,6 +40,8 @@ def rate_form(form_id: str, rate: dict | None = None) -> None:
         submitted = st.form_submit_button("Lưu mức chi", type="primary", icon=":material/save:")
     show_flash("rate")
     if not submitted:
+        if edit:
+            edit.show_conflict()
         return
     try:
         saved = funding.save_rate(con, {
@@ -46,9 +49,17 @@ def rate_form(form_id: str, rate: dict | None = None) -> None:
             "issuer": issuer, "valid_from": valid_from, "valid_to": valid_to, "needs_verification": verify,
             "note": note,
         }, actor=actor(), rate_id=rate.get("id"), expected_version=rate.get("version"))
+    except VersionConflict as exc:
+        if edit:
+            edit.conflict()
+        else:
+            show_errors(exc)
+        return
     except ValidationError as exc:
         show_errors(exc)
         return
+    if edit:
+        edit.saved()
     flash(f"Đã lưu mức chi «{RATE_KINDS[kind]}» hiệu lực từ {fmt_date(funding.get_rate(con, saved)['valid_from'])}.",
           "rate")
     st.session_state["open_rate"] = saved
@@ -109,13 +120,13 @@ with tab_edit:
                            format_func=lambda i: "— Chọn mức chi —" if i is None else labels[i], key="rate_open")
     st.session_state["open_rate"] = open_id
     if open_id is not None:
-        rate = funding.get_rate(con, open_id)
         used = int(rates.loc[rates["id"] == open_id, "payments"].iloc[0])
         if used:
             st.info(f"{fmt_int(used)} chứng từ đã lập theo mức này. Sửa mức không đổi số tiền các chứng từ đó; phần "
                     "kiểm tra ở trang Kinh phí sẽ so chúng với mức mới (chi vượt mức nếu cao hơn).",
                     icon=":material/info:")
-        rate_form(f"rate_{open_id}_{rate['version']}", rate)
+        edit = Editing(f"rate_{open_id}", "rates", lambda: funding.get_rate(con, open_id))
+        rate_form(edit.key, edit)
 with tab_new:
     st.caption("Khi có văn bản mới: đặt «Hiệu lực đến ngày» cho mức cũ trước (thẻ «Sửa một mức chi»), rồi thêm mức "
                "mới từ ngày áp dụng.")

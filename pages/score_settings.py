@@ -3,15 +3,13 @@ import streamlit as st
 
 from db import scores
 from db.labels import CANDIDATE_RULE_PARAMS, SCORE_BANDS, SCORE_COMPONENTS, SCORE_PARAMS
-from db.writes import ValidationError
-from pages.common import actor, connection, filters, flash, is_missing, may, show_errors, show_flash, table
+from db.writes import ValidationError, VersionConflict
+from pages.common import Editing, actor, connection, filters, flash, is_missing, may, show_errors, show_flash, table
 
 con = connection()
 year, _ = filters()
 model = scores.model(con, year)
 values = {(r.tbl, r.code): r for r in model.itertuples()}
-stamp = scores.model_stamp(con, year)
-generation = st.session_state.get("model_form_generation", 0)
 UNITS = {"diem": "điểm", "ty_le": "%", "ngay": "ngày", "vu": "vụ"}
 
 
@@ -25,12 +23,21 @@ def since(row) -> str:
     return f"áp dụng từ năm {row.valid_from.year}"
 
 
+def model_as_opened() -> dict:
+    """The year's model as the form opens it: each setting by its Vietnamese name and value (what the stale-edit
+    notice compares), and as its version the stamp save_model checks. Read on this run, the stamp would never be
+    stale: a save would quietly put back every value another user changed since the form opened."""
+    now = scores.model(con, year)
+    shown = {scores.setting_label(t, c): shown_value(t, c, v) for t, c, v in zip(now["tbl"], now["code"], now["value"])}
+    return {**shown, "version": scores.model_stamp(con, year)}
+
+
 def field(col, tbl: str, code: str, label: str):
     """A number input showing the stored value in the unit the officer thinks in (shares as %)."""
     row = values[(tbl, code)]
     unit = scores.setting_unit(tbl, code)
     shown = row.value * 100 if unit == "ty_le" else row.value
-    key, label = f"model_{year}_{generation}_{tbl}_{code}", f"{label} ({UNITS[unit]})"
+    key, label = f"{edit.key}_{tbl}_{code}", f"{label} ({UNITS[unit]})"
     if unit in ("ngay", "vu"):
         return col.number_input(label, min_value=0, value=int(round(shown)), step=1, format="%d",
                                 help=since(row), key=key)
@@ -51,7 +58,8 @@ if not may("settings"):  # read-only: the model is changed by the officer only
                        "shown": st.column_config.TextColumn("Giá trị", width=100)})
     submitted = False
 else:
-    with st.form(f"model_{year}_{generation}", enter_to_submit=False):
+    edit = Editing(f"model_{year}", "score_components", model_as_opened)
+    with st.form(edit.key, enter_to_submit=False):
         st.subheader("Trọng số các thành phần (tổng phải bằng 100 điểm)")
         inputs = {}
         cols = st.columns(6)
@@ -72,16 +80,20 @@ else:
         submitted = st.form_submit_button(f"Lưu, áp dụng từ năm {year}", type="primary", icon=":material/save:")
     show_flash("model")
 
-    if submitted:
+    if not submitted:
+        edit.show_conflict()
+    else:
         changes = {key: (value / 100 if scores.setting_unit(*key) == "ty_le" else value) for key, value in inputs.items()}
         try:
-            changed = scores.save_model(con, year, changes, actor=actor(), expected_stamp=stamp)
+            changed = scores.save_model(con, year, changes, actor=actor(), expected_stamp=edit.version)
+        except VersionConflict:
+            edit.conflict()
         except ValidationError as exc:
             show_errors(exc)
         else:
             flash(f"Đã lưu {changed} thay đổi, áp dụng từ năm {year}." if changed
                   else "Không có thay đổi nào để lưu.", "model")
-            st.session_state["model_form_generation"] = generation + 1
+            edit.saved()
             st.cache_data.clear()
             st.rerun()
 

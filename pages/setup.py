@@ -6,10 +6,10 @@ import streamlit as st
 
 from db import backup, exporting, mediators, places, seed
 from db.labels import COMMUNE_KINDS, VILLAGE_KINDS
-from db.writes import ValidationError
+from db.writes import ValidationError, VersionConflict, fetch_row
 from pages.common import (
-    actor, connection, date_field, download, fmt_date, flash, is_missing, presenting, show_errors, show_flash,
-    table, today,
+    Editing, actor, connection, date_field, download, fmt_date, flash, is_missing, md_text, presenting, show_errors,
+    show_flash, table, today,
 )
 
 con = connection()
@@ -17,12 +17,26 @@ commune = places.communes(con)
 all_villages = places.villages(con)
 live = all_villages[all_villages["valid_to"].isna()]
 live_names = dict(zip(live["id"].astype(int).tolist(), live["name"]))
+opened: list[Editing] = []  # the records open in this run's edit forms
 
 
-def done(message: str, where: str) -> None:
+def done(message: str, where: str, *, reopen: bool = False) -> None:
+    """After a save: the message next to the button (where), empty new-record forms; reopen: this user's own
+    change (a merge, a split…) may touch any record open here, so every edit form reads its record again."""
     flash(message, where)
     st.session_state["setup_generation"] = st.session_state.get("setup_generation", 0) + 1  # empty forms
+    if reopen:
+        for edit in opened:
+            edit.saved()
     st.rerun()
+
+
+def editing(name: str, table: str, row_id) -> Editing:
+    """A record of `table` as its edit form opened it (pages.common.Editing), the stored row (what the diff
+    compares); None as row_id: no record yet."""
+    edit = Editing(name, table, lambda: None if row_id is None else fetch_row(con.cursor(), table, int(row_id)))
+    opened.append(edit)
+    return edit
 
 
 def generation() -> int:
@@ -39,6 +53,8 @@ st.title("Thiết lập xã")
 st.caption("Xã, các thôn, tổ dân phố và tổ hòa giải của xã; sáp nhập, chia tách, giải thể thôn theo quyết định, có "
            "ngày hiệu lực — báo cáo các năm trước vẫn giữ đúng tên và tổ của năm đó.")
 show_flash()
+current = commune.iloc[0].to_dict() if len(commune) else {}
+commune_edit = editing("commune", "communes", current.get("id") if len(commune) == 1 else None)
 
 # --- leaving the demo ----------------------------------------------------------------------------------------
 if places.has_demo_data(con) and not presenting():
@@ -64,37 +80,44 @@ if places.has_demo_data(con) and not presenting():
                         st.session_state.pop(key, None)
                     done(f"Đã xóa dữ liệu minh họa ({counts.get('cases', 0)} vụ việc, {counts.get('mediators', 0)} "
                          f"hòa giải viên, {counts.get('villages', 0)} thôn). Bản sao lưu trước khi xóa: {copy}. "
-                         "Hãy nhập thông tin xã dưới đây.", "page")
+                         "Hãy nhập thông tin xã dưới đây.", "page", reopen=True)
 
 # --- the commune ---------------------------------------------------------------------------------------------
 st.subheader("Xã, phường, đặc khu")
-current = commune.iloc[0].to_dict() if len(commune) else {}
 if len(commune) > 1:
     st.info(f"Tệp dữ liệu này có {len(commune)} xã (tệp tổng hợp): sửa thông tin từng xã bằng tệp của xã đó.")
 elif not presenting():
-    form_id = f"commune_{current.get('version', 0)}_{generation()}"
+    mine = commune_edit.record  # as this form opened it ({} before the commune exists)
+    form_id = commune_edit.key
     with st.form(form_id, enter_to_submit=False):
         c1, c2 = st.columns([1, 3])
         kinds = list(COMMUNE_KINDS)
-        kind = c1.selectbox("Loại *", kinds, index=kinds.index(current.get("kind") or "xa"),
+        kind = c1.selectbox("Loại *", kinds, index=kinds.index(mine.get("kind") or "xa"),
                             format_func=COMMUNE_KINDS.get, key=f"{form_id}_kind")
-        name = c2.text_input("Tên (ghi cả chữ Xã/Phường) *", value=current.get("name") or "",
+        name = c2.text_input("Tên (ghi cả chữ Xã/Phường) *", value=mine.get("name") or "",
                              placeholder="VD: Xã Đoàn Kết", key=f"{form_id}_name")
         p1, p2 = st.columns(2)
-        province = p1.text_input("Tỉnh, thành phố *", value=current.get("province") or "",
+        province = p1.text_input("Tỉnh, thành phố *", value=mine.get("province") or "",
                                  placeholder="VD: Thành phố Hải Phòng", key=f"{form_id}_province")
         district = p2.text_input("Huyện cũ (không bắt buộc, để tra cứu số liệu trước 2025)",
-                                 value="" if is_missing(current.get("district")) else current.get("district"),
-                                 key=f"{form_id}_district")
-        saved = st.form_submit_button("Lưu thông tin xã" if current else "Tạo xã", type="primary",
+                                 value=mine.get("district") or "", key=f"{form_id}_district")
+        saved = st.form_submit_button("Lưu thông tin xã" if mine else "Tạo xã", type="primary",
                                       icon=":material/save:")
-    if saved:
+    if not saved:
+        commune_edit.show_conflict()
+    elif not mine and current:
+        commune_edit.conflict()  # created by another user since this form opened empty: not a second commune
+    else:
         try:
             places.save_commune(con, {"name": name, "kind": kind, "province": province, "district": district},
-                                actor=actor(), commune_id=current.get("id"), expected_version=current.get("version"))
+                                actor=actor(), commune_id=mine.get("id") or current.get("id"),
+                                expected_version=commune_edit.version)
+        except VersionConflict:
+            commune_edit.conflict()
         except ValidationError as exc:
             show_errors(exc)
         else:
+            commune_edit.saved()
             done(f"Đã lưu {name.strip()}.", "commune")
     show_flash("commune")
 
@@ -179,56 +202,72 @@ with tab_edit:
         labels = dict(zip(all_villages["id"].astype(int).tolist(), all_villages["label"]))
         village_id = st.selectbox("Thôn", list(labels), format_func=labels.get, key="setup_village")
         village = all_villages[all_villages["id"] == village_id].iloc[0]
-        form_id = f"village_{village_id}_{village['version']}"
+        village_edit = editing(f"village_{village_id}", "villages", village_id)
+        mine = village_edit.record
+        form_id = village_edit.key
         with st.form(form_id, enter_to_submit=False):
             e1, e2 = st.columns([2, 1])
-            new_name = e1.text_input("Tên", value=village["name"], key=f"{form_id}_name",
+            new_name = e1.text_input("Tên", value=mine.get("name") or "", key=f"{form_id}_name",
                                      help="Sửa lỗi chính tả: tên mới dùng cho mọi năm. Đổi tên theo quyết định: dùng "
                                           "«Sáp nhập» vào một thôn mới, để các năm trước giữ tên cũ.")
             kinds = list(VILLAGE_KINDS)
-            new_kind = e2.selectbox("Loại", kinds, index=kinds.index(village["kind"] or "thon"),
+            new_kind = e2.selectbox("Loại", kinds, index=kinds.index(mine.get("kind") or "thon"),
                                     format_func=VILLAGE_KINDS.get, key=f"{form_id}_kind")
-            new_ethnic = st.checkbox("Có đông đồng bào dân tộc thiểu số", value=bool(village["ethnic_area"]),
+            new_ethnic = st.checkbox("Có đông đồng bào dân tộc thiểu số", value=bool(mine.get("ethnic_area")),
                                      key=f"{form_id}_ethnic")
             saved = st.form_submit_button("Lưu thông tin thôn", icon=":material/save:")
-        if saved:
+        if not saved:
+            village_edit.show_conflict()
+        else:
             try:
                 places.save_village(con, {"commune_id": commune_id, "name": new_name, "kind": new_kind,
                                           "ethnic_area": new_ethnic}, actor=actor(), village_id=village_id,
-                                    expected_version=int(village["version"]))
+                                    expected_version=village_edit.version)
+            except VersionConflict:
+                village_edit.conflict()
             except ValidationError as exc:
                 show_errors(exc)
             else:
+                village_edit.saved()
                 done(f"Đã lưu {new_name.strip()}.", "village")
         show_flash("village")
 
         st.markdown("**Tổ hòa giải của thôn**")
         for team in places.teams(con, village_id=village_id).itertuples():
             ended = not is_missing(team.valid_to)
-            with st.expander(f"{team.name}" + (f" — đã kết thúc {fmt_date(team.valid_to)}" if ended else ""),
+            with st.expander(md_text(team.name) + (f" — đã kết thúc {fmt_date(team.valid_to)}" if ended else ""),
                              expanded=not ended):
-                form_id = f"team_{team.id}_{team.version}"
+                # Two forms on one record, each with its own stale-edit notice; a save of either reopens both.
+                team_edit = editing(f"team_{team.id}", "teams", team.id)
+                end_edit = editing(f"team_end_{team.id}", "teams", team.id)
+                mine = team_edit.record
+                form_id = team_edit.key
                 with st.form(form_id, enter_to_submit=False):
                     f1, f2, f3, f4 = st.columns([2, 1, 1, 1])
-                    t_name = f1.text_input("Tên tổ", value=team.name, key=f"{form_id}_name")
-                    t_no = f2.text_input("Số quyết định thành lập",
-                                         value="" if is_missing(team.decision_no) else team.decision_no,
+                    t_name = f1.text_input("Tên tổ", value=mine.get("name") or "", key=f"{form_id}_name")
+                    t_no = f2.text_input("Số quyết định thành lập", value=mine.get("decision_no") or "",
                                          key=f"{form_id}_no")
-                    t_date = date_field("Ngày quyết định", team.decision_date, container=f3, key=f"{form_id}_date")
-                    t_from = date_field("Hoạt động từ ngày", team.valid_from, container=f4, key=f"{form_id}_from")
+                    t_date = date_field("Ngày quyết định", mine.get("decision_date"), container=f3, key=f"{form_id}_date")
+                    t_from = date_field("Hoạt động từ ngày", mine.get("valid_from"), container=f4, key=f"{form_id}_from")
                     saved = st.form_submit_button("Lưu thông tin tổ", icon=":material/save:")
-                if saved:
+                if not saved:
+                    team_edit.show_conflict()
+                else:
                     try:
                         places.save_team(con, {"village_id": village_id, "name": t_name, "decision_no": t_no,
                                                "decision_date": t_date, "valid_from": t_from},
-                                         actor=actor(), team_id=int(team.id), expected_version=int(team.version))
+                                         actor=actor(), team_id=int(team.id), expected_version=team_edit.version)
+                    except VersionConflict:
+                        team_edit.conflict()
                     except ValidationError as exc:
                         show_errors(exc)
                     else:
+                        team_edit.saved()
+                        end_edit.saved()
                         done(f"Đã lưu {t_name.strip()}.", f"team_{team.id}")
                 show_flash(f"team_{team.id}")
-                if not ended:
-                    form_id = f"team_end_{team.id}_{team.version}"
+                if mine.get("valid_to") is None:  # open as this form opened it: an end saved meanwhile is a stale edit
+                    form_id = end_edit.key
                     with st.form(form_id, enter_to_submit=False):
                         st.caption("Kết thúc hoạt động của tổ theo quyết định (thôn vẫn còn). Hòa giải viên đang hoạt "
                                    "động của tổ cũng kết thúc từ ngày này.")
@@ -236,13 +275,19 @@ with tab_edit:
                         end_day = date_field("Ngày có hiệu lực", None, container=g1, key=f"{form_id}_day")
                         end_no = g2.text_input("Số quyết định", key=f"{form_id}_no")
                         ending = st.form_submit_button("Kết thúc tổ hòa giải", icon=":material/block:")
-                    if ending:
+                    if not ending:
+                        end_edit.show_conflict()
+                    else:
                         try:
                             places.end_team(con, int(team.id), end_day, decision_no=end_no, actor=actor(),
-                                            expected_version=int(team.version))
+                                            expected_version=end_edit.version)
+                        except VersionConflict:
+                            end_edit.conflict()
                         except ValidationError as exc:
                             show_errors(exc)
                         else:
+                            team_edit.saved()
+                            end_edit.saved()
                             done(f"{team.name} kết thúc hoạt động từ {end_day.strip()}.", f"team_{team.id}")
         if is_missing(village["valid_to"]):
             form_id = f"team_add_{village_id}_{generation()}"
@@ -303,7 +348,7 @@ with tab_merge:
         else:
             target = places.villages(con).set_index("id").loc[result["village_id"], "name"]
             done(f"Đã sáp nhập vào {target} từ {day.strip()}; {result['moved']} hòa giải viên chuyển sang tổ hòa giải "
-                 f"của {target}. Chọn tổ trưởng ở trang «Hòa giải viên» nếu tổ chưa có.", "merge")
+                 f"của {target}. Chọn tổ trưởng ở trang «Hòa giải viên» nếu tổ chưa có.", "merge", reopen=True)
     show_flash("merge")
 
 with tab_split:
@@ -340,7 +385,7 @@ with tab_split:
             show_errors(exc)
         else:
             done(f"Đã chia {live_names[source]} thành {', '.join(part_names)} từ {day.strip()}; "
-                 f"{result['moved']} hòa giải viên chuyển sang các tổ mới.", "split")
+                 f"{result['moved']} hòa giải viên chuyển sang các tổ mới.", "split", reopen=True)
     show_flash("split")
 
 with tab_dissolve:
@@ -364,7 +409,8 @@ with tab_dissolve:
         except ValidationError as exc:
             show_errors(exc)
         else:
-            done(f"{live_names[gone]} giải thể từ {day.strip()}; {result['ended']} hòa giải viên kết thúc.", "dissolve")
+            done(f"{live_names[gone]} giải thể từ {day.strip()}; {result['ended']} hòa giải viên kết thúc.", "dissolve",
+                 reopen=True)
     show_flash("dissolve")
 
 with tab_history:

@@ -3,8 +3,8 @@ import streamlit as st
 
 from db import places, reviews, teams
 from db.labels import COMPOSITION_RULES, REVIEW_STATUS
-from db.writes import ValidationError
-from pages.common import (actor, connection, date_field, filters, flash, fmt_date, fmt_pct, is_missing, is_true,
+from db.writes import ValidationError, VersionConflict, fetch_row
+from pages.common import (Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_pct, is_missing, is_true,
                           may, md_text, show_errors, show_flash, table, village_name)
 
 con = connection()
@@ -81,7 +81,13 @@ team_id = st.selectbox("Xem chi tiết, sửa thông tin và rà soát tổ", li
                        format_func=lambda t: f"Tổ hòa giải {team_names[t]}", key="team_open")
 team = next(register[register["team_id"] == team_id].itertuples())
 details = places.get_team(con, team_id)
-review = reviews.get_review(con, team_id, year) or {}
+# The form «Thông tin tổ» holds two records (the team; its village's ethnic-minority flag), each kept as opened with its
+# own stale-edit notice; the form's key follows both, so «Tải bản mới» of either shows what is stored.
+team_edit = Editing(f"team_info_{team_id}", "teams", lambda: fetch_row(con.cursor(), "teams", team_id))
+village_edit = Editing(f"team_village_{details['village_id']}", "villages",
+                       lambda: fetch_row(con.cursor(), "villages", details["village_id"]))
+review_edit = Editing(f"review_{team_id}_{year}", "team_reviews", lambda: reviews.get_review(con, team_id, year))
+review = review_edit.record
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -89,31 +95,47 @@ with left:
     for ok, text in rule_lines(team):
         (st.success if is_true(ok) else st.error)(text, icon=":material/check:" if is_true(ok) else ":material/close:")
     st.subheader("Thông tin tổ")
-    with st.form(f"team_{team_id}_{details['version']}_{details['village_version']}"):
-        name = st.text_input("Tên tổ hòa giải", value=details["name"], key=f"team_{team_id}_name")
+    mine, my_village = team_edit.record, village_edit.record
+    form_id = f"{team_edit.key}_{village_edit.key.rsplit('_', 1)[1]}"
+    with st.form(form_id):
+        name = st.text_input("Tên tổ hòa giải", value=mine.get("name") or "", key=f"{form_id}_name")
         d1, d2 = st.columns(2)
-        decision_no = d1.text_input("Số quyết định công nhận", value=details["decision_no"] or "",
-                                    key=f"team_{team_id}_decision_no")
-        decision_date = date_field("Ngày quyết định", details["decision_date"], container=d2,
-                                   key=f"team_{team_id}_decision_date")
+        decision_no = d1.text_input("Số quyết định công nhận", value=mine.get("decision_no") or "",
+                                    key=f"{form_id}_decision_no")
+        decision_date = date_field("Ngày quyết định", mine.get("decision_date"), container=d2,
+                                   key=f"{form_id}_decision_date")
         ethnic_area = st.checkbox("Thôn có đông đồng bào dân tộc thiểu số (cần hòa giải viên người DTTS)",
-                                  value=details["ethnic_area"], key=f"team_{team_id}_ethnic_area")
+                                  value=bool(my_village.get("ethnic_area")), key=f"{form_id}_ethnic_area")
         submitted = st.form_submit_button("Lưu thông tin tổ", icon=":material/save:")
     show_flash("team")
-    if submitted:
+    village_changed = ethnic_area != bool(my_village.get("ethnic_area"))
+    if not submitted:
+        team_edit.show_conflict()
+        village_edit.show_conflict()
+    elif village_changed and places.get_team(con, team_id)["village_version"] != village_edit.version:
+        village_edit.conflict()  # checked before the team is written: a refused village leaves nothing half saved
+    else:
         try:
             places.save_team(con, {"village_id": details["village_id"], "name": name, "decision_no": decision_no,
                                    "decision_date": decision_date}, actor=actor(), team_id=team_id,
-                             expected_version=details["version"])
-            if ethnic_area != details["ethnic_area"]:
-                places.save_village(con, {"commune_id": details["commune_id"], "name": details["village"],
-                                          "ethnic_area": ethnic_area}, actor=actor(),
-                                    village_id=details["village_id"], expected_version=details["village_version"])
+                             expected_version=team_edit.version)
+        except VersionConflict:
+            team_edit.conflict()
         except ValidationError as exc:
             show_errors(exc)
         else:
-            flash(f"Đã lưu thông tin tổ hòa giải {details['village']}.", "team")
-            st.rerun()
+            team_edit.saved()
+            try:
+                if village_changed:
+                    places.save_village(con, {"commune_id": my_village["commune_id"], "name": details["village"],
+                                              "ethnic_area": ethnic_area}, actor=actor(),
+                                        village_id=details["village_id"], expected_version=village_edit.version)
+            except ValidationError as exc:
+                show_errors(exc)
+            else:
+                village_edit.saved()
+                flash(f"Đã lưu thông tin tổ hòa giải {details['village']}.", "team")
+                st.rerun()
 
 with right:
     st.subheader(f"Rà soát, đánh giá năm {year}")
@@ -126,7 +148,7 @@ with right:
                    "quyết định theo Điều 11):\n" + "\n".join(f"- {f}" for f in flags), icon=":material/flag:")
     else:
         st.info("Không có gợi ý rà soát từ số liệu.", icon=":material/task_alt:")
-    form_id = f"review_{team_id}_{year}_{review.get('version', 0)}"
+    form_id = review_edit.key
     with st.form(form_id):
         assessment = st.text_area("Nhận xét, đánh giá của công chức Tư pháp – Hộ tịch",
                                   value=review.get("assessment") or "", key=f"{form_id}_assessment")
@@ -143,14 +165,21 @@ with right:
                               index=statuses.index(review.get("status", "chua_ra_soat")), key=f"{form_id}_status")
         submitted = st.form_submit_button("Lưu rà soát", icon=":material/save:", type="primary")
     show_flash("review")
-    if submitted:
+    if not submitted:
+        review_edit.show_conflict()
+    elif review_edit.version is None and reviews.get_review(con, team_id, year):
+        review_edit.conflict()  # written by another user since this form opened empty: the write path would overwrite it
+    else:
         try:
             reviews.save_review(con, team_id, year, {
                 "assessment": assessment, "propose_add": propose_add, "propose_replace": propose_replace,
                 "propose_leader": propose_leader, "proposal_note": note, "status": status,
-            }, actor=actor(), expected_version=review.get("version"))
+            }, actor=actor(), expected_version=review_edit.version)
+        except VersionConflict:
+            review_edit.conflict()
         except ValidationError as exc:
             show_errors(exc)
         else:
+            review_edit.saved()
             flash(f"Đã lưu rà soát năm {year} của tổ hòa giải {details['village']}.", "review")
             st.rerun()

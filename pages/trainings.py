@@ -3,10 +3,10 @@ import streamlit as st
 
 from db import trainings
 from db.labels import TRAINING_STATUS
-from db.writes import ValidationError
+from db.writes import ValidationError, VersionConflict
 from pages import charts
 from pages.common import (
-    actor, connection, date_field, download, filters, flash, fmt_date, fmt_int, fmt_pct, go_to, is_missing,
+    Editing, actor, connection, date_field, download, filters, flash, fmt_date, fmt_int, fmt_pct, go_to, is_missing,
     may, md_text, sees_personal_data, show_errors, show_flash, table, today, village_name,
 )
 
@@ -30,9 +30,10 @@ def points(value) -> str:
     return f"{value * 100:+.1f} điểm %".replace(".", ",")
 
 
-def training_form(form_id: str, training: dict | None = None) -> None:
-    """Entry form for a new session (training None) or an existing one; saves through db.trainings."""
-    training = training or {}
+def training_form(form_id: str, edit: Editing | None = None) -> None:
+    """Entry form for a new session (edit None) or an existing one (edit: as it was opened); saves through
+    db.trainings."""
+    training = edit.record if edit else {}
     with st.form(form_id, enter_to_submit=False, border=True):
         c1, c2 = st.columns([1, 3])
         held_on = date_field("Ngày tập huấn *", training.get("held_on", today()), container=c1,
@@ -57,21 +58,31 @@ def training_form(form_id: str, training: dict | None = None) -> None:
                               help="Buổi sắp tổ chức: chọn «Kế hoạch»; chỉ điểm danh được khi đã tổ chức.")
         submitted = st.form_submit_button("Lưu buổi tập huấn", type="primary", icon=":material/save:",
                                           key=f"{form_id}_save")
-    where_saved = "edit_training" if training else "new_training"
+    where_saved = "edit_training" if edit else "new_training"
     show_flash(where_saved)
     if not submitted:
+        if edit:
+            edit.show_conflict()
         return
     data = {"held_on": held_on, "title": title, "organiser": organiser, "cooperating": cooperating,
             "hours": hours, "place": where, "status": status}
     try:
         saved_id = trainings.save_training(con, data, actor=actor(), training_id=training.get("id"),
                                            expected_version=training.get("version"))
+    except VersionConflict as exc:
+        if edit:
+            edit.conflict()
+        else:
+            show_errors(exc)
+        return
     except ValidationError as exc:
         show_errors(exc)
         return
+    if edit:
+        edit.saved()
     held_on = trainings.get_training(con, saved_id)["held_on"]  # the saved date, exactly as typed
     message = f"Đã lưu buổi tập huấn «{title.strip()}» ngày {fmt_date(held_on)}."
-    if status == HELD and not training:
+    if status == HELD and not edit:
         message += " Đánh dấu những hòa giải viên đã dự ở danh sách bên dưới rồi bấm «Lưu danh sách dự»."
     if held_on.year != year:
         message += f" Bộ lọc đã chuyển sang năm {held_on.year} để thấy buổi này."
@@ -265,7 +276,8 @@ with tab_sessions:
     st.session_state["open_training"] = open_id
     if open_id is not None:
         training = trainings.get_training(con, open_id)
+        edit = Editing(f"edit_training_{open_id}", "trainings", lambda: trainings.get_training(con, open_id))
         st.subheader(f"{training['title']} · {fmt_date(training['held_on'])}")
         with st.expander("Sửa thông tin buổi tập huấn", icon=":material/edit:"):
-            training_form(f"edit_training_{open_id}_{training['version']}", training)
+            training_form(edit.key, edit)
         attendance_checklist(training)

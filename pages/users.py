@@ -5,8 +5,8 @@ import streamlit as st
 
 from db import places, users
 from db.labels import ROLES
-from db.writes import ValidationError
-from pages.common import (actor, connection, current_user, flash, fmt_date, is_missing, show_errors, show_flash,
+from db.writes import ValidationError, VersionConflict, fetch_row
+from pages.common import (Editing, actor, connection, current_user, flash, fmt_date, is_missing, show_errors, show_flash,
                           table)
 
 con = connection()
@@ -16,6 +16,12 @@ if not current_user().is_admin:  # the page is only in an administrator's naviga
 accounts = users.users(con)
 villages = places.villages(con)
 village_names = dict(zip(villages["id"].astype(int).tolist(), villages["label"]))
+
+
+def account(user_id: int) -> dict | None:
+    """The stored account as the edit form opens it, without its password hash (never kept in the session)."""
+    row = fetch_row(con.cursor(), "users", user_id)
+    return None if row is None else {k: v for k, v in row.items() if k != "password_hash"}
 
 
 def saved(message: str, where: str) -> None:
@@ -80,28 +86,35 @@ with tab_edit:
     ids = dict(zip(accounts["id"].astype(int).tolist(), accounts["login"]))
     chosen = st.selectbox("Tài khoản", list(ids), format_func=ids.get, key="users_open")
     row = accounts[accounts["id"] == chosen].iloc[0]
-    form_id = f"user_{chosen}_{row['version']}"
+    edit = Editing(f"user_{chosen}", "users", lambda: account(chosen))
+    mine = edit.record
+    form_id = edit.key
     with st.form(form_id, enter_to_submit=False):
         e1, e2, e3 = st.columns(3)
-        name = e1.text_input("Họ và tên", value="" if is_missing(row["full_name"]) else row["full_name"],
-                             key=f"{form_id}_name")
-        role = e2.selectbox("Vai trò", role_codes, index=role_codes.index(row["role"]), format_func=ROLES.get,
-                            key=f"{form_id}_role")
+        name = e1.text_input("Họ và tên", value=mine.get("full_name") or "", key=f"{form_id}_name")
+        role = e2.selectbox("Vai trò", role_codes, index=role_codes.index(mine.get("role") or row["role"]),
+                            format_func=ROLES.get, key=f"{form_id}_role")
         options = [None, *village_names]
         village = e3.selectbox("Thôn", options, format_func=lambda v: "—" if v is None else village_names[v],
-                               index=options.index(int(row["village_id"])) if not is_missing(row["village_id"]) else 0,
+                               index=options.index(mine["village_id"]) if mine.get("village_id") in options else 0,
                                key=f"{form_id}_village")
         f1, f2 = st.columns(2)
-        admin = f1.checkbox("Quản trị", value=bool(row["is_admin"]), key=f"{form_id}_admin")
-        active = f2.checkbox("Đang dùng (bỏ chọn để khóa tài khoản)", value=bool(row["active"]), key=f"{form_id}_active")
+        admin = f1.checkbox("Quản trị", value=bool(mine.get("is_admin")), key=f"{form_id}_admin")
+        active = f2.checkbox("Đang dùng (bỏ chọn để khóa tài khoản)", value=bool(mine.get("active")),
+                             key=f"{form_id}_active")
         saving = st.form_submit_button("Lưu tài khoản", icon=":material/save:")
-    if saving:
+    if not saving:
+        edit.show_conflict()
+    else:
         try:
             users.update_user(con, chosen, {"full_name": name, "role": role, "village_id": village, "is_admin": admin,
-                                            "active": active}, actor=actor(), expected_version=int(row["version"]))
+                                            "active": active}, actor=actor(), expected_version=edit.version)
+        except VersionConflict:
+            edit.conflict()
         except ValidationError as exc:
             show_errors(exc)
         else:
+            edit.saved()
             saved(f"Đã lưu tài khoản «{row['login']}».", "edit")
     form_id = f"user_password_{chosen}_{generation}"
     with st.form(form_id, enter_to_submit=False):
@@ -114,6 +127,7 @@ with tab_edit:
         except ValidationError as exc:
             show_errors(exc)
         else:
+            edit.saved()  # the account's version moved: the form above reads it again
             saved(f"Đã đặt lại mật khẩu của «{row['login']}» (tài khoản được mở khóa nếu đang tạm khóa).", "edit")
     show_flash("edit")
 

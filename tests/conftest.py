@@ -222,3 +222,29 @@ def edit_key(at: AppTest, name: str) -> str:
     """The key of the edit form `name` as this session opened it (pages.common.Editing: the key holds no version,
     only a number of the session's own, new after each of its saves)."""
     return f"{name}_{at.session_state['_opened'][name]['n']}"
+
+
+def page_bytes(at: AppTest) -> bytes:
+    """Everything the page sends to the browser, as bytes: every element's message, table data included (hidden
+    columns too), so a name that is anywhere in the page is found."""
+    found, todo = [], [at._tree]
+    while todo:
+        node = todo.pop()
+        if getattr(node, "proto", None) is not None:
+            found.append(node.proto.SerializeToString())
+        children = getattr(node, "children", None) or {}
+        todo.extend(children.values() if isinstance(children, dict) else children)
+    return b"".join(found)
+
+
+def a_pdf(title: str = "Báo cáo") -> bytes:
+    """A real one-page PDF (pypdf), distinct bytes per title: what an officer uploads as evidence."""
+    import io
+
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import db
-from conftest import ACTOR, ROOT, SMALL_CASES, app_connection, team_id
+from conftest import ACTOR, ROOT, SMALL_CASES, app_connection, page_bytes, team_id
 from db import audit, cases, commendation, evidence
 from db.audit import Change
 from db.writes import ValidationError
@@ -280,18 +280,6 @@ def test_the_fingerprint_shows_an_edit_made_outside_the_app(small_db):
 
 
 # --- the page -----------------------------------------------------------------------------------------------------
-
-def page_bytes(at: AppTest) -> bytes:
-    """Everything the page sends to the browser (every element's message), to look for a name anywhere in it."""
-    found, todo = [], [at._tree]
-    while todo:
-        node = todo.pop()
-        if getattr(node, "proto", None) is not None:
-            found.append(node.proto.SerializeToString())
-        children = getattr(node, "children", None) or {}
-        todo.extend(children.values() if isinstance(children, dict) else children)
-    return b"".join(found)
-
 
 @pytest.fixture()
 def audit_page(demo_path, monkeypatch):

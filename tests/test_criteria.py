@@ -18,7 +18,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from conftest import ACTOR, app_connection, metric, open_page, team_id
+from conftest import ACTOR, app_connection, edit_key, metric, open_page, team_id
 from db import cases, criteria, evidence, funding
 from db.writes import ValidationError
 
@@ -605,7 +605,7 @@ def test_editing_an_indicator_through_the_page_keeps_past_years(app):
     old_id = indicator_id(con, "qd27_2025", "HG2")
     before = result(con, "HG2", 2025)
     at = at.selectbox(key="criteria_edit_pick").set_value(old_id).run()
-    form = f"indicator_{old_id}_1"
+    form = edit_key(at, f"indicator_{old_id}")
     at.selectbox(key=f"{form}_rule").set_value("all_or_nothing")
     at.number_input(key=f"{form}_points").set_value(4.0)
     at = at.button(key=f"{form}_save").click().run()

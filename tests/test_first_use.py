@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import db
-from conftest import ACTOR, a_case, app_connection, empty_app_file, new_app, open_page, team_id, typed
+from conftest import (ACTOR, a_case, app_connection, empty_app_file, new_app, open_page, page_bytes, team_id,
+                      typed)
 from db import cases, commendation, funding, mediators, places, plan, trainings
 from db.evidence import add_document
 from db.writes import ValidationError
@@ -19,19 +20,6 @@ PAGES = ["pages/overview.py", "pages/cases.py", "pages/plan.py", "pages/teams.py
          "pages/trainings.py", "pages/funding.py", "pages/criteria.py", "pages/evidence.py", "pages/quality.py",
          "pages/commendation.py", "pages/rates.py", "pages/score_settings.py"]
 UNEXPECTED = "Đã có lỗi ngoài dự kiến"
-
-
-def page_bytes(at: AppTest) -> bytes:
-    """Everything the page sends to the browser, as bytes: every element's message, table data included
-    (hidden columns too), so a name that is anywhere in the page is found."""
-    found, todo = [], [at._tree]
-    while todo:
-        node = todo.pop()
-        if getattr(node, "proto", None) is not None:
-            found.append(node.proto.SerializeToString())
-        children = getattr(node, "children", None) or {}
-        todo.extend(children.values() if isinstance(children, dict) else children)
-    return b"".join(found)
 
 
 def clean_run(at: AppTest) -> AppTest:

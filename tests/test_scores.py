@@ -9,7 +9,7 @@ import io
 import pandas as pd
 import pytest
 
-from conftest import ACTOR, app_connection, metric, open_page, team_id
+from conftest import ACTOR, app_connection, edit_key, metric, open_page, team_id
 from db import commendation, scores, teams
 from db.cases import save_case
 from db.mediators import save_mediator
@@ -608,7 +608,7 @@ def test_commendation_page_candidates_nominate_and_decide(app):
     assert (new.status, bool(new.was_candidate), new.reason) == ("de_nghi", False, "Tổ tiến bộ nhiều trong năm")
     # Leadership approves it on the page; approving twice is impossible (it leaves the pending list).
     at.selectbox(key="decide_open").set_value(int(new.id)).run()
-    at.text_input(key=f"decide_{int(new.id)}_{int(new.version)}_day").input("10/12/2023")
+    at.text_input(key=f"{edit_key(at, f'decide_{int(new.id)}')}_day").input("10/12/2023")
     submit(at, "Lưu quyết định")
     assert any("Đã lưu quyết định «Đã duyệt»" in s.value for s in at.success)
     assert commendation.get_nomination(con, int(new.id))["status"] == "da_duyet"
@@ -626,8 +626,9 @@ def test_settings_page_changes_a_weight_and_the_scores_follow(app):
     before = {y: scores.team_scores(con, y).set_index("village")["score"] for y in (2022, 2023)}
     fractions = scores.components(con, 2023).pivot(index="team_id", columns="component", values="fraction")
     # Kết quả 40 → 50 and Kịp thời 10 → 0: a sum of 100.
-    at.number_input(key="model_2023_0_score_components_ket_qua").set_value(50.0)
-    at.number_input(key="model_2023_0_score_components_kip_thoi").set_value(0.0)
+    form = edit_key(at, "model_2023")
+    at.number_input(key=f"{form}_score_components_ket_qua").set_value(50.0)
+    at.number_input(key=f"{form}_score_components_kip_thoi").set_value(0.0)
     submit(at, "Lưu, áp dụng từ năm 2023")
     assert not at.exception and any("Đã lưu 2 thay đổi, áp dụng từ năm 2023" in s.value for s in at.success)
     after = {y: scores.team_scores(con, y).set_index("village")["score"] for y in (2022, 2023)}
@@ -644,7 +645,8 @@ def test_settings_page_changes_a_weight_and_the_scores_follow(app):
     assert metric(at, "Điểm") == f"{best.score:.1f}".replace(".", ",")
     # A sum other than 100 is refused on the page.
     at.switch_page("pages/score_settings.py").run()
-    at.number_input(key="model_2023_1_score_components_ho_so").set_value(20.0)
+    form = edit_key(at, "model_2023")
+    at.number_input(key=f"{form}_score_components_ho_so").set_value(20.0)
     submit(at, "Lưu, áp dụng từ năm 2023")
     assert any("Tổng trọng số các thành phần phải bằng 100 điểm" in e.value for e in at.error)
 

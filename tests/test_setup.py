@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 import db
-from conftest import ACTOR, ROOT, a_case, app_connection, open_page, team_id, typed
+from conftest import ACTOR, ROOT, a_case, app_connection, edit_key, open_page, team_id, typed
 from db import backup, cases, exporting, places, results, seed
 from db.writes import ValidationError
 
@@ -211,8 +211,9 @@ def test_an_empty_file_asks_for_its_administrator_then_opens_on_setup(empty_app)
     at = next(b for b in at.button if b.label == "Tạo tài khoản và đăng nhập").click().run()
     assert not at.exception and at.title[0].value == "Thiết lập xã", [e.value for e in at.error]
     assert at.session_state["user"] == {"login": "tuphap.hoabinh", "role": "can_bo_tu_phap", "village_id": None}
-    at.text_input(key="commune_0_0_name").input("Xã Hòa Bình")
-    at.text_input(key="commune_0_0_province").input("Thành phố Hải Phòng")
+    form = edit_key(at, "commune")
+    at.text_input(key=f"{form}_name").input("Xã Hòa Bình")
+    at.text_input(key=f"{form}_province").input("Thành phố Hải Phòng")
     at = next(b for b in at.button if b.label == "Tạo xã").click().run()
     assert any("Đã lưu Xã Hòa Bình" in s.value for s in at.success), [e.value for e in at.error]
     for i, name in enumerate(("Thôn Nhất", "Thôn Nhì", "Tổ dân phố Ba"), start=1):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ACTOR, metric, open_page
+from conftest import ACTOR, edit_key, metric, open_page
 from db import places, reviews, teams
 from db.writes import ValidationError, VersionConflict
 
@@ -89,7 +89,7 @@ def test_teams_page_lists_failing_teams_first_and_saves_a_review(app):
     frame = table.data if hasattr(table, "data") else table
     assert set(frame["village"].head(2)) == {"Thôn Hòa Bình", "Thôn Thượng Cốc"}
     team_id = at.selectbox(key="team_open").value
-    form = f"review_{team_id}_2023_0"
+    form = edit_key(at, f"review_{team_id}_2023")
     at.text_area(key=f"{form}_assessment").input("Tổ còn thiếu hòa giải viên, đề nghị bổ sung.")
     at.checkbox(key=f"{form}_add").check()
     at.selectbox(key=f"{form}_status").set_value("da_ra_soat")

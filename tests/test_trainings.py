@@ -11,7 +11,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ACTOR, app_connection, metric, open_page, typed
+from conftest import ACTOR, app_connection, edit_key, metric, open_page, typed
 from db import trainings
 from db.writes import ValidationError, VersionConflict
 
@@ -405,7 +405,7 @@ def test_editing_a_session_on_the_page_and_refusing_planned_with_attendance(app)
     con = app_connection()
     tid, version = con.execute("SELECT id, version FROM trainings WHERE held_on = DATE '2023-06-15'").fetchone()
     next(s for s in at.selectbox if s.label == "Chọn buổi tập huấn để sửa và điểm danh").set_value(tid).run()
-    form = f"edit_training_{tid}_{version}"
+    form = edit_key(at, f"edit_training_{tid}")
     assert at.text_input(key=f"{form}_title").value == "Tập huấn kỹ năng hòa giải ở cơ sở năm 2023"
     # Back to planned while 28 mediators are recorded: refused, nothing changes.
     at.selectbox(key=f"{form}_status").set_value("ke_hoach")
@@ -421,4 +421,6 @@ def test_editing_a_session_on_the_page_and_refusing_planned_with_attendance(app)
     assert not at.exception
     assert any("Đã lưu buổi tập huấn" in s.value for s in at.success), [e.value for e in at.error]
     assert con.execute("SELECT hours::DOUBLE, version FROM trainings WHERE id = ?", [tid]).fetchone() == (6.0, version + 1)
-    assert at.text_input(key=f"edit_training_{tid}_{version + 1}_title")
+    reopened = edit_key(at, f"edit_training_{tid}")
+    assert reopened != form and at.text_input(key=f"{reopened}_title").value == "Tập huấn kỹ năng hòa giải ở cơ sở năm 2023"
+    assert at.number_input(key=f"{reopened}_hours").value == 6.0
