@@ -8,12 +8,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import math
 import re
 import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from db.connection import check_file, explain
@@ -330,8 +332,47 @@ def save_keyed(cur, table: str, key: dict[str, Any], values: dict[str, Any], act
 
 
 def clean_values(values: dict[str, Any]) -> dict[str, Any]:
-    """NFC and trim every text value; other types pass through."""
-    return {k: clean(v) if isinstance(v, str) else v for k, v in values.items()}
+    """NFC and trim every text value; numpy scalars (a pandas cell) as Python values; other types pass through."""
+    return {k: clean(v) if isinstance(v, str) else v.item() if isinstance(v, np.generic) else v
+            for k, v in values.items()}
+
+
+# Record ids as the pages pass them: an int (or a pandas cell, or digits as text). Anything else — a list, a float
+# with a fraction, «abc», a 5000-digit number — is refused naming the record, before it reaches SQL (DuckDB's own
+# conversion errors are English).
+ID_MAX = 2 ** 31 - 1
+
+
+def record_id(value, what: str) -> int:
+    """The id of one record of kind `what` («vụ việc», «tổ hòa giải»…), or a ValidationError naming it. Whether the
+    record exists is each write's own check (its message names the record)."""
+    number = None
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        number = int(value)
+    elif isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
+        number = int(value)
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 10:
+        number = int(value.strip())
+    if number is None:
+        empty = is_missing(value) or (isinstance(value, str) and not value.strip())
+        raise ValidationError(f"Chưa chọn {what}." if empty else f"Mã {what} «{shown(value)}» không hợp lệ.")
+    if not 1 <= number <= ID_MAX:
+        raise ValidationError(f"Không tìm thấy {what} số {number}.")
+    return number
+
+
+def record_ids(values, what: str) -> list[int]:
+    """Several ids (a list, tuple or set of them), each as record_id; sorted, without repeats."""
+    if not isinstance(values, (list, tuple, set, frozenset, pd.Series, np.ndarray)):
+        raise ValidationError(f"Chưa chọn {what} nào." if is_missing(values) else f"Danh sách {what} không hợp lệ.")
+    return sorted({record_id(v, what) for v in values})
+
+
+def as_mapping(data, what: str) -> dict:
+    """A form's fields (a dict); anything else is refused."""
+    if not isinstance(data, dict):
+        raise ValidationError(f"Dữ liệu {what} không hợp lệ.")
+    return data
 
 
 def require(values: dict, fields: dict[str, str], errors: list[str]) -> None:
