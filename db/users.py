@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -248,7 +249,7 @@ def sign_in(con, login: str, password: str, *, now: dt.datetime | None = None) -
             audit(cur, login or "?", "sign_in_failed", "users", None, None, {"login": login})
             refusal = "Sai tên đăng nhập hoặc mật khẩu."
         elif row["locked_until"] and row["locked_until"] > now:
-            wait = int((row["locked_until"] - now).total_seconds() // 60) + 1
+            wait = math.ceil((row["locked_until"] - now).total_seconds() / 60)  # 15 at the start, 1 in the last
             refusal = (f"Tài khoản tạm khóa vì nhập sai mật khẩu {MAX_FAILURES} lần: thử lại sau {wait} phút, hoặc "
                        "nhờ quản trị viên đặt lại mật khẩu.")
         elif not _matches(row["password_hash"], password):
