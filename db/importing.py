@@ -32,6 +32,7 @@ from db.cases import CASE_FIELDS, case_snapshot, save_case, validate_case
 from db.labels import CONCLUDED_RESULTS, GENDERS, RESULTS
 from db.mediators import save_mediator
 from db.text import clean, fold
+from db.users import authorize
 from db.writes import DuplicateSuspected, ValidationError, audit, batch, is_missing, parse_date, today
 
 MAX_BYTES = 20 * 1024 * 1024  # a commune's register is a few hundred rows: far below this
@@ -1052,6 +1053,7 @@ def run_import(con, workbook: Workbook, kind: str, mappings: dict[str, dict[int,
     preview, through the very same writes). Without options.valid_only one refused row rolls everything back.
     When something was written, one audit_log row (action «import») records the file, kind, counts and sheets.
     Raises ValidationError (nothing written) for a bad mapping or an unknown --team / --village."""
+    authorize(con, actor, "setup")  # a whole register at once: the officer's act (each row is checked again)
     _check_kind(kind)
     mappings = {s.name: mappings.get(s.name, s.mapping) for s in workbook.sheets}
     problems = [f"Trang «{name}»: {p}" for name, m in mappings.items() for p in check_mapping(kind, m)]

@@ -16,6 +16,7 @@ import pytest
 from conftest import (ACTOR, a_case, a_pdf, app_connection, edit_key, new_app, open_page, page_bytes, session_of,
                       team_id)
 from db import cases, commendation, evidence, funding, locks, places, plan, trainings, users
+from db.importing import Options, read_file, run_import
 from db.writes import ValidationError
 
 
@@ -149,6 +150,8 @@ def writes(con) -> dict[str, Callable]:
     commune = con.execute("SELECT id FROM communes").fetchone()[0]
 
     locks.lock_year(con, 2021, "Đã gửi báo cáo năm 2021", actor=ACTOR)  # for «unlock»
+    register = ("STT,Ngày nhận,Tên các bên,Nội dung,Kết quả\n"
+                "1,05/03/2024,Trịnh Văn Phúc,Tranh chấp lối đi,Đang hòa giải\n").encode()  # a one-row register
 
     return {
         "cases of their village": lambda u: cases.save_case(con, a_case(own), actor=u),
@@ -173,11 +176,15 @@ def writes(con) -> dict[str, Callable]:
         "lock": lambda u: locks.lock_year(con, 2022, "Đã gửi báo cáo năm 2022", actor=u),
         "unlock": lambda u: locks.unlock_year(con, 2021, "Sửa theo yêu cầu của Phòng Tư pháp", actor=u),
         "users": lambda u: users.add_user(con, {"login": f"moi.{u}", "role": "lanh_dao"}, "matkhau123", actor=u),
+        "import": lambda u: run_import(con, (book := read_file(register, "so.csv", "cases", con)), "cases",
+                                       {s.name: s.mapping for s in book.sheets}, Options(team_id=own), actor=u,
+                                       dry_run=False),
     }
 
 
 EVERY_WRITE = {"cases of their village", "cases of another village", "organisation", "funding", "funding.approve",
-               "commendation", "commendation.decide", "plan", "evidence", "settings", "setup", "lock", "unlock", "users"}
+               "commendation", "commendation.decide", "plan", "evidence", "settings", "setup", "lock", "unlock", "users",
+               "import"}
 ALLOWED = {
     "tuphap": EVERY_WRITE,  # the officer, administrator of the demo file
     "lanhdao": {"funding.approve", "commendation.decide", "unlock"},
