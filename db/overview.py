@@ -142,8 +142,9 @@ def village_story(con, year: int, village_id: int) -> dict:
     """One village's year, for the overview when a village is chosen: its cases, its rank among the
     commune's villages by official rate, its team (composition, training, score), money still owed."""
     ranked = results.by_village(con, year)
-    rated = ranked.dropna(subset=["official_rate"]).sort_values("official_rate", ascending=False)
-    ranks = {vid: i + 1 for i, vid in enumerate(rated["village_id"])}
+    rated = ranked.dropna(subset=["official_rate"])
+    # Equal rates share a rank (four villages at 100 % are all 1st, the next one 5th).
+    ranks = dict(zip(rated["village_id"], rated["official_rate"].rank(method="min", ascending=False).astype(int)))
     team = teams.team_register(con, year, village_id)
     score = scores.team_scores(con, year, village_id)
     flags = scores.review_flags(con, year, village_id)
@@ -152,6 +153,7 @@ def village_story(con, year: int, village_id: int) -> dict:
         "commune": results.totals(con, year),
         "status": ranked.set_index("village_id")["status"].get(village_id, "khong_ap_dung"),
         "rank": ranks.get(village_id),
+        "tied_with": sum(r == ranks.get(village_id) for r in ranks.values()) - 1 if village_id in ranks else 0,
         "ranked_villages": len(rated),
         "team": team.iloc[0].to_dict() if len(team) else None,
         "score": score.iloc[0].to_dict() if len(score) else None,

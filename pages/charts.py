@@ -58,7 +58,9 @@ def village_ranking(villages: pd.DataFrame, target: dict, chosen: int | None, le
     )
     data["rate_label"] = [("" if r != r else f"{r:.1f}%".replace(".", ",")) for r in data["rate_pct"]]
     pick = alt.selection_point(name="thon", fields=["village_id"], on="click")
-    order = alt.EncodingSortField("rate_pct", op="max", order="descending")
+    # Highest rate first; equal rates in the order of the names, the same on every run.
+    order = data.sort_values(["rate_pct", "village"], ascending=[False, True], kind="stable",
+                             na_position="last")["village"].tolist()
     y = alt.Y("village:N", title=None, sort=order)
     opacity = (alt.condition(alt.datum.village_id == chosen, alt.value(1.0), alt.value(0.35))
                if chosen is not None else alt.value(1.0))

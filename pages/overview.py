@@ -176,7 +176,9 @@ if village_id is not None:
         lines.append(
             f"Tỷ lệ hòa giải thành **{fmt_pct(own['official_rate'])}**: {TARGET_STATUS[story['status']].lower()} "
             f"(mục tiêu {band}); toàn xã {fmt_pct(commune['official_rate'])}"
-            + (f"; xếp thứ **{story['rank']}/{story['ranked_villages']}** thôn." if story["rank"] else "."))
+            + (f"; xếp thứ **{story['rank']}/{story['ranked_villages']}** thôn"
+               + (f" (đồng hạng với {story['tied_with']} thôn khác)." if story["tied_with"] else ".")
+               if story["rank"] else "."))
     else:
         lines.append("Chưa có vụ việc kết thúc trong năm nên chưa có tỷ lệ hòa giải thành.")
     if team := story["team"]:

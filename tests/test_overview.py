@@ -199,3 +199,24 @@ def test_a_link_reopens_the_village_story(app, demo_path):
 def test_copy_link_button_is_on_every_page(app):
     at = open_page(app, "pages/overview.py")
     assert any("Sao chép liên kết" in h.proto.body for h in at.get("html"))
+
+
+def test_equal_rates_share_a_rank_and_keep_one_order(demo_db):
+    """Demo 2023: four villages at 100 % are all 1st (not 1st–4th in an order that changes between runs); the two at
+    83,3 % are both 5th; the chart lists equal rates by name, the same on every run."""
+    from pages import charts
+    villages = results.by_village(demo_db, 2023)
+    stories = {v: overview.village_story(demo_db, 2023, v) for v in villages["village_id"]}
+    top = villages.loc[villages["official_rate"] == 1, "village_id"].tolist()
+    assert len(top) == 4 and all((stories[v]["rank"], stories[v]["tied_with"]) == (1, 3) for v in top)
+    fifth = villages.loc[villages["official_rate"].round(3) == 0.833, "village_id"].tolist()
+    assert len(fifth) == 2 and all((stories[v]["rank"], stories[v]["tied_with"]) == (5, 1) for v in fifth)
+    assert sorted(s["rank"] for s in stories.values()) == [1, 1, 1, 1, 5, 5, 7, 8]
+    target = {"target": 0.9, "target_max": 0.95}
+    orders = [charts.village_ranking(villages.sample(frac=1, random_state=seed), target, None).to_dict()
+              for seed in (1, 2)]
+    sorts = [next(layer["encoding"]["y"]["sort"] for layer in o["layer"] if "y" in layer.get("encoding", {}))
+             for o in orders]
+    assert sorts[0] == sorts[1]
+    names = villages.set_index("village_id")["village"]
+    assert sorts[0][:4] == sorted(names[top])
