@@ -358,6 +358,8 @@ def migrate(con: duckdb.DuckDBPyConnection, *, backup_first: bool = True) -> lis
                 pass
             raise
         applied.append(version)
+    from db import workdays  # the deadlines' calendar, before the views that count working days
+    workdays.ensure(con)
     create_metric_views(con)
     return applied
 

@@ -23,8 +23,8 @@ total = funding.summary(con, year, village_id)
 checks = funding.team_checks(con, year, village_id)
 teams = places.teams(con, year, village_id)  # the teams that existed in the year shown
 team_names = {int(t): name for t, name in zip(teams["id"], teams["name"])}
-DEADLINE_NOTE = ("Hạn chi: 5 ngày làm việc kể từ ngày đề nghị (thứ Hai–thứ Sáu; chưa trừ ngày nghỉ lễ, Tết, "
-                 "nên quanh các ngày lễ hạn thực tế muộn hơn vài ngày).")
+DEADLINE_NOTE = ("Hạn chi: 5 ngày làm việc kể từ ngày đề nghị (không tính thứ Bảy, Chủ nhật, ngày nghỉ lễ, Tết và "
+                 "ngày nghỉ bù; tính cả thứ Bảy được làm bù).")
 
 
 def default_day() -> dt.date:

@@ -255,7 +255,7 @@ def test_a_request_left_unpaid_past_five_working_days_is_late(small_db):
     east = team_id(con, "Thôn Đông")
     pid = funding.file_fee_request(con, east, ids(con, "Hoàng Văn Giang"), "2023-12-29", actor=ACTOR)  # a Friday
     pay = funding.payment(con, pid)
-    assert pay["pay_deadline"] == dt.date(2024, 1, 5)  # Sat/Sun skipped; 01/01 (holiday) is not
+    assert pay["pay_deadline"] == dt.date(2024, 1, 8)  # Sat/Sun and 01/01 (New Year's Day) skipped
     assert pay["late"]  # still unpaid today
     outstanding = funding.outstanding(con, 2023)
     row = outstanding[outstanding["item"] == "cho_chi"].iloc[0]
@@ -438,7 +438,7 @@ def test_funding_page_shows_the_checks(app):
     assert metric(at, "Vụ việc chưa chi thù lao") == "12/44"
     assert metric(at, "Tổ đã nhận đủ hỗ trợ năm 2023") == "6/8"
     assert any("1 chứng từ chi vượt mức chi hiện hành, tổng 200.000 đ" in e.value for e in at.error)
-    assert any("chưa trừ ngày nghỉ lễ" in w.value for w in at.warning)
+    assert any("không tính thứ Bảy, Chủ nhật, ngày nghỉ lễ, Tết" in w.value for w in at.warning)
 
 
 def test_filing_and_approving_a_fee_request_through_the_page(app):
@@ -565,3 +565,18 @@ def test_support_and_budget_through_the_page(app):
     at = next(b for b in at.button if b.label == "Lưu dự toán").click().run()
     assert any("Đã lưu dự toán năm 2023" in s.value for s in at.success), [e.value for e in at.error]
     assert metric(at, "Dự toán năm 2023 (toàn xã)") == "16.000.000 đ"
+
+
+def test_deadlines_in_working_days_skip_tet_and_the_moved_days_off(small_db):
+    """Vietnam's calendar from the holidays library (db/workdays.py): a request on Friday 24/01/2025, before Tết
+    (27/01–31/01 and Saturday 01/02 off), is due on Friday 07/02 — not on 31/01 as Monday–Friday alone gives. In 2024
+    the Government moved a day off: Monday 29/04 was off and Saturday 04/05 a working day."""
+    con, _ = small_db
+    due = lambda day, n: con.execute("SELECT add_working_days(?::DATE, ?)", [day, n]).fetchone()[0]  # noqa: E731
+    assert due("2025-01-24", 5) == dt.date(2025, 2, 7)
+    assert due("2025-01-24", 1) == dt.date(2025, 2, 3)
+    assert due("2024-04-26", 1) == dt.date(2024, 5, 2)  # 29/04 moved day off, 30/04 and 01/05 holidays
+    assert due("2024-05-03", 1) == dt.date(2024, 5, 4)  # the Saturday made a working day
+    assert due("2023-03-01", 5) == dt.date(2023, 3, 8)  # an ordinary week
+    holiday = con.execute("SELECT holiday FROM work_calendar WHERE day = DATE '2025-01-29'").fetchone()[0]
+    assert holiday == "Tết Nguyên Đán"

@@ -3,10 +3,12 @@
 -- on Cài đặt → Mức chi); every check reads the rates as they stand now, so correcting a rate after
 -- verification shows at once which stored payments no longer match it.
 
--- add_working_days(d, n): the n-th working day after d, counting Monday to Friday only. Public holidays
--- (Tết, 30/4, 1/5, 2/9…) are NOT skipped, so around them a deadline shown is a little early.
-CREATE OR REPLACE MACRO add_working_days(d, n) AS
-    list_filter(list_transform(range(1, 7 * n + 8), lambda i: d + i::INTEGER), lambda x: isodow(x) < 6)[n];
+-- add_working_days(d, n): the n-th working day after d in Vietnam's calendar (work_calendar, db/workdays.py:
+-- Monday to Friday without public holidays and the Government's moved days off, with the Saturdays it makes working
+-- days). A request on the Friday before Tết 2025 (24/01) is due on 07/02, not on 31/01.
+CREATE OR REPLACE MACRO add_working_days(d, n) AS (
+    SELECT min(w.day) FROM work_calendar w
+    WHERE w.working AND w.seq = (SELECT c.seq FROM work_calendar c WHERE c.day = d) + n);
 
 -- Legal deadlines of a fee request: the commune pays within 5 working days of the request (DOMAIN.md
 -- "Fees"); the team leader then pays the mediators within 3 working days of receiving the money (verify).
