@@ -31,8 +31,9 @@ def calendar_frame() -> pd.DataFrame:
 
 def ensure(con) -> None:
     """Fill work_calendar if it is empty or was filled by another version of the library."""
-    stored = con.execute("SELECT max(library) FROM work_calendar_source").fetchone()[0]
-    if stored == SOURCE and con.execute("SELECT count(*) FROM work_calendar").fetchone()[0]:
+    [(stored, days)] = con.execute("SELECT (SELECT max(library) FROM work_calendar_source), "
+                                   "(SELECT count(*) FROM work_calendar)").fetchall()
+    if stored == SOURCE and days:
         return
     con.register("calendar_days", calendar_frame())
     con.execute("BEGIN TRANSACTION")
