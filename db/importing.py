@@ -109,6 +109,7 @@ HEADER_PATTERNS: dict[str, tuple] = {
         ("agreement", r"thoa thuan|yeu cau cua (moi|cac) ben"),
         ("result_khong_thanh", r"^(hoa giai |hg )?khong (thanh|dat)( cong)?$|^hgkt$"),
         ("result_thanh", r"^(hoa giai |hg )?(thanh|dat)( cong)?$|^hgt$"),
+        (None, r"ket qua tai \d"),  # the app's own export: the result at 31/12 of its year; «hiện nay» is imported
         ("result", r"ket qua"),
         ("parties_2", r"\bben (thu hai|thu 2|b|kia|bi yeu cau|duoc yeu cau|bi)\b|nguoi (bi|duoc) yeu cau|^bi don"),
         ("parties", r"cac ben|\bben (thu nhat|thu 1|a|yeu cau)\b|nguoi yeu cau|duong su|ho (va )?ten.*(tuoi|dia chi)"),

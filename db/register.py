@@ -121,8 +121,12 @@ def grounds(con) -> pd.DataFrame:
     return con.cursor().execute("SELECT code, label FROM case_grounds ORDER BY sort_order").df()
 
 
-def export_frame(listing: pd.DataFrame) -> pd.DataFrame:
-    """The list in the columns of the MOJ register (Sổ theo dõi, 2014 template), Vietnamese headers."""
+def export_frame(listing: pd.DataFrame, year: int | None) -> pd.DataFrame:
+    """The list in the columns of the MOJ register (Sổ theo dõi, 2014 template), Vietnamese headers.
+
+    «Kết quả» is the one definition of the figures and of the list on screen: the result at 31/12 of the year (a case
+    concluded in January of the next year is still «đang hòa giải» in its year), its header saying so; the result
+    as it stands today follows in its own column. For every year (year None), the result today."""
     from db.labels import RESULTS
     from db.writes import is_missing
 
@@ -144,7 +148,9 @@ def export_frame(listing: pd.DataFrame) -> pd.DataFrame:
         "Họ tên, tuổi, địa chỉ các bên": listing["parties_detail"].fillna(""),
         "Nội dung chủ yếu": listing["summary"],
         "Thỏa thuận của các bên": listing["agreement"].fillna(""),
-        "Kết quả": listing["result"].map(RESULTS),
+        **({"Kết quả (hiện nay)": listing["result"].map(RESULTS)} if year is None else {
+            f"Kết quả tại 31/12/{year}": listing["result_in_year"].map(RESULTS),
+            "Kết quả hiện nay": listing["result"].map(RESULTS)}),
         "Ngày kết thúc": day(listing["concluded_on"]),
         "Văn bản hòa giải thành": listing["written_record"].map(yes),
         "Phức tạp, mất ANTT": listing["security_incident"].map(yes),

@@ -332,16 +332,17 @@ def case_list(mask: bool):
                             "key": f"case_table_{hash(tuple(listing['id'].tolist())) & 0xFFFFFFFF:x}"}),
     )
     stem = f"so-theo-doi-hoa-giai-{'tat-ca-cac-nam' if every_year else year}"
+    export_year = None if every_year else year  # the export's «Kết quả» is the list's (at 31/12 of the year)
     title = (f"Sổ theo dõi hoạt động hòa giải ở cơ sở — {'tất cả các năm' if every_year else f'năm {year}'} — "
              f"{village_name(con, village_id)}" + (" — theo bộ lọc đang xem" if _applied_filters(year) else ""))
+    exported = lambda: register.export_frame(listing, export_year)  # noqa: E731 — built only when downloaded
     d1, d2 = st.columns(2)
     with d1:
-        download("Tải danh sách (Excel)", lambda: exporting.frame_workbook(register.export_frame(listing),
-                                                                           "Sổ theo dõi", title),
+        download("Tải danh sách (Excel)", lambda: exporting.frame_workbook(exported(), "Sổ theo dõi", title),
                  file_name=f"{stem}.xlsx", icon=":material/table_view:",
                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     with d2:
-        download("Tải danh sách (CSV)", lambda: register.export_frame(listing).to_csv(index=False).encode("utf-8-sig"),
+        download("Tải danh sách (CSV)", lambda: exported().to_csv(index=False).encode("utf-8-sig"),
                  file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
     return listing, selection
 

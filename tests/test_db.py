@@ -216,13 +216,34 @@ def test_filters_by_result_category_and_village(small_db):
 
 def test_export_has_register_columns_and_excel_bom(small_db):
     con, _ = small_db
-    frame = register.export_frame(register.list_cases(con, year=2023))
+    frame = register.export_frame(register.list_cases(con, year=2023), 2023)
     for column in ("STT", "Ngày nhận vụ việc", "Hòa giải viên", "Họ tên, tuổi, địa chỉ các bên",
-                   "Nội dung chủ yếu", "Thỏa thuận của các bên", "Kết quả", "Ghi chú"):
+                   "Nội dung chủ yếu", "Thỏa thuận của các bên", "Kết quả tại 31/12/2023", "Ghi chú"):
         assert column in frame.columns
     data = frame.to_csv(index=False).encode("utf-8-sig")
     assert data.startswith(b"\xef\xbb\xbf")
     assert "Hòa giải thành" in data.decode("utf-8-sig")
+
+
+def test_the_export_counts_results_as_the_list_and_the_figures_do(small_db):
+    """2022 of the small commune: a case received 20/12/2022 was concluded thành on 10/01/2023, so at 31/12/2022 it
+    was still open. The export's «Kết quả» is the year's (1 thành, 1 không thành, 1 đang hòa giải — as the totals),
+    and today's result is in its own column; the export of every year gives today's."""
+    con, _ = small_db
+    listing = register.list_cases(con, year=2022)
+    frame = register.export_frame(listing, 2022)
+    in_year = frame["Kết quả tại 31/12/2022"].value_counts().to_dict()
+    assert in_year == {"Hòa giải thành": 1, "Hòa giải không thành": 1, "Đang hòa giải": 1}
+    totals = results.totals(con, 2022)
+    assert (totals["thanh"], totals["khong_thanh"], totals["dang_hoa_giai"]) == (1, 1, 1)
+    assert frame["Kết quả hiện nay"].value_counts().to_dict() == {"Hòa giải thành": 2, "Hòa giải không thành": 1}
+    everything = register.export_frame(register.list_cases(con, year=None), None)
+    assert "Kết quả (hiện nay)" in everything.columns and len(everything) == 9
+    # Imported again (Nhập dữ liệu), the export gives each case its result today, from one column.
+    from db.exporting import frame_workbook
+    from db.importing import read_file
+    book = read_file(frame_workbook(frame, "Sổ theo dõi", "Sổ theo dõi năm 2022"), "so-2022.xlsx", "cases", con)
+    assert [field for sheet in book.sheets for field in sheet.mapping.values()].count("result") == 1
 
 
 def test_parse_number_reads_a_decimal_comma_and_checks_the_range():
