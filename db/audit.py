@@ -30,7 +30,7 @@ from db.labels import (
     TRAINING_STATUS, VILLAGE_KINDS,
 )
 from db.text import fold
-from db.writes import ValidationError, fetch_row
+from db.writes import ValidationError, fetch_row, record_id
 
 PAGE_SIZE = 50
 
@@ -485,8 +485,9 @@ def restore(con, audit_id: int, *, actor) -> str:
     is undeleted; a withdrawn nomination is recorded again from its snapshot with db.commendation.nominate (a new
     number), which may refuse — e.g. the team or person has another nomination of that year. Refusals raise
     ValidationError in Vietnamese; nothing is written then."""
+    audit_id = record_id(audit_id, "mục nhật ký")
     row = con.cursor().execute(
-        'SELECT action, table_name, row_id, "before", "after" FROM audit_log WHERE id = ?', [int(audit_id)]).fetchone()
+        'SELECT action, table_name, row_id, "before", "after" FROM audit_log WHERE id = ?', [audit_id]).fetchone()
     if row is None:
         raise ValidationError(f"Không tìm thấy mục nhật ký số {audit_id}.")
     action, table, row_id, before, after = row

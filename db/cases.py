@@ -14,12 +14,12 @@ import datetime as dt
 import duckdb
 
 from db.labels import CONCLUDED_RESULTS, RESULTS
-from db.text import clean, fold
+from db.text import fold, shown
 from db import locks
 from db.users import authorize
 from db.writes import (
-    DuplicateSuspected, ValidationError, audit, check_version, clean_values, parse_date, parse_int,
-    require, text_problems, today, transaction,
+    DuplicateSuspected, ValidationError, as_mapping, audit, check_version, clean_values, is_missing, parse_date,
+    parse_int, record_id, record_ids, require, text_problems, today, transaction,
 )
 
 CASE_FIELDS = (
@@ -29,8 +29,53 @@ CASE_FIELDS = (
 )
 
 
+# The text fields of a case, named as the form names them; a value that is not text is refused by this name.
+CASE_TEXTS = {"grounds": "Căn cứ hòa giải", "category": "Loại vụ việc", "summary": "Nội dung vụ việc",
+              "result": "Kết quả", "agreement": "Thỏa thuận", "note": "Ghi chú", "import_key": "Khóa nhập từ tệp"}
+CASE_FLAGS = {"written_record": "Văn bản hòa giải thành", "security_incident": "Phức tạp, gây mất ANTT",
+              "concluded_on_missing": "Thiếu ngày kết thúc"}
+
+
 def _fmt(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+def _values(data: dict) -> dict:
+    """clean_values, with an empty cell (None, NaN, pd.NA, NaT) as None."""
+    return {k: None if is_missing(v) else v for k, v in clean_values(data).items()}
+
+
+def _text(values: dict, labels: dict[str, str], errors: list[str]) -> None:
+    """The fields of `labels` present in values must be text (or empty): a number, a list or a dict is refused by
+    the field's name and left empty, so that no later check meets it."""
+    for field, label in labels.items():
+        if values.get(field) is not None and not isinstance(values[field], str):
+            errors.append(f"{label} «{shown(values[field])}» không phải là chữ.")
+            values[field] = None
+
+
+def _flag(value, label: str, errors: list[str]) -> bool | None:
+    """A yes/no field: a bool (or 0/1); empty is no; anything else («có», a list…) is refused by its name (None)."""
+    if is_missing(value):
+        return False
+    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+        return bool(value)
+    errors.append(f"{label} «{shown(value)}» không hợp lệ: chỉ chọn có hoặc không.")
+    return None
+
+
+def _id(value, what: str, errors: list[str]) -> int | None:
+    """record_id, its refusal collected with the form's other problems."""
+    try:
+        return record_id(value, what)
+    except ValidationError as refusal:
+        errors.extend(refusal.messages)
+        return None
+
+
+def _version(value) -> int | None:
+    """The version the form opened (None: no stale check); anything but a version number is refused."""
+    return None if value is None else record_id(value, "phiên bản hồ sơ")
 
 
 def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date | None = None):
@@ -38,16 +83,19 @@ def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date
 
     Raises ValidationError with every problem found, in Vietnamese.
     """
+    data = as_mapping(data, "vụ việc")
     as_of = as_of or today()
     errors: list[str] = []
-    values = clean_values({f: data.get(f) for f in CASE_FIELDS})
-    values["written_record"] = bool(values.get("written_record"))
-    values["security_incident"] = bool(values.get("security_incident"))
-    values["concluded_on_missing"] = bool(values.get("concluded_on_missing"))
+    values = _values({f: data.get(f) for f in CASE_FIELDS})
+    for flag, label in CASE_FLAGS.items():
+        values[flag] = _flag(values[flag], label, errors)
     require(values, {
         "team_id": "thôn / tổ hòa giải", "grounds": "căn cứ hòa giải", "category": "loại vụ việc",
         "summary": "nội dung vụ việc", "result": "kết quả",
     }, errors)
+    _text(values, CASE_TEXTS, errors)
+    if values["team_id"] is not None:
+        values["team_id"] = _id(values["team_id"], "tổ hòa giải", errors)
     received = values["received_on"] = parse_date(values["received_on"], "Ngày nhận", errors)
     assigned = values["assigned_on"] = parse_date(values["assigned_on"], "Ngày phân công", errors)
     concluded = values["concluded_on"] = parse_date(values["concluded_on"], "Ngày kết thúc", errors)
@@ -67,7 +115,7 @@ def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date
 
     result = values["result"]
     if result and result not in RESULTS:
-        errors.append(f"Kết quả «{result}» không hợp lệ.")
+        errors.append(f"Kết quả «{shown(result)}» không hợp lệ.")
     elif (result in CONCLUDED_RESULTS and concluded is None and not values["concluded_on_missing"]
           and not any(e.startswith("Ngày kết thúc") for e in errors)):
         errors.append(f"Kết quả «{RESULTS[result]}» cần có ngày kết thúc.")
@@ -91,16 +139,26 @@ def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date
                           + (f"đến {_fmt(team[3])}" if team[3] else "") + f": không nhận vụ việc ngày {_fmt(received)}.")
     if values["grounds"] and not cur.execute(
             "SELECT 1 FROM case_grounds WHERE code = ?", [values["grounds"]]).fetchone():
-        errors.append(f"Căn cứ «{values['grounds']}» không có trong danh mục.")
+        errors.append(f"Căn cứ «{shown(values['grounds'])}» không có trong danh mục.")
     if values["category"] and not cur.execute(
             "SELECT 1 FROM case_categories WHERE code = ?", [values["category"]]).fetchone():
-        errors.append(f"Loại vụ việc «{values['category']}» không có trong danh mục.")
+        errors.append(f"Loại vụ việc «{shown(values['category'])}» không có trong danh mục.")
 
     parties = []
-    for i, party in enumerate(data.get("parties") or [], start=1):
-        name = clean(party.get("full_name"))
-        age = parse_int(party.get("age"), f"Tuổi của bên thứ {i}", errors, 0, 120)
-        address = clean(party.get("address"))
+    given = data.get("parties")
+    if not isinstance(given, (list, tuple)):
+        if not is_missing(given):
+            errors.append("Danh sách các bên không hợp lệ.")
+        given = []
+    for i, party in enumerate(given, start=1):
+        if not isinstance(party, dict):
+            if not is_missing(party):
+                errors.append(f"Bên thứ {i}: dữ liệu không hợp lệ.")
+            continue
+        party = _values({k: party.get(k) for k in ("full_name", "age", "address")})
+        _text(party, {"full_name": f"Bên thứ {i}: họ tên", "address": f"Bên thứ {i}: địa chỉ"}, errors)
+        name, address = party["full_name"], party["address"]
+        age = parse_int(party["age"], f"Tuổi của bên thứ {i}", errors, 0, 120)
         if name is None:
             if age is not None or address:
                 errors.append(f"Bên thứ {i}: chưa nhập họ tên.")
@@ -110,7 +168,12 @@ def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date
     if not parties:
         errors.append("Cần ít nhất một bên (họ tên) trong vụ việc.")
 
-    mediator_ids = sorted({int(m) for m in data.get("mediator_ids") or []})
+    mediator_ids = []
+    if not is_missing(data.get("mediator_ids")):
+        try:
+            mediator_ids = record_ids(data["mediator_ids"], "hòa giải viên")
+        except ValidationError as refusal:
+            errors.extend(refusal.messages)
     if team and mediator_ids:
         rows = cur.execute(
             "SELECT id, full_name, team_id, joined_on, left_on FROM mediators WHERE id IN "
@@ -154,6 +217,13 @@ def save_case(con: duckdb.DuckDBPyConnection, data: dict, *, actor: str, case_id
               expected_version: int | None = None, confirm_duplicate: bool = False,
               as_of: dt.date | None = None) -> int:
     """Insert (case_id None) or update a case with its parties and mediators; returns its id."""
+    data = as_mapping(data, "vụ việc")
+    case_id = None if case_id is None else record_id(case_id, "vụ việc")
+    expected_version = _version(expected_version)
+    errors: list[str] = []
+    confirm_duplicate = _flag(confirm_duplicate, "Xác nhận lưu dù có thể trùng", errors)
+    if errors:
+        raise ValidationError(errors)
     with transaction(con) as cur:
         values, parties, mediator_ids, duplicates = validate_case(cur, data, case_id=case_id, as_of=as_of)
         _authorize_case(con, cur, actor, values["team_id"], case_id)
@@ -207,6 +277,8 @@ def _authorize_case(con, cur, actor, team_id: int, case_id: int | None) -> None:
 
 
 def _set_deleted(con, case_id: int, expected_version: int | None, actor: str, deleted: bool) -> None:
+    case_id = record_id(case_id, "vụ việc")
+    expected_version = _version(expected_version)
     with transaction(con) as cur:
         before = case_snapshot(cur, case_id)
         if before is None:

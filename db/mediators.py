@@ -14,10 +14,11 @@ import datetime as dt
 import pandas as pd
 
 from db.labels import GENDERS, LEAVE_REASONS, TEAM_END_REASONS
+from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, check_version, clean_values, fetch_row, insert_row, parse_date, parse_int, require, today,
-    transaction, update_row,
+    ValidationError, as_mapping, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date,
+    parse_int, record_id, require, today, transaction, update_row,
 )
 
 # Columns an insert may set.
@@ -32,18 +33,53 @@ WHAT = "Hòa giải viên"
 LEAVE_FORM = "«Thôi tham gia»"
 LEADER_FORM = "«Chuyển vai trò tổ trưởng»"
 
+# Text fields, named as the form names them: a value that is not text is refused by this name.
+DETAIL_TEXTS = {"full_name": "Họ tên", "gender": "Giới tính", "phone": "Điện thoại",
+                "organisation": "Đơn vị, đoàn thể", "role": "Chức danh"}
+LEAVING_TEXTS = {"leave_reason": "Căn cứ thôi tham gia", "leave_decision_no": "Số quyết định thôi tham gia"}
+
 
 def _fmt(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+def _values(data: dict) -> dict:
+    """clean_values, with an empty cell (None, NaN, pd.NA, NaT) as None."""
+    return {k: None if is_missing(v) else v for k, v in clean_values(data).items()}
+
+
+def _text(values: dict, labels: dict[str, str], errors: list[str]) -> None:
+    """The fields of `labels` present in values must be text (or empty): a number, a list or a dict is refused by
+    the field's name and left empty, so that no later check meets it."""
+    for field, label in labels.items():
+        if values.get(field) is not None and not isinstance(values[field], str):
+            errors.append(f"{label} «{shown(values[field])}» không phải là chữ.")
+            values[field] = None
+
+
+def _flag(value, label: str, errors: list[str]) -> bool | None:
+    """A yes/no field: a bool (or 0/1); empty is no; anything else («có», a list…) is refused by its name (None)."""
+    if is_missing(value):
+        return False
+    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
+        return bool(value)
+    errors.append(f"{label} «{shown(value)}» không hợp lệ: chỉ chọn có hoặc không.")
+    return None
+
+
+def _version(value) -> int | None:
+    """The version the form opened (None: no stale check); anything but a version number is refused."""
+    return None if value is None else record_id(value, "phiên bản hồ sơ")
+
+
 def _check_details(values: dict, errors: list[str], as_of: dt.date) -> None:
     """Normalise and check the person's details in place (both insert and edit)."""
     require(values, {"full_name": "họ tên", "gender": "giới tính"}, errors)
+    _text(values, DETAIL_TEXTS, errors)
     if values.get("gender") and values["gender"] not in GENDERS:
         errors.append("Giới tính phải là Nam hoặc Nữ.")
     values["birth_year"] = parse_int(values.get("birth_year"), "Năm sinh", errors, 1900, as_of.year)
-    values["ethnic_minority"] = bool(values.get("ethnic_minority"))
+    values["ethnic_minority"] = _flag(values.get("ethnic_minority"), "Dân tộc thiểu số", errors)
     joined = values["joined_on"] = parse_date(values.get("joined_on"), "Ngày tham gia", errors)
     if joined and joined > as_of:
         errors.append(f"Ngày tham gia {_fmt(joined)} ở tương lai (hôm nay là {_fmt(as_of)}).")
@@ -118,6 +154,9 @@ def save_mediator(con, data: dict, *, actor: str, mediator_id: int | None = None
     the tổ trưởng role through set_leader, and a mediator never changes team (history stays with the team).
     """
     authorize(con, actor, "organisation")
+    data = as_mapping(data, "hòa giải viên")
+    mediator_id = None if mediator_id is None else record_id(mediator_id, "hòa giải viên")
+    expected_version = _version(expected_version)
     as_of = as_of or today()
     if mediator_id is None:
         return _insert(con, data, actor=actor, as_of=as_of)
@@ -125,13 +164,16 @@ def save_mediator(con, data: dict, *, actor: str, mediator_id: int | None = None
 
 
 def _insert(con, data: dict, *, actor: str, as_of: dt.date) -> int:
-    values = clean_values({k: data.get(k) for k in FIELDS})
+    values = _values({k: data.get(k) for k in FIELDS})
     errors: list[str] = []
     require(values, {"team_id": "tổ hòa giải"}, errors)
+    if values["team_id"] is not None:
+        values["team_id"] = _team_id(values["team_id"], errors)
     _check_details(values, errors, as_of)
     if values["joined_on"] is None and not any(e.startswith("Ngày tham gia") for e in errors):
         errors.append("Chưa nhập ngày tham gia tổ hòa giải.")
-    values["is_leader"] = bool(values["is_leader"])
+    values["is_leader"] = _flag(values["is_leader"], "Tổ trưởng", errors)
+    _text(values, LEAVING_TEXTS, errors)
     left = values["left_on"] = parse_date(values["left_on"], "Ngày thôi tham gia", errors)
     if left:
         if values["joined_on"] and left < values["joined_on"]:
@@ -159,13 +201,17 @@ def _insert(con, data: dict, *, actor: str, as_of: dt.date) -> int:
 
 def _update(con, mediator_id: int, data: dict, *, actor: str, expected_version: int | None,
             as_of: dt.date) -> int:
+    errors: list[str] = []
+    incoming = _values({k: data[k] for k in FIELDS if k in data})
+    if incoming.get("team_id") is not None:
+        incoming["team_id"] = _team_id(incoming["team_id"], errors)
+    if "is_leader" in incoming:
+        incoming["is_leader"] = _flag(incoming["is_leader"], "Tổ trưởng", errors)
     with transaction(con) as cur:
         current = fetch_row(cur, "mediators", mediator_id)
         if current is None:
             raise ValidationError(f"Không tìm thấy hòa giải viên số {mediator_id}.")
         check_version(current, expected_version, WHAT)
-        errors: list[str] = []
-        incoming = clean_values({k: data[k] for k in FIELDS if k in data})
         # Leaving and the team are not edited here: each has its own action that keeps history.
         if "left_on" in incoming:
             bad: list[str] = []
@@ -177,7 +223,7 @@ def _update(con, mediator_id: int, data: dict, *, actor: str, expected_version: 
             if field in incoming and incoming[field] != current[field]:
                 errors.append(f"Căn cứ và số quyết định thôi tham gia chỉ ghi bằng mục {LEAVE_FORM}.")
                 break
-        if "team_id" in incoming and incoming["team_id"] is not None and int(incoming["team_id"]) != current["team_id"]:
+        if incoming.get("team_id") is not None and incoming["team_id"] != current["team_id"]:
             errors.append("Không chuyển hòa giải viên sang tổ khác: ghi thôi tham gia ở tổ cũ rồi thêm vào tổ mới, "
                           "để lịch sử vụ việc của mỗi tổ được giữ nguyên.")
         values = {k: incoming.get(k, current[k]) for k in DETAIL_FIELDS}
@@ -189,7 +235,7 @@ def _update(con, mediator_id: int, data: dict, *, actor: str, expected_version: 
             errors.append(f"Ngày tham gia {_fmt(values['joined_on'])} sau ngày thôi tham gia {_fmt(current['left_on'])}.")
         if values["joined_on"] and values["joined_on"] != current["joined_on"]:
             errors += _activity_outside(cur, mediator_id, values["joined_on"], None)
-        if "is_leader" in incoming and bool(incoming["is_leader"]) != current["is_leader"]:
+        if incoming.get("is_leader") is not None and incoming["is_leader"] != current["is_leader"]:
             if current["is_leader"]:
                 errors.append(f"Không bỏ vai trò tổ trưởng ở đây: dùng mục {LEADER_FORM} để giao cho người khác, "
                               "để tổ luôn có một tổ trưởng.")
@@ -208,9 +254,18 @@ def _update(con, mediator_id: int, data: dict, *, actor: str, expected_version: 
         return mediator_id
 
 
+def _team_id(value, errors: list[str]) -> int | None:
+    """record_id of the team, its refusal collected with the form's other problems."""
+    try:
+        return record_id(value, "tổ hòa giải")
+    except ValidationError as refusal:
+        errors.extend(refusal.messages)
+        return None
+
+
 def _bad_reason(reason) -> str:
     grounds = "; ".join(f"«{label}»" for label in LEAVE_REASONS.values())
-    return f"Căn cứ thôi tham gia «{reason}» không hợp lệ: Điều 11 chỉ có ba căn cứ: {grounds}."
+    return f"Căn cứ thôi tham gia «{shown(reason)}» không hợp lệ: Điều 11 chỉ có ba căn cứ: {grounds}."
 
 
 def record_leaving(con, mediator_id: int, *, left_on, reason: str | None, decision_no: str | None = None,
@@ -222,19 +277,22 @@ def record_leaving(con, mediator_id: int, *, left_on, reason: str | None, decisi
     second leaving, a tổ trưởng who has not handed the role over, and casework on or after the date.
     """
     authorize(con, actor, "organisation")
+    mediator_id = record_id(mediator_id, "hòa giải viên")
+    expected_version = _version(expected_version)
     as_of = as_of or today()
     errors: list[str] = []
     left = parse_date(left_on, "Ngày thôi tham gia", errors)
     if left is None and not errors:
         errors.append("Chưa nhập ngày thôi tham gia.")
-    reason = (reason or "").strip() or None
+    leaving = _values({"leave_reason": reason, "leave_decision_no": decision_no})
+    _text(leaving, {"leave_decision_no": LEAVING_TEXTS["leave_decision_no"]}, errors)
+    reason, decision = leaving["leave_reason"], leaving["leave_decision_no"]
     if reason is None:
         errors.append("Chưa chọn căn cứ thôi tham gia (Điều 11).")
-    elif reason not in LEAVE_REASONS:
+    elif not isinstance(reason, str) or reason not in LEAVE_REASONS:
         errors.append(_bad_reason(reason))
     if left and left > as_of:
         errors.append(f"Ngày thôi tham gia {_fmt(left)} ở tương lai (hôm nay là {_fmt(as_of)}).")
-    decision = clean_values({"d": decision_no})["d"]
     with transaction(con) as cur:
         current = fetch_row(cur, "mediators", mediator_id)
         if current is None:
@@ -262,6 +320,8 @@ def set_leader(con, team_id: int, mediator_id: int, *, actor: str, as_of: dt.dat
     """Make an active member of the team its tổ trưởng, in one transaction: the previous leader loses the
     role, so the team keeps exactly one; both rows are versioned and audited."""
     authorize(con, actor, "organisation")
+    team_id = record_id(team_id, "tổ hòa giải")
+    mediator_id = record_id(mediator_id, "hòa giải viên")
     as_of = as_of or today()
     with transaction(con) as cur:
         team = _team(cur, team_id)

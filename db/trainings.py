@@ -12,15 +12,19 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from db.labels import TRAINING_STATUS
+from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date, require,
-    today, transaction, update_row,
+    ValidationError, as_mapping, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date,
+    record_id, record_ids, require, today, transaction, update_row,
 )
 
 FIELDS = ("held_on", "title", "organiser", "cooperating", "hours", "place", "status")
 HELD, PLANNED = "da_to_chuc", "ke_hoach"
 MAX_HOURS = 80  # a session longer than two working weeks is a typing mistake (e.g. 40 instead of 4,0)
+# Text fields, named as the form names them: a value that is not text is refused by this name.
+TEXTS = {"title": "Tên buổi tập huấn", "organiser": "Chủ trì", "cooperating": "Phối hợp", "place": "Địa điểm",
+         "status": "Trạng thái"}
 
 # A mediator is a member on a day when they joined by then and had not yet left (same rule as
 # mediator_year and db.mediators.active_mediators).
@@ -39,10 +43,11 @@ def _parse_hours(value, errors: list[str]) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        errors.append(f"Số giờ: «{value}» không phải là số.")
+        errors.append(f"Số giờ: «{shown(value)}» không phải là số.")
         return None
-    if not number.is_finite() or not 0 < number <= MAX_HOURS:
-        errors.append(f"Số giờ phải lớn hơn 0 và không quá {MAX_HOURS} (đã nhập {str(value).strip()}).")
+    # Checked as stored (one decimal): 0,04 would be saved as 0 hours.
+    if not number.is_finite() or not 0 < number <= MAX_HOURS or number.quantize(Decimal("0.1")) == 0:
+        errors.append(f"Số giờ phải lớn hơn 0 và không quá {MAX_HOURS} (đã nhập {shown(str(value).strip())}).")
         return None
     return number.quantize(Decimal("0.1"))
 
@@ -51,9 +56,17 @@ def save_training(con, data: dict, *, actor: str, training_id: int | None = None
                   expected_version: int | None = None) -> int:
     """Add (training_id None) or change a session; returns its id. Refusals leave the tables unchanged."""
     authorize(con, actor, "organisation")
-    values = clean_values({k: data.get(k) for k in FIELDS})
+    data = as_mapping(data, "buổi tập huấn")
+    training_id = None if training_id is None else record_id(training_id, "buổi tập huấn")
+    expected_version = None if expected_version is None else record_id(expected_version, "phiên bản hồ sơ")
+    # An empty cell (None, NaN, pd.NA, NaT) as None; a value that is not text refused by its field's name.
+    values = {k: None if is_missing(v) else v for k, v in clean_values({k: data.get(k) for k in FIELDS}).items()}
     errors: list[str] = []
     require(values, {"title": "tên buổi tập huấn"}, errors)
+    for field, label in TEXTS.items():
+        if values[field] is not None and not isinstance(values[field], str):
+            errors.append(f"{label} «{shown(values[field])}» không phải là chữ.")
+            values[field] = None
     before = len(errors)
     values["held_on"] = parse_date(values["held_on"], "Ngày tập huấn", errors)
     if values["held_on"] is None and len(errors) == before:
@@ -61,7 +74,7 @@ def save_training(con, data: dict, *, actor: str, training_id: int | None = None
     values["hours"] = _parse_hours(values["hours"], errors)
     values["status"] = values["status"] or HELD
     if values["status"] not in TRAINING_STATUS:
-        errors.append(f"Trạng thái «{values['status']}» không hợp lệ: chỉ có "
+        errors.append(f"Trạng thái «{shown(values['status'])}» không hợp lệ: chỉ có "
                       + " hoặc ".join(f"«{label}»" for label in TRAINING_STATUS.values()) + ".")
     elif values["status"] == HELD and values["held_on"] and values["held_on"] > today():
         errors.append(
@@ -119,8 +132,9 @@ def _check_change(cur, training_id: int, current: dict, values: dict) -> None:
 
 
 def _ids(mediator_ids) -> list[int]:
-    """The ids once each, in the order given."""
-    return list(dict.fromkeys(int(i) for i in mediator_ids))
+    """The ids once each, in the order given (the messages keep it); a bad list or id is refused (record_ids)."""
+    record_ids(mediator_ids, "hòa giải viên")
+    return list(dict.fromkeys(record_id(i, "hòa giải viên") for i in mediator_ids))
 
 
 def _session(cur, training_id: int) -> tuple[dt.date, str]:
@@ -201,24 +215,27 @@ def add_attendance(con, training_id: int, mediator_ids, *, actor: str) -> int:
     """Record who attended a held session; the whole batch is refused (nothing written) if any mediator
     is unknown, was not a member on the session date, or is already recorded. Returns the number added."""
     authorize(con, actor, "organisation")
+    training_id, ids = record_id(training_id, "buổi tập huấn"), _ids(mediator_ids)
     with transaction(con) as cur:
-        return _add(cur, training_id, _ids(mediator_ids), actor)
+        return _add(cur, training_id, ids, actor)
 
 
 def remove_attendance(con, training_id: int, mediator_ids, *, actor: str) -> int:
     """Take mediators off a session's attendance (all or nothing, audited). Returns the number removed."""
     authorize(con, actor, "organisation")
+    training_id, ids = record_id(training_id, "buổi tập huấn"), _ids(mediator_ids)
     with transaction(con) as cur:
-        return _remove(cur, training_id, _ids(mediator_ids), actor)
+        return _remove(cur, training_id, ids, actor)
 
 
 def update_attendance(con, training_id: int, *, add=(), remove=(), actor: str) -> tuple[int, int]:
     """One save of the attendance checklist: removals then additions in one transaction, so a refusal of
     either leaves the attendance exactly as it was. Returns (added, removed)."""
     authorize(con, actor, "organisation")
+    training_id, add, remove = record_id(training_id, "buổi tập huấn"), _ids(add), _ids(remove)
     with transaction(con) as cur:
-        removed = _remove(cur, training_id, _ids(remove), actor)
-        added = _add(cur, training_id, _ids(add), actor)
+        removed = _remove(cur, training_id, remove, actor)
+        added = _add(cur, training_id, add, actor)
         return added, removed
 
 
