@@ -356,8 +356,9 @@ def record_id(value, what: str) -> int:
     if number is None:
         empty = is_missing(value) or (isinstance(value, str) and not value.strip())
         raise ValidationError(f"Chưa chọn {what}." if empty else f"Mã {what} «{shown(value)}» không hợp lệ.")
-    if not 1 <= number <= ID_MAX:
-        raise ValidationError(f"Không tìm thấy {what} số {number}.")
+    if not 1 <= number <= ID_MAX:  # (a number of thousands of digits is not even turned into text)
+        raise ValidationError(f"Không tìm thấy {what} số {number}." if abs(number) < 10 ** 30 else
+                              f"Mã {what} quá lớn.")
     return number
 
 
