@@ -18,8 +18,9 @@ from db.text import fold, shown
 from db import locks
 from db.users import authorize
 from db.writes import (
-    DuplicateSuspected, ValidationError, as_mapping, audit, check_version, clean_values, is_missing, parse_date,
-    parse_int, record_id, record_ids, require, text_problems, today, transaction,
+    DuplicateSuspected, ValidationError, as_mapping, audit, check_text_fields, check_version, form_values, is_missing,
+    parse_date, parse_flag, parse_int, record_id, record_ids, record_version, require, text_problems, today,
+    transaction,
 )
 
 CASE_FIELDS = (
@@ -40,30 +41,6 @@ def _fmt(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _values(data: dict) -> dict:
-    """clean_values, with an empty cell (None, NaN, pd.NA, NaT) as None."""
-    return {k: None if is_missing(v) else v for k, v in clean_values(data).items()}
-
-
-def _text(values: dict, labels: dict[str, str], errors: list[str]) -> None:
-    """The fields of `labels` present in values must be text (or empty): a number, a list or a dict is refused by
-    the field's name and left empty, so that no later check meets it."""
-    for field, label in labels.items():
-        if values.get(field) is not None and not isinstance(values[field], str):
-            errors.append(f"{label} «{shown(values[field])}» không phải là chữ.")
-            values[field] = None
-
-
-def _flag(value, label: str, errors: list[str]) -> bool | None:
-    """A yes/no field: a bool (or 0/1); empty is no; anything else («có», a list…) is refused by its name (None)."""
-    if is_missing(value):
-        return False
-    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
-        return bool(value)
-    errors.append(f"{label} «{shown(value)}» không hợp lệ: chỉ chọn có hoặc không.")
-    return None
-
-
 def _id(value, what: str, errors: list[str]) -> int | None:
     """record_id, its refusal collected with the form's other problems."""
     try:
@@ -71,11 +48,6 @@ def _id(value, what: str, errors: list[str]) -> int | None:
     except ValidationError as refusal:
         errors.extend(refusal.messages)
         return None
-
-
-def _version(value) -> int | None:
-    """The version the form opened (None: no stale check); anything but a version number is refused."""
-    return None if value is None else record_id(value, "phiên bản hồ sơ")
 
 
 def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date | None = None):
@@ -86,14 +58,14 @@ def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date
     data = as_mapping(data, "vụ việc")
     as_of = as_of or today()
     errors: list[str] = []
-    values = _values({f: data.get(f) for f in CASE_FIELDS})
+    values = form_values({f: data.get(f) for f in CASE_FIELDS})
     for flag, label in CASE_FLAGS.items():
-        values[flag] = _flag(values[flag], label, errors)
+        values[flag] = parse_flag(values[flag], label, errors)
     require(values, {
         "team_id": "thôn / tổ hòa giải", "grounds": "căn cứ hòa giải", "category": "loại vụ việc",
         "summary": "nội dung vụ việc", "result": "kết quả",
     }, errors)
-    _text(values, CASE_TEXTS, errors)
+    check_text_fields(values, CASE_TEXTS, errors)
     if values["team_id"] is not None:
         values["team_id"] = _id(values["team_id"], "tổ hòa giải", errors)
     received = values["received_on"] = parse_date(values["received_on"], "Ngày nhận", errors)
@@ -155,8 +127,8 @@ def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date
             if not is_missing(party):
                 errors.append(f"Bên thứ {i}: dữ liệu không hợp lệ.")
             continue
-        party = _values({k: party.get(k) for k in ("full_name", "age", "address")})
-        _text(party, {"full_name": f"Bên thứ {i}: họ tên", "address": f"Bên thứ {i}: địa chỉ"}, errors)
+        party = form_values({k: party.get(k) for k in ("full_name", "age", "address")})
+        check_text_fields(party, {"full_name": f"Bên thứ {i}: họ tên", "address": f"Bên thứ {i}: địa chỉ"}, errors)
         name, address = party["full_name"], party["address"]
         age = parse_int(party["age"], f"Tuổi của bên thứ {i}", errors, 0, 120)
         if name is None:
@@ -219,9 +191,9 @@ def save_case(con: duckdb.DuckDBPyConnection, data: dict, *, actor: str, case_id
     """Insert (case_id None) or update a case with its parties and mediators; returns its id."""
     data = as_mapping(data, "vụ việc")
     case_id = None if case_id is None else record_id(case_id, "vụ việc")
-    expected_version = _version(expected_version)
+    expected_version = record_version(expected_version)
     errors: list[str] = []
-    confirm_duplicate = _flag(confirm_duplicate, "Xác nhận lưu dù có thể trùng", errors)
+    confirm_duplicate = parse_flag(confirm_duplicate, "Xác nhận lưu dù có thể trùng", errors)
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
@@ -278,7 +250,7 @@ def _authorize_case(con, cur, actor, team_id: int, case_id: int | None) -> None:
 
 def _set_deleted(con, case_id: int, expected_version: int | None, actor: str, deleted: bool) -> None:
     case_id = record_id(case_id, "vụ việc")
-    expected_version = _version(expected_version)
+    expected_version = record_version(expected_version)
     with transaction(con) as cur:
         before = case_snapshot(cur, case_id)
         if before is None:

@@ -17,8 +17,8 @@ from db.labels import GENDERS, LEAVE_REASONS, TEAM_END_REASONS
 from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date,
-    parse_int, record_id, require, today, transaction, update_row,
+    ValidationError, as_mapping, check_text_fields, check_version, fetch_row, form_values, insert_row, parse_date,
+    parse_flag, parse_int, record_id, record_version, require, today, transaction, update_row,
 )
 
 # Columns an insert may set.
@@ -43,43 +43,14 @@ def _fmt(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def _values(data: dict) -> dict:
-    """clean_values, with an empty cell (None, NaN, pd.NA, NaT) as None."""
-    return {k: None if is_missing(v) else v for k, v in clean_values(data).items()}
-
-
-def _text(values: dict, labels: dict[str, str], errors: list[str]) -> None:
-    """The fields of `labels` present in values must be text (or empty): a number, a list or a dict is refused by
-    the field's name and left empty, so that no later check meets it."""
-    for field, label in labels.items():
-        if values.get(field) is not None and not isinstance(values[field], str):
-            errors.append(f"{label} «{shown(values[field])}» không phải là chữ.")
-            values[field] = None
-
-
-def _flag(value, label: str, errors: list[str]) -> bool | None:
-    """A yes/no field: a bool (or 0/1); empty is no; anything else («có», a list…) is refused by its name (None)."""
-    if is_missing(value):
-        return False
-    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):
-        return bool(value)
-    errors.append(f"{label} «{shown(value)}» không hợp lệ: chỉ chọn có hoặc không.")
-    return None
-
-
-def _version(value) -> int | None:
-    """The version the form opened (None: no stale check); anything but a version number is refused."""
-    return None if value is None else record_id(value, "phiên bản hồ sơ")
-
-
 def _check_details(values: dict, errors: list[str], as_of: dt.date) -> None:
     """Normalise and check the person's details in place (both insert and edit)."""
     require(values, {"full_name": "họ tên", "gender": "giới tính"}, errors)
-    _text(values, DETAIL_TEXTS, errors)
+    check_text_fields(values, DETAIL_TEXTS, errors)
     if values.get("gender") and values["gender"] not in GENDERS:
         errors.append("Giới tính phải là Nam hoặc Nữ.")
     values["birth_year"] = parse_int(values.get("birth_year"), "Năm sinh", errors, 1900, as_of.year)
-    values["ethnic_minority"] = _flag(values.get("ethnic_minority"), "Dân tộc thiểu số", errors)
+    values["ethnic_minority"] = parse_flag(values.get("ethnic_minority"), "Dân tộc thiểu số", errors)
     joined = values["joined_on"] = parse_date(values.get("joined_on"), "Ngày tham gia", errors)
     if joined and joined > as_of:
         errors.append(f"Ngày tham gia {_fmt(joined)} ở tương lai (hôm nay là {_fmt(as_of)}).")
@@ -156,7 +127,7 @@ def save_mediator(con, data: dict, *, actor: str, mediator_id: int | None = None
     authorize(con, actor, "organisation")
     data = as_mapping(data, "hòa giải viên")
     mediator_id = None if mediator_id is None else record_id(mediator_id, "hòa giải viên")
-    expected_version = _version(expected_version)
+    expected_version = record_version(expected_version)
     as_of = as_of or today()
     if mediator_id is None:
         return _insert(con, data, actor=actor, as_of=as_of)
@@ -164,7 +135,7 @@ def save_mediator(con, data: dict, *, actor: str, mediator_id: int | None = None
 
 
 def _insert(con, data: dict, *, actor: str, as_of: dt.date) -> int:
-    values = _values({k: data.get(k) for k in FIELDS})
+    values = form_values({k: data.get(k) for k in FIELDS})
     errors: list[str] = []
     require(values, {"team_id": "tổ hòa giải"}, errors)
     if values["team_id"] is not None:
@@ -172,8 +143,8 @@ def _insert(con, data: dict, *, actor: str, as_of: dt.date) -> int:
     _check_details(values, errors, as_of)
     if values["joined_on"] is None and not any(e.startswith("Ngày tham gia") for e in errors):
         errors.append("Chưa nhập ngày tham gia tổ hòa giải.")
-    values["is_leader"] = _flag(values["is_leader"], "Tổ trưởng", errors)
-    _text(values, LEAVING_TEXTS, errors)
+    values["is_leader"] = parse_flag(values["is_leader"], "Tổ trưởng", errors)
+    check_text_fields(values, LEAVING_TEXTS, errors)
     left = values["left_on"] = parse_date(values["left_on"], "Ngày thôi tham gia", errors)
     if left:
         if values["joined_on"] and left < values["joined_on"]:
@@ -202,11 +173,11 @@ def _insert(con, data: dict, *, actor: str, as_of: dt.date) -> int:
 def _update(con, mediator_id: int, data: dict, *, actor: str, expected_version: int | None,
             as_of: dt.date) -> int:
     errors: list[str] = []
-    incoming = _values({k: data[k] for k in FIELDS if k in data})
+    incoming = form_values({k: data[k] for k in FIELDS if k in data})
     if incoming.get("team_id") is not None:
         incoming["team_id"] = _team_id(incoming["team_id"], errors)
     if "is_leader" in incoming:
-        incoming["is_leader"] = _flag(incoming["is_leader"], "Tổ trưởng", errors)
+        incoming["is_leader"] = parse_flag(incoming["is_leader"], "Tổ trưởng", errors)
     with transaction(con) as cur:
         current = fetch_row(cur, "mediators", mediator_id)
         if current is None:
@@ -278,14 +249,14 @@ def record_leaving(con, mediator_id: int, *, left_on, reason: str | None, decisi
     """
     authorize(con, actor, "organisation")
     mediator_id = record_id(mediator_id, "hòa giải viên")
-    expected_version = _version(expected_version)
+    expected_version = record_version(expected_version)
     as_of = as_of or today()
     errors: list[str] = []
     left = parse_date(left_on, "Ngày thôi tham gia", errors)
     if left is None and not errors:
         errors.append("Chưa nhập ngày thôi tham gia.")
-    leaving = _values({"leave_reason": reason, "leave_decision_no": decision_no})
-    _text(leaving, {"leave_decision_no": LEAVING_TEXTS["leave_decision_no"]}, errors)
+    leaving = form_values({"leave_reason": reason, "leave_decision_no": decision_no})
+    check_text_fields(leaving, {"leave_decision_no": LEAVING_TEXTS["leave_decision_no"]}, errors)
     reason, decision = leaving["leave_reason"], leaving["leave_decision_no"]
     if reason is None:
         errors.append("Chưa chọn căn cứ thôi tham gia (Điều 11).")

@@ -16,7 +16,7 @@ from db.text import shown
 from db.users import authorize
 from db.writes import (
     ValidationError, as_mapping, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date,
-    record_id, record_ids, require, today, transaction, update_row,
+    record_id, record_ids, record_version, require, today, transaction, update_row,
 )
 
 FIELDS = ("held_on", "title", "organiser", "cooperating", "hours", "place", "status")
@@ -58,7 +58,7 @@ def save_training(con, data: dict, *, actor: str, training_id: int | None = None
     authorize(con, actor, "organisation")
     data = as_mapping(data, "buổi tập huấn")
     training_id = None if training_id is None else record_id(training_id, "buổi tập huấn")
-    expected_version = None if expected_version is None else record_id(expected_version, "phiên bản hồ sơ")
+    expected_version = record_version(expected_version)
     # An empty cell (None, NaN, pd.NA, NaT) as None; a value that is not text refused by its field's name.
     values = {k: None if is_missing(v) else v for k, v in clean_values({k: data.get(k) for k in FIELDS}).items()}
     errors: list[str] = []

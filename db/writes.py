@@ -369,6 +369,35 @@ def record_ids(values, what: str) -> list[int]:
     return sorted({record_id(v, what) for v in values})
 
 
+def record_version(value) -> int | None:
+    """The version a form opened (None: no stale check); anything but a version number is refused."""
+    return None if is_missing(value) else record_id(value, "phiên bản hồ sơ")
+
+
+def form_values(data: dict) -> dict:
+    """clean_values, with an empty cell (None, NaN, pd.NA, NaT) as None."""
+    return {k: None if is_missing(v) else v for k, v in clean_values(data).items()}
+
+
+def check_text_fields(values: dict, labels: dict[str, str], errors: list[str]) -> None:
+    """The fields of `labels` present in values must be text (or empty): a number, a list or a dict is refused by
+    the field's name and left empty, so that no later check meets it."""
+    for field, label in labels.items():
+        if values.get(field) is not None and not isinstance(values[field], str):
+            errors.append(f"{label} «{shown(values[field])}» không phải là chữ.")
+            values[field] = None
+
+
+def parse_flag(value, label: str, errors: list[str]) -> bool | None:
+    """A yes/no field: a bool (or 0/1); empty is no; anything else («có», a list…) is refused by its name (None)."""
+    if is_missing(value):
+        return False
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, (int, np.integer)) and value in (0, 1)):
+        return bool(value)
+    errors.append(f"{label} «{shown(value)}» không hợp lệ: chỉ chọn có hoặc không.")
+    return None
+
+
 def as_mapping(data, what: str) -> dict:
     """A form's fields (a dict); anything else is refused."""
     if not isinstance(data, dict):
