@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from db.funding import budget, money_text
 from db.labels import CRITERIA_STATUS, FORMULA_LABELS, POINTS_RULES, REGISTER_GAPS, RESULTS, YES_NO
+from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, check_version, clean_values, fetch_row, insert_row, parse_int, parse_number, today, transaction,
-    update_row,
+    ValidationError, as_mapping, check_version, clean_values, fetch_row, insert_row, is_missing, parse_int,
+    parse_number, record_id, text_problems, today, transaction, update_row,
 )
 
 # The formulas the app implements and the kind of value each gives (db/metrics/60_criteria.sql criteria_formula).
@@ -41,6 +43,9 @@ FORMULAS = {
 LOWER_IS_BETTER = {"security_incidents"}
 INDICATOR_FIELDS = ("framework_code", "code", "sort_order", "group_name", "wording", "formula", "target", "target_key",
                     "max_points", "points_rule", "evidence_kinds", "needs_verification", "source", "note")
+INDICATOR_TEXTS = {"framework_code": "Khung tiêu chí", "code": "Mã chỉ tiêu", "group_name": "Nhóm",
+                   "wording": "Nội dung chỉ tiêu", "formula": "Cách tính", "target_key": "Mục tiêu kế hoạch",
+                   "points_rule": "Cách cho điểm", "source": "Nguồn", "note": "Ghi chú"}
 
 
 # --- formatting (numbers as a Vietnamese reader writes them) ------------------------------------------------
@@ -114,20 +119,61 @@ def target_keys(con) -> dict[str, str]:
         "SELECT key, arg_max(label, valid_from) FROM plan_targets GROUP BY key ORDER BY key").fetchall())
 
 
-def _validate_indicator(cur, data: dict, errors: list[str]) -> dict:
+def _indicator_values(data: dict, errors: list[str], *, new: bool) -> dict:
+    """The indicator's fields as typed, checked without the database (the lookups are _validate_indicator's). A
+    changed indicator (new False) keeps its framework and code: the caller sets them from the database."""
     values = clean_values({f: data.get(f) for f in INDICATOR_FIELDS})
-    values["needs_verification"] = bool(values["needs_verification"])
-    for field, label in {"framework_code": "khung tiêu chí", "code": "mã chỉ tiêu", "wording": "nội dung chỉ tiêu",
-                         "formula": "cách tính"}.items():
-        if values[field] in (None, ""):
+    refused = set()
+    for field, label in INDICATOR_TEXTS.items():
+        if is_missing(values[field]):
+            values[field] = None
+        elif not isinstance(values[field], str):  # a number, a list, a date… where text belongs
+            errors.append(f"{label} không hợp lệ: cần nhập dạng chữ.")
+            values[field] = None
+            refused.add(field)
+    values["needs_verification"] = _flag(values["needs_verification"], errors)
+    required = {"framework_code": "khung tiêu chí", "code": "mã chỉ tiêu"} if new else {}
+    for field, label in {**required, "wording": "nội dung chỉ tiêu", "formula": "cách tính"}.items():
+        if values[field] is None and field not in refused:
             errors.append(f"Chưa nhập {label}.")
+    values["evidence_kinds"] = _evidence_kinds(values["evidence_kinds"], errors)
+    errors += text_problems({f: values[f] for f in INDICATOR_TEXTS})  # too long for its column: checked early
+    return values
+
+
+def _flag(value, errors: list[str]) -> bool:
+    """The «cần xác minh» checkbox: True or False (empty: False; 1 and 0 of a table cell too)."""
+    if is_missing(value):
+        return False
+    if isinstance(value, (bool, np.bool_, int, np.integer)) and value in (0, 1):
+        return bool(value)
+    errors.append(f"Cần xác minh: «{shown(value)}» không hợp lệ (chỉ có hoặc không).")
+    return False
+
+
+def _evidence_kinds(value, errors: list[str]) -> list[str]:
+    """The evidence kinds an indicator needs: a list of codes (the page's multiselect) or «a; b» as stored."""
+    if is_missing(value):
+        return []
+    if isinstance(value, str):
+        return list(dict.fromkeys(k.strip() for k in value.split(";") if k.strip()))
+    if isinstance(value, (list, tuple, set, frozenset)) and all(is_missing(k) or isinstance(k, str) for k in value):
+        return list(dict.fromkeys(k for k in value if not is_missing(k) and k))
+    errors.append("Loại hồ sơ kiểm chứng không hợp lệ: chọn từ danh mục loại hồ sơ.")
+    return []
+
+
+def _validate_indicator(cur, values: dict, errors: list[str]) -> dict:
+    """values (from _indicator_values) checked against the lists: framework, formula, plan target, evidence kinds;
+    the target and points as the formula and the rule need them."""
+    values = dict(values)
     if values["framework_code"] and not cur.execute(
             "SELECT 1 FROM criteria_frameworks WHERE code = ?", [values["framework_code"]]).fetchone():
-        errors.append(f"Khung tiêu chí «{values['framework_code']}» không có.")
+        errors.append(f"Khung tiêu chí «{shown(values['framework_code'])}» không có.")
     formula = values["formula"]
     kind = FORMULAS.get(formula)
     if formula and kind is None:
-        errors.append(f"Cách tính «{formula}» không có trong các cách tính ứng dụng hỗ trợ.")
+        errors.append(f"Cách tính «{shown(formula)}» không có trong các cách tính ứng dụng hỗ trợ.")
     values["kind"] = kind
     values["sort_order"] = parse_int(values["sort_order"], "Thứ tự", errors, 0, 999) or 0
     if kind == "ratio":
@@ -139,13 +185,13 @@ def _validate_indicator(cur, data: dict, errors: list[str]) -> dict:
         values["target_key"] = None
     if values["target_key"]:
         if not cur.execute("SELECT 1 FROM plan_targets WHERE key = ?", [values["target_key"]]).fetchone():
-            errors.append(f"Mục tiêu kế hoạch «{values['target_key']}» không có.")
+            errors.append(f"Mục tiêu kế hoạch «{shown(values['target_key'])}» không có.")
     elif kind in ("ratio", "count") and values["target"] is None and not any(e.startswith("Mục tiêu") for e in errors):
         errors.append("Chưa nhập mục tiêu (hoặc chọn lấy mục tiêu từ Kế hoạch).")
     rule = values["points_rule"] or "none"
     values["points_rule"] = rule
     if rule not in POINTS_RULES:
-        errors.append(f"Cách cho điểm «{rule}» không hợp lệ.")
+        errors.append(f"Cách cho điểm «{shown(rule)}» không hợp lệ.")
     values["max_points"] = parse_number(values["max_points"], "Điểm tối đa", errors, 0, 100)
     if rule == "none":
         values["max_points"] = None
@@ -154,15 +200,10 @@ def _validate_indicator(cur, data: dict, errors: list[str]) -> dict:
     if rule == "proportional" and (formula in LOWER_IS_BETTER or kind in ("yes_no", "document")):
         errors.append("Cho điểm theo tỷ lệ chỉ dùng cho chỉ tiêu tỷ lệ (giá trị càng cao càng tốt).")
     kinds = values["evidence_kinds"]
-    if isinstance(data.get("evidence_kinds"), (list, tuple)):
-        kinds = list(dict.fromkeys(k for k in data["evidence_kinds"] if k))
-    elif kinds:
-        kinds = list(dict.fromkeys(k.strip() for k in kinds.split(";") if k.strip()))
-    kinds = kinds or []
     known = {r[0] for r in cur.execute("SELECT code FROM evidence_kinds").fetchall()}
     for code in kinds:
         if code not in known:
-            errors.append(f"Loại hồ sơ «{code}» không có trong danh mục.")
+            errors.append(f"Loại hồ sơ «{shown(code)}» không có trong danh mục.")
     if kind == "document" and not kinds:
         errors.append("Chỉ tiêu loại hồ sơ cần ít nhất một loại hồ sơ kiểm chứng.")
     values["evidence_kinds"] = ";".join(kinds) or None
@@ -175,12 +216,17 @@ def save_indicator(con, data: dict, *, actor: str, indicator_id: int | None = No
     year; never a finished year). Returns the id of the version now in force from that year."""
     authorize(con, actor, "settings")
     as_of = as_of or today()
+    data = as_mapping(data, "chỉ tiêu")
+    indicator_id = None if indicator_id is None else record_id(indicator_id, "chỉ tiêu")
+    expected_version = None if expected_version is None else record_id(expected_version, "phiên bản")
     errors: list[str] = []
-    effective_year = parse_int(effective_year if effective_year is not None else as_of.year,
-                               "Năm bắt đầu áp dụng", errors, 2000, 2100)
+    effective_year = _year(effective_year if effective_year is not None else as_of.year, errors)
     if effective_year is not None and effective_year < as_of.year:
         errors.append(f"Năm {effective_year} đã qua: kết quả các năm đã qua giữ nguyên theo tiêu chí áp dụng khi đó. "
                       f"Thay đổi chỉ có hiệu lực từ năm {as_of.year} trở đi.")
+    if indicator_id is not None:  # a changed indicator keeps its framework and code (set from its row below)
+        data = {k: v for k, v in data.items() if k not in ("framework_code", "code")}
+    typed = _indicator_values(data, errors, new=indicator_id is None)
     with transaction(con) as cur:
         current = None
         if indicator_id is not None:
@@ -188,8 +234,8 @@ def save_indicator(con, data: dict, *, actor: str, indicator_id: int | None = No
             if current is None:
                 raise ValidationError(f"Không tìm thấy chỉ tiêu số {indicator_id}.")
             check_version(current, expected_version, f"Chỉ tiêu {current['code']}")
-            data = {**data, "framework_code": current["framework_code"], "code": current["code"]}
-        values = _validate_indicator(cur, data, errors)
+            typed.update(framework_code=current["framework_code"], code=current["code"])
+        values = _validate_indicator(cur, typed, errors)
         framework = cur.execute("SELECT short_name, valid_from, valid_to FROM criteria_frameworks WHERE code = ?",
                                 [values["framework_code"]]).fetchone()
         start = dt.date(effective_year, 1, 1) if effective_year else None
@@ -202,7 +248,7 @@ def save_indicator(con, data: dict, *, actor: str, indicator_id: int | None = No
         if current is None and values["code"] and cur.execute(
                 "SELECT 1 FROM criteria_indicators WHERE framework_code = ? AND code = ?",
                 [values["framework_code"], values["code"]]).fetchone():
-            errors.append(f"Mã chỉ tiêu «{values['code']}» đã có trong khung này; hãy sửa chỉ tiêu đó.")
+            errors.append(f"Mã chỉ tiêu «{shown(values['code'])}» đã có trong khung này; hãy sửa chỉ tiêu đó.")
         if current is not None and start and current["valid_to"] is not None and current["valid_to"] < start:
             errors.append(f"Phiên bản này chỉ áp dụng đến {_day(current['valid_to'])}: hãy sửa phiên bản đang áp dụng.")
         if current is not None and not errors and all(
@@ -221,6 +267,18 @@ def save_indicator(con, data: dict, *, actor: str, indicator_id: int | None = No
                    expected_version, f"Chỉ tiêu {current['code']}", action="close_version")
         return insert_row(cur, "criteria_indicators",
                           {**values, "valid_from": start, "valid_to": current["valid_to"]}, actor)
+
+
+def _year(value, errors: list[str]) -> int | None:
+    """The first year an indicator's change applies: a whole number from 2000 to 2100 (digits typed too)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, str)):
+        errors.append(f"Năm bắt đầu áp dụng «{shown(value)}» không hợp lệ (từ 2000 đến 2100).")
+        return None
+    before = len(errors)
+    year = parse_int(value, "Năm bắt đầu áp dụng", errors, 2000, 2100)
+    if year is None and len(errors) == before:  # blank text
+        errors.append("Chưa nhập năm bắt đầu áp dụng.")
+    return year
 
 
 def _same(a, b) -> bool:

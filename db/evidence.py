@@ -25,8 +25,8 @@ import pandas as pd
 from db.text import shown as quoted
 from db.users import authorize
 from db.writes import (
-    ValidationError, clean_values, fetch_row, insert_row, parse_date, parse_int, require, today, transaction,
-    update_row,
+    ValidationError, as_mapping, clean_values, fetch_row, insert_row, is_missing, parse_date, parse_int, record_id,
+    require, text_problems, today, transaction, update_row,
 )
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # 10 MB: a scanned report of a few dozen pages; the uploader shows the same
@@ -59,6 +59,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 WINDOWS_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 DOC_FIELDS = ("year", "village_id", "kind", "doc_no", "doc_date", "note")
+DOC_TEXTS = {"kind": "Loại hồ sơ", "doc_no": "Số văn bản", "note": "Ghi chú"}
 
 
 def _utf16(name: str) -> bytes:
@@ -251,31 +252,75 @@ def check_file(content: bytes | None, file_name: str | None, errors: list[str]) 
     }
 
 
-def _validate(cur, data: dict, errors: list[str], as_of: dt.date) -> dict:
+def _validate(data, errors: list[str], as_of: dt.date) -> dict:
+    """The document's fields as typed, checked without the database (the lookups are _check_codes)."""
     values = clean_values({f: data.get(f) for f in DOC_FIELDS})
-    require(values, {"kind": "loại hồ sơ"}, errors)
+    if "kind" not in _refused_texts(values, DOC_TEXTS, errors):  # a refused field has its message already
+        require(values, {"kind": "loại hồ sơ"}, errors)
     values["year"] = parse_int(values["year"], "Năm", errors, 2000, as_of.year + 1)
     if values["year"] is None and not any(e.startswith("Năm") for e in errors):
         errors.append("Chưa nhập năm của hồ sơ.")
     values["doc_date"] = parse_date(values["doc_date"], "Ngày văn bản", errors)
     if values["doc_date"] and values["doc_date"] > as_of:
         errors.append(f"Ngày văn bản {values['doc_date']:%d/%m/%Y} ở tương lai (hôm nay là {as_of:%d/%m/%Y}).")
-    if values["kind"] and not cur.execute("SELECT 1 FROM evidence_kinds WHERE code = ?", [values["kind"]]).fetchone():
-        errors.append(f"Loại hồ sơ «{values['kind']}» không có trong danh mục.")
     village = values["village_id"]
-    if village in ("", 0):
-        village = None
-    if village is not None:
+    # No village (or the page's 0, «Toàn xã»): a document of the whole commune.
+    if is_missing(village) or (village == 0 and not isinstance(village, bool)):
+        values["village_id"] = None
+    else:
         try:
-            village = int(village)
-        except (TypeError, ValueError):
-            errors.append(f"Thôn «{village}» không hợp lệ.")
-            village = None
-        else:
-            if not cur.execute("SELECT 1 FROM villages WHERE id = ?", [village]).fetchone():
-                errors.append(f"Thôn số {village} không tồn tại.")
-    values["village_id"] = village
+            values["village_id"] = record_id(village, "thôn")
+        except ValidationError as exc:
+            errors += exc.messages
+            values["village_id"] = None
+    errors += text_problems(values)  # a text too long for its column, checked before the transaction
     return values
+
+
+def _refused_texts(values: dict, labels: dict[str, str], errors: list[str]) -> set[str]:
+    """Empty text fields become None; a number, a list, a date… where text belongs is refused naming the field.
+    Returns the refused fields (now None)."""
+    refused = set()
+    for field, label in labels.items():
+        if is_missing(values[field]):
+            values[field] = None
+        elif not isinstance(values[field], str):
+            errors.append(f"{label} không hợp lệ: cần nhập dạng chữ.")
+            values[field] = None
+            refused.add(field)
+    return refused
+
+
+def _check_codes(cur, values: dict, errors: list[str]) -> None:
+    """The kind is in the list of evidence kinds and the village exists."""
+    if values["kind"] and not cur.execute("SELECT 1 FROM evidence_kinds WHERE code = ?", [values["kind"]]).fetchone():
+        errors.append(f"Loại hồ sơ «{quoted(values['kind'])}» không có trong danh mục.")
+    village = values["village_id"]
+    if village is not None and not cur.execute("SELECT 1 FROM villages WHERE id = ?", [village]).fetchone():
+        errors.append(f"Thôn số {village} không tồn tại.")
+
+
+def _upload(content, file_name, errors: list[str]) -> tuple[bytes | None, str | None]:
+    """The uploaded bytes (bytes, bytearray or memoryview; None: no file) and the name the user gave (text or None);
+    anything else is refused."""
+    if is_missing(content):
+        content = None
+    elif isinstance(content, (bytearray, memoryview)):
+        content = bytes(content)
+    elif not isinstance(content, bytes):
+        errors.append("Tệp đính kèm không hợp lệ: không đọc được nội dung tệp.")
+        content = None
+    if is_missing(file_name):
+        file_name = None
+    elif not isinstance(file_name, str):
+        errors.append("Tên tệp đính kèm không hợp lệ.")
+        file_name = None
+    return content, file_name
+
+
+def _version(value) -> int | None:
+    """The version the form showed (None: saved without the check)."""
+    return None if value is None else record_id(value, "phiên bản hồ sơ")
 
 
 def _store_file(cur, content: bytes, facts: dict) -> None:
@@ -301,10 +346,13 @@ def add_document(con, data: dict, content: bytes | None, file_name: str | None, 
     """Record an evidence document with its file; returns its id. Nothing is written if anything is wrong."""
     authorize(con, actor, "evidence")
     as_of = as_of or today()
+    data = as_mapping(data, "hồ sơ")
     errors: list[str] = []
-    facts = check_file(content, file_name, errors)
+    content, file_name = _upload(content, file_name, errors)
+    facts = check_file(content, file_name, errors) if not errors else None
+    values = _validate(data, errors, as_of)
     with transaction(con) as cur:
-        values = _validate(cur, data, errors, as_of)
+        _check_codes(cur, values, errors)
         if facts and not errors and (dup := _duplicate(cur, values, facts["sha256"], None)):
             errors.append(dup)
         if errors:
@@ -318,13 +366,18 @@ def update_document(con, doc_id: int, data: dict, *, actor: str, expected_versio
     """Correct a document's details; with content, also replace its file (the old bytes stay stored)."""
     authorize(con, actor, "evidence")
     as_of = as_of or today()
+    doc_id = record_id(doc_id, "hồ sơ")
+    expected_version = _version(expected_version)
+    data = as_mapping(data, "hồ sơ")
     errors: list[str] = []
-    facts = check_file(content, file_name, errors) if content is not None else None
+    content, file_name = _upload(content, file_name, errors)
+    facts = check_file(content, file_name, errors) if content is not None and not errors else None
+    values = _validate(data, errors, as_of)
     with transaction(con) as cur:
         current = fetch_row(cur, "evidence_documents", doc_id)
         if current is None or current["deleted_at"] is not None:
             raise ValidationError(f"Không tìm thấy hồ sơ số {doc_id} (có thể đã bị xóa).")
-        values = _validate(cur, data, errors, as_of)
+        _check_codes(cur, values, errors)
         sha = facts["sha256"] if facts else current["sha256"]
         if not errors and (dup := _duplicate(cur, values, sha, doc_id)):
             errors.append(dup)
@@ -339,6 +392,7 @@ def update_document(con, doc_id: int, data: dict, *, actor: str, expected_versio
 def delete_document(con, doc_id: int, *, actor: str, expected_version: int | None = None) -> None:
     """Take a document out of the year's evidence (kept, with its file, for the audit trail)."""
     authorize(con, actor, "evidence")
+    doc_id, expected_version = record_id(doc_id, "hồ sơ"), _version(expected_version)
     with transaction(con) as cur:
         current = fetch_row(cur, "evidence_documents", doc_id)
         if current is None or current["deleted_at"] is not None:
@@ -353,6 +407,7 @@ def restore_document(con, doc_id: int, *, actor, expected_version: int | None = 
     """Bring a deleted document back into the year's evidence (the audit page's «Khôi phục»); refused when the same
     file is there again (same kind, year and scope)."""
     authorize(con, actor, "evidence")
+    doc_id, expected_version = record_id(doc_id, "hồ sơ"), _version(expected_version)
     with transaction(con) as cur:
         current = fetch_row(cur, "evidence_documents", doc_id)
         if current is None or current["deleted_at"] is None:

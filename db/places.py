@@ -18,19 +18,65 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from db.labels import COMMUNE_KINDS, PLACE_CHANGES, VILLAGE_KINDS
+from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, clean_values, fetch_row, insert_row, parse_date, require, today, transaction, update_row,
+    DATE_MIN, ValidationError, as_mapping, clean_values, fetch_row, insert_row, is_missing, parse_date, record_id,
+    record_ids, require, text_problems, today, transaction, update_row,
 )
 
 ONE_DAY = dt.timedelta(days=1)
+TEXT_LABELS = {"name": "Tên", "district": "Huyện (cũ)", "province": "Tỉnh, thành phố", "kind": "Loại",
+               "decision_no": "Số quyết định", "note": "Ghi chú", "team_name": "Tên tổ hòa giải"}
 
 
 def _d(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
+
+
+# --- checking what the pages send ----------------------------------------------------------------------------
+
+def _texts(values: dict, errors: list[str], prefix: str = "") -> set[str]:
+    """Empty text fields become None; a number, a list, a date… where text belongs is refused naming the field
+    (TEXT_LABELS). Returns the refused fields (now None), whose «Chưa nhập» would repeat the message."""
+    refused, fields = set(), values.keys() & TEXT_LABELS.keys()
+    for field in fields:
+        if is_missing(values[field]):
+            values[field] = None
+        elif not isinstance(values[field], str):
+            errors.append(f"{prefix}{TEXT_LABELS[field]} không hợp lệ: cần nhập dạng chữ.")
+            values[field] = None
+            refused.add(field)
+    errors += text_problems({f: values[f] for f in fields}, prefix)  # too long for its column, checked early
+    return refused
+
+
+def _require(values: dict, fields: dict[str, str], refused: set[str], errors: list[str]) -> None:
+    """require(), leaving out the refused fields (they have their message)."""
+    require(values, {f: label for f, label in fields.items() if f not in refused}, errors)
+
+
+def _flag(value, label: str, errors: list[str]) -> bool:
+    """A checkbox: True or False (empty: False); 1 and 0 of a table cell too. Anything else is refused."""
+    if is_missing(value):
+        return False
+    if isinstance(value, (bool, np.bool_, int, np.integer)) and value in (0, 1):
+        return bool(value)
+    errors.append(f"{label}: «{shown(value)}» không hợp lệ (chỉ có hoặc không).")
+    return False
+
+
+def _version(value) -> int | None:
+    """The version the form showed (None: saved without the check)."""
+    return None if value is None else record_id(value, "phiên bản")
+
+
+def _optional_id(value, what: str) -> int | None:
+    return None if value is None else record_id(value, what)
 
 
 # --- the commune -----------------------------------------------------------------------------------------
@@ -39,13 +85,16 @@ def save_commune(con, data: dict, *, actor: str, commune_id: int | None = None,
                  expected_version: int | None = None) -> int:
     """The commune: name, province, kind (xã, phường, đặc khu) and, for history, the former district."""
     authorize(con, actor, "setup")
+    data = as_mapping(data, "xã")
+    commune_id, expected_version = _optional_id(commune_id, "xã"), _version(expected_version)
     values = clean_values({k: data.get(k) for k in ("name", "district", "province", "kind")})
-    values["kind"] = values["kind"] or "xa"
-    values["is_demo"] = bool(data.get("is_demo"))
     errors: list[str] = []
-    require(values, {"name": "tên xã", "province": "tỉnh, thành phố"}, errors)
-    if values["kind"] not in COMMUNE_KINDS:
-        errors.append(f"Loại đơn vị «{values['kind']}» không hợp lệ (xã, phường hoặc đặc khu).")
+    refused = _texts(values, errors)
+    values["kind"] = values["kind"] or "xa"
+    values["is_demo"] = _flag(data.get("is_demo"), "Dữ liệu minh họa", errors)
+    _require(values, {"name": "tên xã", "province": "tỉnh, thành phố"}, refused, errors)
+    if values["kind"] not in COMMUNE_KINDS and "kind" not in refused:
+        errors.append(f"Loại đơn vị «{shown(values['kind'])}» không hợp lệ (xã, phường hoặc đặc khu).")
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
@@ -61,14 +110,24 @@ def save_commune(con, data: dict, *, actor: str, commune_id: int | None = None,
 
 # --- villages and teams ------------------------------------------------------------------------------------
 
-def _village_values(data: dict, errors: list[str]) -> dict:
-    values = clean_values({k: data.get(k) for k in ("commune_id", "name", "ethnic_area", "kind", "valid_from")})
-    values["ethnic_area"] = bool(values.get("ethnic_area"))
+def _village_values(data: dict, errors: list[str], *, commune: bool = True, prefix: str = "") -> dict:
+    """A village's fields as typed; commune=False for a village of a merge or a split (its commune is the old
+    villages'). prefix: what the messages start with («Thôn mới thứ 2: »)."""
+    values = clean_values({k: data.get(k) for k in ("name", "ethnic_area", "kind", "valid_from")})
+    part_errors: list[str] = []
+    if commune:
+        try:
+            values["commune_id"] = record_id(data.get("commune_id"), "xã")
+        except ValidationError as exc:
+            part_errors += exc.messages
+    refused = _texts(values, part_errors)
+    values["ethnic_area"] = _flag(values["ethnic_area"], "Vùng có đông đồng bào dân tộc thiểu số", part_errors)
     values["kind"] = values["kind"] or "thon"
-    require(values, {"commune_id": "xã", "name": "tên thôn, tổ dân phố"}, errors)
-    if values["kind"] not in VILLAGE_KINDS:
-        errors.append(f"Loại «{values['kind']}» không hợp lệ (thôn hoặc tổ dân phố).")
-    values["valid_from"] = parse_date(values["valid_from"], "Ngày thành lập thôn", errors)
+    _require(values, {"name": "tên thôn, tổ dân phố"}, refused, part_errors)
+    if values["kind"] not in VILLAGE_KINDS and "kind" not in refused:
+        part_errors.append(f"Loại «{shown(values['kind'])}» không hợp lệ (thôn hoặc tổ dân phố).")
+    values["valid_from"] = parse_date(values["valid_from"], "Ngày thành lập thôn", part_errors)
+    errors += [f"{prefix}{e[0].lower()}{e[1:]}" if prefix else e for e in part_errors]
     return values
 
 
@@ -86,9 +145,10 @@ def _check_village_name(cur, values: dict, village_id: int | None, on: dt.date |
 
 
 def _team_values(data: dict, errors: list[str]) -> dict:
-    values = clean_values({k: data.get(k) for k in ("village_id", "name", "decision_no", "decision_date",
-                                                    "valid_from")})
-    require(values, {"name": "tên tổ hòa giải"}, errors)
+    """A team's fields as typed (its village is the caller's)."""
+    values = clean_values({k: data.get(k) for k in ("name", "decision_no", "decision_date", "valid_from")})
+    refused = _texts(values, errors)
+    _require(values, {"name": "tên tổ hòa giải"}, refused, errors)
     values["decision_date"] = parse_date(values["decision_date"], "Ngày quyết định thành lập tổ", errors)
     values["valid_from"] = parse_date(values["valid_from"], "Tổ hoạt động từ ngày", errors)
     return values
@@ -99,6 +159,8 @@ def add_village(con, data: dict, team: dict | None = None, *, actor: str) -> tup
     decision số/ngày), in one transaction; returns (village id, team id). A village needs a team to receive
     cases; team=None only for a village whose team comes later."""
     authorize(con, actor, "setup")
+    data = as_mapping(data, "thôn")
+    team = None if team is None else as_mapping(team, "tổ hòa giải")
     errors: list[str] = []
     values = _village_values(data, errors)
     team_values = _team_values(team, errors) if team is not None else None
@@ -120,6 +182,8 @@ def save_village(con, data: dict, *, actor: str, village_id: int | None = None,
     """Insert a village, or correct one: its name (a spelling correction changes it for every year; a renaming
     by decision is a merge into a new village), kind, ethnic-minority area, start date."""
     authorize(con, actor, "setup")
+    data = as_mapping(data, "thôn")
+    village_id, expected_version = _optional_id(village_id, "thôn"), _version(expected_version)
     errors: list[str] = []
     values = _village_values(data, errors)
     if errors:
@@ -139,9 +203,15 @@ def save_team(con, data: dict, *, actor: str, team_id: int | None = None,
     """Insert a team of a village (a village may have several), or correct one: name, the decision that set it
     up (số, ngày) and the day it started."""
     authorize(con, actor, "setup")
+    data = as_mapping(data, "tổ hòa giải")
+    team_id, expected_version = _optional_id(team_id, "tổ hòa giải"), _version(expected_version)
     errors: list[str] = []
-    values = _team_values(data, errors)
-    require(values, {"village_id": "thôn"}, errors)
+    try:
+        village_id = record_id(data.get("village_id"), "thôn")
+    except ValidationError as exc:
+        errors += exc.messages
+        village_id = None
+    values = {"village_id": village_id, **_team_values(data, errors)}
     if errors:
         raise ValidationError(errors)
     if team_id is not None and "valid_from" not in data:
@@ -164,9 +234,12 @@ def end_team(con, team_id: int, on, *, decision_no: str | None = None, actor: st
     """A team stops on `on` (the chairman's decision; the village goes on, e.g. with another team): the team's
     last day is the day before; its active mediators' records end that day (reason «to_giai_the»)."""
     authorize(con, actor, "setup")
+    team_id, expected_version = record_id(team_id, "tổ hòa giải"), _version(expected_version)
     errors: list[str] = []
     day = _effective_day(on, errors, as_of or today())
-    decision = clean_values({"d": decision_no})["d"]
+    number = clean_values({"decision_no": decision_no})
+    _texts(number, errors)
+    decision = number["decision_no"]
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
@@ -182,12 +255,15 @@ def end_team(con, team_id: int, on, *, decision_no: str | None = None, actor: st
 # --- merge, split, dissolve --------------------------------------------------------------------------------
 
 def _effective_day(value, errors: list[str], as_of: dt.date) -> dt.date | None:
+    before = len(errors)
     day = parse_date(value, "Ngày có hiệu lực", errors)
-    if day is None and not errors:
+    if day is None and len(errors) == before:
         errors.append("Chưa nhập ngày có hiệu lực.")
     elif day and day > as_of:
         errors.append(f"Ngày có hiệu lực {_d(day)} ở tương lai (hôm nay là {_d(as_of)}): ghi thay đổi khi quyết "
                       "định đã có hiệu lực.")
+    elif day == DATE_MIN:  # the old village's or team's last day, the day before, would be before any record
+        errors.append(f"Ngày có hiệu lực phải sau {_d(DATE_MIN)}.")
     return day
 
 
@@ -263,7 +339,10 @@ def _record_change(cur, commune_id: int, kind: str, day: dt.date, decision: dict
 
 
 def _decision(data: dict | None, errors: list[str]) -> dict:
-    values = clean_values({k: (data or {}).get(k) for k in ("decision_no", "decision_date", "note")})
+    """The decision of a merge, split or dissolution (số, ngày, ghi chú); None: not given."""
+    data = {} if data is None else as_mapping(data, "quyết định")
+    values = clean_values({k: data.get(k) for k in ("decision_no", "decision_date", "note")})
+    _texts(values, errors)
     values["decision_date"] = parse_date(values["decision_date"], "Ngày quyết định", errors)
     return values
 
@@ -290,10 +369,14 @@ def merge_villages(con, village_ids: list[int], *, into: int | None = None, new_
     teams end the day before; their active mediators go on in the continuing (or new) village's first team.
     Returns {village_id, team_id, moved: number of mediators, change_id}."""
     authorize(con, actor, "setup")
+    record_ids(village_ids, "thôn")  # a list (set, tuple…) of ids; kept in the order chosen below
+    ids = list(dict.fromkeys(record_id(i, "thôn") for i in village_ids))
+    into = _optional_id(into, "thôn tiếp tục")
+    new_village = None if new_village is None else as_mapping(new_village, "thôn mới")
+    new_team = None if new_team is None else as_mapping(new_team, "tổ hòa giải của thôn mới")
     errors: list[str] = []
     day = _effective_day(on, errors, as_of or today())
     meta = _decision(decision, errors)
-    ids = list(dict.fromkeys(int(i) for i in village_ids))
     if into is not None and into not in ids:
         ids.append(into)
     if (into is None) == (new_village is None):
@@ -304,7 +387,7 @@ def merge_villages(con, village_ids: list[int], *, into: int | None = None, new_
         errors.append("Chọn các thôn được sáp nhập.")
     new_values = new_team_values = None
     if new_village is not None:
-        new_values = _village_values({**new_village, "commune_id": 0}, errors)  # commune set below
+        new_values = _village_values(new_village, errors, commune=False)  # commune set below
         new_team_values = _team_values(new_team or {"name": f"Tổ hòa giải {new_values.get('name') or ''}".strip()},
                                        errors)
     if errors:
@@ -351,23 +434,27 @@ def split_village(con, village_id: int, parts: list[dict], *, on, decision: dict
     assignments[mediator_id] names (an index into parts; default the first). Returns {village_ids, team_ids,
     moved, change_id}."""
     authorize(con, actor, "setup")
+    village_id = record_id(village_id, "thôn")
+    if not isinstance(parts, (list, tuple)):
+        raise ValidationError("Danh sách thôn mới sau chia tách không hợp lệ.")
     errors: list[str] = []
     day = _effective_day(on, errors, as_of or today())
     meta = _decision(decision, errors)
     if len(parts) < 2:
         errors.append("Chia tách cần ít nhất hai thôn mới.")
-    part_values = []
+    part_values, team_names = [], []
     for i, part in enumerate(parts, start=1):
-        part_errors: list[str] = []
-        values = _village_values({**part, "commune_id": 0}, part_errors)
-        errors += [f"Thôn mới thứ {i}: {e[0].lower()}{e[1:]}" for e in part_errors]
-        part_values.append(values)
-    names = [clean_values({"n": v.get("name")})["n"] for v in part_values]
-    if len({n.lower() for n in names if n}) < len([n for n in names if n]):
+        if not isinstance(part, dict):
+            errors.append(f"Thôn mới thứ {i}: dữ liệu không hợp lệ.")
+            continue
+        part_values.append(_village_values(part, errors, commune=False, prefix=f"Thôn mới thứ {i}: "))
+        team_name = clean_values({"team_name": part.get("team_name")})
+        _texts(team_name, errors, f"Thôn mới thứ {i}: ")
+        team_names.append(team_name["team_name"])
+    names = [v["name"] for v in part_values if v["name"]]
+    if len({n.lower() for n in names}) < len(names):
         errors.append("Tên các thôn mới trùng nhau.")
-    assignments = {int(k): int(v) for k, v in (assignments or {}).items()}
-    if any(not 0 <= v < len(parts) for v in assignments.values()):
-        errors.append("Hòa giải viên được chuyển sang một thôn mới không có trong danh sách.")
+    assignments = _assignments(assignments, len(parts), errors)
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
@@ -375,14 +462,13 @@ def split_village(con, village_id: int, parts: list[dict], *, on, decision: dict
         teams = _live_teams(cur, village_id)
         _check_can_end(cur, teams, day)
         village_ids, team_ids = [], []
-        for values, part in zip(part_values, parts):
+        for values, team_name in zip(part_values, team_names):
             values.update(commune_id=village["commune_id"], valid_from=day)
             _check_village_name(cur, values, village_id, day)
             new_id = insert_row(cur, "villages", values, actor)
             village_ids.append(new_id)
             team_ids.append(insert_row(cur, "teams", {
-                "village_id": new_id, "name": clean_values({"n": part.get("team_name")})["n"]
-                or f"Tổ hòa giải {values['name']}", "valid_from": day,
+                "village_id": new_id, "name": team_name or f"Tổ hòa giải {values['name']}", "valid_from": day,
                 "decision_no": meta["decision_no"], "decision_date": meta["decision_date"]}, actor))
         leaders: set[int] = set()
         moved = 0
@@ -402,11 +488,25 @@ def split_village(con, village_id: int, parts: list[dict], *, on, decision: dict
         return {"village_ids": village_ids, "team_ids": team_ids, "moved": moved, "change_id": change}
 
 
+def _assignments(value, parts: int, errors: list[str]) -> dict[int, int]:
+    """{mediator id: index of the new village in parts}; None: everyone goes on in the first one."""
+    if value is None:
+        return {}
+    out = {}
+    for person, part in as_mapping(value, "phân công hòa giải viên").items():
+        if isinstance(part, (bool, np.bool_)) or not isinstance(part, (int, np.integer)) or not 0 <= part < parts:
+            errors.append("Hòa giải viên được chuyển sang một thôn mới không có trong danh sách.")
+            return out
+        out[record_id(person, "hòa giải viên")] = int(part)
+    return out
+
+
 def dissolve_village(con, village_id: int, *, on, decision: dict | None = None, actor: str,
                      as_of: dt.date | None = None) -> dict:
     """A village ends from `on` (the day before is its last), with its teams; its active mediators' records end
     (reason «to_giai_the»). Returns {ended: number of mediators, change_id}."""
     authorize(con, actor, "setup")
+    village_id = record_id(village_id, "thôn")
     errors: list[str] = []
     day = _effective_day(on, errors, as_of or today())
     meta = _decision(decision, errors)

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from db.labels import (
     CANDIDATE_RULE_PARAMS, NOT_APPLICABLE, SCORE_BANDS, SCORE_COMPONENT_RULES, SCORE_COMPONENTS, SCORE_PARAMS,
 )
+from db.text import shown
 from db.users import authorize
-from db.writes import ValidationError, VersionConflict, insert_row, transaction, update_row
+from db.writes import ValidationError, VersionConflict, as_mapping, insert_row, is_missing, transaction, update_row
 
 # The model's tables: the column holding each row's number, and the codes the mechanism knows.
 MODEL_TABLES = {
@@ -121,18 +125,21 @@ def changed_years(con) -> list[int]:
 # --- the settings write path -----------------------------------------------------------------------
 
 def _number(value, label: str, errors: list[str]) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A setting's value: a number (a pandas cell too) or a number typed as text («37,5»); finite."""
+    if is_missing(value) or (isinstance(value, str) and not value.strip()):
         errors.append(f"Chưa nhập {label[0].lower() + label[1:]}.")
         return None
     if isinstance(value, str):
         value = value.strip().replace(" ", "").replace(",", ".")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        errors.append(f"{label}: «{value}» không phải là số.")
-        return None
-    if not math.isfinite(number):
-        errors.append(f"{label}: «{value}» không phải là số.")
+    number = None
+    # A number or text, not a yes/no or bytes (float() would take True and b"1") nor a list or a date.
+    if isinstance(value, (str, numbers.Real, Decimal)) and not isinstance(value, (bool, np.bool_)):
+        try:
+            number = float(value)
+        except (ValueError, OverflowError):  # «abc»; an integer too large for a float
+            pass
+    if number is None or not math.isfinite(number):
+        errors.append(f"{label}: «{shown(value)}» không phải là số.")
         return None
     return number
 
@@ -234,12 +241,19 @@ def save_model(con, year: int, changes: dict[tuple[str, str], object], *, actor:
     """
     authorize(con, actor, "settings")
     errors: list[str] = []
-    if not isinstance(year, int) or not 2000 <= year <= dt.date.today().year + 1:
-        raise ValidationError(f"Năm áp dụng «{year}» không hợp lệ.")
+    if isinstance(year, (bool, np.bool_)) or not isinstance(year, (int, np.integer)) \
+            or not 2000 <= year <= dt.date.today().year + 1:
+        raise ValidationError(f"Năm áp dụng «{shown(year)}» không hợp lệ.")
+    year = int(year)
+    if expected_stamp is not None and not isinstance(expected_stamp, str):
+        raise ValidationError("Không rõ mô hình chấm điểm đang sửa là phiên bản nào; hãy tải lại trang rồi sửa lại.")
     parsed: dict[tuple[str, str], float] = {}
-    for (table, code), raw in changes.items():
-        if table not in MODEL_TABLES or code not in MODEL_TABLES[table][1]:
-            errors.append(f"Không có thiết lập «{code}» trong mô hình chấm điểm.")
+    for key, raw in as_mapping(changes, "thiết lập chấm điểm").items():
+        # A key is (table, code) of a setting the mechanism knows.
+        table, code = key if isinstance(key, tuple) and len(key) == 2 else (None, key)
+        known = MODEL_TABLES[table][1] if isinstance(table, str) and table in MODEL_TABLES else ()
+        if not isinstance(code, str) or code not in known:
+            errors.append(f"Không có thiết lập «{shown(code)}» trong mô hình chấm điểm.")
             continue
         number = _number(raw, setting_label(table, code), errors)
         if number is not None:
