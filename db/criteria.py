@@ -24,8 +24,9 @@ from db.labels import CRITERIA_STATUS, FORMULA_LABELS, POINTS_RULES, REGISTER_GA
 from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, check_version, clean_values, fetch_row, insert_row, is_missing, parse_int,
-    parse_number, record_id, text_problems, today, transaction, update_row,
+    ValidationError, as_mapping, check_text_fields, check_version, fetch_row, form_values, insert_row, is_missing,
+    parse_flag, parse_int, parse_number, record_id, record_version, require, text_problems, today, transaction,
+    update_row,
 )
 
 # The formulas the app implements and the kind of value each gives (db/metrics/60_criteria.sql criteria_formula).
@@ -122,33 +123,14 @@ def target_keys(con) -> dict[str, str]:
 def _indicator_values(data: dict, errors: list[str], *, new: bool) -> dict:
     """The indicator's fields as typed, checked without the database (the lookups are _validate_indicator's). A
     changed indicator (new False) keeps its framework and code: the caller sets them from the database."""
-    values = clean_values({f: data.get(f) for f in INDICATOR_FIELDS})
-    refused = set()
-    for field, label in INDICATOR_TEXTS.items():
-        if is_missing(values[field]):
-            values[field] = None
-        elif not isinstance(values[field], str):  # a number, a list, a date… where text belongs
-            errors.append(f"{label} không hợp lệ: cần nhập dạng chữ.")
-            values[field] = None
-            refused.add(field)
-    values["needs_verification"] = _flag(values["needs_verification"], errors)
+    values = form_values({f: data.get(f) for f in INDICATOR_FIELDS})
     required = {"framework_code": "khung tiêu chí", "code": "mã chỉ tiêu"} if new else {}
-    for field, label in {**required, "wording": "nội dung chỉ tiêu", "formula": "cách tính"}.items():
-        if values[field] is None and field not in refused:
-            errors.append(f"Chưa nhập {label}.")
+    require(values, {**required, "wording": "nội dung chỉ tiêu", "formula": "cách tính"}, errors)
+    check_text_fields(values, INDICATOR_TEXTS, errors)
+    values["needs_verification"] = parse_flag(values["needs_verification"], "Cần xác minh", errors)
     values["evidence_kinds"] = _evidence_kinds(values["evidence_kinds"], errors)
     errors += text_problems({f: values[f] for f in INDICATOR_TEXTS})  # too long for its column: checked early
     return values
-
-
-def _flag(value, errors: list[str]) -> bool:
-    """The «cần xác minh» checkbox: True or False (empty: False; 1 and 0 of a table cell too)."""
-    if is_missing(value):
-        return False
-    if isinstance(value, (bool, np.bool_, int, np.integer)) and value in (0, 1):
-        return bool(value)
-    errors.append(f"Cần xác minh: «{shown(value)}» không hợp lệ (chỉ có hoặc không).")
-    return False
 
 
 def _evidence_kinds(value, errors: list[str]) -> list[str]:
@@ -218,7 +200,7 @@ def save_indicator(con, data: dict, *, actor: str, indicator_id: int | None = No
     as_of = as_of or today()
     data = as_mapping(data, "chỉ tiêu")
     indicator_id = None if indicator_id is None else record_id(indicator_id, "chỉ tiêu")
-    expected_version = None if expected_version is None else record_id(expected_version, "phiên bản")
+    expected_version = record_version(expected_version)
     errors: list[str] = []
     effective_year = _year(effective_year if effective_year is not None else as_of.year, errors)
     if effective_year is not None and effective_year < as_of.year:

@@ -25,8 +25,8 @@ import pandas as pd
 from db.text import shown as quoted
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, clean_values, fetch_row, insert_row, is_missing, parse_date, parse_int, record_id,
-    require, text_problems, today, transaction, update_row,
+    ValidationError, as_mapping, check_text_fields, fetch_row, form_values, insert_row, is_missing, parse_date,
+    parse_int, record_id, record_version, require, text_problems, today, transaction, update_row,
 )
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # 10 MB: a scanned report of a few dozen pages; the uploader shows the same
@@ -254,9 +254,9 @@ def check_file(content: bytes | None, file_name: str | None, errors: list[str]) 
 
 def _validate(data, errors: list[str], as_of: dt.date) -> dict:
     """The document's fields as typed, checked without the database (the lookups are _check_codes)."""
-    values = clean_values({f: data.get(f) for f in DOC_FIELDS})
-    if "kind" not in _refused_texts(values, DOC_TEXTS, errors):  # a refused field has its message already
-        require(values, {"kind": "loại hồ sơ"}, errors)
+    values = form_values({f: data.get(f) for f in DOC_FIELDS})
+    require(values, {"kind": "loại hồ sơ"}, errors)
+    check_text_fields(values, DOC_TEXTS, errors)
     values["year"] = parse_int(values["year"], "Năm", errors, 2000, as_of.year + 1)
     if values["year"] is None and not any(e.startswith("Năm") for e in errors):
         errors.append("Chưa nhập năm của hồ sơ.")
@@ -265,7 +265,7 @@ def _validate(data, errors: list[str], as_of: dt.date) -> dict:
         errors.append(f"Ngày văn bản {values['doc_date']:%d/%m/%Y} ở tương lai (hôm nay là {as_of:%d/%m/%Y}).")
     village = values["village_id"]
     # No village (or the page's 0, «Toàn xã»): a document of the whole commune.
-    if is_missing(village) or (village == 0 and not isinstance(village, bool)):
+    if village is None or (village == 0 and not isinstance(village, bool)):
         values["village_id"] = None
     else:
         try:
@@ -275,20 +275,6 @@ def _validate(data, errors: list[str], as_of: dt.date) -> dict:
             values["village_id"] = None
     errors += text_problems(values)  # a text too long for its column, checked before the transaction
     return values
-
-
-def _refused_texts(values: dict, labels: dict[str, str], errors: list[str]) -> set[str]:
-    """Empty text fields become None; a number, a list, a date… where text belongs is refused naming the field.
-    Returns the refused fields (now None)."""
-    refused = set()
-    for field, label in labels.items():
-        if is_missing(values[field]):
-            values[field] = None
-        elif not isinstance(values[field], str):
-            errors.append(f"{label} không hợp lệ: cần nhập dạng chữ.")
-            values[field] = None
-            refused.add(field)
-    return refused
 
 
 def _check_codes(cur, values: dict, errors: list[str]) -> None:
@@ -316,11 +302,6 @@ def _upload(content, file_name, errors: list[str]) -> tuple[bytes | None, str | 
         errors.append("Tên tệp đính kèm không hợp lệ.")
         file_name = None
     return content, file_name
-
-
-def _version(value) -> int | None:
-    """The version the form showed (None: saved without the check)."""
-    return None if value is None else record_id(value, "phiên bản hồ sơ")
 
 
 def _store_file(cur, content: bytes, facts: dict) -> None:
@@ -367,7 +348,7 @@ def update_document(con, doc_id: int, data: dict, *, actor: str, expected_versio
     authorize(con, actor, "evidence")
     as_of = as_of or today()
     doc_id = record_id(doc_id, "hồ sơ")
-    expected_version = _version(expected_version)
+    expected_version = record_version(expected_version)
     data = as_mapping(data, "hồ sơ")
     errors: list[str] = []
     content, file_name = _upload(content, file_name, errors)
@@ -392,7 +373,7 @@ def update_document(con, doc_id: int, data: dict, *, actor: str, expected_versio
 def delete_document(con, doc_id: int, *, actor: str, expected_version: int | None = None) -> None:
     """Take a document out of the year's evidence (kept, with its file, for the audit trail)."""
     authorize(con, actor, "evidence")
-    doc_id, expected_version = record_id(doc_id, "hồ sơ"), _version(expected_version)
+    doc_id, expected_version = record_id(doc_id, "hồ sơ"), record_version(expected_version)
     with transaction(con) as cur:
         current = fetch_row(cur, "evidence_documents", doc_id)
         if current is None or current["deleted_at"] is not None:
@@ -407,7 +388,7 @@ def restore_document(con, doc_id: int, *, actor, expected_version: int | None = 
     """Bring a deleted document back into the year's evidence (the audit page's «Khôi phục»); refused when the same
     file is there again (same kind, year and scope)."""
     authorize(con, actor, "evidence")
-    doc_id, expected_version = record_id(doc_id, "hồ sơ"), _version(expected_version)
+    doc_id, expected_version = record_id(doc_id, "hồ sơ"), record_version(expected_version)
     with transaction(con) as cur:
         current = fetch_row(cur, "evidence_documents", doc_id)
         if current is None or current["deleted_at"] is None:

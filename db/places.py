@@ -25,57 +25,21 @@ from db.labels import COMMUNE_KINDS, PLACE_CHANGES, VILLAGE_KINDS
 from db.text import shown
 from db.users import authorize
 from db.writes import (
-    DATE_MIN, ValidationError, as_mapping, clean_values, fetch_row, insert_row, is_missing, parse_date, record_id,
-    record_ids, require, text_problems, today, transaction, update_row,
+    DATE_MIN, ValidationError, as_mapping, check_text_fields, fetch_row, form_values, insert_row, parse_date,
+    parse_flag, record_id, record_ids, record_version, require, text_problems, today, transaction, update_row,
 )
 
 ONE_DAY = dt.timedelta(days=1)
 TEXT_LABELS = {"name": "Tên", "district": "Huyện (cũ)", "province": "Tỉnh, thành phố", "kind": "Loại",
-               "decision_no": "Số quyết định", "note": "Ghi chú", "team_name": "Tên tổ hòa giải"}
+               "decision_no": "Số quyết định", "note": "Ghi chú"}
 
 
 def _d(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-# --- checking what the pages send ----------------------------------------------------------------------------
-
-def _texts(values: dict, errors: list[str], prefix: str = "") -> set[str]:
-    """Empty text fields become None; a number, a list, a date… where text belongs is refused naming the field
-    (TEXT_LABELS). Returns the refused fields (now None), whose «Chưa nhập» would repeat the message."""
-    refused, fields = set(), values.keys() & TEXT_LABELS.keys()
-    for field in fields:
-        if is_missing(values[field]):
-            values[field] = None
-        elif not isinstance(values[field], str):
-            errors.append(f"{prefix}{TEXT_LABELS[field]} không hợp lệ: cần nhập dạng chữ.")
-            values[field] = None
-            refused.add(field)
-    errors += text_problems({f: values[f] for f in fields}, prefix)  # too long for its column, checked early
-    return refused
-
-
-def _require(values: dict, fields: dict[str, str], refused: set[str], errors: list[str]) -> None:
-    """require(), leaving out the refused fields (they have their message)."""
-    require(values, {f: label for f, label in fields.items() if f not in refused}, errors)
-
-
-def _flag(value, label: str, errors: list[str]) -> bool:
-    """A checkbox: True or False (empty: False); 1 and 0 of a table cell too. Anything else is refused."""
-    if is_missing(value):
-        return False
-    if isinstance(value, (bool, np.bool_, int, np.integer)) and value in (0, 1):
-        return bool(value)
-    errors.append(f"{label}: «{shown(value)}» không hợp lệ (chỉ có hoặc không).")
-    return False
-
-
-def _version(value) -> int | None:
-    """The version the form showed (None: saved without the check)."""
-    return None if value is None else record_id(value, "phiên bản")
-
-
 def _optional_id(value, what: str) -> int | None:
+    """record_id of a record the caller may leave out (None)."""
     return None if value is None else record_id(value, what)
 
 
@@ -86,15 +50,16 @@ def save_commune(con, data: dict, *, actor: str, commune_id: int | None = None,
     """The commune: name, province, kind (xã, phường, đặc khu) and, for history, the former district."""
     authorize(con, actor, "setup")
     data = as_mapping(data, "xã")
-    commune_id, expected_version = _optional_id(commune_id, "xã"), _version(expected_version)
-    values = clean_values({k: data.get(k) for k in ("name", "district", "province", "kind")})
+    commune_id, expected_version = _optional_id(commune_id, "xã"), record_version(expected_version)
+    values = form_values({k: data.get(k) for k in ("name", "district", "province", "kind")})
     errors: list[str] = []
-    refused = _texts(values, errors)
+    require(values, {"name": "tên xã", "province": "tỉnh, thành phố"}, errors)
+    check_text_fields(values, TEXT_LABELS, errors)
     values["kind"] = values["kind"] or "xa"
-    values["is_demo"] = _flag(data.get("is_demo"), "Dữ liệu minh họa", errors)
-    _require(values, {"name": "tên xã", "province": "tỉnh, thành phố"}, refused, errors)
-    if values["kind"] not in COMMUNE_KINDS and "kind" not in refused:
+    values["is_demo"] = parse_flag(data.get("is_demo"), "Dữ liệu minh họa", errors)
+    if values["kind"] not in COMMUNE_KINDS:
         errors.append(f"Loại đơn vị «{shown(values['kind'])}» không hợp lệ (xã, phường hoặc đặc khu).")
+    errors += text_problems(values)  # a text too long for its column, before the transaction
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
@@ -113,20 +78,21 @@ def save_commune(con, data: dict, *, actor: str, commune_id: int | None = None,
 def _village_values(data: dict, errors: list[str], *, commune: bool = True, prefix: str = "") -> dict:
     """A village's fields as typed; commune=False for a village of a merge or a split (its commune is the old
     villages'). prefix: what the messages start with («Thôn mới thứ 2: »)."""
-    values = clean_values({k: data.get(k) for k in ("name", "ethnic_area", "kind", "valid_from")})
+    values = form_values({k: data.get(k) for k in ("name", "ethnic_area", "kind", "valid_from")})
     part_errors: list[str] = []
     if commune:
         try:
             values["commune_id"] = record_id(data.get("commune_id"), "xã")
         except ValidationError as exc:
             part_errors += exc.messages
-    refused = _texts(values, part_errors)
-    values["ethnic_area"] = _flag(values["ethnic_area"], "Vùng có đông đồng bào dân tộc thiểu số", part_errors)
+    require(values, {"name": "tên thôn, tổ dân phố"}, part_errors)
+    check_text_fields(values, TEXT_LABELS, part_errors)
+    values["ethnic_area"] = parse_flag(values["ethnic_area"], "Vùng có đông đồng bào dân tộc thiểu số", part_errors)
     values["kind"] = values["kind"] or "thon"
-    _require(values, {"name": "tên thôn, tổ dân phố"}, refused, part_errors)
-    if values["kind"] not in VILLAGE_KINDS and "kind" not in refused:
+    if values["kind"] not in VILLAGE_KINDS:
         part_errors.append(f"Loại «{shown(values['kind'])}» không hợp lệ (thôn hoặc tổ dân phố).")
     values["valid_from"] = parse_date(values["valid_from"], "Ngày thành lập thôn", part_errors)
+    part_errors += text_problems(values)  # a text too long for its column, before the transaction
     errors += [f"{prefix}{e[0].lower()}{e[1:]}" if prefix else e for e in part_errors]
     return values
 
@@ -146,11 +112,12 @@ def _check_village_name(cur, values: dict, village_id: int | None, on: dt.date |
 
 def _team_values(data: dict, errors: list[str]) -> dict:
     """A team's fields as typed (its village is the caller's)."""
-    values = clean_values({k: data.get(k) for k in ("name", "decision_no", "decision_date", "valid_from")})
-    refused = _texts(values, errors)
-    _require(values, {"name": "tên tổ hòa giải"}, refused, errors)
+    values = form_values({k: data.get(k) for k in ("name", "decision_no", "decision_date", "valid_from")})
+    require(values, {"name": "tên tổ hòa giải"}, errors)
+    check_text_fields(values, TEXT_LABELS, errors)
     values["decision_date"] = parse_date(values["decision_date"], "Ngày quyết định thành lập tổ", errors)
     values["valid_from"] = parse_date(values["valid_from"], "Tổ hoạt động từ ngày", errors)
+    errors += text_problems(values)  # a text too long for its column, before the transaction
     return values
 
 
@@ -183,7 +150,7 @@ def save_village(con, data: dict, *, actor: str, village_id: int | None = None,
     by decision is a merge into a new village), kind, ethnic-minority area, start date."""
     authorize(con, actor, "setup")
     data = as_mapping(data, "thôn")
-    village_id, expected_version = _optional_id(village_id, "thôn"), _version(expected_version)
+    village_id, expected_version = _optional_id(village_id, "thôn"), record_version(expected_version)
     errors: list[str] = []
     values = _village_values(data, errors)
     if errors:
@@ -204,7 +171,7 @@ def save_team(con, data: dict, *, actor: str, team_id: int | None = None,
     up (số, ngày) and the day it started."""
     authorize(con, actor, "setup")
     data = as_mapping(data, "tổ hòa giải")
-    team_id, expected_version = _optional_id(team_id, "tổ hòa giải"), _version(expected_version)
+    team_id, expected_version = _optional_id(team_id, "tổ hòa giải"), record_version(expected_version)
     errors: list[str] = []
     try:
         village_id = record_id(data.get("village_id"), "thôn")
@@ -234,11 +201,12 @@ def end_team(con, team_id: int, on, *, decision_no: str | None = None, actor: st
     """A team stops on `on` (the chairman's decision; the village goes on, e.g. with another team): the team's
     last day is the day before; its active mediators' records end that day (reason «to_giai_the»)."""
     authorize(con, actor, "setup")
-    team_id, expected_version = record_id(team_id, "tổ hòa giải"), _version(expected_version)
+    team_id, expected_version = record_id(team_id, "tổ hòa giải"), record_version(expected_version)
     errors: list[str] = []
     day = _effective_day(on, errors, as_of or today())
-    number = clean_values({"decision_no": decision_no})
-    _texts(number, errors)
+    number = form_values({"decision_no": decision_no})
+    check_text_fields(number, TEXT_LABELS, errors)
+    errors += text_problems(number)
     decision = number["decision_no"]
     if errors:
         raise ValidationError(errors)
@@ -341,9 +309,10 @@ def _record_change(cur, commune_id: int, kind: str, day: dt.date, decision: dict
 def _decision(data: dict | None, errors: list[str]) -> dict:
     """The decision of a merge, split or dissolution (số, ngày, ghi chú); None: not given."""
     data = {} if data is None else as_mapping(data, "quyết định")
-    values = clean_values({k: data.get(k) for k in ("decision_no", "decision_date", "note")})
-    _texts(values, errors)
+    values = form_values({k: data.get(k) for k in ("decision_no", "decision_date", "note")})
+    check_text_fields(values, TEXT_LABELS, errors)
     values["decision_date"] = parse_date(values["decision_date"], "Ngày quyết định", errors)
+    errors += text_problems(values)
     return values
 
 
@@ -448,9 +417,10 @@ def split_village(con, village_id: int, parts: list[dict], *, on, decision: dict
             errors.append(f"Thôn mới thứ {i}: dữ liệu không hợp lệ.")
             continue
         part_values.append(_village_values(part, errors, commune=False, prefix=f"Thôn mới thứ {i}: "))
-        team_name = clean_values({"team_name": part.get("team_name")})
-        _texts(team_name, errors, f"Thôn mới thứ {i}: ")
-        team_names.append(team_name["team_name"])
+        team_name = form_values({"name": part.get("team_name")})
+        check_text_fields(team_name, {"name": f"Thôn mới thứ {i}: tên tổ hòa giải"}, errors)
+        errors += text_problems(team_name, f"Thôn mới thứ {i}: tổ hòa giải: ")
+        team_names.append(team_name["name"])
     names = [v["name"] for v in part_values if v["name"]]
     if len({n.lower() for n in names}) < len(names):
         errors.append("Tên các thôn mới trùng nhau.")

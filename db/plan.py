@@ -17,8 +17,8 @@ from db.labels import PLAN_TASK_STATUS
 from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, clean_values, fetch_row, insert_row, is_missing, parse_date, record_id, require,
-    save_keyed, text_problems, today, transaction, update_row,
+    ValidationError, as_mapping, check_text_fields, fetch_row, form_values, insert_row, parse_date, record_id,
+    record_version, require, save_keyed, text_problems, today, transaction, update_row,
 )
 
 PLAN_FIELDS = ("number", "title", "issued_on", "signer")
@@ -103,26 +103,6 @@ def task_notes(con, task_id: int) -> pd.DataFrame:
 
 # --- writes ---------------------------------------------------------------------------------------
 
-def _texts(values: dict, errors: list[str]) -> set[str]:
-    """Empty text fields become None; a number, a list, a date… where text belongs is refused naming the field
-    (TEXT_LABELS). Returns the refused fields (now None), whose «Chưa nhập» would repeat the message."""
-    refused, fields = set(), values.keys() & TEXT_LABELS.keys()
-    for field in fields:
-        if is_missing(values[field]):
-            values[field] = None
-        elif not isinstance(values[field], str):
-            errors.append(f"{TEXT_LABELS[field]} không hợp lệ: cần nhập dạng chữ.")
-            values[field] = None
-            refused.add(field)
-    errors += text_problems({f: values[f] for f in fields})  # too long for its column: before the transaction
-    return refused
-
-
-def _require(values: dict, fields: dict[str, str], refused: set[str], errors: list[str]) -> None:
-    """require(), leaving out the refused fields (they have their message)."""
-    require(values, {f: label for f, label in fields.items() if f not in refused}, errors)
-
-
 def _year(value, label: str, errors: list[str]) -> int | None:
     """A plan's year: a whole number (a pandas cell too) from YEAR_MIN to YEAR_MAX; anything else is refused."""
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)) \
@@ -132,24 +112,20 @@ def _year(value, label: str, errors: list[str]) -> int | None:
     return None
 
 
-def _version(value) -> int | None:
-    """The version the form showed (None: saved without the check)."""
-    return None if value is None else record_id(value, "phiên bản")
-
-
 def save_plan(con, year: int, data: dict, *, actor: str, expected_version: int | None = None) -> int:
     """Create the year's plan or change its header (số, tên, ngày ban hành, người ký); one plan per year."""
     authorize(con, actor, "plan")
     data = as_mapping(data, "kế hoạch")
-    expected_version = _version(expected_version)
-    values = clean_values({k: data.get(k) for k in PLAN_FIELDS})
+    expected_version = record_version(expected_version)
+    values = form_values({k: data.get(k) for k in PLAN_FIELDS})
     errors: list[str] = []
     year = _year(year, "Năm kế hoạch", errors)
-    refused = _texts(values, errors)
-    _require(values, {"title": "tên kế hoạch"}, refused, errors)
+    require(values, {"title": "tên kế hoạch"}, errors)
+    check_text_fields(values, TEXT_LABELS, errors)
     values["issued_on"] = parse_date(values["issued_on"], "Ngày ban hành", errors)
     if values["issued_on"] and values["issued_on"] > today():
         errors.append(f"Ngày ban hành {_d(values['issued_on'])} ở tương lai.")
+    errors += text_problems(values)  # a text too long for its column, before the transaction
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
@@ -169,21 +145,22 @@ def save_task(con, plan_id: int, data: dict, *, actor: str, task_id: int | None 
     authorize(con, actor, "plan")
     plan_id = record_id(plan_id, "kế hoạch")
     task_id = None if task_id is None else record_id(task_id, "nhiệm vụ")
-    expected_version = _version(expected_version)
+    expected_version = record_version(expected_version)
     data = as_mapping(data, "nhiệm vụ")
-    values = clean_values({k: data.get(k) for k in TASK_FIELDS})
+    values = form_values({k: data.get(k) for k in TASK_FIELDS})
     errors: list[str] = []
-    refused = _texts(values, errors)
-    _require(values, {"code": "mã nhiệm vụ (ví dụ II.1)", "content": "nội dung nhiệm vụ",
-                      "lead": "đơn vị, người chủ trì"}, refused, errors)
+    require(values, {"code": "mã nhiệm vụ (ví dụ II.1)", "content": "nội dung nhiệm vụ",
+                     "lead": "đơn vị, người chủ trì"}, errors)
+    check_text_fields(values, TEXT_LABELS, errors)
     before = len(errors)
     values["deadline"] = parse_date(values["deadline"], "Thời hạn", errors)
     if values["deadline"] is None and len(errors) == before:
         errors.append("Chưa nhập thời hạn hoàn thành.")
     values["status"] = values["status"] or NOT_STARTED
-    if values["status"] not in PLAN_TASK_STATUS and "status" not in refused:
+    if values["status"] not in PLAN_TASK_STATUS:
         errors.append(f"Trạng thái «{shown(values['status'])}» không hợp lệ: chỉ có "
                       + ", ".join(f"«{label}»" for label in PLAN_TASK_STATUS.values()) + ".")
+    errors += text_problems(values)  # a text too long for its column, before the transaction
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
@@ -215,16 +192,16 @@ def add_note(con, task_id: int, noted_on, note: str | None, *, actor: str) -> in
     """Append a dated progress note to a task; the date may not be in the future."""
     authorize(con, actor, "plan")
     task_id = record_id(task_id, "nhiệm vụ")
-    values = clean_values({"noted_on": noted_on, "note": note})
+    values = form_values({"noted_on": noted_on, "note": note})
     errors: list[str] = []
-    refused = _texts(values, errors)
-    before = len(errors)
     values["noted_on"] = parse_date(values["noted_on"], "Ngày ghi nhận", errors)
-    if values["noted_on"] is None and len(errors) == before:
+    if values["noted_on"] is None and not errors:
         errors.append("Chưa nhập ngày ghi nhận.")
     elif values["noted_on"] and values["noted_on"] > today():
         errors.append(f"Ngày ghi nhận {_d(values['noted_on'])} ở tương lai: chỉ ghi những việc đã diễn ra.")
-    _require(values, {"note": "nội dung ghi nhận tiến độ"}, refused, errors)
+    require(values, {"note": "nội dung ghi nhận tiến độ"}, errors)
+    check_text_fields(values, TEXT_LABELS, errors)
+    errors += text_problems(values)  # a text too long for its column, before the transaction
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
