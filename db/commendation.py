@@ -15,10 +15,11 @@ import pandas as pd
 from db.labels import (
     AWARD_LEVELS, MEDIATOR_RULES, NOMINATION_STATUS, SCORE_BANDS, TEAM_RULES,
 )
+from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, check_version, clean_values, fetch_row, insert_row, parse_date, today, transaction,
-    update_row, audit, parse_number, save_keyed,
+    ValidationError, as_mapping, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date,
+    parse_int, parse_number, record_id, save_keyed, today, transaction, update_row,
 )
 
 
@@ -103,6 +104,34 @@ def mediator_rule_texts(row) -> dict[str, tuple[str, str]]:
     }
 
 
+# --- checks of the write path (each message names the field) ----------------------------------------
+
+def _texts(values: dict, labels: dict[str, str], errors: list[str]) -> None:
+    """The text fields of cleaned values (field → label): empty becomes None; a value that is not text (a number,
+    a list, a date) is refused naming the field, never stored as str() of itself."""
+    for field, label in labels.items():
+        value = values[field]
+        if is_missing(value):
+            values[field] = None
+        elif not isinstance(value, str):
+            errors.append(f"{label} «{shown(value)}» không phải là chữ.")
+            values[field] = None
+
+
+def _year(value, label: str, errors: list[str]) -> int | None:
+    """A year, an int from 2000 to 2100; empty or anything else is refused naming the field."""
+    before = len(errors)
+    year = parse_int(value, label, errors, 2000, 2100)
+    if year is None and len(errors) == before:
+        errors.append(f"Chưa chọn {label.lower()}.")
+    return year
+
+
+def _version(value) -> int | None:
+    """The version the form opened (None: no check); anything but a positive int is refused like an id."""
+    return None if value is None else record_id(value, "phiên bản hồ sơ")
+
+
 # --- nominations: the write path ---------------------------------------------------------------------
 
 NOMINATION_FIELDS = ("year", "team_id", "mediator_id", "award_level", "reason", "nominated_on")
@@ -126,18 +155,23 @@ def nominate(con, data: dict, *, actor: str, as_of: dt.date | None = None) -> in
     """
     authorize(con, actor, "commendation")
     as_of = as_of or today()
+    data = as_mapping(data, "đề nghị khen thưởng")
     values = clean_values({f: data.get(f) for f in NOMINATION_FIELDS})
     errors: list[str] = []
-    try:
-        year = int(values["year"])
-    except (TypeError, ValueError):
-        raise ValidationError(f"Năm khen thưởng «{values['year']}» không hợp lệ.")
-    if not 2000 <= year <= as_of.year:
+    # The year first: every later check of dates and rules is of that year.
+    year = _year(values["year"], "Năm khen thưởng", errors)
+    if errors:
+        raise ValidationError(errors)
+    if year > as_of.year:
         raise ValidationError(f"Năm khen thưởng {year} không hợp lệ (chỉ đề nghị cho năm {as_of.year} hoặc trước đó).")
     values["year"] = year
-    if values["award_level"] not in AWARD_LEVELS:
+    # Who: a mediator (their team is taken from their record), else a team; an empty cell is no choice.
+    for field, what in (("mediator_id", "hòa giải viên"), ("team_id", "tổ hòa giải")):
+        values[field] = None if is_missing(values[field]) else record_id(values[field], what)
+    _texts(values, {"award_level": "Hình thức khen thưởng", "reason": "Lý do đề nghị"}, errors)
+    if values["award_level"] not in AWARD_LEVELS and not any(e.startswith("Hình thức") for e in errors):
         errors.append("Chưa chọn hình thức khen thưởng." if not values["award_level"]
-                      else f"Hình thức khen thưởng «{values['award_level']}» không hợp lệ.")
+                      else f"Hình thức khen thưởng «{shown(values['award_level'])}» không hợp lệ.")
     before = len(errors)
     nominated_on = values["nominated_on"] = parse_date(values["nominated_on"], "Ngày đề nghị", errors)
     if nominated_on is None and len(errors) == before:
@@ -150,7 +184,6 @@ def nominate(con, data: dict, *, actor: str, as_of: dt.date | None = None) -> in
     with transaction(con) as cur:
         mediator_id = values["mediator_id"]
         if mediator_id is not None:
-            mediator_id = values["mediator_id"] = int(mediator_id)
             person = cur.execute(
                 "SELECT full_name, team_id, joined_on, left_on FROM mediators WHERE id = ?", [mediator_id]).fetchone()
             if person is None:
@@ -166,7 +199,7 @@ def nominate(con, data: dict, *, actor: str, as_of: dt.date | None = None) -> in
         else:
             if values["team_id"] is None:
                 raise ValidationError(errors + ["Chưa chọn tổ hòa giải hoặc hòa giải viên được đề nghị."])
-            team_id = values["team_id"] = int(values["team_id"])
+            team_id = values["team_id"]
             team = cur.execute("SELECT name FROM teams WHERE id = ?", [team_id]).fetchone()
             if team is None:
                 raise ValidationError(errors + [f"Không tìm thấy tổ hòa giải số {team_id}."])
@@ -202,18 +235,22 @@ def decide(con, nomination_id: int, status: str, decided_on, *, actor: str, deci
     """Leadership's decision: đã duyệt or không duyệt, once. Không duyệt needs a reason (note)."""
     authorize(con, actor, "commendation.decide")
     as_of = as_of or today()
+    nomination_id = record_id(nomination_id, "đề nghị khen thưởng")
+    expected_version = _version(expected_version)
     errors: list[str] = []
     values = clean_values({"decision_no": decision_no, "decision_note": note})
-    if status not in ("da_duyet", "khong_duyet"):
-        errors.append(f"Quyết định «{status}» không hợp lệ: chỉ có «{NOMINATION_STATUS['da_duyet']}» hoặc "
+    _texts(values, {"decision_no": "Số quyết định", "decision_note": "Ghi chú"}, errors)
+    if not (isinstance(status, str) and status in ("da_duyet", "khong_duyet")):  # pd.NA or a list: no comparison
+        errors.append(f"Quyết định «{shown(status)}» không hợp lệ: chỉ có «{NOMINATION_STATUS['da_duyet']}» hoặc "
                       f"«{NOMINATION_STATUS['khong_duyet']}».")
+        status = None  # refused: no later check compares it
     before = len(errors)
     day = parse_date(decided_on, "Ngày quyết định", errors)
     if day is None and len(errors) == before:
         errors.append("Chưa nhập ngày quyết định.")
     elif day is not None and day > as_of:
         errors.append(f"Ngày quyết định {_d(day)} ở tương lai (hôm nay là {_d(as_of)}).")
-    if status == "khong_duyet" and not values["decision_note"]:
+    if status == "khong_duyet" and not values["decision_note"] and not any(e.startswith("Ghi chú") for e in errors):
         errors.append("Không duyệt thì cần ghi lý do.")
     with transaction(con) as cur:
         current = fetch_row(cur, "nominations", nomination_id)
@@ -236,6 +273,8 @@ def decide(con, nomination_id: int, status: str, decided_on, *, actor: str, deci
 def withdraw(con, nomination_id: int, *, actor: str, expected_version: int | None = None) -> None:
     """Rút đề nghị: only one not yet decided; the row is deleted and kept in the audit log."""
     authorize(con, actor, "commendation")
+    nomination_id = record_id(nomination_id, "đề nghị khen thưởng")
+    expected_version = _version(expected_version)
     with transaction(con) as cur:
         current = fetch_row(cur, "nominations", nomination_id)
         if current is None:
@@ -276,9 +315,14 @@ def save_self_assessment(con, team_id: int, year: int, data: dict, *, actor: str
     """Record (or correct) the day a team's self-assessment reached the commune, and its own score."""
     authorize(con, actor, "commendation")
     as_of = as_of or today()
+    team_id = record_id(team_id, "tổ hòa giải")
+    data = as_mapping(data, "bản tự đánh giá")
+    expected_version = _version(expected_version)
     errors: list[str] = []
+    year = _year(year, "Năm", errors)
     values = clean_values({"submitted_on": data.get("submitted_on"), "self_score": data.get("self_score"),
                            "note": data.get("note")})
+    _texts(values, {"note": "Ghi chú"}, errors)
     before = len(errors)
     day = values["submitted_on"] = parse_date(values["submitted_on"], "Ngày nhận bản tự đánh giá", errors)
     if day is None and len(errors) == before:
@@ -286,7 +330,7 @@ def save_self_assessment(con, team_id: int, year: int, data: dict, *, actor: str
     elif day is not None:
         if day > as_of:
             errors.append(f"Ngày nhận {_d(day)} ở tương lai (hôm nay là {_d(as_of)}).")
-        if day.year < year:
+        if year is not None and day.year < year:
             errors.append(f"Ngày nhận {_d(day)} trước năm {year}.")
     values["self_score"] = parse_number(values["self_score"], "Điểm tự chấm", errors, 0, 100)
     with transaction(con) as cur:

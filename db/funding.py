@@ -12,15 +12,20 @@ import calendar
 import csv
 import datetime as dt
 import io
+import math
+import numbers
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from db.labels import PAYMENT_KINDS, PAYMENT_STATUS, RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, RESULTS
 from db import locks
+from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date, parse_int,
-    require, save_keyed, today, transaction, update_row,
+    ValidationError, as_mapping, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date,
+    parse_int, record_id, record_ids, require, save_keyed, today, transaction, update_row,
 )
 
 MAX_MONEY = 10 ** 12  # one thousand billion đồng: anything larger is a typing mistake
@@ -28,6 +33,7 @@ FEE_RESULTS = ("thanh", "khong_thanh")  # a fee is paid whether or not the media
 ACTIVE = ("de_nghi", "da_duyet", "da_chi")  # a payment that is not cancelled
 # The only moves of a payment's status: forward one step, or cancel before it is paid.
 NEXT_STATUS = {"de_nghi": ("da_duyet", "huy"), "da_duyet": ("da_chi", "huy"), "da_chi": (), "huy": ()}
+STEP_DATES = {"da_duyet": "Ngày duyệt", "da_chi": "Ngày chi", "huy": "Ngày hủy"}  # a step and the date it records
 
 
 def _fmt(day: dt.date | None) -> str:
@@ -42,26 +48,41 @@ def parse_money(value, label: str, errors: list[str]) -> int | None:
     """Whole đồng: an int, an integral number, or text such as '1.234.000' / '1 234 000 đ'."""
     if is_missing(value) or str(value).strip() == "":
         return None
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         errors.append(f"{label}: «{value}» không phải số tiền.")
         return None
-    if isinstance(value, int):
-        amount = value
-    elif isinstance(value, float):
-        if not value.is_integer():
-            errors.append(f"{label} phải là số đồng nguyên (đã nhập {value}).")
+    if isinstance(value, numbers.Integral):  # int, a numpy integer
+        amount = int(value)
+    elif isinstance(value, (numbers.Real, Decimal)):  # float, a numpy float, Decimal
+        if not math.isfinite(value):
+            errors.append(f"{label}: «{shown(value)}» không phải số tiền.")
+            return None
+        if not -MAX_MONEY < value < MAX_MONEY:  # before int(): Decimal('1E+100000') would be a 100000-digit int
+            errors.append(f"{label} không được âm." if value < 0 else f"{label} quá lớn.")
+            return None
+        if value != int(value):
+            errors.append(f"{label} phải là số đồng nguyên (đã nhập {shown(value)}).")
             return None
         amount = int(value)
-    else:
-        text = str(value).strip().removesuffix("đ").removesuffix("đồng").strip()
+    elif isinstance(value, str):
+        text = value.strip().removesuffix("đ").removesuffix("đồng").strip()
         if "," in text:
-            errors.append(f"{label}: «{value}» có phần lẻ; số tiền là số đồng nguyên, ví dụ 1.234.000.")
+            errors.append(f"{label}: «{shown(value)}» có phần lẻ; số tiền là số đồng nguyên, ví dụ 1.234.000.")
             return None
         digits = text.replace(".", "").replace(" ", "")
-        if not digits.lstrip("-").isdigit():
-            errors.append(f"{label}: «{value}» không phải số tiền (ví dụ 1.234.000).")
+        negative = digits.startswith("-")
+        digits = digits.removeprefix("-")
+        # ASCII digits only: «²» or «٣» pass str.isdigit() but are no amount anyone typed.
+        if not (digits.isascii() and digits.isdigit()):
+            errors.append(f"{label}: «{shown(value)}» không phải số tiền (ví dụ 1.234.000).")
             return None
-        amount = int(digits)
+        if len(digits.lstrip("0")) > len(str(MAX_MONEY)):  # thousands of digits: too large, without int() on them
+            errors.append(f"{label} quá lớn.")
+            return None
+        amount = -int(digits) if negative else int(digits)
+    else:  # a list, a date, bytes…
+        errors.append(f"{label}: «{shown(value)}» không phải số tiền.")
+        return None
     if amount < 0:
         errors.append(f"{label} không được âm.")
         return None
@@ -69,6 +90,56 @@ def parse_money(value, label: str, errors: list[str]) -> int | None:
         errors.append(f"{label} quá lớn ({money_text(amount)}).")
         return None
     return amount
+
+
+# Checks of the other fields of a form or call; each message names the field. (Candidates for db/writes.py.)
+
+def _texts(values: dict, labels: dict[str, str], errors: list[str]) -> set[str]:
+    """The text fields of cleaned values (field → label): empty becomes None; a value that is not text (a number,
+    a list, a date) is refused naming the field, never stored as str() of itself. Returns the refused fields."""
+    refused = set()
+    for field, label in labels.items():
+        value = values[field]
+        if is_missing(value):
+            values[field] = None
+        elif not isinstance(value, str):
+            errors.append(f"{label} «{shown(value)}» không phải là chữ.")
+            values[field] = None
+            refused.add(field)
+    return refused
+
+
+def _flag(value, label: str, errors: list[str]) -> bool:
+    """A checkbox: a bool (or 0/1), empty is no; anything else («có», a list…) is refused naming it."""
+    if is_missing(value):
+        return False
+    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):  # a numpy bool is a bool already
+        return bool(value)
+    errors.append(f"{label} «{shown(value)}» không hợp lệ: chỉ chọn có hoặc không.")
+    return False
+
+
+def _year(value, label: str, errors: list[str]) -> int | None:
+    """A year, an int from 2000 to 2100; empty or anything else is refused naming the field."""
+    return _whole(value, label, errors, 2000, 2100)
+
+
+def _month(value, label: str, errors: list[str]) -> int | None:
+    return _whole(value, label, errors, 1, 12)
+
+
+def _whole(value, label: str, errors: list[str], low: int, high: int) -> int | None:
+    """parse_int of a field that must be given: empty is refused too."""
+    before = len(errors)
+    number = parse_int(value, label, errors, low, high)
+    if number is None and len(errors) == before:
+        errors.append(f"Chưa chọn {label.lower()}.")
+    return number
+
+
+def _version(value) -> int | None:
+    """The version the form opened (None: no check); anything but a positive int is refused like an id."""
+    return None if value is None else record_id(value, "phiên bản hồ sơ")
 
 
 # --- rates (Cài đặt → Mức chi) ----------------------------------------------------------------------
@@ -81,10 +152,17 @@ def save_rate(con, data: dict, *, actor: str, rate_id: int | None = None,
               expected_version: int | None = None) -> int:
     """Insert or update a dated rate; refuses a validity overlapping another rate of the same kind."""
     authorize(con, actor, "settings")
+    data = as_mapping(data, "mức chi")
+    rate_id = None if rate_id is None else record_id(rate_id, "mức chi")
+    expected_version = _version(expected_version)
     values = clean_values({f: data.get(f) for f in RATE_FIELDS})
-    values["needs_verification"] = bool(values["needs_verification"])
     errors: list[str] = []
-    require(values, {"kind": "loại mức chi", "unit": "đơn vị tính", "legal_basis": "căn cứ (số văn bản)"}, errors)
+    values["needs_verification"] = _flag(values["needs_verification"], "Cần xác minh", errors)
+    # Codes too: a list or a dict as kind or unit is refused here, before it meets the lists below.
+    refused = _texts(values, {"kind": "Loại mức chi", "unit": "Đơn vị tính", "legal_basis": "Căn cứ (số văn bản)",
+                              "issuer": "Cơ quan ban hành", "note": "Ghi chú"}, errors)
+    required = {"kind": "loại mức chi", "unit": "đơn vị tính", "legal_basis": "căn cứ (số văn bản)"}
+    require(values, {f: label for f, label in required.items() if f not in refused}, errors)  # one message a field
     values["amount"] = parse_money(values["amount"], "Mức chi", errors)
     if values["amount"] is None and not any(e.startswith("Mức chi") for e in errors):
         errors.append("Chưa nhập mức chi (số đồng).")
@@ -95,12 +173,12 @@ def save_rate(con, data: dict, *, actor: str, rate_id: int | None = None,
     values["valid_to"] = parse_date(values["valid_to"], "Hiệu lực đến ngày", errors)
     kind, unit = values["kind"], values["unit"]
     if kind and kind not in RATE_KINDS:
-        errors.append(f"Loại mức chi «{kind}» không hợp lệ.")
+        errors.append(f"Loại mức chi «{shown(kind)}» không hợp lệ.")
     if unit and unit not in RATE_UNITS:
-        errors.append(f"Đơn vị tính «{unit}» không hợp lệ.")
-    elif kind in RATE_UNITS_BY_KIND and unit not in RATE_UNITS_BY_KIND[kind]:
+        errors.append(f"Đơn vị tính «{shown(unit)}» không hợp lệ.")
+    elif unit and kind in RATE_UNITS_BY_KIND and unit not in RATE_UNITS_BY_KIND[kind]:  # no unit: said above
         allowed = ", ".join(RATE_UNITS[u] for u in RATE_UNITS_BY_KIND[kind])
-        errors.append(f"{RATE_KINDS[kind]} tính theo {allowed}, không theo {RATE_UNITS.get(unit, unit)}.")
+        errors.append(f"{RATE_KINDS[kind]} tính theo {allowed}, không theo {RATE_UNITS[unit]}.")
     if values["valid_from"] is None and not any(e.startswith("Hiệu lực từ") for e in errors):
         errors.append("Chưa nhập ngày bắt đầu hiệu lực.")
     if values["valid_from"] and values["valid_to"] and values["valid_to"] < values["valid_from"]:
@@ -172,10 +250,13 @@ BUDGET_FIELDS = ("amount", "document_no", "document_date", "in_commune_budget", 
 def save_budget(con, year: int, data: dict, *, actor: str, expected_version: int | None = None) -> int:
     """Create or update the budget line of a year (one per year)."""
     authorize(con, actor, "funding")
+    data = as_mapping(data, "dự toán")
+    expected_version = _version(expected_version)
     values = clean_values({f: data.get(f) for f in BUDGET_FIELDS})
-    values["in_commune_budget"] = bool(values["in_commune_budget"])
     errors: list[str] = []
-    year = parse_int(year, "Năm", errors, 2000, 2100)
+    year = _year(year, "Năm", errors)
+    values["in_commune_budget"] = _flag(values["in_commune_budget"], "Dòng riêng trong dự toán ngân sách xã", errors)
+    _texts(values, {"document_no": "Số văn bản", "note": "Ghi chú"}, errors)
     values["amount"] = parse_money(values["amount"], "Dự toán", errors)
     if values["amount"] is None and not any(e.startswith("Dự toán") for e in errors):
         errors.append("Chưa nhập số tiền dự toán.")
@@ -197,10 +278,7 @@ def budget(con, year: int) -> dict | None:
 
 # --- payments: fee requests and team support ------------------------------------------------------------
 
-def _team(cur, team_id, errors: list[str]):
-    if team_id is None:
-        errors.append("Chưa chọn tổ hòa giải.")
-        return None
+def _team(cur, team_id: int, errors: list[str]):
     team = cur.execute("SELECT id, name FROM teams WHERE id = ?", [team_id]).fetchone()
     if team is None:
         errors.append(f"Tổ hòa giải số {team_id} không tồn tại.")
@@ -229,14 +307,17 @@ def file_fee_request(con, team_id: int, case_ids: list[int], requested_on, *, ac
     on the request date (rate × number of cases); the amount may only be lowered, with a reason."""
     authorize(con, actor, "funding")
     as_of = as_of or today()
+    team_id = record_id(team_id, "tổ hòa giải")
+    ids = record_ids(case_ids, "vụ việc")
     errors: list[str] = []
-    reduction_reason, note = clean_values({"r": reduction_reason, "n": note}).values()
+    texts = clean_values({"reduction_reason": reduction_reason, "note": note})
+    _texts(texts, {"reduction_reason": "Lý do giảm", "note": "Ghi chú"}, errors)
+    reduction_reason, note = texts["reduction_reason"], texts["note"]
     requested = parse_date(requested_on, "Ngày đề nghị", errors)
-    if requested is None and not errors:
+    if requested is None and not any(e.startswith("Ngày đề nghị") for e in errors):
         errors.append("Chưa nhập ngày đề nghị.")
     if requested and requested > as_of:
         errors.append(f"Ngày đề nghị {_fmt(requested)} ở tương lai (hôm nay là {_fmt(as_of)}).")
-    ids = sorted({int(c) for c in case_ids or []})
     if not ids:
         errors.append("Chưa chọn vụ việc nào để đề nghị chi thù lao.")
     with transaction(con) as cur:
@@ -268,6 +349,9 @@ def file_fee_request(con, team_id: int, case_ids: list[int], requested_on, *, ac
                 elif row[2] not in FEE_RESULTS:
                     errors.append(f"Vụ việc số {cid} «{RESULTS.get(row[2], row[2])}»: chỉ chi thù lao cho vụ việc "
                                   "đã kết thúc (thành hoặc không thành) trong phạm vi hòa giải.")
+                elif row[3] is None:  # imported as concluded without its date (cases: concluded_on_missing)
+                    errors.append(f"Vụ việc số {cid} chưa có ngày kết thúc: hãy bổ sung ngày kết thúc trước khi đề "
+                                  "nghị chi thù lao.")
                 elif requested and row[3] > requested:
                     errors.append(f"Vụ việc số {cid} kết thúc ngày {_fmt(row[3])}, sau ngày đề nghị {_fmt(requested)}.")
                 elif row[5] is not None:
@@ -302,11 +386,14 @@ def file_support_payment(con, team_id: int, year: int, month_from: int, month_to
     a team's periods never overlap (one payment per month)."""
     authorize(con, actor, "funding")
     as_of = as_of or today()
+    team_id = record_id(team_id, "tổ hòa giải")
     errors: list[str] = []
-    reduction_reason, note = clean_values({"r": reduction_reason, "n": note}).values()
-    year = parse_int(year, "Năm", errors, 2000, 2100)
-    month_from = parse_int(month_from, "Từ tháng", errors, 1, 12)
-    month_to = parse_int(month_to, "Đến tháng", errors, 1, 12)
+    texts = clean_values({"reduction_reason": reduction_reason, "note": note})
+    _texts(texts, {"reduction_reason": "Lý do giảm", "note": "Ghi chú"}, errors)
+    reduction_reason, note = texts["reduction_reason"], texts["note"]
+    year = _year(year, "Năm", errors)
+    month_from = _month(month_from, "Từ tháng", errors)
+    month_to = _month(month_to, "Đến tháng", errors)
     requested = parse_date(requested_on, "Ngày đề nghị", errors)
     if requested is None and not any(e.startswith("Ngày đề nghị") for e in errors):
         errors.append("Chưa nhập ngày đề nghị.")
@@ -355,16 +442,25 @@ def file_support_payment(con, team_id: int, year: int, month_from: int, month_to
         }, actor)
 
 
+def _reason(value, label: str, errors: list[str]) -> str | None:
+    """The reason typed for a step of a payment (reduce, cancel): cleaned text, or None."""
+    reason = clean_values({"reason": value})
+    _texts(reason, {"reason": label}, errors)
+    return reason["reason"]
+
+
 def reduce_payment(con, payment_id: int, amount, reason: str, *, actor: str,
                    expected_version: int | None = None) -> None:
     """Lower the amount of a request still «đề nghị», with a reason; never upward."""
     authorize(con, actor, "funding")
+    payment_id = record_id(payment_id, "chứng từ")
+    expected_version = _version(expected_version)
     errors: list[str] = []
-    reason = clean_values({"r": reason})["r"]
+    reason = _reason(reason, "Lý do giảm", errors)
     value = parse_money(amount, "Số tiền mới", errors)
-    if value is None and not errors:
+    if value is None and not any(e.startswith("Số tiền mới") for e in errors):
         errors.append("Chưa nhập số tiền mới.")
-    if not reason:
+    if not reason and not any(e.startswith("Lý do") for e in errors):
         errors.append("Cần ghi lý do giảm số tiền.")
     with transaction(con) as cur:
         payment = fetch_row(cur, "payments", payment_id)
@@ -390,17 +486,24 @@ def set_status(con, payment_id: int, status: str, on_date, *, actor: str, expect
                reason: str | None = None, as_of: dt.date | None = None) -> None:
     """Move a payment one step: đề nghị → đã duyệt → đã chi, with the date of each step; or cancel
     (hủy, with a reason) while not yet paid. No skipping, no going back."""
+    # The status first: it chooses the permission asked for (and a list or pd.NA cannot be compared with a code).
+    # A known one that is no move from the payment's status (back to «Đề nghị») is refused below, saying why.
+    if not (isinstance(status, str) and status in PAYMENT_STATUS):
+        raise ValidationError(f"Trạng thái «{shown(status)}» không hợp lệ: chỉ có "
+                              + ", ".join(f"«{PAYMENT_STATUS[s]}»" for s in STEP_DATES) + ".")
     authorize(con, actor, "funding.approve" if status in ("da_duyet", "da_chi") else "funding")
     as_of = as_of or today()
+    payment_id = record_id(payment_id, "chứng từ")
+    expected_version = _version(expected_version)
     errors: list[str] = []
-    reason = clean_values({"r": reason})["r"]
-    label = {"da_duyet": "Ngày duyệt", "da_chi": "Ngày chi", "huy": "Ngày hủy"}.get(status, "Ngày")
+    reason = _reason(reason, "Lý do hủy", errors) if status == "huy" else None  # only a cancel keeps its reason
+    label = STEP_DATES.get(status, "Ngày")
     day = parse_date(on_date, label, errors)
-    if day is None and not errors:
+    if day is None and not any(e.startswith(label) for e in errors):
         errors.append(f"Chưa nhập {label.lower()}.")
     if day and day > as_of:
         errors.append(f"{label} {_fmt(day)} ở tương lai (hôm nay là {_fmt(as_of)}).")
-    if status == "huy" and not reason:
+    if status == "huy" and not reason and not any(e.startswith("Lý do hủy") for e in errors):
         errors.append("Cần ghi lý do hủy chứng từ.")
     with transaction(con) as cur:
         payment = fetch_row(cur, "payments", payment_id)
