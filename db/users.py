@@ -20,8 +20,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from db.labels import ROLES
-from db.text import clean
-from db.writes import ValidationError, audit, fetch_row, insert_row, transaction, update_row
+from db.text import clean, shown
+from db.writes import (
+    ValidationError, as_mapping, audit, check_text_fields, fetch_row, form_values, insert_row, parse_flag, record_id,
+    record_version, transaction, update_row,
+)
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -142,7 +145,9 @@ def save_setting(con, key: str, value: str, *, actor) -> None:
 # --- accounts ------------------------------------------------------------------------------------------------
 
 def _check_password(password: str | None, errors: list[str]) -> None:
-    if not password or len(password) < MIN_PASSWORD:
+    if password is not None and not isinstance(password, str):
+        errors.append("Mật khẩu không hợp lệ.")
+    elif not password or len(password) < MIN_PASSWORD:
         errors.append(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
     elif len(password) > 200:
         errors.append("Mật khẩu dài quá 200 ký tự.")
@@ -151,7 +156,7 @@ def _check_password(password: str | None, errors: list[str]) -> None:
 
 
 def _check_login(login: str | None, errors: list[str]) -> str | None:
-    login = (clean(login) or "").lower()
+    login = (clean(login) if isinstance(login, str) else "").lower()
     if not login:
         errors.append("Chưa nhập tên đăng nhập.")
     elif len(login) > 40 or not all(ch.isalnum() or ch in "._-" for ch in login) or not login.isascii():
@@ -163,19 +168,32 @@ def has_users(con) -> bool:
     return bool(con.cursor().execute("SELECT count(*) FROM users").fetchone()[0])
 
 
+def _role_and_village(data: dict, errors: list[str]) -> tuple[str | None, int | None]:
+    """The account's role, and the village of a tổ trưởng (None for the other roles)."""
+    role = data.get("role")
+    if role not in ROLES:
+        errors.append("Chưa chọn vai trò." if not role else f"Vai trò «{shown(role)}» không hợp lệ.")
+    if role != "to_truong":
+        return role, None
+    if data.get("village_id") is None:
+        errors.append("Tổ trưởng / trưởng thôn cần chọn thôn của mình.")
+        return role, None
+    try:
+        return role, record_id(data["village_id"], "thôn")
+    except ValidationError as refusal:
+        errors.extend(refusal.messages)
+        return role, None
+
+
 def add_user(con, data: dict, password: str | None, *, actor) -> int:
     """A new account: login, full name, role, the tổ trưởng's village, administrator or not. The first account of
     a file is created by the first-run step and is always an administrator."""
     errors: list[str] = []
+    data = form_values(as_mapping(data, "tài khoản"))
+    check_text_fields(data, {"login": "Tên đăng nhập", "full_name": "Họ và tên", "role": "Vai trò"}, errors)
     login = _check_login(data.get("login"), errors)
-    role = data.get("role")
-    if role not in ROLES:
-        errors.append("Chưa chọn vai trò." if not role else f"Vai trò «{role}» không hợp lệ.")
-    village_id = data.get("village_id")
-    if role == "to_truong" and not village_id:
-        errors.append("Tổ trưởng / trưởng thôn cần chọn thôn của mình.")
-    if role != "to_truong":
-        village_id = None
+    role, village_id = _role_and_village(data, errors)
+    is_admin = parse_flag(data.get("is_admin"), "Quyền quản trị", errors)
     _check_password(password, errors)
     if errors:
         raise ValidationError(errors)
@@ -188,19 +206,19 @@ def add_user(con, data: dict, password: str | None, *, actor) -> int:
         if village_id is not None and not cur.execute("SELECT 1 FROM villages WHERE id = ?", [village_id]).fetchone():
             raise ValidationError(f"Thôn số {village_id} không tồn tại.")
         values = {"login": login, "full_name": clean(data.get("full_name")), "role": role, "village_id": village_id,
-                  "is_admin": first or bool(data.get("is_admin")), "password_hash": _hasher.hash(password)}
+                  "is_admin": first or bool(is_admin), "password_hash": _hasher.hash(password)}
         return insert_row(cur, "users", values, actor if not first else login)
 
 
 def update_user(con, user_id: int, data: dict, *, actor, expected_version: int | None = None) -> None:
     """Change an account's name, role, village, administrator flag or active state (never its login)."""
     errors: list[str] = []
-    role = data.get("role")
-    if role not in ROLES:
-        errors.append(f"Vai trò «{role}» không hợp lệ.")
-    village_id = data.get("village_id") if role == "to_truong" else None
-    if role == "to_truong" and not village_id:
-        errors.append("Tổ trưởng / trưởng thôn cần chọn thôn của mình.")
+    user_id, expected_version = record_id(user_id, "tài khoản"), record_version(expected_version)
+    data = form_values(as_mapping(data, "tài khoản"))
+    check_text_fields(data, {"full_name": "Họ và tên", "role": "Vai trò"}, errors)
+    role, village_id = _role_and_village(data, errors)
+    admin = parse_flag(data.get("is_admin"), "Quyền quản trị", errors)
+    active = True if data.get("active") is None else parse_flag(data["active"], "Đang hoạt động", errors)
     if errors:
         raise ValidationError(errors)
     authorize(con, actor, "users")
@@ -208,7 +226,6 @@ def update_user(con, user_id: int, data: dict, *, actor, expected_version: int |
         current = fetch_row(cur, "users", user_id)
         if current is None:
             raise ValidationError(f"Không tìm thấy tài khoản số {user_id}.")
-        active, admin = bool(data.get("active", True)), bool(data.get("is_admin"))
         if current["is_admin"] and (not admin or not active) and cur.execute(
                 "SELECT count(*) FROM users WHERE is_admin AND active AND id <> ?", [user_id]).fetchone()[0] == 0:
             raise ValidationError("Đây là tài khoản quản trị duy nhất: tạo hoặc cấp quyền quản trị cho tài khoản khác "
@@ -224,15 +241,16 @@ def set_password(con, login: str, password: str | None, *, actor) -> None:
     _check_password(password, errors)
     if errors:
         raise ValidationError(errors)
+    login = (clean(login) if isinstance(login, str) else "").lower()
     with transaction(con) as cur:
-        row = cur.execute("SELECT id, version FROM users WHERE login = ?", [(clean(login) or "").lower()]).fetchone()
+        row = cur.execute("SELECT id, version FROM users WHERE login = ?", [login]).fetchone()
         if row is None:
-            raise ValidationError(f"Không có tài khoản «{login}».")
-        if not (isinstance(actor, User) and actor.login == login.lower()):
+            raise ValidationError(f"Không có tài khoản «{shown(login)}».")
+        if not (isinstance(actor, User) and actor.login == login):
             authorize(con, actor, "users")
         update_row(cur, "users", row[0], {"password_hash": _hasher.hash(password), "failed_attempts": 0,
                                           "locked_until": None}, actor, None, "Tài khoản", action="password")
-        cur.execute("DELETE FROM sessions WHERE login = ?", [login.lower()])  # signed out everywhere else
+        cur.execute("DELETE FROM sessions WHERE login = ?", [login])  # signed out everywhere else
 
 
 def sign_in(con, login: str, password: str, *, now: dt.datetime | None = None) -> User:
