@@ -28,8 +28,9 @@ SHEETS = {
     "case_categories": "Loại vụ việc", "case_grounds": "Căn cứ hòa giải", "audit_log": "Nhật ký thay đổi",
     "schema_version": "Phiên bản lược đồ",
 }
-# Stored files are not put in a workbook (evidence_files holds their bytes; the documents sheet names them).
-LEFT_OUT = {"evidence_files"}
+# Not put in a workbook: stored files (evidence_files holds their bytes; the documents sheet names them) and the
+# working-day calendar (22 000 days rebuilt from the holidays library, db/workdays.py: not the commune's data).
+LEFT_OUT = {"evidence_files", "work_calendar", "work_calendar_source"}
 
 # Column headers in Vietnamese; a column not listed keeps its code name (new columns still come out).
 HEADERS = {
