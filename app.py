@@ -3,7 +3,6 @@ import datetime as dt
 import time
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from db import places, results, users
 from db.labels import ALL_VILLAGES, ROLES
@@ -398,15 +397,9 @@ with unexpected_errors():  # any error below: one Vietnamese message, logged; ne
     _keep_view_in_url()
 
     page = st.navigation(_pages(user, has_commune=not places.communes(con).empty), position="top")
-    # pages.common.Editing: the edit forms this run draws, and those the last completed run drew. A plain dict is
-    # changed after the page (a Streamlit call there would meet the pending st.stop() and not run).
-    forms = st.session_state.setdefault("_forms", {"now": set(), "shown": set()})
-    forms["now"] = set()
-    try:
-        page.run()
-    except RerunException:  # a save's rerun, or a newer click interrupting this run: not every form was drawn
-        raise
-    except BaseException:  # st.stop() (or an error) after the forms were drawn
-        forms["shown"] = forms["now"]
-        raise
-    forms["shown"] = forms["now"]
+    # pages.common.Editing: a form keeps the record as opened while the user stays on its page; opening the page
+    # again (from another page) reads the records afresh.
+    visit = st.session_state.setdefault("_visit", {"page": None, "n": 0})
+    if visit["page"] != page.url_path:
+        visit["page"], visit["n"] = page.url_path, visit["n"] + 1
+    page.run()

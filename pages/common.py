@@ -207,19 +207,17 @@ class Editing:
     opened version; if another user saved first, the write path refuses (VersionConflict) and conflict() says
     «Hồ sơ vừa được người khác sửa…», keeps what was typed, shows field by field what the other user changed, and
     offers to load their version or to overwrite it with this one. After this user's own save, saved() reads the
-    record again (a new key: the form shows what was stored). A form the last completed run did not draw (another
-    record or page opened meanwhile) starts again from the database; a run cut short by a newer click does not count
-    (app.py keeps the forms of completed runs), so a click is never lost to a new key."""
+    record again (a new key: the form shows what was stored). While the user stays on the page the key never changes
+    (a click is never lost to a new key); a page opened again reads its records afresh."""
 
     def __init__(self, name: str, table: str, load):
         opened = st.session_state.setdefault("_opened", {})
-        forms = st.session_state.setdefault("_forms", {"now": set(), "shown": set()})  # kept by app.py
+        visit = st.session_state.get("_visit", {}).get("n", 0)  # app.py: one more each time a page is opened
         kept = opened.get(name)
-        if kept is None or name not in forms["shown"]:
+        if kept is None or kept["visit"] != visit:
             n = st.session_state["_opened_n"] = st.session_state.get("_opened_n", 0) + 1
-            kept = opened[name] = {"record": load(), "n": n}
+            kept = opened[name] = {"record": load(), "n": n, "visit": visit}
             st.session_state.pop(f"_conflict_{name}", None)
-        forms["now"].add(name)
         self.name, self.table, self._load = name, table, load
         self.record: dict = kept["record"] or {}
         self.key = f"{name}_{kept['n']}"
