@@ -1,5 +1,12 @@
 """Tiêu chí: the legal-access standard's mediation indicators (and the plan's own targets), per year and village.
 
+Quyết định 25/2021/QĐ-TTg (years 2021–2024) scores in points: the app computes Tiêu chí 3 («Hòa giải ở cơ sở, trợ giúp
+pháp lý»), Chỉ tiêu 1–2 from the data; Chỉ tiêu 3 (legal aid) and the other tiêu chí are entered by hand for the year
+(save_manual_points) or stay unknown, and standard() says what the pass rule (≥ 80/100 in total, ≥ 50 % of every tiêu
+chí) can and cannot decide yet. Points per indicator are unconfirmed (TT 09/2021 Phụ lục I): correct_points corrects
+them in place while they are marked «cần xác minh». Quyết định 27/2025/QĐ-TTg (years 2025 on) judges each indicator
+pass or fail against a level (points_rule 'level'), without points.
+
 Reads of the Tiêu chí page and the overview, and the write path for indicators. Every figure comes from
 db/metrics/60_criteria.sql (criteria_result and the views under it), where each rule is written beside its
 SQL; this module only words the result for a chairman and lists the rows behind a figure.
@@ -20,13 +27,14 @@ import numpy as np
 import pandas as pd
 
 from db.funding import budget, money_text
-from db.labels import CRITERIA_STATUS, FORMULA_LABELS, POINTS_RULES, REGISTER_GAPS, RESULTS, YES_NO
+from db import locks
+from db.labels import COMPARISONS, CRITERIA_STATUS, FORMULA_LABELS, POINTS_RULES, REGISTER_GAPS, RESULTS, YES_NO
 from db.text import shown
 from db.users import authorize
 from db.writes import (
     ValidationError, as_mapping, check_text_fields, check_version, fetch_row, form_values, insert_row, is_missing,
-    parse_flag, parse_int, parse_number, record_id, record_version, require, text_problems, today, transaction,
-    update_row,
+    parse_flag, parse_int, parse_number, record_id, record_version, require, save_keyed, text_problems, today,
+    transaction, update_row,
 )
 
 # The formulas the app implements and the kind of value each gives (db/metrics/60_criteria.sql criteria_formula).
@@ -39,14 +47,23 @@ FORMULAS = {
     "trained_share": "ratio",
     "composition": "ratio",
     "security_incidents": "count",
+    "manual": "manual",
 }
 # Formulas where a lower value is better (met when value ≤ target).
 LOWER_IS_BETTER = {"security_incidents"}
+# Rules that give points (the others: 'level' — pass or fail against the level —, 'none').
+SCORED_RULES = ("all_or_nothing", "proportional", "manual")
 INDICATOR_FIELDS = ("framework_code", "code", "sort_order", "group_name", "wording", "formula", "target", "target_key",
-                    "max_points", "points_rule", "evidence_kinds", "needs_verification", "source", "note")
+                    "max_points", "points_rule", "evidence_kinds", "needs_verification", "source", "note",
+                    "criterion_no", "indicator_no", "part", "comparison")
 INDICATOR_TEXTS = {"framework_code": "Khung tiêu chí", "code": "Mã chỉ tiêu", "group_name": "Nhóm",
                    "wording": "Nội dung chỉ tiêu", "formula": "Cách tính", "target_key": "Mục tiêu kế hoạch",
-                   "points_rule": "Cách cho điểm", "source": "Nguồn", "note": "Ghi chú"}
+                   "points_rule": "Cách cho điểm", "source": "Nguồn", "note": "Ghi chú", "part": "Phần của chỉ tiêu",
+                   "comparison": "Cách so với mức"}
+# Kept from the version changed when a change does not name them.
+PLACE_FIELDS = ("criterion_no", "indicator_no", "part", "comparison")
+# The notice beside every point not confirmed in the text.
+VERIFY_POINTS = "cần xác minh (TT 09/2021 Phụ lục I)"
 
 
 # --- formatting (numbers as a Vietnamese reader writes them) ------------------------------------------------
@@ -115,9 +132,14 @@ def get_indicator(con, indicator_id: int) -> dict | None:
 
 
 def target_keys(con) -> dict[str, str]:
-    """plan_targets keys an indicator may take its target from, with their labels."""
-    return dict(con.cursor().execute(
+    """The targets an indicator may take its target from, with their labels: the thresholds of law or of a model
+    (plan_targets) and the targets a year's plan sets (db.plan's PLAN_GOALS, where this version has them)."""
+    from db import plan
+
+    keys = {key: label for key, (label, _unit) in getattr(plan, "PLAN_GOALS", {}).items()}
+    keys.update(con.cursor().execute(
         "SELECT key, arg_max(label, valid_from) FROM plan_targets GROUP BY key ORDER BY key").fetchall())
+    return dict(sorted(keys.items()))
 
 
 def _indicator_values(data: dict, errors: list[str], *, new: bool) -> dict:
@@ -129,6 +151,11 @@ def _indicator_values(data: dict, errors: list[str], *, new: bool) -> dict:
     check_text_fields(values, INDICATOR_TEXTS, errors)
     values["needs_verification"] = parse_flag(values["needs_verification"], "Cần xác minh", errors)
     values["evidence_kinds"] = _evidence_kinds(values["evidence_kinds"], errors)
+    values["criterion_no"] = parse_int(values["criterion_no"], "Tiêu chí số", errors, 1, 99)
+    values["indicator_no"] = parse_int(values["indicator_no"], "Chỉ tiêu số", errors, 1, 99)
+    if values["comparison"] is not None and values["comparison"] not in COMPARISONS:
+        errors.append(f"Cách so với mức «{shown(values['comparison'])}» không hợp lệ (≥ hoặc ≤).")
+        values["comparison"] = None
     errors += text_problems({f: values[f] for f in INDICATOR_TEXTS})  # too long for its column: checked early
     return values
 
@@ -158,7 +185,16 @@ def _validate_indicator(cur, values: dict, errors: list[str]) -> dict:
         errors.append(f"Cách tính «{shown(formula)}» không có trong các cách tính ứng dụng hỗ trợ.")
     values["kind"] = kind
     values["sort_order"] = parse_int(values["sort_order"], "Thứ tự", errors, 0, 999) or 0
-    if kind == "ratio":
+    rule = values["points_rule"] or "none"
+    values["points_rule"] = rule
+    if (formula == "manual") != (rule == "manual") and kind is not None and rule in POINTS_RULES:
+        errors.append("Chỉ tiêu nhập điểm tay dùng cách tính «Điểm do cán bộ nhập» và cách cho điểm «Điểm do cán bộ "
+                      "nhập cho từng năm» cùng nhau.")
+    if kind == "manual":  # points entered per year: no target of its own (met = full points), no level
+        values["target"] = None
+        values["target_key"] = None
+        values["comparison"] = None
+    elif kind == "ratio":
         values["target"] = parse_number(values["target"], "Mục tiêu (tỷ lệ)", errors, 0, 1)
     elif kind == "count":
         values["target"] = parse_number(values["target"], "Mục tiêu (số lượng)", errors, 0, 10 ** 6)
@@ -166,20 +202,19 @@ def _validate_indicator(cur, values: dict, errors: list[str]) -> dict:
         values["target"] = 1.0  # yes/no and document indicators are met by «có»
         values["target_key"] = None
     if values["target_key"]:
-        if not cur.execute("SELECT 1 FROM plan_targets WHERE key = ?", [values["target_key"]]).fetchone():
+        if values["target_key"] not in target_keys(cur):
             errors.append(f"Mục tiêu kế hoạch «{shown(values['target_key'])}» không có.")
     elif kind in ("ratio", "count") and values["target"] is None and not any(e.startswith("Mục tiêu") for e in errors):
-        errors.append("Chưa nhập mục tiêu (hoặc chọn lấy mục tiêu từ Kế hoạch).")
-    rule = values["points_rule"] or "none"
-    values["points_rule"] = rule
+        errors.append("Chưa nhập mục tiêu (hoặc mức yêu cầu, hoặc chọn lấy mục tiêu từ Kế hoạch).")
     if rule not in POINTS_RULES:
         errors.append(f"Cách cho điểm «{shown(rule)}» không hợp lệ.")
     values["max_points"] = parse_number(values["max_points"], "Điểm tối đa", errors, 0, 100)
-    if rule == "none":
+    if rule in ("none", "level"):  # a level is passed or failed, never scored
         values["max_points"] = None
     elif values["max_points"] is None and not any(e.startswith("Điểm tối đa") for e in errors):
-        errors.append("Chưa nhập điểm tối đa (hoặc chọn «Không chấm điểm»).")
-    if rule == "proportional" and (formula in LOWER_IS_BETTER or kind in ("yes_no", "document")):
+        errors.append("Chưa nhập điểm tối đa (hoặc chọn «Không chấm điểm» hoặc «Đạt / không đạt theo mức»).")
+    if rule == "proportional" and (formula in LOWER_IS_BETTER or kind in ("yes_no", "document")
+                                   or values["comparison"] == "le"):
         errors.append("Cho điểm theo tỷ lệ chỉ dùng cho chỉ tiêu tỷ lệ (giá trị càng cao càng tốt).")
     kinds = values["evidence_kinds"]
     known = {r[0] for r in cur.execute("SELECT code FROM evidence_kinds").fetchall()}
@@ -217,6 +252,11 @@ def save_indicator(con, data: dict, *, actor: str, indicator_id: int | None = No
                 raise ValidationError(f"Không tìm thấy chỉ tiêu số {indicator_id}.")
             check_version(current, expected_version, f"Chỉ tiêu {current['code']}")
             typed.update(framework_code=current["framework_code"], code=current["code"])
+            # Where it sits in the text (Tiêu chí 3, Chỉ tiêu 1, part a) and how a level compares stay as they were
+            # unless the change names them.
+            for field in PLACE_FIELDS:
+                if field not in data:
+                    typed[field] = current[field]
         values = _validate_indicator(cur, typed, errors)
         framework = cur.execute("SELECT short_name, valid_from, valid_to FROM criteria_frameworks WHERE code = ?",
                                 [values["framework_code"]]).fetchone()
@@ -269,6 +309,224 @@ def _same(a, b) -> bool:
     return (a or None) == (b or None)
 
 
+# --- points not confirmed in the text, and points entered by hand ---------------------------------------------
+
+def correct_points(con, indicator_id: int, data: dict, *, actor: str, expected_version: int | None = None) -> None:
+    """Correct the points of an indicator version whose points were never confirmed (needs_verification): the
+    seeded points of QĐ 25/2021 are placeholders until checked against TT 09/2021 Phụ lục I, and the years they are
+    used for are past, so save_indicator (a new version from this year on) cannot reach them. The correction is made
+    in place, for every year the version applies to, and audited («correct_points»); data: max_points, and
+    needs_verification (False once checked against the text: from then on the points are only changed by a new
+    version) and note. Refused for a year the version covers that is locked."""
+    authorize(con, actor, "settings")
+    indicator_id = record_id(indicator_id, "chỉ tiêu")
+    expected_version = record_version(expected_version)
+    data = as_mapping(data, "điểm chỉ tiêu")
+    errors: list[str] = []
+    values = form_values({f: data.get(f) for f in ("max_points", "needs_verification", "note")})
+    check_text_fields(values, {"note": "Ghi chú"}, errors)
+    max_points = parse_number(values["max_points"], "Điểm tối đa", errors, 0, 100)
+    if max_points is None and not any(e.startswith("Điểm tối đa") for e in errors):
+        errors.append("Chưa nhập điểm tối đa.")
+    verify = parse_flag(values["needs_verification"], "Cần xác minh", errors)
+    errors += text_problems({"note": values["note"]})
+    with transaction(con) as cur:
+        current = fetch_row(cur, "criteria_indicators", indicator_id)
+        if current is None:
+            raise ValidationError(f"Không tìm thấy chỉ tiêu số {indicator_id}.")
+        what = f"Chỉ tiêu {current['code']}"
+        check_version(current, expected_version, what)
+        if current["points_rule"] not in SCORED_RULES:
+            errors.append(f"{what} không chấm điểm ({POINTS_RULES.get(current['points_rule'], '')}): không có điểm "
+                          "để sửa.")
+        elif not current["needs_verification"]:
+            errors.append(f"Điểm của {what.lower()} đã được xác minh: muốn đổi, hãy sửa chỉ tiêu (tạo phiên bản mới "
+                          "từ năm nay) để giữ nguyên kết quả các năm đã qua.")
+        if errors:
+            raise ValidationError(errors)
+        first = current["valid_from"].year
+        last = min(current["valid_to"].year if current["valid_to"] else today().year, today().year)
+        for year in range(first, last + 1):
+            locks.refuse_if_locked(cur, year, f"điểm {what.lower()} (áp dụng cho năm {year})")
+        note = values["note"] if "note" in data else current["note"]
+        changes = {"max_points": max_points, "needs_verification": bool(verify), "note": note}
+        if all(_same(current[k], v) for k, v in changes.items()):
+            raise ValidationError("Không có thay đổi nào để lưu.")
+        update_row(cur, "criteria_indicators", indicator_id, changes, actor, expected_version, what,
+                   action="correct_points")
+
+
+def criteria_of(con, framework_code: str) -> pd.DataFrame:
+    """The tiêu chí of a points framework (criteria_criteria), with whether the app measures each (it has indicators)."""
+    return con.cursor().execute(
+        """
+        SELECT c.*, EXISTS (SELECT 1 FROM criteria_indicators i WHERE i.framework_code = c.framework_code
+                                                                 AND i.criterion_no = c.criterion_no) AS measured
+        FROM criteria_criteria c WHERE c.framework_code = ? ORDER BY c.criterion_no
+        """, [framework_code]).df()
+
+
+def save_criterion(con, criterion_id: int, data: dict, *, actor: str, expected_version: int | None = None) -> None:
+    """Correct a tiêu chí's name or maximum (criteria_criteria), in place and audited («correct»): not confirmed in
+    the text either (TT 09/2021 Phụ lục I). The maximum of a tiêu chí the app measures is the sum of its indicators'
+    maxima, never typed."""
+    authorize(con, actor, "settings")
+    criterion_id = record_id(criterion_id, "tiêu chí")
+    expected_version = record_version(expected_version)
+    data = as_mapping(data, "tiêu chí")
+    errors: list[str] = []
+    values = form_values({f: data.get(f) for f in ("name", "max_points", "needs_verification")})
+    check_text_fields(values, {"name": "Tên tiêu chí"}, errors)
+    max_points = parse_number(values["max_points"], "Điểm tối đa của tiêu chí", errors, 0, 100)
+    verify = parse_flag(values["needs_verification"], "Cần xác minh", errors)
+    errors += text_problems({"name": values["name"]})
+    with transaction(con) as cur:
+        current = fetch_row(cur, "criteria_criteria", criterion_id)
+        if current is None:
+            raise ValidationError(f"Không tìm thấy tiêu chí số {criterion_id}.")
+        what = f"Tiêu chí {current['criterion_no']}"
+        check_version(current, expected_version, what)
+        measured = cur.execute("SELECT count(*) FROM criteria_indicators WHERE framework_code = ? AND criterion_no = ?",
+                               [current["framework_code"], current["criterion_no"]]).fetchone()[0]
+        if measured and max_points is not None:
+            errors.append(f"Điểm tối đa của {what.lower()} là tổng điểm tối đa các chỉ tiêu của nó: hãy sửa điểm "
+                          "từng chỉ tiêu.")
+        if errors:
+            raise ValidationError(errors)
+        changes = {"name": values["name"] if "name" in data else current["name"],
+                   "max_points": None if measured else max_points, "needs_verification": bool(verify)}
+        if all(_same(current[k], v) for k, v in changes.items()):
+            raise ValidationError("Không có thay đổi nào để lưu.")
+        update_row(cur, "criteria_criteria", criterion_id, changes, actor, expected_version, what, action="correct")
+
+
+def save_manual_points(con, year: int, criterion_no: int, data: dict, *, actor: str, indicator_code: str | None = None,
+                       expected_version: int | None = None) -> int:
+    """The points of a year the app does not compute, entered by the officer (from the commune's self-assessment or
+    the council's appraisal): a manual indicator (indicator_code: Chỉ tiêu 3 of Tiêu chí 3, legal aid) or a whole
+    tiêu chí the app does not measure (indicator_code None: Tiêu chí 1, 2, 4, 5). data: points (empty = chưa biết),
+    note. Only for a year whose framework scores in points (QĐ 25/2021); at most the maximum where it is known.
+    Returns the entry's id."""
+    authorize(con, actor, "evidence")
+    data = as_mapping(data, "điểm nhập tay")
+    errors: list[str] = []
+    year = _entry_year(year, errors)
+    criterion_no = parse_int(criterion_no, "Tiêu chí số", errors, 1, 99) if not isinstance(criterion_no, bool) else None
+    if criterion_no is None and not any(e.startswith("Tiêu chí số") for e in errors):
+        errors.append("Chưa chọn tiêu chí.")
+    if indicator_code is not None and not isinstance(indicator_code, str):
+        errors.append("Mã chỉ tiêu không hợp lệ.")
+        indicator_code = None
+    code = (indicator_code or "").strip()
+    expected_version = record_version(expected_version)
+    values = form_values({f: data.get(f) for f in ("points", "note")})
+    check_text_fields(values, {"note": "Ghi chú"}, errors)
+    points = parse_number(values["points"], "Điểm", errors, 0, 100)
+    errors += text_problems({"note": values["note"]})
+    if errors:
+        raise ValidationError(errors)
+    with transaction(con) as cur:
+        framework = cur.execute(
+            """
+            SELECT code, short_name, coalesce(assessment, 'points') FROM criteria_frameworks
+            WHERE family = 'chuan_tiep_can' AND valid_from <= make_date($y, 12, 31)
+              AND (valid_to IS NULL OR valid_to >= make_date($y, 12, 31))
+            ORDER BY valid_from DESC, id DESC LIMIT 1
+            """, {"y": year}).fetchone()
+        if framework is None:
+            raise ValidationError(f"Năm {year} chưa có khung chuẩn tiếp cận pháp luật nào có hiệu lực.")
+        framework_code, short_name, assessment = framework
+        if assessment != "points":
+            raise ValidationError(f"Năm {year} đánh giá theo {short_name}: chỉ tiêu đạt hoặc không đạt theo mức, "
+                                  "không chấm điểm nên không nhập điểm.")
+        criterion = cur.execute("SELECT max_points FROM criteria_criteria WHERE framework_code = ? AND criterion_no = ?",
+                                [framework_code, criterion_no]).fetchone()
+        if criterion is None:
+            raise ValidationError(f"{short_name} không có Tiêu chí {criterion_no}.")
+        if code:
+            row = cur.execute(
+                """
+                SELECT max_points FROM criteria_indicators
+                WHERE framework_code = ? AND code = ? AND criterion_no = ? AND formula = 'manual'
+                  AND valid_from <= make_date(?, 12, 31) AND (valid_to IS NULL OR valid_to >= make_date(?, 12, 31))
+                """, [framework_code, code, criterion_no, year, year]).fetchone()
+            if row is None:
+                raise ValidationError(f"Tiêu chí {criterion_no} không có chỉ tiêu nhập điểm tay «{shown(code)}» "
+                                      f"áp dụng năm {year}.")
+            limit, what = row[0], f"Chỉ tiêu {shown(code)}"
+        else:
+            if cur.execute("SELECT count(*) FROM criteria_indicators WHERE framework_code = ? AND criterion_no = ?",
+                           [framework_code, criterion_no]).fetchone()[0]:
+                raise ValidationError(f"Điểm Tiêu chí {criterion_no} được tính từ các chỉ tiêu của nó: hãy nhập điểm "
+                                      "ở chỉ tiêu nhập tay.")
+            limit, what = criterion[0], f"Tiêu chí {criterion_no}"
+        if points is not None and limit is not None and points > limit + 1e-9:
+            raise ValidationError(f"Điểm {what} ({number(points)}) vượt điểm tối đa ({number(limit)}).")
+        locks.refuse_if_locked(cur, year, f"điểm {what} năm {year}")
+        return save_keyed(cur, "criteria_manual_points",
+                          {"year": year, "framework_code": framework_code, "criterion_no": criterion_no,
+                           "indicator_code": code},
+                          {"points": points, "note": values["note"]}, actor, expected_version,
+                          f"Điểm nhập tay của {what} năm {year}")
+
+
+def _entry_year(value, errors: list[str]) -> int | None:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer, str)):
+        errors.append(f"Năm «{shown(value)}» không hợp lệ (từ 2000 đến 2100).")
+        return None
+    before = len(errors)
+    year = parse_int(value, "Năm", errors, 2000, 2100)
+    if year is None and len(errors) == before:
+        errors.append("Chưa nhập năm.")
+    return year
+
+
+def manual_entries(con, year: int) -> dict[tuple[int, str], dict]:
+    """The points entered for the year, by (criterion_no, indicator_code; '' for a whole tiêu chí)."""
+    rel = con.cursor().execute("SELECT * FROM criteria_manual_points WHERE year = ?", [year])
+    cols = [d[0] for d in rel.description]
+    return {(r["criterion_no"], r["indicator_code"]): r for r in (dict(zip(cols, row)) for row in rel.fetchall())}
+
+
+def standard(con, year: int) -> dict | None:
+    """The whole standard of a year judged in points (QĐ 25/2021), as far as the app knows it
+    (criteria_standard_year and criteria_criterion_year): None for a year judged against levels or without one."""
+    cur = con.cursor()
+    rel = cur.execute("SELECT * FROM criteria_standard_year WHERE year = ?", [year])
+    row = rel.fetchone()
+    if row is None:
+        return None
+    total = dict(zip([d[0] for d in rel.description], row))
+    rel = cur.execute("SELECT * FROM criteria_criterion_year WHERE year = ? ORDER BY criterion_no", [year])
+    cols = [d[0] for d in rel.description]
+    criteria = [{k: (None if _missing(v) else v) for k, v in zip(cols, r)} for r in rel.fetchall()]
+    return {**{k: (None if _missing(v) else v) for k, v in total.items()}, "criteria": criteria}
+
+
+def criterion_title(number_: int, name: str | None) -> str:
+    return f"Tiêu chí {number_}" + (f". {name}" if name else " (tên cần xác minh)")
+
+
+def half_text(c: dict) -> str:
+    """«≥ 50 % của tiêu chí» for one tiêu chí, in words: reached, not reached, or what is still missing."""
+    if c["max_points"] is None:
+        return "Chưa xác định: chưa có điểm tối đa của tiêu chí"
+    half = f"{number(round(c['half'], 2))}/{number(c['max_points'])}"
+    if c["half_met"] is True:
+        return f"Đạt (≥ {half} điểm)"
+    if c["half_met"] is False:
+        return f"Chưa đạt (dưới {half} điểm)"
+    return f"Chưa xác định: cần {half} điểm, còn điểm chưa nhập"
+
+
+def points_range(low, high, exact) -> str:
+    if exact is not None:
+        return number(round(exact, 2))
+    if high is None:
+        return f"từ {number(round(low, 2))}, chưa đủ điểm để tính"
+    return f"{number(round(low, 2))} – {number(round(high, 2))}"
+
+
 # --- results --------------------------------------------------------------------------------------------
 
 def results(con, year: int, village_id: int | None = None) -> pd.DataFrame:
@@ -310,6 +568,8 @@ def _lack(kind: dict) -> str:
 
 
 def value_text(r) -> str:
+    if r.kind == "manual":
+        return "Chưa nhập" if _missing(r.value) else f"{number(r.value)} điểm"
     if r.kind == "ratio":
         return "Không áp dụng" if not _int(r.den) else f"{pct(r.value)} ({_int(r.num)}/{_int(r.den)})"
     if r.kind == "count":
@@ -320,17 +580,21 @@ def value_text(r) -> str:
 
 
 def target_text(r) -> str:
+    if r.kind == "manual":
+        return "Nhập tay"
     if _missing(r.target):
         return "Chưa đặt"
+    sign = "≤" if r.compare == "le" else "≥"
     if r.kind == "ratio":
-        return f"≥ {pct(r.target)}"
+        return f"{sign} {pct(r.target)}"
     if r.kind == "count":
-        return "Không có" if r.better == "thap" and r.target == 0 else (
-            f"≤ {number(r.target)}" if r.better == "thap" else f"≥ {number(r.target)}")
+        return "Không có" if r.compare == "le" and r.target == 0 else f"{sign} {number(r.target)}"
     return "Có"
 
 
 def points_text(r) -> str:
+    if r.points_rule == "level":
+        return "Đạt / không đạt theo mức"
     if r.points_rule == "none" or _missing(r.max_points):
         return "Không chấm điểm"
     if _missing(r.points):
@@ -343,6 +607,11 @@ def reason(r, year: int, budget_row: dict | None, need: dict[str, dict]) -> str:
     num, den = _int(r.num), _int(r.den)
     met = r.computed_status == "dat"
     formula = r.formula
+    if formula == "manual":
+        if _missing(r.value):
+            return (f"Chưa nhập điểm năm {year} (ứng dụng không theo dõi nội dung này): nhập theo kết quả tự đánh giá "
+                    "hoặc thẩm định, hoặc để trống nếu chưa biết.")
+        return f"Điểm do cán bộ nhập: {number(r.value)}/{number(r.max_points)}."
     if formula == "register_complete":
         if not den:
             return f"Không có vụ việc trong phạm vi hòa giải năm {year}."
@@ -353,7 +622,8 @@ def reason(r, year: int, budget_row: dict | None, need: dict[str, dict]) -> str:
         if not den:
             return f"Năm {year} chưa có vụ việc kết thúc (thành hoặc không thành)."
         side = "đạt" if met else "dưới"
-        return f"{num}/{den} vụ việc kết thúc được hòa giải thành ({pct(r.value)}), {side} mục tiêu {pct(r.target)}."
+        goal = "mức yêu cầu" if r.points_rule == "level" else "mục tiêu"
+        return f"{num}/{den} vụ việc kết thúc được hòa giải thành ({pct(r.value)}), {side} {goal} {pct(r.target)}."
     if formula == "budget_document":
         if budget_row is None:
             return f"Chưa có dự toán kinh phí hòa giải năm {year}."
@@ -397,21 +667,24 @@ def reason(r, year: int, budget_row: dict | None, need: dict[str, dict]) -> str:
 
 
 def summary(con, year: int, village_id: int | None = None) -> dict:
-    """What the overview shows: per framework in force, the points (scored indicators with a value) and how
-    many indicators are Đạt / Chưa đạt / Thiếu hồ sơ / Không áp dụng."""
+    """What the overview shows: per framework in force, the points the app computes (the scored indicators measured
+    from the data with a value: under QĐ 25/2021, Tiêu chí 3's Chỉ tiêu 1–2) and how many of those indicators are
+    Đạt / Chưa đạt / Thiếu hồ sơ / Không áp dụng. Indicators whose points are entered by hand are not counted here
+    (standard() has them)."""
     rows = con.cursor().execute(
         """
         SELECT framework_code, any_value(framework_short_name) AS short_name, any_value(family) AS family,
-               any_value(framework_sort) AS sort, count(*) AS indicators,
+               any_value(framework_sort) AS sort, any_value(assessment) AS assessment, count(*) AS indicators,
                sum(points) AS points,
                sum(max_points) FILTER (WHERE computed_points IS NOT NULL) AS max_points,
                sum(computed_points) AS computed_points,
-               bool_or(needs_verification AND points_rule <> 'none') AS points_need_verification,
+               bool_or(needs_verification AND points_rule NOT IN ('none', 'level')) AS points_need_verification,
                count(*) FILTER (WHERE status = 'dat') AS dat,
                count(*) FILTER (WHERE status = 'chua_dat') AS chua_dat,
                count(*) FILTER (WHERE status = 'thieu_ho_so') AS thieu_ho_so,
                count(*) FILTER (WHERE status = 'khong_ap_dung') AS khong_ap_dung
-        FROM criteria_result WHERE year = $year AND village_id IS NOT DISTINCT FROM $village
+        FROM criteria_result
+        WHERE year = $year AND village_id IS NOT DISTINCT FROM $village AND formula <> 'manual'
         GROUP BY framework_code ORDER BY sort
         """, {"year": year, "village": village_id})
     cols = [d[0] for d in rows.description]
@@ -542,6 +815,12 @@ def rows_behind(con, formula: str, year: int, village_id: int | None = None,
                            for e, req in zip(frame["ethnic"], frame["ethnic_required"])],
             "Đủ thành phần": frame["composition_ok"].map({True: "Đủ", False: "Chưa đủ"}),
         })
+    if formula == "manual":
+        entry = manual_entries(con, year)
+        rows = [r for (_c, code), r in entry.items() if code]
+        return pd.DataFrame({"Chỉ tiêu": [r["indicator_code"] for r in rows],
+                             "Điểm": [number(r["points"]) or "Chưa biết" for r in rows],
+                             "Ghi chú": [r["note"] or "" for r in rows]})
     if formula == "evidence_present":
         from db.evidence import documents
 

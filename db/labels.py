@@ -128,12 +128,23 @@ FUNDING_PARTS = {"fee_paid": "Thù lao đã chi", "support_paid": "Hỗ trợ đ
 FUNDING_COLOURS = {"fee_paid": "#1565c0", "support_paid": "#2e7d32", "owed": "#ef6c00"}
 
 # Criteria compliance (issue 5; db/metrics/60_criteria.sql criteria_result).
-CRITERIA_STATUS = {"dat": "Đạt", "chua_dat": "Chưa đạt", "thieu_ho_so": "Thiếu hồ sơ", "khong_ap_dung": "Không áp dụng"}
-CRITERIA_STATUS_COLOURS = {"dat": "#2e7d32", "chua_dat": "#c62828", "thieu_ho_so": "#e65100", "khong_ap_dung": "#757575"}
+# chua_nhap: an indicator whose points are entered by hand (Chỉ tiêu 3, trợ giúp pháp lý) without points for the year.
+CRITERIA_STATUS = {"dat": "Đạt", "chua_dat": "Chưa đạt", "thieu_ho_so": "Thiếu hồ sơ", "khong_ap_dung": "Không áp dụng",
+                   "chua_nhap": "Chưa nhập điểm"}
+CRITERIA_STATUS_COLOURS = {"dat": "#2e7d32", "chua_dat": "#c62828", "thieu_ho_so": "#e65100", "khong_ap_dung": "#757575",
+                           "chua_nhap": "#757575"}
 # Streamlit markdown colour names for the same statuses (st.badge / :color-badge[...]).
-CRITERIA_STATUS_BADGE = {"dat": "green", "chua_dat": "red", "thieu_ho_so": "orange", "khong_ap_dung": "gray"}
+CRITERIA_STATUS_BADGE = {"dat": "green", "chua_dat": "red", "thieu_ho_so": "orange", "khong_ap_dung": "gray",
+                         "chua_nhap": "gray"}
 CRITERIA_FAMILIES = {"chuan_tiep_can": "Chuẩn tiếp cận pháp luật", "ke_hoach": "Mục tiêu của Kế hoạch xã"}
-INDICATOR_KINDS = {"ratio": "Tỷ lệ", "count": "Số lượng", "yes_no": "Có / không", "document": "Hồ sơ"}
+INDICATOR_KINDS = {"ratio": "Tỷ lệ", "count": "Số lượng", "yes_no": "Có / không", "document": "Hồ sơ",
+                   "manual": "Điểm nhập tay"}
+# How a framework judges (criteria_frameworks.assessment; db/metrics/60_criteria.sql).
+ASSESSMENTS = {"points": "Chấm điểm", "level": "Đạt / không đạt theo mức", "none": "Theo dõi, không chấm điểm"}
+# How a level is compared (criteria_indicators.comparison).
+COMPARISONS = {"ge": "Đạt khi từ mức yêu cầu trở lên (≥)", "le": "Đạt khi không quá mức yêu cầu (≤)"}
+# The whole standard of a points framework in a year (criteria_standard_year.status).
+STANDARD_STATUS = {"dat": "Đạt chuẩn", "chua_dat": "Chưa đạt chuẩn", "chua_xac_dinh": "Chưa xác định"}
 # The formulas the app implements (db/criteria.py FORMULAS, db/metrics/60_criteria.sql criteria_formula).
 FORMULA_LABELS = {
     "register_complete": "Tỷ lệ vụ việc trong phạm vi ghi đủ các cột của Sổ theo dõi",
@@ -144,10 +155,13 @@ FORMULA_LABELS = {
     "trained_share": "Tỷ lệ hòa giải viên đang hoạt động được tập huấn trong năm",
     "composition": "Tỷ lệ tổ đủ thành phần theo Điều 12",
     "security_incidents": "Số vụ việc phức tạp, gây mất an ninh trật tự",
+    "manual": "Điểm do cán bộ nhập cho từng năm (ứng dụng không theo dõi)",
 }
 POINTS_RULES = {
     "all_or_nothing": "Đủ điểm khi đạt, không đạt thì 0 điểm",
     "proportional": "Điểm theo tỷ lệ đạt được so với mục tiêu",
+    "manual": "Điểm do cán bộ nhập cho từng năm",
+    "level": "Đạt / không đạt theo mức yêu cầu (không chấm điểm)",
     "none": "Không chấm điểm",
 }
 # Register columns a case may lack (db/metrics/60_criteria.sql case_register_check.missing).

@@ -28,11 +28,15 @@ REFERENCE = {
               "needs_verification", "note"),
     # Criteria compliance (issue 5): frameworks, evidence kinds, then the indicators that name both.
     "criteria_frameworks": ("code", "family", "name", "short_name", "legal_basis", "valid_from", "valid_to",
-                            "pass_rule", "needs_verification", "note", "sort_order"),
+                            "pass_rule", "needs_verification", "note", "sort_order", "assessment", "total_points",
+                            "pass_points", "criterion_min_share"),
     "evidence_kinds": ("code", "label", "per_village", "sort_order", "note"),
+    # The tiêu chí of a points framework (issue 14, item 8): Tiêu chí 3 is measured, the others entered by hand.
+    "criteria_criteria": ("framework_code", "criterion_no", "name", "max_points", "needs_verification", "note"),
     "criteria_indicators": ("framework_code", "code", "sort_order", "group_name", "wording", "kind", "formula",
                             "target", "target_key", "max_points", "points_rule", "evidence_kinds",
-                            "needs_verification", "source", "note", "valid_from", "valid_to"),
+                            "needs_verification", "source", "note", "valid_from", "valid_to", "criterion_no",
+                            "indicator_no", "part", "comparison"),
     # Team quality score and commendation (issue 6): the score model, versioned by year, and the calendar.
     "score_components": ("code", "weight", "valid_from", "valid_to"),
     "score_params": ("code", "value", "valid_from", "valid_to"),
@@ -57,6 +61,7 @@ REFERENCE_KEYS = {
     "rates": ("kind", "valid_from"),
     "criteria_frameworks": ("code",),
     "evidence_kinds": ("code",),
+    "criteria_criteria": ("framework_code", "criterion_no"),
     # An indicator edited on the Tiêu chí page is a chain of versions of one code: any version present
     # means the seeded one is never inserted again.
     "criteria_indicators": ("framework_code", "code"),
@@ -203,6 +208,7 @@ DEMO_ROWS = [
     ("task_notes", "$all_demo"),
     ("plan_tasks", "$all_demo"),
     ("plans", "$all_demo"),
+    ("criteria_manual_points", "$all_demo"),
     ("budgets", "$all_demo"),
     ("place_changes", "commune_id IN (SELECT id FROM communes WHERE is_demo)"),
     ("teams", "id IN (SELECT id FROM demo_teams)"),

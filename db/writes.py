@@ -142,7 +142,7 @@ TABLES = {
     "plan_targets", "team_reviews",
     "rates", "budgets", "payments",
     "score_components", "score_params", "score_bands", "candidate_rules", "self_assessments", "nominations",
-    "criteria_frameworks", "criteria_indicators", "evidence_documents",
+    "criteria_frameworks", "criteria_indicators", "criteria_criteria", "criteria_manual_points", "evidence_documents",
     "plans", "plan_tasks", "task_notes", "place_changes", "users", "settings", "period_locks",
 }
 

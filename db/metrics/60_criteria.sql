@@ -1,11 +1,19 @@
 -- Criteria compliance (chuẩn tiếp cận pháp luật, DOMAIN.md "Legal-access standard"; issue 5): every indicator
 -- of the framework in force in a year, measured per village and for the whole commune, against its target,
 -- with the evidence documents it needs. Frameworks, indicators, targets, points and required evidence are rows
--- (db/migrations/004_criteria.sql, seeds/reference/criteria_*.csv); the formulas are the fixed set below.
+-- (db/migrations/004_criteria.sql, 012_legal_access.sql, seeds/reference/criteria_*.csv); the formulas are the fixed
+-- set below. How a framework judges (criteria_frameworks.assessment, issue 14 item 8):
+--   points: Quyết định 25/2021/QĐ-TTg (years 2021–2024) — indicators scored in points; the commune passes with
+--           ≥ pass_points (80) of total_points (100) and ≥ criterion_min_share (50 %) of every tiêu chí's maximum
+--           (criteria_criterion_year, criteria_standard_year). The app measures only Tiêu chí 3's Chỉ tiêu 1–2;
+--           Chỉ tiêu 3 (legal aid) and the other tiêu chí are entered by hand, or unknown;
+--   level:  Quyết định 27/2025/QĐ-TTg with Thông tư 15/2025/TT-BTP (years 2025 on) — each indicator passes or fails
+--           against a level (target, compared by comparison), no points;
+--   none:   the commune plan's own targets, tracked, not scored.
 
 -- criteria_formula: the formulas the app implements (db/criteria.py FORMULAS lists the same codes).
 --   kind:   ratio (a share, target a fraction), count (a number), yes_no (1/0), document (1 when the
---           required evidence is present);
+--           required evidence is present), manual (points entered for the year: criteria_manual_points);
 --   scope:  thon = measured per village, the commune figure recomputed from the summed counts (never an
 --           average of villages); xa = one commune fact (e.g. the budget), the same for every village;
 --   better: cao = met when value ≥ target; thap = met when value ≤ target.
@@ -18,7 +26,8 @@ SELECT * FROM (VALUES
     ('evidence_present',   'document', 'xa',   'cao',  5),
     ('trained_share',      'ratio',    'thon', 'cao',  6),
     ('composition',        'ratio',    'thon', 'cao',  7),
-    ('security_incidents', 'count',    'thon', 'thap', 8)
+    ('security_incidents', 'count',    'thon', 'thap', 8),
+    ('manual',             'manual',   'xa',   'cao',  9)
 ) AS t(code, kind, scope, better, sort_order);
 
 -- criteria_scope: what a figure can be about: each village in each reporting year, and the whole commune
@@ -36,7 +45,8 @@ CREATE OR REPLACE VIEW criteria_framework_year AS
 SELECT y.year, f.id AS framework_id, f.code AS framework_code, f.family, f.name AS framework_name,
        f.short_name AS framework_short_name, f.legal_basis, f.valid_from AS framework_valid_from,
        f.valid_to AS framework_valid_to, f.pass_rule, f.needs_verification AS framework_needs_verification,
-       f.note AS framework_note, f.sort_order AS framework_sort
+       f.note AS framework_note, f.sort_order AS framework_sort,
+       coalesce(f.assessment, 'points') AS assessment, f.total_points, f.pass_points, f.criterion_min_share
 FROM report_years y
 JOIN criteria_frameworks f ON f.valid_from <= make_date(y.year, 12, 31)
                           AND (f.valid_to IS NULL OR f.valid_to >= make_date(y.year, 12, 31))
@@ -44,12 +54,17 @@ QUALIFY row_number() OVER (PARTITION BY y.year, f.family ORDER BY f.valid_from D
 
 -- criteria_indicator_year: each indicator of those frameworks, in the version in force at 31/12 of the year
 -- (an edit makes a new version from a later year, so a past year keeps the rules it was measured with).
--- target: the value of plan_targets[target_key] for the year when the indicator names one (target_year),
--- else its own target; 1 for yes/no and document indicators without one.
+-- target: the value of target_year[target_key] for the year when the indicator names one, else its own target; 1 for
+-- yes/no and document indicators without one; for a manual indicator its maximum (met = full points).
+-- compare: how value meets target — 'ge' (≥) or 'le' (≤): the indicator's own comparison (a level of QĐ 27/2025),
+-- else the formula's direction (better 'thap' → 'le').
 CREATE OR REPLACE VIEW criteria_indicator_year AS
 SELECT fy.*, i.id AS indicator_id, i.code, i.sort_order, i.group_name, i.wording, i.kind, i.formula,
        cf.scope, cf.better,
-       coalesce(ty.value, i.target, CASE WHEN i.kind IN ('yes_no', 'document') THEN 1 END) AS target,
+       CASE WHEN i.formula = 'manual' THEN i.max_points
+            ELSE coalesce(ty.value, i.target, CASE WHEN i.kind IN ('yes_no', 'document') THEN 1 END) END AS target,
+       coalesce(i.comparison, CASE cf.better WHEN 'thap' THEN 'le' ELSE 'ge' END) AS compare,
+       i.criterion_no, i.indicator_no, i.part,
        i.target_key, i.max_points, i.points_rule, i.evidence_kinds, i.needs_verification, i.source, i.note,
        i.valid_from, i.valid_to, i.version
 FROM criteria_framework_year fy
@@ -186,13 +201,16 @@ LEFT JOIN measures m ON m.formula = f.code AND m.year = s.year AND m.village_id 
 -- criteria_result: each indicator in force in a year, per scope (village or whole commune, village_id NULL):
 --   evidence_required / evidence_missing: the indicator's evidence kinds, and those evidence_coverage lacks
 --                       for the scope;
---   value:  criteria_measure's, or for evidence_present 1 when nothing is missing, else 0;
---   met:    value ≥ target (≤ for counts to keep low), with a tolerance of 1e-9 for fractions;
+--   value:  criteria_measure's, or for evidence_present 1 when nothing is missing, else 0; for a manual indicator
+--           the points entered for the year (criteria_manual_points; NULL: chưa nhập / chưa biết);
+--   met:    value compared with target by compare (≥ or ≤), with a tolerance of 1e-9 for fractions;
 --   computed_status: dat / chua_dat from the data alone; khong_ap_dung when there is no value or no target;
+--           chua_nhap for a manual indicator without points;
 --   status: thieu_ho_so when any required document is missing — whatever the data say — else computed_status;
---   computed_points: by points_rule — all_or_nothing: max_points when met, else 0; proportional:
---           max_points × min(value / target, 1), to 2 decimals; none (or no max_points): not scored (NULL);
---           NULL when không áp dụng;
+--   computed_points: by points_rule — all_or_nothing: max_points when met, else 0; proportional (≥ only):
+--           max_points × min(value / target, 1), to 2 decimals; manual: the points entered (at most max_points);
+--           level (pass or fail against the level, QĐ 27/2025) and none: not scored (NULL); NULL when không áp
+--           dụng;
 --   points: computed_points, but 0 while evidence is missing (an indicator is only scored with its evidence).
 CREATE OR REPLACE VIEW criteria_result AS
 WITH scoped AS (
@@ -218,8 +236,11 @@ WITH scoped AS (
            coalesce(e.evidence_missing, []::VARCHAR[]) AS evidence_missing,
            CASE WHEN sc.formula = 'evidence_present'
                 THEN CASE WHEN len(coalesce(e.evidence_missing, [])) = 0 THEN 1.0 ELSE 0.0 END
+                WHEN sc.formula = 'manual' THEN mp.points
                 ELSE m.value END AS value
     FROM scoped sc
+    LEFT JOIN criteria_manual_points mp ON sc.formula = 'manual' AND mp.year = sc.year
+                                       AND mp.framework_code = sc.framework_code AND mp.indicator_code = sc.code
     LEFT JOIN criteria_measure m ON m.formula = sc.formula AND m.year = sc.year
                                 AND m.village_id IS NOT DISTINCT FROM sc.village_id
     LEFT JOIN evidence e ON e.year = sc.year AND e.indicator_id = sc.indicator_id
@@ -227,21 +248,105 @@ WITH scoped AS (
 ), judged AS (
     SELECT *,
            CASE WHEN value IS NULL OR target IS NULL THEN NULL
-                WHEN better = 'thap' THEN value <= target + 1e-9
+                WHEN compare = 'le' THEN value <= target + 1e-9
                 ELSE value >= target - 1e-9 END AS met
     FROM valued
 ), statused AS (
     SELECT *,
-           CASE WHEN met IS NULL THEN 'khong_ap_dung' WHEN met THEN 'dat' ELSE 'chua_dat' END AS computed_status
+           CASE WHEN met IS NULL AND formula = 'manual' THEN 'chua_nhap'
+                WHEN met IS NULL THEN 'khong_ap_dung' WHEN met THEN 'dat' ELSE 'chua_dat' END AS computed_status
     FROM judged
 ), scored AS (
     SELECT *,
            CASE WHEN len(evidence_missing) > 0 THEN 'thieu_ho_so' ELSE computed_status END AS status,
-           CASE WHEN points_rule = 'none' OR max_points IS NULL OR computed_status = 'khong_ap_dung' THEN NULL
-                WHEN points_rule = 'proportional' AND better = 'cao' AND target > 0
+           CASE WHEN points_rule IN ('none', 'level') OR max_points IS NULL
+                     OR computed_status IN ('khong_ap_dung', 'chua_nhap') THEN NULL
+                WHEN points_rule = 'manual' THEN least(value, max_points)
+                WHEN points_rule = 'proportional' AND compare = 'ge' AND target > 0
                     THEN round(max_points * least(value / target, 1), 2)
                 WHEN met THEN max_points ELSE 0 END AS computed_points
     FROM statused
 )
 SELECT *, CASE WHEN status = 'thieu_ho_so' AND computed_points IS NOT NULL THEN 0 ELSE computed_points END AS points
 FROM scored;
+
+-- criteria_criterion_year: per year whose framework scores in points (QĐ 25/2021), each tiêu chí of criteria_criteria,
+-- for the whole commune. The app knows a tiêu chí's points only in part, so it keeps the range they can still take:
+--   measured (a tiêu chí with indicator rows — Tiêu chí 3): max_points = the sum of its scored indicators' maxima;
+--           points_low = the sum of their points with an unknown one (không áp dụng, chưa nhập) as 0, points_high =
+--           with an unknown one at its maximum; points = the sum when none is unknown; measured_points /
+--           measured_max: the indicators computed from the data (Chỉ tiêu 1–2), without the manual ones;
+--   not measured (Tiêu chí 1, 2, 4, 5): max_points from criteria_criteria (NULL: chưa nhập), points = the points
+--           entered for the year (criteria_manual_points with indicator_code ''), else the range 0 … max_points;
+--   half = criterion_min_share × max_points; half_met: TRUE when even points_low reaches half, FALSE when even
+--           points_high stays below it, NULL (chưa xác định) otherwise or without a maximum.
+-- A scored indicator counts its points column: 0 while its evidence is missing (criteria_result).
+CREATE OR REPLACE VIEW criteria_criterion_year AS
+WITH fw AS (
+    SELECT * FROM criteria_framework_year WHERE assessment = 'points'
+), scored AS (
+    SELECT year, framework_code, criterion_no,
+           sum(max_points) AS max_points,
+           sum(coalesce(points, 0)) AS points_low,
+           sum(coalesce(points, max_points)) AS points_high,
+           count(*) FILTER (WHERE points IS NULL) AS unknown,
+           sum(points) FILTER (WHERE formula <> 'manual') AS measured_points,
+           sum(max_points) FILTER (WHERE formula <> 'manual') AS measured_max,
+           count(*) FILTER (WHERE formula <> 'manual' AND points IS NULL) AS measured_unknown,
+           bool_or(needs_verification) AS points_need_verification
+    FROM criteria_result
+    WHERE village_id IS NULL AND criterion_no IS NOT NULL AND points_rule NOT IN ('none', 'level')
+      AND max_points IS NOT NULL
+    GROUP BY ALL
+), entered AS (
+    SELECT year, framework_code, criterion_no, points, note, id AS entry_id, version AS entry_version
+    FROM criteria_manual_points WHERE indicator_code = ''
+), combined AS (
+    SELECT fw.year, fw.framework_code, fw.criterion_min_share, c.id AS criterion_id, c.criterion_no, c.name,
+           c.note, c.version, s.criterion_no IS NOT NULL AS measured,
+           coalesce(s.points_need_verification, FALSE) OR c.needs_verification AS needs_verification,
+           CASE WHEN s.criterion_no IS NOT NULL THEN s.max_points ELSE c.max_points END AS max_points,
+           CASE WHEN s.criterion_no IS NOT NULL THEN s.points_low ELSE coalesce(e.points, 0) END AS points_low,
+           CASE WHEN s.criterion_no IS NOT NULL THEN s.points_high ELSE coalesce(e.points, c.max_points) END
+               AS points_high,
+           CASE WHEN s.criterion_no IS NOT NULL THEN CASE WHEN s.unknown = 0 THEN s.points_low END
+                ELSE e.points END AS points,
+           s.measured_points, s.measured_max, coalesce(s.measured_unknown, 0) AS measured_unknown,
+           e.entry_id, e.entry_version, e.note AS entry_note
+    FROM fw
+    JOIN criteria_criteria c ON c.framework_code = fw.framework_code
+    LEFT JOIN scored s ON s.year = fw.year AND s.framework_code = fw.framework_code AND s.criterion_no = c.criterion_no
+    LEFT JOIN entered e ON e.year = fw.year AND e.framework_code = fw.framework_code AND e.criterion_no = c.criterion_no
+)
+SELECT *, criterion_min_share * max_points AS half,
+       CASE WHEN max_points IS NULL THEN NULL
+            WHEN points_low >= criterion_min_share * max_points - 1e-9 THEN TRUE
+            WHEN points_high < criterion_min_share * max_points - 1e-9 THEN FALSE END AS half_met
+FROM combined;
+
+-- criteria_standard_year: the whole standard of a points framework in a year, from criteria_criterion_year.
+--   total_low / total_high: the range of the total (total_high NULL while a tiêu chí has neither points nor maximum);
+--   max_configured: the sum of the maxima known (the text says total_points, 100: a difference is shown);
+--   status: dat when total_low ≥ pass_points and every tiêu chí reaches half; chua_dat when some tiêu chí cannot reach
+--   half or total_high < pass_points; else chua_xac_dinh (points still to enter). The council's appraisal decides.
+CREATE OR REPLACE VIEW criteria_standard_year AS
+WITH totals AS (
+    SELECT year, framework_code, count(*) AS criteria,
+           sum(points_low) AS total_low,
+           CASE WHEN count(points_high) = count(*) THEN sum(points_high) END AS total_high,
+           sum(max_points) AS max_configured,
+           count(*) FILTER (WHERE max_points IS NULL) AS criteria_without_max,
+           count(*) FILTER (WHERE half_met) AS criteria_half_met,
+           count(*) FILTER (WHERE NOT half_met) AS criteria_below_half,
+           count(*) FILTER (WHERE half_met IS NULL) AS criteria_undecided,
+           count(*) FILTER (WHERE points IS NULL) AS criteria_points_unknown
+    FROM criteria_criterion_year GROUP BY ALL
+)
+SELECT fw.year, fw.framework_code, fw.framework_short_name, fw.total_points, fw.pass_points, fw.criterion_min_share,
+       t.* EXCLUDE (year, framework_code),
+       CASE WHEN t.criteria_below_half > 0 OR t.total_high < fw.pass_points - 1e-9 THEN 'chua_dat'
+            WHEN t.criteria_undecided = 0 AND t.total_low >= fw.pass_points - 1e-9 THEN 'dat'
+            ELSE 'chua_xac_dinh' END AS status
+FROM criteria_framework_year fw
+JOIN totals t ON t.year = fw.year AND t.framework_code = fw.framework_code
+WHERE fw.assessment = 'points';
