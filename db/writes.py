@@ -413,3 +413,13 @@ def require(values: dict, fields: dict[str, str], errors: list[str]) -> None:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+def parse_year(value, label: str, errors: list[str], lo: int = 2000, hi: int = 2100) -> int | None:
+    """A year that must be given: a whole number from lo to hi (digits typed too); empty is refused («Chưa chọn
+    năm.»), and anything else by parse_int's message naming the field."""
+    before = len(errors)
+    year = parse_int(value, label, errors, lo, hi)
+    if year is None and len(errors) == before:
+        errors.append(f"Chưa chọn {label.lower()}.")
+    return year
