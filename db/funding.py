@@ -19,13 +19,16 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from db.labels import PAYMENT_KINDS, PAYMENT_STATUS, RATE_KINDS, RATE_UNITS, RATE_UNITS_BY_KIND, RESULTS
+from db.labels import (
+    PAYMENT_KINDS, PAYMENT_STATUS, RATE_KINDS, RATE_LEVELS, RATE_RESULTS, RATE_UNITS, RATE_UNITS_BY_KIND, RESULTS,
+)
 from db import locks
 from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date,
-    parse_int, record_id, record_ids, require, save_keyed, today, transaction, update_row,
+    ValidationError, as_mapping, audit, check_text_fields, check_version, fetch_row, form_values, insert_row,
+    is_missing, parse_date, parse_flag, parse_year, record_id, record_ids, record_version, require, save_keyed, today,
+    transaction, update_row,
 )
 
 MAX_MONEY = 10 ** 12  # one thousand billion đồng: anything larger is a typing mistake
@@ -92,75 +95,46 @@ def parse_money(value, label: str, errors: list[str]) -> int | None:
     return amount
 
 
-# Checks of the other fields of a form or call; each message names the field. (Candidates for db/writes.py.)
-
-def _texts(values: dict, labels: dict[str, str], errors: list[str]) -> set[str]:
-    """The text fields of cleaned values (field → label): empty becomes None; a value that is not text (a number,
-    a list, a date) is refused naming the field, never stored as str() of itself. Returns the refused fields."""
-    refused = set()
-    for field, label in labels.items():
-        value = values[field]
-        if is_missing(value):
-            values[field] = None
-        elif not isinstance(value, str):
-            errors.append(f"{label} «{shown(value)}» không phải là chữ.")
-            values[field] = None
-            refused.add(field)
-    return refused
-
-
-def _flag(value, label: str, errors: list[str]) -> bool:
-    """A checkbox: a bool (or 0/1), empty is no; anything else («có», a list…) is refused naming it."""
-    if is_missing(value):
-        return False
-    if isinstance(value, bool) or (isinstance(value, int) and value in (0, 1)):  # a numpy bool is a bool already
-        return bool(value)
-    errors.append(f"{label} «{shown(value)}» không hợp lệ: chỉ chọn có hoặc không.")
-    return False
-
-
-def _year(value, label: str, errors: list[str]) -> int | None:
-    """A year, an int from 2000 to 2100; empty or anything else is refused naming the field."""
-    return _whole(value, label, errors, 2000, 2100)
-
-
 def _month(value, label: str, errors: list[str]) -> int | None:
-    return _whole(value, label, errors, 1, 12)
-
-
-def _whole(value, label: str, errors: list[str], low: int, high: int) -> int | None:
-    """parse_int of a field that must be given: empty is refused too."""
-    before = len(errors)
-    number = parse_int(value, label, errors, low, high)
-    if number is None and len(errors) == before:
-        errors.append(f"Chưa chọn {label.lower()}.")
-    return number
-
-
-def _version(value) -> int | None:
-    """The version the form opened (None: no check); anything but a positive int is refused like an id."""
-    return None if value is None else record_id(value, "phiên bản hồ sơ")
+    """A month of a support period, 1–12, that must be given (refused like a year: parse_year's messages)."""
+    return parse_year(value, label, errors, 1, 12)
 
 
 # --- rates (Cài đặt → Mức chi) ----------------------------------------------------------------------
 
-RATE_FIELDS = ("kind", "amount", "unit", "legal_basis", "legal_basis_date", "issuer", "valid_from", "valid_to",
-               "needs_verification", "note")
+RATE_FIELDS = ("kind", "level", "result", "province", "amount", "unit", "legal_basis", "legal_basis_date", "issuer",
+               "valid_from", "valid_to", "needs_verification", "note")
+
+
+def _rate_what(kind: str, level: str, result: str | None) -> str:
+    """«Thù lao hòa giải viên – hòa giải thành · mức tối đa (trung ương)» for messages."""
+    text = RATE_KINDS.get(kind, kind) + (f" – {RATE_RESULTS[result].lower()}" if result else "")
+    return f"{text} · {RATE_LEVELS.get(level, level).lower()}"
 
 
 def save_rate(con, data: dict, *, actor: str, rate_id: int | None = None,
               expected_version: int | None = None) -> int:
-    """Insert or update a dated rate; refuses a validity overlapping another rate of the same kind."""
+    """Insert or update a dated rate: a national maximum (level toi_da) or the province's applied rate (ap_dung), a
+    fee rate possibly for one result (result thanh / khac; empty: any result). Refuses a validity overlapping another
+    rate of the same kind and level for the same result (one row in force a day, so every lookup is unambiguous). An
+    applied rate above the maximum is saved: the province may have set it; Cài đặt → Mức chi shows it as such, and
+    every figure uses the maximum (db/metrics/50_funding.sql rate_in_force)."""
     authorize(con, actor, "settings")
     data = as_mapping(data, "mức chi")
     rate_id = None if rate_id is None else record_id(rate_id, "mức chi")
-    expected_version = _version(expected_version)
-    values = clean_values({f: data.get(f) for f in RATE_FIELDS})
+    expected_version = record_version(expected_version)
+    values = form_values({f: data.get(f) for f in RATE_FIELDS})
     errors: list[str] = []
-    values["needs_verification"] = _flag(values["needs_verification"], "Cần xác minh", errors)
+    if values["level"] is None:  # a call from before levels existed: the commune's own (applied) rate
+        values["level"] = "ap_dung"
+    values["needs_verification"] = parse_flag(values["needs_verification"], "Cần xác minh", errors)
     # Codes too: a list or a dict as kind or unit is refused here, before it meets the lists below.
-    refused = _texts(values, {"kind": "Loại mức chi", "unit": "Đơn vị tính", "legal_basis": "Căn cứ (số văn bản)",
-                              "issuer": "Cơ quan ban hành", "note": "Ghi chú"}, errors)
+    text_fields = {"kind": "Loại mức chi", "level": "Cấp mức chi", "result": "Kết quả vụ việc",
+                   "province": "Tỉnh", "unit": "Đơn vị tính", "legal_basis": "Căn cứ (số văn bản)",
+                   "issuer": "Cơ quan ban hành", "note": "Ghi chú"}
+    typed = {f for f in text_fields if values[f] is not None}
+    check_text_fields(values, text_fields, errors)
+    refused = {f for f in typed if values[f] is None}
     required = {"kind": "loại mức chi", "unit": "đơn vị tính", "legal_basis": "căn cứ (số văn bản)"}
     require(values, {f: label for f, label in required.items() if f not in refused}, errors)  # one message a field
     values["amount"] = parse_money(values["amount"], "Mức chi", errors)
@@ -171,9 +145,19 @@ def save_rate(con, data: dict, *, actor: str, rate_id: int | None = None,
     values["legal_basis_date"] = parse_date(values["legal_basis_date"], "Ngày ban hành", errors)
     values["valid_from"] = parse_date(values["valid_from"], "Hiệu lực từ ngày", errors)
     values["valid_to"] = parse_date(values["valid_to"], "Hiệu lực đến ngày", errors)
-    kind, unit = values["kind"], values["unit"]
+    kind, unit, level, result = values["kind"], values["unit"], values["level"], values["result"]
     if kind and kind not in RATE_KINDS:
         errors.append(f"Loại mức chi «{shown(kind)}» không hợp lệ.")
+    if level and level not in RATE_LEVELS:
+        errors.append(f"Cấp mức chi «{shown(level)}» không hợp lệ: chỉ có "
+                      + ", ".join(f"«{v}»" for v in RATE_LEVELS.values()) + ".")
+    if result and result not in RATE_RESULTS:
+        errors.append(f"Kết quả vụ việc «{shown(result)}» không hợp lệ: chỉ có "
+                      + ", ".join(f"«{v}»" for v in RATE_RESULTS.values()) + " (để trống: mọi kết quả).")
+    elif result and kind in RATE_KINDS and kind != "thu_lao":
+        errors.append(f"Chỉ thù lao hòa giải viên tính theo kết quả vụ việc; «{RATE_KINDS[kind]}» để trống kết quả.")
+    if level == "toi_da" and values["province"]:
+        errors.append("Mức tối đa do trung ương quy định, áp dụng cả nước: không ghi tỉnh.")
     if unit and unit not in RATE_UNITS:
         errors.append(f"Đơn vị tính «{shown(unit)}» không hợp lệ.")
     elif unit and kind in RATE_UNITS_BY_KIND and unit not in RATE_UNITS_BY_KIND[kind]:  # no unit: said above
@@ -188,20 +172,22 @@ def save_rate(con, data: dict, *, actor: str, rate_id: int | None = None,
     with transaction(con) as cur:
         clashes = cur.execute(
             """
-            SELECT valid_from, valid_to FROM rates
-            WHERE kind = ? AND id <> coalesce(?, -1)
+            SELECT valid_from, valid_to, result FROM rates
+            WHERE kind = ? AND level = ? AND id <> coalesce(?, -1)
+              AND (result IS NULL OR ?::VARCHAR IS NULL OR result = ?)
               AND valid_from <= coalesce(?::DATE, DATE '9999-12-31')
               AND coalesce(valid_to, DATE '9999-12-31') >= ?::DATE
             ORDER BY valid_from
             """,
-            [kind, rate_id, values["valid_to"], values["valid_from"]],
+            [kind, level, rate_id, result, result, values["valid_to"], values["valid_from"]],
         ).fetchall()
         if clashes:
             raise ValidationError([
-                f"Đã có mức «{RATE_KINDS[kind]}» hiệu lực từ {_fmt(f)} "
+                f"Đã có mức «{_rate_what(kind, level, r)}» hiệu lực từ {_fmt(f)} "
                 f"{'đến ' + _fmt(t) if t else 'không thời hạn'}, trùng thời gian với mức này. "
-                "Hãy đặt ngày hết hiệu lực cho mức cũ trước (mỗi loại chỉ có một mức tại một thời điểm)."
-                for f, t in clashes
+                "Hãy đặt ngày hết hiệu lực cho mức cũ trước (mỗi loại, mỗi cấp chỉ có một mức cho một kết quả tại một "
+                "thời điểm)."
+                for f, t, r in clashes
             ])
         if rate_id is None:
             return insert_row(cur, "rates", values, actor)
@@ -213,17 +199,53 @@ def save_rate(con, data: dict, *, actor: str, rate_id: int | None = None,
 
 
 def _rate_in_use(cur, rate_id: int) -> int:
-    return cur.execute("SELECT count(*) FROM payments WHERE rate_id = ?", [rate_id]).fetchone()[0]
+    return cur.execute(
+        "SELECT (SELECT count(*) FROM payments WHERE rate_id = $id) "
+        "+ (SELECT count(DISTINCT payment_id) FROM payment_cases WHERE rate_id = $id)", {"id": rate_id}).fetchone()[0]
 
 
 def rates(con) -> pd.DataFrame:
-    """Every rate, by kind then date, with how many payments were filed with it."""
+    """Every rate, by kind, level, result then date, with how many payments were filed with it (current: in force
+    today), and for an applied rate the national maxima it exceeds (rate_schedule): above_cap, and cap_periods, a
+    list of (from, to, maximum, its legal basis) where it does."""
+    frame = con.cursor().execute(
+        """
+        WITH over AS (
+            SELECT s.applied_id AS id,
+                   list({'period_from': s.period_from, 'period_to': s.period_to, 'result_key': s.result_key,
+                         'cap_amount': s.cap_amount, 'cap_unit': s.cap_unit, 'cap_basis': m.legal_basis}
+                        ORDER BY s.period_from, s.result_key) AS cap_periods
+            FROM rate_schedule s JOIN rates m ON m.id = s.cap_id
+            WHERE s.above_cap
+            GROUP BY s.applied_id
+        )
+        SELECT r.*,
+               (SELECT count(*) FROM payments p WHERE p.rate_id = r.id
+                   OR p.id IN (SELECT payment_id FROM payment_cases pc WHERE pc.rate_id = r.id)) AS payments,
+               r.valid_from <= current_date AND (r.valid_to IS NULL OR r.valid_to >= current_date) AS current,
+               o.id IS NOT NULL AS above_cap, o.cap_periods
+        FROM rates r LEFT JOIN over o ON o.id = r.id
+        ORDER BY CASE r.kind WHEN 'thu_lao' THEN 1 WHEN 'ho_tro' THEN 2 ELSE 3 END, r.kind,
+                 CASE r.level WHEN 'toi_da' THEN 1 ELSE 2 END, r.result NULLS FIRST, r.valid_from DESC
+        """
+    ).df()
+    frame["cap_periods"] = [[] if is_missing(v) else list(v) for v in frame["cap_periods"]]
+    return frame
+
+
+def rate_schedule(con) -> pd.DataFrame:
+    """rate_schedule (50_funding.sql) with each row's legal basis, issuer, province and verification mark: the
+    national maximum and the applied rate side by side, period by period, newest first within a kind."""
     return con.cursor().execute(
         """
-        SELECT r.*, (SELECT count(*) FROM payments p WHERE p.rate_id = r.id) AS payments,
-               r.valid_from <= current_date AND (r.valid_to IS NULL OR r.valid_to >= current_date) AS current
-        FROM rates r
-        ORDER BY CASE r.kind WHEN 'thu_lao' THEN 1 WHEN 'ho_tro' THEN 2 ELSE 3 END, r.kind, r.valid_from DESC
+        SELECT s.*, a.legal_basis AS applied_basis, a.legal_basis_date AS applied_basis_date,
+               a.province AS applied_province, a.issuer AS applied_issuer,
+               a.needs_verification AS applied_verify, a.valid_from AS applied_from, a.valid_to AS applied_to,
+               m.legal_basis AS cap_basis, m.legal_basis_date AS cap_basis_date, m.issuer AS cap_issuer,
+               m.needs_verification AS cap_verify, m.valid_from AS cap_from, m.valid_to AS cap_to
+        FROM rate_schedule s LEFT JOIN rates a ON a.id = s.applied_id LEFT JOIN rates m ON m.id = s.cap_id
+        ORDER BY CASE s.kind WHEN 'thu_lao' THEN 1 WHEN 'ho_tro' THEN 2 ELSE 3 END, s.kind, s.period_from DESC,
+                 CASE s.result_key WHEN 'thanh' THEN 1 WHEN 'khac' THEN 2 ELSE 3 END
         """
     ).df()
 
@@ -232,14 +254,19 @@ def get_rate(con, rate_id: int) -> dict | None:
     return fetch_row(con.cursor(), "rates", rate_id)
 
 
-def rate_on(con, kind: str, day: dt.date) -> dict | None:
-    """The rate of a kind valid on a day (at most one: overlaps are refused), or None."""
-    rel = con.cursor().execute(
-        "SELECT * FROM rates WHERE kind = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)",
-        [kind, day, day],
-    )
-    row = rel.fetchone()
-    return None if row is None else dict(zip([d[0] for d in rel.description], row))
+def rate_on(con, kind: str, day: dt.date, result: str | None = None) -> dict | None:
+    """The rate in force on a day for a kind (and a fee's result key: 'thanh', 'khac'; None for other kinds), as
+    every figure uses it (rate_in_force, 50_funding.sql): the rate row used (the province's applied rate, else the
+    national maximum) with `value` — what is paid, never above the maximum — `cap` (the maximum's row) and
+    `above_cap`; None when neither level has a rate that day."""
+    cur = con.cursor()
+    rel = cur.execute("SELECT * FROM rate_in_force(?, ?::VARCHAR, ?::DATE)", [kind, result, day])
+    found = dict(zip([d[0] for d in rel.description], rel.fetchone()))
+    if found["rate_id"] is None:
+        return None
+    row = fetch_row(cur, "rates", found["rate_id"])
+    cap = fetch_row(cur, "rates", found["cap_id"]) if found["cap_id"] is not None else None
+    return {**row, "value": found["value"], "cap": cap, "above_cap": bool(found["above_cap"])}
 
 
 # --- budget (dự toán) ---------------------------------------------------------------------------------
@@ -251,12 +278,13 @@ def save_budget(con, year: int, data: dict, *, actor: str, expected_version: int
     """Create or update the budget line of a year (one per year)."""
     authorize(con, actor, "funding")
     data = as_mapping(data, "dự toán")
-    expected_version = _version(expected_version)
-    values = clean_values({f: data.get(f) for f in BUDGET_FIELDS})
+    expected_version = record_version(expected_version)
+    values = form_values({f: data.get(f) for f in BUDGET_FIELDS})
     errors: list[str] = []
-    year = _year(year, "Năm", errors)
-    values["in_commune_budget"] = _flag(values["in_commune_budget"], "Dòng riêng trong dự toán ngân sách xã", errors)
-    _texts(values, {"document_no": "Số văn bản", "note": "Ghi chú"}, errors)
+    year = parse_year(year, "Năm", errors)
+    values["in_commune_budget"] = parse_flag(values["in_commune_budget"], "Dòng riêng trong dự toán ngân sách xã",
+                                             errors)
+    check_text_fields(values, {"document_no": "Số văn bản", "note": "Ghi chú"}, errors)
     values["amount"] = parse_money(values["amount"], "Dự toán", errors)
     if values["amount"] is None and not any(e.startswith("Dự toán") for e in errors):
         errors.append("Chưa nhập số tiền dự toán.")
@@ -303,15 +331,15 @@ def _check_amount(computed: int, amount, reason: str | None, errors: list[str]) 
 def file_fee_request(con, team_id: int, case_ids: list[int], requested_on, *, actor: str, amount=None,
                      reduction_reason: str | None = None, note: str | None = None,
                      as_of: dt.date | None = None) -> int:
-    """Giấy đề nghị thanh toán thù lao: a team's concluded, in-scope cases not yet paid, at the rate valid
-    on the request date (rate × number of cases); the amount may only be lowered, with a reason."""
+    """Giấy đề nghị thanh toán thù lao: a team's concluded, in-scope cases not yet paid, each at the fee in force on
+    its concluded date for its result (case_fees); the amount is their sum and may only be lowered, with a reason."""
     authorize(con, actor, "funding")
     as_of = as_of or today()
     team_id = record_id(team_id, "tổ hòa giải")
     ids = record_ids(case_ids, "vụ việc")
     errors: list[str] = []
-    texts = clean_values({"reduction_reason": reduction_reason, "note": note})
-    _texts(texts, {"reduction_reason": "Lý do giảm", "note": "Ghi chú"}, errors)
+    texts = form_values({"reduction_reason": reduction_reason, "note": note})
+    check_text_fields(texts, {"reduction_reason": "Lý do giảm", "note": "Ghi chú"}, errors)
     reduction_reason, note = texts["reduction_reason"], texts["note"]
     requested = parse_date(requested_on, "Ngày đề nghị", errors)
     if requested is None and not any(e.startswith("Ngày đề nghị") for e in errors):
@@ -323,14 +351,6 @@ def file_fee_request(con, team_id: int, case_ids: list[int], requested_on, *, ac
     with transaction(con) as cur:
         locks.refuse_if_locked(cur, requested.year if requested else None, "chứng từ chi của năm đó")
         team = _team(cur, team_id, errors)
-        rate = None
-        if requested:
-            rate = cur.execute(
-                "SELECT id, amount FROM rates WHERE kind = 'thu_lao' AND valid_from <= ? "
-                "AND (valid_to IS NULL OR valid_to >= ?)", [requested, requested]).fetchone()
-            if rate is None:
-                errors.append(f"Chưa có mức thù lao hòa giải viên hiệu lực ngày {_fmt(requested)} "
-                              "(Cài đặt → Mức chi).")
         if team and ids:
             rows = {r[0]: r for r in cur.execute(
                 """
@@ -357,19 +377,48 @@ def file_fee_request(con, team_id: int, case_ids: list[int], requested_on, *, ac
                 elif row[5] is not None:
                     errors.append(f"Vụ việc số {cid} đã có trong giấy đề nghị số {row[5]}: "
                                   "mỗi vụ việc chỉ được chi thù lao một lần cho một tổ.")
-        computed = rate[1] * len(ids) if rate else 0
-        value, reason = _check_amount(computed, amount, reduction_reason, errors) if rate else (None, None)
+        fees = {}
+        if not errors:  # every case concluded, of the team: its fee
+            fees = _case_fees(cur, ids)
+            for cid in ids:
+                if fees[cid]["rate_id"] is None:
+                    errors.append(f"Chưa có mức thù lao hòa giải viên hiệu lực ngày {_fmt(rows[cid][3])} "
+                                  f"(ngày kết thúc vụ việc số {cid}) (Cài đặt → Mức chi).")
+        computed = sum(f["fee"] for f in fees.values())
+        value, reason = (_check_amount(computed, amount, reduction_reason, errors) if fees and not errors
+                         else (None, None))
         if errors:
             raise ValidationError(errors)
+        used = {f["rate_id"] for f in fees.values()}
         payment_id = insert_row(cur, "payments", {
             "kind": "thu_lao", "team_id": team[0], "year": requested.year, "requested_on": requested,
-            "rate_id": rate[0], "computed_amount": computed, "amount": value, "reduction_reason": reason,
+            "rate_id": used.pop() if len(used) == 1 else None,  # the one rate of every case; per case below
+            "computed_amount": computed, "amount": value, "reduction_reason": reason,
             "status": "de_nghi", "note": note,
         }, actor)
         for cid in ids:
-            cur.execute("INSERT INTO payment_cases (payment_id, case_id) VALUES (?, ?)", [payment_id, cid])
-        audit(cur, actor, "insert", "payment_cases", payment_id, None, {"payment_id": payment_id, "case_ids": ids})
+            cur.execute("INSERT INTO payment_cases (payment_id, case_id, fee, rate_id) VALUES (?, ?, ?, ?)",
+                        [payment_id, cid, fees[cid]["fee"], fees[cid]["rate_id"]])
+        audit(cur, actor, "insert", "payment_cases", payment_id, None,
+              {"payment_id": payment_id, "case_ids": ids, "fees": [fees[c]["fee"] for c in ids]})
         return payment_id
+
+
+def _case_fees(cur, case_ids: list[int]) -> dict[int, dict]:
+    """Each case's fee as fee_case computes it (rate_in_force on its concluded date for its result): case id →
+    {fee, rate_id, above_cap}; rate_id None when no rate of either level is in force that day."""
+    return {r[0]: {"fee": int(r[1] or 0), "rate_id": r[2], "above_cap": bool(r[3])} for r in cur.execute(
+        """
+        SELECT c.id, r.value, r.rate_id, r.above_cap
+        FROM cases c, LATERAL rate_in_force('thu_lao', fee_key(c.result), c.concluded_on) r
+        WHERE c.id IN (SELECT unnest(?::INTEGER[]))
+        """, [case_ids]).fetchall()}
+
+
+def case_fees(con, case_ids: list[int]) -> dict[int, dict]:
+    """The fee each case earns (see _case_fees): what a fee request for them computes."""
+    ids = record_ids(case_ids, "vụ việc")
+    return _case_fees(con.cursor(), ids) if ids else {}
 
 
 def support_due(con, first_day: dt.date, last_day: dt.date) -> int:
@@ -388,10 +437,10 @@ def file_support_payment(con, team_id: int, year: int, month_from: int, month_to
     as_of = as_of or today()
     team_id = record_id(team_id, "tổ hòa giải")
     errors: list[str] = []
-    texts = clean_values({"reduction_reason": reduction_reason, "note": note})
-    _texts(texts, {"reduction_reason": "Lý do giảm", "note": "Ghi chú"}, errors)
+    texts = form_values({"reduction_reason": reduction_reason, "note": note})
+    check_text_fields(texts, {"reduction_reason": "Lý do giảm", "note": "Ghi chú"}, errors)
     reduction_reason, note = texts["reduction_reason"], texts["note"]
-    year = _year(year, "Năm", errors)
+    year = parse_year(year, "Năm", errors)
     month_from = _month(month_from, "Từ tháng", errors)
     month_to = _month(month_to, "Đến tháng", errors)
     requested = parse_date(requested_on, "Ngày đề nghị", errors)
@@ -444,8 +493,8 @@ def file_support_payment(con, team_id: int, year: int, month_from: int, month_to
 
 def _reason(value, label: str, errors: list[str]) -> str | None:
     """The reason typed for a step of a payment (reduce, cancel): cleaned text, or None."""
-    reason = clean_values({"reason": value})
-    _texts(reason, {"reason": label}, errors)
+    reason = form_values({"reason": value})
+    check_text_fields(reason, {"reason": label}, errors)
     return reason["reason"]
 
 
@@ -454,7 +503,7 @@ def reduce_payment(con, payment_id: int, amount, reason: str, *, actor: str,
     """Lower the amount of a request still «đề nghị», with a reason; never upward."""
     authorize(con, actor, "funding")
     payment_id = record_id(payment_id, "chứng từ")
-    expected_version = _version(expected_version)
+    expected_version = record_version(expected_version)
     errors: list[str] = []
     reason = _reason(reason, "Lý do giảm", errors)
     value = parse_money(amount, "Số tiền mới", errors)
@@ -494,7 +543,7 @@ def set_status(con, payment_id: int, status: str, on_date, *, actor: str, expect
     authorize(con, actor, "funding.approve" if status in ("da_duyet", "da_chi") else "funding")
     as_of = as_of or today()
     payment_id = record_id(payment_id, "chứng từ")
-    expected_version = _version(expected_version)
+    expected_version = record_version(expected_version)
     errors: list[str] = []
     reason = _reason(reason, "Lý do hủy", errors) if status == "huy" else None  # only a cancel keeps its reason
     label = STEP_DATES.get(status, "Ngày")
@@ -562,10 +611,12 @@ def cancel_payment(con, payment_id: int, on_date, reason: str, **kw) -> None:
 # --- reads of the Kinh phí page ----------------------------------------------------------------------------
 
 def payable_cases(con, team_id: int, as_of: dt.date) -> pd.DataFrame:
-    """A team's cases a fee request may list on a date: fee_case rows in no payment, concluded by then."""
+    """A team's cases a fee request may list on a date: fee_case rows in no payment, concluded by then, with the fee
+    each earns (fee: at the rate of its result on its concluded date; fee_rate_id NULL when there is none)."""
     return con.cursor().execute(
         """
-        SELECT f.case_id, f.received_on, f.concluded_on, f.year, f.result, cc.label AS category
+        SELECT f.case_id, f.received_on, f.concluded_on, f.year, f.result, cc.label AS category,
+               f.estimated_fee AS fee, f.fee_rate_id, f.fee_above_cap
         FROM fee_case f LEFT JOIN case_categories cc ON cc.code = f.category
         WHERE f.team_id = ? AND f.fee_status = 'chua_de_nghi' AND f.concluded_on <= ?
         ORDER BY f.concluded_on, f.case_id
@@ -595,17 +646,15 @@ def payment(con, payment_id: int) -> dict | None:
 
 
 def payment_cases(con, payment_id: int) -> pd.DataFrame:
-    """The cases listed on a fee request; problem says why one no longer earns a fee for the payment's team
-    (as eligible_cases in payment_check): da_xoa, khac_to, ket_qua, sau_ngay; NULL when it still does."""
+    """The cases listed on a fee request with the fee each was filed with (filed_fee) and what it earns at the rates as
+    they stand now (rate_fee); problem says why one no longer earns a fee for the payment's team (payment_case_check):
+    da_xoa, khac_to, ket_qua, sau_ngay; NULL when it still does."""
     return con.cursor().execute(
         """
         SELECT c.id AS case_id, c.received_on, c.concluded_on, c.result, cc.label AS category,
-               CASE WHEN c.deleted_at IS NOT NULL THEN 'da_xoa' WHEN c.team_id <> p.team_id THEN 'khac_to'
-                    WHEN c.result NOT IN ('thanh', 'khong_thanh') THEN 'ket_qua'
-                    WHEN c.concluded_on > p.requested_on THEN 'sau_ngay' END AS problem
-        FROM payment_cases pc JOIN payments p ON p.id = pc.payment_id
-        JOIN cases c ON c.id = pc.case_id LEFT JOIN case_categories cc ON cc.code = c.category
-        WHERE pc.payment_id = ?
+               k.problem, k.filed_fee, k.rate_fee
+        FROM payment_case_check k JOIN cases c ON c.id = k.case_id LEFT JOIN case_categories cc ON cc.code = c.category
+        WHERE k.payment_id = ?
         ORDER BY c.concluded_on, c.id
         """, [payment_id]).df()
 
@@ -613,9 +662,10 @@ def payment_cases(con, payment_id: int) -> pd.DataFrame:
 def signing_list(con, payment_id: int) -> pd.DataFrame:
     """Danh sách ký nhận of a payment: who receives how much (columns stt, full_name, team, amount).
 
-    Fee request: the amount is spread over its cases (amount // n each, the first amount % n cases by id
-    one đồng more), and each case's share over the mediators recorded on it (the same way, by name);
-    a case with no mediator recorded goes to the team leader. Team support: one line, the team leader
+    Fee request: the amount is spread over its cases in proportion to the fee each was filed with (a hòa giải thành
+    may earn more than a không thành), in whole đồng by largest remainder (ties: the smaller case id first); with no
+    fee recorded, equally. Each case's share goes to the mediators recorded on it equally (the odd đồng to the first
+    names); a case with no mediator recorded goes to the team leader. Team support: one line, the team leader
     receiving for the team. The lines always add up to the payment's amount.
     """
     return con.cursor().execute(
@@ -627,11 +677,24 @@ def signing_list(con, payment_id: int) -> pd.DataFrame:
               AND (m.left_on IS NULL OR m.left_on > p.requested_on)
             ORDER BY m.full_name COLLATE vi LIMIT 1
         ),
-        case_share AS (
-            SELECT pc.case_id,
-                   p.amount // count(*) OVER () + CASE WHEN row_number() OVER (ORDER BY pc.case_id)
-                                                          <= p.amount % count(*) OVER () THEN 1 ELSE 0 END AS share
+        weights AS (
+            SELECT pc.case_id, coalesce(pc.fee, 0)::HUGEINT AS fee,
+                   sum(coalesce(pc.fee, 0)) OVER ()::HUGEINT AS total, count(*) OVER () AS n
             FROM payment_cases pc, p WHERE pc.payment_id = p.id AND p.kind = 'thu_lao'
+        ),
+        base AS (
+            SELECT w.case_id,
+                   p.amount::HUGEINT * CASE WHEN w.total > 0 THEN w.fee ELSE 1 END
+                       // CASE WHEN w.total > 0 THEN w.total ELSE w.n END AS base,
+                   p.amount::HUGEINT * CASE WHEN w.total > 0 THEN w.fee ELSE 1 END
+                       % CASE WHEN w.total > 0 THEN w.total ELSE w.n END AS remainder
+            FROM weights w, p
+        ),
+        case_share AS (
+            SELECT b.case_id,
+                   (b.base + CASE WHEN row_number() OVER (ORDER BY b.remainder DESC, b.case_id)
+                                       <= p.amount - sum(b.base) OVER () THEN 1 ELSE 0 END)::BIGINT AS share
+            FROM base b, p
         ),
         takers AS (
             SELECT cs.case_id, cs.share, m.id AS mediator_id, m.full_name
@@ -697,6 +760,10 @@ def summary(con, year: int, village_id: int | None = None) -> dict:
                coalesce(sum(support_outstanding), 0) AS support_outstanding,
                count(*) FILTER (WHERE support_paid >= support_due) AS teams_support_paid,
                coalesce(sum(above_rate), 0) AS above_rate, coalesce(sum(payments_above_rate), 0) AS payments_above_rate,
+               coalesce(sum(paid_deleted), 0) AS paid_deleted,
+               coalesce(sum(payments_paid_deleted), 0) AS payments_paid_deleted,
+               coalesce(sum(paid_ineligible), 0) AS paid_ineligible,
+               coalesce(sum(payments_paid_ineligible), 0) AS payments_paid_ineligible,
                coalesce(sum(payments_late), 0) AS payments_late
         FROM funding_team_year WHERE year = $year AND ($village IS NULL OR village_id = $village)
         """, {"year": year, "village": village_id})
@@ -722,14 +789,15 @@ def budget_years(con) -> pd.DataFrame:
 
 
 def outstanding(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """funding_outstanding for the year: late and above-rate items first, then by village."""
+    """funding_outstanding for the year: payments above the rate or for deleted or ineligible cases first, then
+    late ones, then the rest, by village."""
     return con.cursor().execute(
         """
         SELECT o.*, v.name AS village
         FROM funding_outstanding o JOIN villages v ON v.id = o.village_id
         WHERE o.year = $year AND ($village IS NULL OR o.village_id = $village)
-        ORDER BY CASE o.item WHEN 'vuot_muc' THEN 0 WHEN 'cho_chi' THEN CASE WHEN o.late THEN 1 ELSE 3 END
-                              ELSE 2 END,
+        ORDER BY CASE o.item WHEN 'vuot_muc' THEN 0 WHEN 'chi_vu_viec_da_xoa' THEN 0 WHEN 'chi_khong_du_dieu_kien' THEN 0
+                              WHEN 'cho_chi' THEN CASE WHEN o.late THEN 1 ELSE 3 END ELSE 2 END,
                  v.name COLLATE vi, o.payment_id
         """, {"year": year, "village": village_id}).df()
 
@@ -749,7 +817,7 @@ def load_demo_funding(con, plan: dict, *, actor: str) -> None:
     cutoff and not yet requested, then approves and pays it on the round's dates; plan["...teams"] maps a
     village key to exceptions: {"status": "none" | "de_nghi" | "da_duyet", "paid_on": ..., "reduce_by": ...,
     "reason": ...}. plan["duplicate"]: a case entered twice, paid in a round, deleted afterwards (so that
-    payment is above the rate: the check shows it).
+    payment paid for a deleted case: the check shows it, «chi cho vụ việc đã xóa»).
     """
     from db.cases import delete_case, get_case, save_case
 
@@ -772,8 +840,8 @@ def load_demo_funding(con, plan: dict, *, actor: str) -> None:
             cases = payable_cases(con, team_id, dt.date.fromisoformat(round_["cutoff"]))
             if cases.empty:
                 continue
-            rate = rate_on(con, "thu_lao", dt.date.fromisoformat(round_["requested_on"]))
-            amount = rate["amount"] * len(cases) - rule.get("reduce_by", 0)
+            fees = case_fees(con, cases["case_id"].tolist())
+            amount = sum(f["fee"] for f in fees.values()) - rule.get("reduce_by", 0)
             payment_id = file_fee_request(con, team_id, cases["case_id"].tolist(), round_["requested_on"],
                                           actor=actor, amount=amount, reduction_reason=rule.get("reason"))
             _advance(con, payment_id, {**round_, **rule}, actor)

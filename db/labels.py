@@ -104,6 +104,15 @@ RATE_UNITS = {
 }
 # Units a kind may use; kinds not listed may use any unit.
 RATE_UNITS_BY_KIND = {"thu_lao": ("vu_viec",), "ho_tro": ("to_thang", "to_nam")}
+# A rate's level (rates.level, issue 14 item 7): the national maximum, or the rate the province applies within it.
+RATE_LEVELS = {"toi_da": "Mức tối đa (trung ương)", "ap_dung": "Mức áp dụng (tỉnh)"}
+RATE_LEVELS_SHORT = {"toi_da": "Tối đa", "ap_dung": "Áp dụng"}
+# The kinds in narrow cells (the rates side by side on Cài đặt → Mức chi).
+RATE_KINDS_SHORT = {"thu_lao": "Thù lao", "ho_tro": "Hỗ trợ hoạt động tổ", "tap_huan": "Tập huấn",
+                    "khen_thuong": "Khen thưởng", "khac": "Khác"}
+# The result a fee rate is for (rates.result; db/metrics/50_funding.sql fee_key): only the fee may depend on it.
+RATE_RESULTS = {"thanh": "Hòa giải thành", "khac": "Hòa giải không thành"}
+RATE_ANY_RESULT = "Mọi kết quả"
 PAYMENT_KINDS = {"thu_lao": "Thù lao hòa giải viên", "ho_tro": "Hỗ trợ hoạt động tổ"}
 PAYMENT_KINDS_SHORT = {"thu_lao": "Thù lao", "ho_tro": "Hỗ trợ"}
 PAYMENT_STATUS = {"de_nghi": "Đề nghị", "da_duyet": "Đã duyệt", "da_chi": "Đã chi", "huy": "Đã hủy"}
@@ -121,7 +130,9 @@ OUTSTANDING_ITEMS = {
     "thu_lao_chua_de_nghi": "Vụ việc đã kết thúc chưa lập đề nghị chi thù lao",
     "cho_chi": "Chứng từ chờ chi",
     "ho_tro_chua_de_nghi": "Hỗ trợ hoạt động tổ chưa đề nghị",
-    "vuot_muc": "Chi vượt mức chi hiện hành",
+    "vuot_muc": "Chi vượt mức chi",
+    "chi_vu_viec_da_xoa": "Chi cho vụ việc đã xóa",
+    "chi_khong_du_dieu_kien": "Chi cho vụ việc không còn đủ điều kiện",
 }
 # The parts of a village's bar on the Kinh phí chart (columns of funding_team_year).
 FUNDING_PARTS = {"fee_paid": "Thù lao đã chi", "support_paid": "Hỗ trợ đã chi", "owed": "Còn phải chi"}

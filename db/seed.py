@@ -24,8 +24,8 @@ REFERENCE = {
     "case_categories": ("code", "label", "national_code", "sort_order"),
     "case_grounds": ("code", "label", "sort_order"),
     "plan_targets": ("key", "value", "valid_from", "valid_to", "label", "source"),
-    "rates": ("kind", "amount", "unit", "legal_basis", "legal_basis_date", "issuer", "valid_from", "valid_to",
-              "needs_verification", "note"),
+    "rates": ("kind", "level", "result", "province", "amount", "unit", "legal_basis", "legal_basis_date", "issuer",
+              "valid_from", "valid_to", "needs_verification", "note"),
     # Criteria compliance (issue 5): frameworks, evidence kinds, then the indicators that name both.
     "criteria_frameworks": ("code", "family", "name", "short_name", "legal_basis", "valid_from", "valid_to",
                             "pass_rule", "needs_verification", "note", "sort_order", "assessment", "total_points",
@@ -74,10 +74,13 @@ REFERENCE_KEYS = {
     "commendation_calendar": ("code",),
 }
 # Rates have no natural key and their dates get corrected after verification: a seeded rate counts as
-# present when any rate of its kind overlaps its validity, so a moved rate is never seeded a second time.
+# present when any rate of its kind and level (national maximum or applied rate) for the same result overlaps its
+# validity, so a moved rate is never seeded a second time (the overlap rule of db/funding.save_rate).
 REFERENCE_MATCH = {
-    "rates": ("kind = $kind AND valid_from <= coalesce($valid_to::DATE, DATE '9999-12-31') "
-              "AND coalesce(valid_to, DATE '9999-12-31') >= $valid_from::DATE", ("kind", "valid_from", "valid_to")),
+    "rates": ("kind = $kind AND level = $level AND (result IS NULL OR $result::VARCHAR IS NULL OR result = $result) "
+              "AND valid_from <= coalesce($valid_to::DATE, DATE '9999-12-31') "
+              "AND coalesce(valid_to, DATE '9999-12-31') >= $valid_from::DATE",
+              ("kind", "level", "result", "valid_from", "valid_to")),
 }
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from db import funding, places
 from db.labels import (
     FEE_CASE_PROBLEMS, OUTSTANDING_ITEMS, PAYMENT_KINDS, PAYMENT_KINDS_SHORT,
-    PAYMENT_STATUS, RATE_UNITS, RESULTS, YES_NO,
+    PAYMENT_STATUS, RATE_LEVELS, RATE_UNITS, RESULTS, YES_NO,
 )
 from db.writes import ValidationError, VersionConflict, fetch_row
 from pages import charts
@@ -33,9 +33,17 @@ def default_day() -> dt.date:
 
 
 def rate_text(rate: dict | None) -> str:
+    """A rate in force as funding.rate_on gives it: «500.000 đ/tổ/năm (96/2014/NQ-HĐND, mức áp dụng (tỉnh))», with
+    the maximum when the province's rate is above it and «cần xác minh» when marked."""
     if rate is None:
         return "chưa có mức chi"
-    text = f"{fmt_money(rate['amount'])}/{RATE_UNITS[rate['unit']].removeprefix('đ/')} ({rate['legal_basis']})"
+    level = RATE_LEVELS.get(rate.get("level"), "").lower()
+    text = (f"{fmt_money(rate['amount'])}/{RATE_UNITS[rate['unit']].removeprefix('đ/')} ({rate['legal_basis']}"
+            f"{', ' + level if level else ''})")
+    if rate["above_cap"] and rate["cap"]:
+        cap = rate["cap"]
+        text += (f" — vượt mức tối đa {fmt_money(cap['amount'])}/{RATE_UNITS[cap['unit']].removeprefix('đ/')} "
+                 f"({cap['legal_basis']}): chỉ tính bằng mức tối đa")
     return text + (" — cần xác minh" if rate["needs_verification"] else "")
 
 
@@ -48,6 +56,24 @@ def done(message: str, where: str, payment_id: int | None = None, day: dt.date |
         go_to(day.year)
     flash(message, where)
     st.rerun()
+
+
+def payment_step(label: str, key: str, edit: Editing, write, message: str, payment_id: int) -> bool:
+    """A button that changes an open payment (reduce, cancel): on click, write(version) through the write path with
+    the version the form opened; saved → the message and rerun; refused → the reasons here. Returns True when
+    another user changed the payment meanwhile (the caller shows that notice once, whichever step it was)."""
+    if not st.button(label, key=key):
+        return False
+    try:
+        write(edit.version)
+    except VersionConflict:
+        return True
+    except ValidationError as exc:
+        show_errors(exc)
+        return False
+    edit.saved()
+    done(message, "payment", payment_id)
+    return False  # not reached: done() reruns
 
 
 st.title("Kinh phí hòa giải ở cơ sở")
@@ -80,7 +106,9 @@ n2.metric(f"Tổ đã nhận đủ hỗ trợ năm {year}", f"{fmt_int(total['te
 n3.metric("Chứng từ chi vượt mức", fmt_int(total["payments_above_rate"]),
           f"{fmt_money(total['above_rate'])} vượt" if total["above_rate"] else None, delta_color="inverse",
           delta_arrow="off",
-          help="Số tiền lớn hơn mức chi hiện hành × số vụ việc còn đủ điều kiện (hoặc × số tháng hỗ trợ).")
+          help="Số tiền lớn hơn mức chi của các vụ việc ghi trong chứng từ (mỗi vụ việc theo mức hiệu lực ngày kết "
+               "thúc, theo kết quả) hoặc của các tháng hỗ trợ. Chi cho vụ việc đã xóa là một lỗi riêng, không tính ở "
+               "đây.")
 
 if budget_row is None:
     st.warning(f"Chưa nhập dự toán kinh phí hòa giải năm {year}" + ("." if presenting() else
@@ -92,8 +120,15 @@ if total["over_budget"]:
     st.error(f"Đã chi và đã đề nghị năm {year} ({fmt_money(total['commune_paid'] + total['commune_pending'])}) vượt "
              f"dự toán ({fmt_money(total['budget'])}).", icon=":material/error:")
 if total["payments_above_rate"]:
-    st.error(f"{fmt_int(total['payments_above_rate'])} chứng từ chi vượt mức chi hiện hành, tổng "
+    st.error(f"{fmt_int(total['payments_above_rate'])} chứng từ chi vượt mức chi, tổng "
              f"{fmt_money(total['above_rate'])}: xem «Việc còn tồn đọng».", icon=":material/error:")
+if total["payments_paid_deleted"]:
+    st.error(f"{fmt_int(total['payments_paid_deleted'])} chứng từ chi cho vụ việc đã xóa, tổng "
+             f"{fmt_money(total['paid_deleted'])}: xem «Việc còn tồn đọng».", icon=":material/error:")
+if total["payments_paid_ineligible"]:
+    st.error(f"{fmt_int(total['payments_paid_ineligible'])} chứng từ chi cho vụ việc không còn đủ điều kiện (đã chuyển "
+             f"tổ, đổi kết quả hoặc kết thúc sau ngày đề nghị), tổng {fmt_money(total['paid_ineligible'])}: xem «Việc "
+             "còn tồn đọng».", icon=":material/error:")
 if total["payments_late"]:
     st.warning(f"{fmt_int(total['payments_late'])} chứng từ chi chậm hoặc đã quá hạn chi. {DEADLINE_NOTE}",
                icon=":material/schedule:")
@@ -121,45 +156,54 @@ with tab_checks:
         support_due_label=checks["support_due"].map(fmt_money),
         support_paid_label=checks["support_paid"].map(fmt_money),
         unpaid_label=[fmt_money(v) if positive(v) else "" for v in checks["fee_unpaid_estimate"]],
-        above_label=[fmt_money(v) if positive(v) else "" for v in checks["above_rate"]],
+        # One cell for the three findings, each named: «chi vượt mức» only for a payment above the rate.
+        wrong_label=["; ".join(f"{fmt_money(v)} {what}" for v, what in ((a, "vượt mức"), (d, "VV đã xóa"),
+                                                                         (i, "VV không đủ ĐK")) if positive(v))
+                     for a, d, i in zip(checks["above_rate"], checks["paid_deleted"], checks["paid_ineligible"])],
     )
     red = "color: #c62828; font-weight: 600"
 
     def flag(row):
-        """Red where a check fails: support paid below due, a payment above the rate, a late payment."""
+        """Red where a check fails: support paid below due, a payment above the rate or for cases that earn no fee,
+        a late payment."""
         return [red if (c == "support_paid_label" and positive(row["support_outstanding"]))
-                or (c == "above_label" and positive(row["above_rate"]))
+                or (c == "wrong_label" and row["wrong_label"])
                 or (c == "payments_late" and positive(row["payments_late"])) else "" for c in row.index]
 
     money = {"alignment": "right"}
     table(
         checks_view.style.apply(flag, axis=1),
         column_order=["village", "concluded_cases", "cases_paid", "unpaid_cases", "unpaid_label", "fee_paid_label",
-                      "support_due_label", "support_paid_label", "above_label", "payments_late"],
+                      "support_due_label", "support_paid_label", "wrong_label", "payments_late"],
         column_config={
             "village": st.column_config.TextColumn("Thôn", width=120),
-            "concluded_cases": st.column_config.NumberColumn("VV kết thúc", width=80, format="%d",
+            "concluded_cases": st.column_config.NumberColumn("VV kết thúc", width=75, format="%d",
                                                              help=f"Vụ việc thành hoặc không thành, kết thúc năm {year}"),
-            "cases_paid": st.column_config.NumberColumn("Đã chi", width=60, format="%d",
+            "cases_paid": st.column_config.NumberColumn("Đã chi", width=55, format="%d",
                                                         help="Vụ việc đã chi thù lao"),
-            "unpaid_cases": st.column_config.NumberColumn("Chưa chi", width=65, format="%d",
+            "unpaid_cases": st.column_config.NumberColumn("Chưa chi", width=60, format="%d",
                                                           help="Vụ việc chưa chi thù lao (đang đề nghị hoặc chưa đề nghị)"),
-            "unpaid_label": st.column_config.TextColumn("TL còn phải chi", width=110, **money,
+            "unpaid_label": st.column_config.TextColumn("TL còn phải chi", width=105, **money,
                                                         help="Ước tính thù lao của các vụ việc chưa chi, theo mức chi "
                                                              "tại ngày kết thúc"),
-            "fee_paid_label": st.column_config.TextColumn("TL đã chi", width=100, **money,
+            "fee_paid_label": st.column_config.TextColumn("TL đã chi", width=95, **money,
                                                           help=f"Thù lao đã chi, chứng từ đề nghị năm {year}"),
-            "support_due_label": st.column_config.TextColumn("HT phải chi", width=95, **money,
+            "support_due_label": st.column_config.TextColumn("HT phải chi", width=90, **money,
                                                              help="Hỗ trợ hoạt động tổ theo mức chi của từng tháng"),
-            "support_paid_label": st.column_config.TextColumn("HT đã chi", width=95, **money,
+            "support_paid_label": st.column_config.TextColumn("HT đã chi", width=85, **money,
                                                               help="Màu đỏ: chưa chi đủ số phải chi"),
-            "above_label": st.column_config.TextColumn("Chi vượt mức", width=95, **money),
-            "payments_late": st.column_config.NumberColumn("CT chậm", width=65, format="%d",
+            "wrong_label": st.column_config.TextColumn(
+                "Chi sai", width=140,
+                help="Vượt mức: chi cao hơn mức chi của các vụ việc, tháng trong chứng từ. VV đã xóa: chi cho vụ việc "
+                     "đã xóa sau khi đưa vào chứng từ. VV không đủ ĐK: chi cho vụ việc đã chuyển tổ, đổi kết quả hoặc "
+                     "kết thúc sau ngày đề nghị."),
+            "payments_late": st.column_config.NumberColumn("CT chậm", width=60, format="%d",
                                                            help="Chứng từ chi chậm hoặc quá hạn chi"),
         },
         hide_index=True, width="stretch",
     )
-    st.caption("VV: vụ việc; TL: thù lao hòa giải viên; HT: hỗ trợ hoạt động tổ; ĐN: đề nghị; CT: chứng từ. "
+    st.caption("VV: vụ việc; TL: thù lao hòa giải viên; HT: hỗ trợ hoạt động tổ; ĐN: đề nghị; CT: chứng từ; ĐK: điều "
+               "kiện. "
                "Thù lao trả cho mỗi vụ việc đã kết thúc (thành hoặc không thành) của tổ, một lần; không trả cho vụ "
                "việc ngoài phạm vi hoặc đang hòa giải.")
 
@@ -175,7 +219,11 @@ with tab_checks:
                 state = "quá hạn chi" if is_true(row.late) else "trong hạn"
                 return f"{PAYMENT_STATUS[row.status]}, hạn chi {fmt_date(row.deadline)} — {state}"
             if row.item == "vuot_muc":
-                return "Cao hơn mức chi × số vụ việc còn đủ điều kiện"
+                return "Cao hơn mức chi của các vụ việc, tháng trong chứng từ"
+            if row.item == "chi_vu_viec_da_xoa":
+                return f"{fmt_int(row.cases)} vụ việc đã xóa sau khi đưa vào chứng từ"
+            if row.item == "chi_khong_du_dieu_kien":
+                return f"{fmt_int(row.cases)} vụ việc đã chuyển tổ, đổi kết quả hoặc kết thúc sau ngày đề nghị"
             return f"Chưa có chứng từ hỗ trợ năm {year}"
         listing = pending.assign(
             item_label=pending["item"].map(OUTSTANDING_ITEMS),
@@ -185,7 +233,8 @@ with tab_checks:
         )
         table(
             listing.style.map(lambda v: "color: #c62828; font-weight: 600" if "quá hạn" in str(v) else "",
-                              subset=["detail"]),
+                              subset=["detail"])
+            .map(lambda v: "color: #c62828; font-weight: 600" if v.startswith("Chi ") else "", subset=["item_label"]),
             column_order=["village", "item_label", "payment", "money", "detail"],
             column_config={
                 "village": st.column_config.TextColumn("Thôn", width=120),
@@ -203,7 +252,9 @@ if presenting():
 if may("funding"):
     with tab_fee:
         st.caption("Giấy đề nghị thanh toán thù lao của tổ hòa giải: chọn tổ, ngày đề nghị và các vụ việc đã kết thúc chưa "
-                   "chi. Số tiền = mức thù lao hiệu lực ngày đề nghị × số vụ việc; chỉ được đề nghị thấp hơn, có lý do.")
+                   "chi. Mỗi vụ việc tính theo mức thù lao hiệu lực vào ngày kết thúc của nó, theo kết quả (từ "
+                   "06/10/2023, Thông tư 56/2023/TT-BTC đặt mức tối đa riêng cho hòa giải thành và không thành); số "
+                   "tiền là tổng các vụ việc, chỉ được đề nghị thấp hơn, có lý do.")
         if not team_names:
             st.info("Chưa có tổ hòa giải nào.")
         else:
@@ -211,15 +262,12 @@ if may("funding"):
             fee_team = f1.selectbox("Tổ hòa giải", list(team_names), format_func=team_names.get, key="fee_team")
             requested_text = date_field("Ngày đề nghị", default_day(), container=f2, key="fee_requested_on")
             requested_on, date_errors = day_or_none(requested_text, "Ngày đề nghị")
-            if requested_on is None:  # the rate and the payable cases depend on the day: nothing to show without it
-                st.error(" ".join(date_errors) or "Nhập ngày đề nghị để xem mức thù lao và các vụ việc chưa chi.",
+            if requested_on is None:  # the payable cases depend on the day: nothing to show without it
+                st.error(" ".join(date_errors) or "Nhập ngày đề nghị để xem các vụ việc chưa chi.",
                          icon=":material/event_busy:")
                 payable = pd.DataFrame()
-                rate = None
             else:
-                rate = funding.rate_on(con, "thu_lao", requested_on)
                 payable = funding.payable_cases(con, fee_team, requested_on)
-                st.markdown(f"Mức thù lao hiệu lực ngày {fmt_date(requested_on)}: **{md_text(rate_text(rate))}**")
             show_flash("fee")
             if requested_on is None:
                 pass
@@ -231,14 +279,22 @@ if may("funding"):
                 keys = {cid: f"fee_case_{generation}_{fee_team}_{cid}" for cid in payable["case_id"]}
                 with st.container(border=True, height=300 if len(payable) > 7 else "content"):
                     for row in payable.itertuples():
+                        fee = ("chưa có mức thù lao ngày kết thúc" if is_missing(row.fee_rate_id)
+                               else fmt_money(row.fee) + (" (mức tối đa)" if is_true(row.fee_above_cap) else ""))
                         st.checkbox(f"Số {row.case_id} · kết thúc {fmt_date(row.concluded_on)} · "
                                     f"{RESULTS.get(row.result, row.result)} · {row.category}"
-                                    + (f" · năm {row.year}" if row.year != requested_on.year else ""),
+                                    + (f" · năm {row.year}" if row.year != requested_on.year else "") + f" · {fee}",
                                     value=True, key=keys[row.case_id])
                 chosen = [cid for cid, key in keys.items() if st.session_state.get(key, True)]
-                computed = (rate["amount"] if rate else 0) * len(chosen)
-                st.markdown(f"**{len(chosen)} vụ việc × {fmt_money(rate['amount']) if rate else '?'} = "
-                            f"{fmt_money(computed)}**")
+                fees = payable.set_index("case_id")["fee"]
+                computed = int(sum(fees[cid] for cid in chosen))
+                groups = pd.Series([int(fees[cid]) for cid in chosen]).value_counts().sort_index(ascending=False)
+                if len(groups) <= 1:
+                    each = fmt_money(groups.index[0]) if len(groups) else "0 đ"
+                    st.markdown(f"**{len(chosen)} vụ việc × {each} = {fmt_money(computed)}**")
+                else:
+                    parts = " + ".join(f"{n} × {fmt_money(fee)}" for fee, n in groups.items())
+                    st.markdown(f"**{len(chosen)} vụ việc: {parts} = {fmt_money(computed)}**")
                 reduce = st.checkbox("Đề nghị số tiền thấp hơn (ghi lý do)", key="fee_reduce")
                 amount, reason = None, None
                 if reduce:
@@ -279,8 +335,18 @@ if may("funding"):
             if month_to >= month_from:
                 first = dt.date(year, month_from, 1)
                 due = funding.support_due(con, first, dt.date(year, month_to, 1))
-                st.markdown(f"Mức hỗ trợ tháng {month_from:02d}/{year}: **{rate_text(funding.rate_on(con, 'ho_tro', first))}** · "
-                            f"Phải chi cho kỳ này: **{fmt_money(due)}**")
+                # The rate of each month is the one in force on its 1st: one line per run of months at one rate.
+                runs: list[list] = []
+                for month in range(month_from, month_to + 1):
+                    rate = funding.rate_on(con, "ho_tro", dt.date(year, month, 1))
+                    key = None if rate is None else rate["id"]
+                    if runs and runs[-1][2] == key:
+                        runs[-1][1] = month
+                    else:
+                        runs.append([month, month, key, rate])
+                lines = [(f"tháng {a:02d}/{year}" if a == b else f"tháng {a:02d}–{b:02d}/{year}")
+                         + f": **{md_text(rate_text(rate))}**" for a, b, _, rate in runs]
+                st.markdown("Mức hỗ trợ " + "; ".join(lines) + f" · Phải chi cho kỳ này: **{fmt_money(due)}**")
             row = checks[checks["team_id"] == support_team]
             if not row.empty:
                 r = row.iloc[0]
@@ -311,6 +377,10 @@ with tab_payments:
             notes = []
             if positive(row.above_rate):
                 notes.append(f"Vượt mức {fmt_money(row.above_rate)}")
+            if positive(row.paid_deleted):
+                notes.append(f"Chi cho vụ việc đã xóa {fmt_money(row.paid_deleted)}")
+            if positive(row.paid_ineligible):
+                notes.append(f"Chi cho vụ việc không đủ điều kiện {fmt_money(row.paid_ineligible)}")
             if is_true(row.late):
                 notes.append("Chi chậm" if row.status == "da_chi" else "Quá hạn chi")
             return "; ".join(notes)
@@ -388,9 +458,17 @@ with tab_payments:
                     lines.append(f"**Ghi chú:** {md_text(pay['note'])}")
                 st.markdown("  \n".join(lines))
                 if pay["above_rate"]:
-                    st.error(f"Chi vượt mức {fmt_money(pay['above_rate'])}: theo mức chi hiện hành và các vụ việc còn đủ "
-                             f"điều kiện ({fmt_int(pay['eligible_cases'])}/{fmt_int(pay['cases'])}) chỉ được "
-                             f"{fmt_money(pay['due_amount'])}.", icon=":material/error:")
+                    what = (f"{fmt_int(pay['cases'])} vụ việc trong giấy đề nghị" if pay["kind"] == "thu_lao"
+                            else f"{fmt_int(pay['months'])} tháng hỗ trợ")
+                    st.error(f"Chi vượt mức {fmt_money(pay['above_rate'])}: theo mức chi hiện hành, {what} chỉ được "
+                             f"{fmt_money(pay['rated_amount'])}.", icon=":material/error:")
+                if pay["paid_deleted"]:
+                    st.error(f"Chi cho vụ việc đã xóa {fmt_money(pay['paid_deleted'])}: {fmt_int(pay['deleted_cases'])} "
+                             "vụ việc trong giấy đề nghị đã bị xóa sau đó (nhập trùng hoặc nhập nhầm). Cần thu hồi hoặc "
+                             "giải trình khoản đã chi.", icon=":material/error:")
+                if pay["paid_ineligible"]:
+                    st.error(f"Chi cho vụ việc không còn đủ điều kiện {fmt_money(pay['paid_ineligible'])}: xem cột «Chi "
+                             "thù lao» của danh sách vụ việc bên dưới.", icon=":material/error:")
                 if pay["late"]:
                     st.warning("Chi chậm so với hạn 5 ngày làm việc." if pay["status"] == "da_chi"
                                else "Đã quá hạn chi 5 ngày làm việc kể từ ngày đề nghị.", icon=":material/schedule:")
@@ -421,17 +499,11 @@ with tab_payments:
                         new_amount = st.text_input("Số tiền mới (đồng)", key=f"{form_id}_amount",
                                                    placeholder=f"Thấp hơn {fmt_int(opened['amount'])}")
                         why = st.text_input("Lý do giảm", key=f"{form_id}_reason")
-                        if st.button("Lưu số tiền mới", key=f"{form_id}_reduce"):
-                            try:
-                                funding.reduce_payment(con, open_id, new_amount, why, actor=actor(),
-                                                       expected_version=edit.version)
-                            except VersionConflict:
-                                conflict = True
-                            except ValidationError as exc:
-                                show_errors(exc)
-                            else:
-                                edit.saved()
-                                done(f"Chứng từ số {open_id}: đã giảm số tiền đề nghị.", "payment", open_id)
+                        conflict |= payment_step(
+                            "Lưu số tiền mới", f"{form_id}_reduce", edit,
+                            lambda version: funding.reduce_payment(con, open_id, new_amount, why, actor=actor(),
+                                                                   expected_version=version),
+                            f"Chứng từ số {open_id}: đã giảm số tiền đề nghị.", open_id)
                 if status in ("de_nghi", "da_duyet") and may("funding"):
                     with st.expander("Hủy chứng từ", icon=":material/cancel:"):
                         cancel_day = date_field("Ngày hủy", max(min(today(), dt.date(year, 12, 31)),
@@ -439,17 +511,11 @@ with tab_payments:
                                                 key=f"{form_id}_cancel_day")
                         cancel_reason = st.text_input("Lý do hủy", key=f"{form_id}_cancel_reason")
                         st.caption("Vụ việc của giấy đề nghị bị hủy được đề nghị lại được.")
-                        if st.button("Hủy chứng từ", key=f"{form_id}_cancel"):
-                            try:
-                                funding.cancel_payment(con, open_id, cancel_day, cancel_reason, actor=actor(),
-                                                       expected_version=edit.version)
-                            except VersionConflict:
-                                conflict = True
-                            except ValidationError as exc:
-                                show_errors(exc)
-                            else:
-                                edit.saved()
-                                done(f"Đã hủy chứng từ số {open_id}.", "payment", open_id)
+                        conflict |= payment_step(
+                            "Hủy chứng từ", f"{form_id}_cancel", edit,
+                            lambda version: funding.cancel_payment(con, open_id, cancel_day, cancel_reason,
+                                                                   actor=actor(), expected_version=version),
+                            f"Đã hủy chứng từ số {open_id}.", open_id)
                 if conflict:  # one place for the notice, whichever step was refused
                     edit.conflict()
                 else:
@@ -461,14 +527,21 @@ with tab_payments:
                     cases.assign(received=cases["received_on"].map(fmt_date),
                                  concluded=cases["concluded_on"].map(fmt_date),
                                  result_label=cases["result"].map(RESULTS),
+                                 filed=cases["filed_fee"].map(fmt_money), rated=cases["rate_fee"].map(fmt_money),
                                  ok=cases["problem"].map(lambda p: FEE_CASE_PROBLEMS.get(p, "Đủ điều kiện"))),
-                    column_order=["case_id", "received", "concluded", "category", "result_label", "ok"],
+                    column_order=["case_id", "received", "concluded", "category", "result_label", "filed", "rated",
+                                  "ok"],
                     column_config={
                         "case_id": st.column_config.NumberColumn("Số vụ việc", width=80, format="%d"),
                         "received": st.column_config.TextColumn("Ngày nhận", width=95),
                         "concluded": st.column_config.TextColumn("Ngày kết thúc", width=105),
                         "category": st.column_config.TextColumn("Loại vụ việc", width=180),
                         "result_label": st.column_config.TextColumn("Kết quả", width=150),
+                        "filed": st.column_config.TextColumn("Thù lao khi lập", width=110, alignment="right",
+                                                             help="Mức thù lao của vụ việc khi lập giấy đề nghị"),
+                        "rated": st.column_config.TextColumn("Theo mức hiện hành", width=130, alignment="right",
+                                                             help="Mức hiệu lực ngày kết thúc, theo kết quả, theo "
+                                                                  "mức chi như hiện nay"),
                         "ok": st.column_config.TextColumn("Chi thù lao", width="medium"),
                     },
                     hide_index=True, width="stretch",
@@ -486,8 +559,9 @@ with tab_payments:
                 },
                 hide_index=True, width=480,
             )
-            st.caption("Thù lao chia đều theo vụ việc, rồi chia đều cho các hòa giải viên ghi trong từng vụ việc; "
-                       "vụ việc chưa ghi hòa giải viên do tổ trưởng nhận. Hỗ trợ hoạt động: tổ trưởng nhận cho tổ.")
+            st.caption("Thù lao chia theo mức của từng vụ việc (hòa giải thành, không thành), rồi chia đều cho các hòa "
+                       "giải viên ghi trong từng vụ việc; vụ việc chưa ghi hòa giải viên do tổ trưởng nhận. Hỗ trợ hoạt "
+                       "động: tổ trưởng nhận cho tổ.")
             download("Tải danh sách ký nhận (CSV, mở được bằng Excel)", funding.signing_csv(con, open_id),
                      file_name=f"danh-sach-ky-nhan-chung-tu-{open_id}.csv", mime="text/csv",
                      icon=":material/download:", key=f"sign_csv_{open_id}")
