@@ -377,10 +377,10 @@ with tab_payments:
             notes = []
             if positive(row.above_rate):
                 notes.append(f"Vượt mức {fmt_money(row.above_rate)}")
-            if positive(row.paid_deleted):
-                notes.append(f"Chi cho vụ việc đã xóa {fmt_money(row.paid_deleted)}")
+            if positive(row.paid_deleted):  # short: the column is narrow on a 1366 px screen
+                notes.append(f"VV đã xóa {fmt_money(row.paid_deleted)}")
             if positive(row.paid_ineligible):
-                notes.append(f"Chi cho vụ việc không đủ điều kiện {fmt_money(row.paid_ineligible)}")
+                notes.append(f"VV không đủ ĐK {fmt_money(row.paid_ineligible)}")
             if is_true(row.late):
                 notes.append("Chi chậm" if row.status == "da_chi" else "Quá hạn chi")
             return "; ".join(notes)
@@ -401,15 +401,18 @@ with tab_payments:
                           "check"],
             column_config={
                 "id": st.column_config.NumberColumn("Số", width=45, format="%d"),
-                "village": st.column_config.TextColumn("Thôn", width=115),
+                "village": st.column_config.TextColumn("Thôn", width=110),
                 "kind_label": st.column_config.TextColumn("Loại", width=75),
                 "content": st.column_config.TextColumn("Nội dung", width=110),
                 "money": st.column_config.TextColumn("Số tiền", width=95, alignment="right"),
                 "requested": st.column_config.TextColumn("Ngày đề nghị", width=95),
                 "deadline": st.column_config.TextColumn("Hạn chi", width=85),
-                "status_label": st.column_config.TextColumn("Trạng thái, ngày", width=150,
+                "status_label": st.column_config.TextColumn("Trạng thái, ngày", width=140,
                                                             help="Ngày duyệt, ngày chi hoặc ngày hủy"),
-                "check": st.column_config.TextColumn("Kiểm tra", width="medium"),
+                "check": st.column_config.TextColumn(
+                    "Kiểm tra", width="medium",
+                    help="Vượt mức: chi cao hơn mức chi; VV đã xóa: chi cho vụ việc đã xóa; VV không đủ ĐK: chi cho vụ "
+                         "việc không còn đủ điều kiện; chi chậm, quá hạn chi: so với hạn 5 ngày làm việc."),
             },
             max_rows=10, on_select="rerun", selection_mode="single-row", key="payment_table",
         )
