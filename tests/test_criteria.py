@@ -101,10 +101,11 @@ def test_frameworks_by_year(small_db):
     assert criteria.framework_for_year(con, 2023, "ke_hoach")["framework_code"] == "kh_2023_doan_ket"
     in_2023 = con.execute("SELECT DISTINCT framework_code FROM criteria_result WHERE year = 2023 ORDER BY 1").fetchall()
     assert in_2023 == [("kh_2023_doan_ket",), ("qd25_2021",)]
-    # QĐ 27/2025's mediation indicator is a placeholder: marked cần xác minh and not scored.
+    # QĐ 27/2025's mediation indicator is a placeholder: marked cần xác minh, judged against a level, not scored.
     hg2 = result(con, "HG2", 2025)
     assert hg2["framework_code"] == "qd27_2025" and hg2["needs_verification"] and hg2["points"] is None
-    assert result(con, "HG2", 2023)["max_points"] == 3
+    assert hg2["points_rule"] == "level"  # pass or fail against a level, never points
+    assert result(con, "3.1.b", 2023)["max_points"] == 3
 
 
 def test_seeded_points_not_in_an_official_text_are_marked(empty_db):
@@ -119,8 +120,8 @@ def test_register_complete_by_hand(small_db):
     con, ids = small_db
     dong, bac = village(con, "Thôn Đông"), village(con, "Thôn Bắc")
     # Nothing has a mediator recorded: 0 of 5 (Đông), 0 of 1 (Bắc), 0 of 6 (commune). Long (ngoài phạm vi) not counted.
-    assert (result(con, "HG1", village=dong)["num"], result(con, "HG1", village=dong)["den"]) == (0, 5)
-    assert (result(con, "HG1")["num"], result(con, "HG1")["den"]) == (0, 6)
+    assert (result(con, "3.1.a", village=dong)["num"], result(con, "3.1.a", village=dong)["den"]) == (0, 5)
+    assert (result(con, "3.1.a")["num"], result(con, "3.1.a")["den"]) == (0, 6)
     missing = dict(con.execute("SELECT case_id, missing FROM case_register_check WHERE year = 2023").fetchall())
     assert missing[case_of(con, "Hoàng Văn Giang")] == ["hoa_giai_vien", "thoa_thuan"]
     assert missing[case_of(con, "Lý Thị Mơ")] == ["hoa_giai_vien"]  # still open: no agreement expected yet
@@ -130,10 +131,10 @@ def test_register_complete_by_hand(small_db):
         data = cases.get_case(con, case_of(con, party))
         data.update(mediator_ids=[ids[mediator]], agreement=agreement or data["agreement"])
         cases.save_case(con, data, actor=ACTOR, case_id=data["id"], expected_version=data["version"])
-    hg1 = result(con, "HG1", village=dong)
+    hg1 = result(con, "3.1.a", village=dong)
     assert (hg1["num"], hg1["den"]) == (2, 5) and hg1["value"] == pytest.approx(0.4)
-    assert (result(con, "HG1")["num"], result(con, "HG1")["den"]) == (2, 6)
-    assert result(con, "HG1", village=bac)["value"] == 0
+    assert (result(con, "3.1.a")["num"], result(con, "3.1.a")["den"]) == (2, 6)
+    assert result(con, "3.1.a", village=bac)["value"] == 0
     khoa = criteria.rows_behind(con, "register_complete", YEAR, dong)
     assert khoa.loc[khoa["Số vụ việc"] == case_of(con, "Đặng Văn Khoa"), "Còn thiếu"].item() == \
         "thỏa thuận / yêu cầu của các bên"
@@ -142,10 +143,10 @@ def test_register_complete_by_hand(small_db):
 def test_official_rate_trained_composition_and_incidents_by_hand(small_db):
     con, ids = small_db
     dong, bac = village(con, "Thôn Đông"), village(con, "Thôn Bắc")
-    hg2 = result(con, "HG2")
+    hg2 = result(con, "3.1.b")
     assert (hg2["num"], hg2["den"], hg2["target"]) == (4, 5, 0.9) and hg2["value"] == pytest.approx(0.8)
     assert hg2["computed_status"] == "chua_dat"
-    assert result(con, "HG2", village=dong)["value"] == pytest.approx(0.75)
+    assert result(con, "3.1.b", village=dong)["value"] == pytest.approx(0.75)
     assert result(con, "KH1", village=bac)["computed_status"] == "dat"  # 1/1 ≥ 90%
     kh2 = result(con, "KH2")
     assert (kh2["num"], kh2["den"], kh2["status"]) == (0, 3, "chua_dat")  # nobody trained yet
@@ -167,43 +168,48 @@ def test_official_rate_trained_composition_and_incidents_by_hand(small_db):
 
 def test_budget_and_support_by_hand(small_db):
     con, _ = small_db
-    assert (result(con, "KP1")["value"], result(con, "KP1")["computed_status"]) == (0, "chua_dat")
+    assert (result(con, "3.2.a")["value"], result(con, "3.2.a")["computed_status"]) == (0, "chua_dat")
     funding.save_budget(con, YEAR, {"amount": 5_000_000, "document_no": "Nghị quyết số 5/NQ-HĐND",
                                     "document_date": "2022-12-20", "in_commune_budget": False}, actor=ACTOR)
-    assert result(con, "KP1")["value"] == 0  # not a line of the commune's budget
-    assert "chưa nằm trong dự toán ngân sách xã" in criteria.results(con, YEAR).set_index("code").loc["KP1", "reason"]
+    assert result(con, "3.2.a")["value"] == 0  # not a line of the commune's budget
+    assert "chưa nằm trong dự toán ngân sách xã" in criteria.results(con, YEAR).set_index("code").loc["3.2.a", "reason"]
     version = funding.budget(con, YEAR)["version"]
     funding.save_budget(con, YEAR, {"amount": 5_000_000, "document_no": "Nghị quyết số 5/NQ-HĐND",
                                     "document_date": "2022-12-20", "in_commune_budget": True}, actor=ACTOR,
                         expected_version=version)
-    assert (result(con, "KP1")["value"], result(con, "KP1")["computed_status"]) == (1, "dat")
+    assert (result(con, "3.2.a")["value"], result(con, "3.2.a")["computed_status"]) == (1, "dat")
     # Support due 500.000 đ per team for 2023 (seeded rate); nothing paid: 0/2, both short.
-    kp2 = result(con, "KP2")
+    kp2 = result(con, "3.2.b")
     assert (kp2["num"], kp2["den"], kp2["teams_short"], kp2["teams_above"]) == (0, 2, 2, 0)
     dong_team = team_id(con, "Thôn Đông")
     payment = funding.file_support_payment(con, dong_team, YEAR, 1, 12, "2023-12-01", actor=ACTOR)
     funding.approve_payment(con, payment, "2023-12-02", actor=ACTOR)
-    assert result(con, "KP2")["num"] == 0  # approved is not paid
+    assert result(con, "3.2.b")["num"] == 0  # approved is not paid
     funding.pay_payment(con, payment, "2023-12-04", actor=ACTOR)
-    kp2 = result(con, "KP2")
+    kp2 = result(con, "3.2.b")
     assert (kp2["num"], kp2["den"], kp2["teams_short"]) == (1, 2, 1) and kp2["value"] == pytest.approx(0.5)
-    assert result(con, "KP2", village=village(con, "Thôn Đông"))["value"] == 1
-    row = criteria.results(con, YEAR).set_index("code").loc["KP2"]
+    assert result(con, "3.2.b", village=village(con, "Thôn Đông"))["value"] == 1
+    row = criteria.results(con, YEAR).set_index("code").loc["3.2.b"]
     assert row["reason"] == "1/2 tổ chưa được chi hỗ trợ đủ mức."
-    # Proportional points, once the evidence is there: 1 × 0,5 / 1.
+    # Proportional points, once the evidence is there (the payment records and the signed list): 2 × 0,5 / 1.
     add_docs(con, "ho_so_chi")
-    assert result(con, "KP2")["points"] == pytest.approx(0.5)
+    assert result(con, "3.2.b")["status"] == "thieu_ho_so"
+    add_docs(con, "danh_sach_ky_nhan")
+    assert result(con, "3.2.b")["points"] == pytest.approx(1)
 
 
 def test_points_follow_the_rule(small_db):
     con, _ = small_db
     add_docs(con, "van_ban_hoa_giai_thanh", "bao_cao_ubnd_xa")
-    hg2 = result(con, "HG2")  # proportional: 3 × 0,8 / 0,9 = 2,67
+    hg2 = result(con, "3.1.b")  # proportional: 3 × 0,8 / 0,9 = 2,67
     assert (hg2["status"], hg2["points"]) == ("chua_dat", pytest.approx(2.67))
-    kp3 = result(con, "KP3")  # document indicator, all or nothing
-    assert (kp3["status"], kp3["points"]) == ("thieu_ho_so", 0)
-    add_docs(con, "danh_sach_ky_nhan")
-    assert (result(con, "KP3")["status"], result(con, "KP3")["points"]) == ("dat", 1)
+    kp1 = result(con, "3.2.a")  # yes/no indicator, all or nothing
+    assert (kp1["status"], kp1["points"]) == ("thieu_ho_so", 0)
+    add_docs(con, "du_toan")
+    assert (result(con, "3.2.a")["status"], result(con, "3.2.a")["points"]) == ("chua_dat", 0)
+    funding.save_budget(con, YEAR, {"amount": 5_000_000, "document_no": "Nghị quyết số 5/NQ-HĐND",
+                                    "document_date": "2022-12-20", "in_commune_budget": True}, actor=ACTOR)
+    assert (result(con, "3.2.a")["status"], result(con, "3.2.a")["points"]) == ("dat", 2)
 
 
 # --- statuses change with documents and data ------------------------------------------------------------------
@@ -211,52 +217,52 @@ def test_points_follow_the_rule(small_db):
 def test_missing_evidence_shows_thieu_ho_so_until_uploaded(small_db):
     con, _ = small_db
     dong, bac = village(con, "Thôn Đông"), village(con, "Thôn Bắc")
-    before = result(con, "HG2")
+    before = result(con, "3.1.b")
     assert (before["status"], before["computed_status"], before["points"]) == ("thieu_ho_so", "chua_dat", 0)
     assert before["evidence_missing"] == ["van_ban_hoa_giai_thanh", "bao_cao_ubnd_xa"]
     add_doc(con, "van_ban_hoa_giai_thanh")
-    assert result(con, "HG2")["evidence_missing"] == ["bao_cao_ubnd_xa"]
+    assert result(con, "3.1.b")["evidence_missing"] == ["bao_cao_ubnd_xa"]
     doc = add_doc(con, "bao_cao_ubnd_xa")
-    assert result(con, "HG2")["status"] == "chua_dat"
-    assert result(con, "HG2", village=bac)["status"] == "dat"  # a commune document counts for every village
+    assert result(con, "3.1.b")["status"] == "chua_dat"
+    assert result(con, "3.1.b", village=bac)["status"] == "dat"  # a commune document counts for every village
     # Per-village kinds: Sổ theo dõi of Đông only → Đông has it, the commune still lacks Bắc's.
     add_doc(con, "so_theo_doi", dong)
     add_doc(con, "bao_cao_to_truong")
-    assert result(con, "HG1", village=dong)["evidence_missing"] == []
-    assert result(con, "HG1", village=bac)["evidence_missing"] == ["so_theo_doi"]
+    assert result(con, "3.1.a", village=dong)["evidence_missing"] == []
+    assert result(con, "3.1.a", village=bac)["evidence_missing"] == ["so_theo_doi"]
     lacking = evidence.requirements(con, YEAR).set_index("kind").loc["so_theo_doi"]
     assert (bool(lacking["present"]), list(lacking["missing_villages"])) == (False, ["Thôn Bắc"])
     add_doc(con, "so_theo_doi", bac)
-    assert result(con, "HG1")["evidence_missing"] == []
+    assert result(con, "3.1.a")["evidence_missing"] == []
     # Removing a document brings «Thiếu hồ sơ» back; another year's documents never count.
     evidence.delete_document(con, doc, actor=ACTOR, expected_version=1)
-    assert result(con, "HG2")["status"] == "thieu_ho_so"
+    assert result(con, "3.1.b")["status"] == "thieu_ho_so"
     add_doc(con, "bao_cao_ubnd_xa", year=2022)
-    assert result(con, "HG2")["status"] == "thieu_ho_so"
+    assert result(con, "3.1.b")["status"] == "thieu_ho_so"
 
 
 def test_status_follows_the_data(small_db):
     con, _ = small_db
     bac = village(con, "Thôn Bắc")
     add_docs(con, "van_ban_hoa_giai_thanh", "bao_cao_ubnd_xa")
-    assert result(con, "HG2", village=bac)["status"] == "dat"  # 1/1
+    assert result(con, "3.1.b", village=bac)["status"] == "dat"  # 1/1
     cases.save_case(con, {
         "team_id": team_id(con, "Thôn Bắc"), "received_on": "2023-07-01", "grounds": "yeu_cau", "category": "dat_dai",
         "summary": "Tranh chấp lối đi", "result": "khong_thanh", "concluded_on": "2023-07-20",
         "parties": [{"full_name": "Trịnh Văn Phúc", "age": 45, "address": "Xóm 2"}], "mediator_ids": [],
     }, actor=ACTOR)
-    after = result(con, "HG2", village=bac)
+    after = result(con, "3.1.b", village=bac)
     assert (after["num"], after["den"], after["status"]) == (1, 2, "chua_dat")
 
 
 def test_no_concluded_case_is_not_applicable(small_db):
     con, _ = small_db
     add_docs(con, "van_ban_hoa_giai_thanh", "bao_cao_ubnd_xa")
-    hg2 = result(con, "HG2", 2024)  # only Mơ (open) carries over into 2024
+    hg2 = result(con, "3.1.b", 2024)  # only Mơ (open) carries over into 2024
     assert (hg2["den"], hg2["value"], hg2["status"], hg2["points"]) == (0, None, "thieu_ho_so", None)
     add_doc(con, "van_ban_hoa_giai_thanh", year=2024)
     add_doc(con, "bao_cao_ubnd_xa", year=2024)
-    assert result(con, "HG2", 2024)["status"] == "khong_ap_dung"
+    assert result(con, "3.1.b", 2024)["status"] == "khong_ap_dung"
 
 
 # --- versions: editing never rewrites past years -----------------------------------------------------------------
@@ -302,7 +308,7 @@ def test_editing_an_indicator_makes_a_new_version_from_this_year(small_db):
 def test_an_expired_framework_and_bad_indicators_are_refused(small_db):
     con, _ = small_db
     as_of = dt.date(2026, 3, 1)
-    qd25 = indicator_id(con, "qd25_2021", "HG2")
+    qd25 = indicator_id(con, "qd25_2021", "3.1.b")
     data = {**criteria.get_indicator(con, qd25), "max_points": 5}
     with pytest.raises(ValidationError, match="hết hiệu lực"):
         criteria.save_indicator(con, data, actor=ACTOR, indicator_id=qd25, as_of=as_of)
@@ -505,12 +511,12 @@ def test_demo_2023_indicators_agree_with_an_independent_calculation(demo_db):
     con = demo_db
     rel = con.execute(INDEPENDENT_2023)
     ind = dict(zip([d[0] for d in rel.description], rel.fetchone()))
-    view = {code: result(con, code) for code in ("HG1", "HG2", "KP1", "KP2", "KP3", "KH1", "KH2", "KH3", "KH4")}
-    assert (view["HG2"]["num"], view["HG2"]["den"]) == (ind["thanh"], ind["concluded"])
+    view = {code: result(con, code) for code in ("3.1.a", "3.1.b", "3.2.a", "3.2.b", "KH1", "KH2", "KH3", "KH4")}
+    assert (view["3.1.b"]["num"], view["3.1.b"]["den"]) == (ind["thanh"], ind["concluded"])
     assert (view["KH1"]["num"], view["KH1"]["den"]) == (ind["thanh"], ind["concluded"])
-    assert (view["HG1"]["num"], view["HG1"]["den"]) == (ind["recorded"], ind["in_scope"])
-    assert view["KP1"]["value"] == ind["budget_ok"]
-    assert (view["KP2"]["num"], view["KP2"]["den"]) == (ind["teams_paid_at_rate"], ind["teams"])
+    assert (view["3.1.a"]["num"], view["3.1.a"]["den"]) == (ind["recorded"], ind["in_scope"])
+    assert view["3.2.a"]["value"] == ind["budget_ok"]
+    assert (view["3.2.b"]["num"], view["3.2.b"]["den"]) == (ind["teams_paid_at_rate"], ind["teams"])
     assert (view["KH2"]["num"], view["KH2"]["den"]) == (ind["trained"], ind["active"])
     assert (view["KH3"]["num"], view["KH3"]["den"]) == (ind["teams_ok"], ind["teams"])
     assert view["KH4"]["value"] == ind["incidents"]
@@ -518,13 +524,15 @@ def test_demo_2023_indicators_agree_with_an_independent_calculation(demo_db):
     # document (Báo cáo của UBND xã) left missing on purpose, so the page shows «Thiếu hồ sơ».
     assert ind["thanh"] / ind["concluded"] < 0.9 and ind["teams_paid_at_rate"] < ind["teams"]
     assert ind["commune_reports"] == 0
-    assert (view["HG2"]["status"], view["HG2"]["computed_status"]) == ("thieu_ho_so", "chua_dat")
-    assert view["KP3"]["status"] == "dat" and view["KP1"]["status"] == "dat"
-    # The page's summary adds up the same rows.
+    assert (view["3.1.b"]["status"], view["3.1.b"]["computed_status"]) == ("thieu_ho_so", "chua_dat")
+    # The signed list (danh sách ký nhận) is evidence of Chỉ tiêu 2 (b), and the demo has it.
+    assert "danh_sach_ky_nhan" in view["3.2.b"]["evidence_required"] and view["3.2.b"]["evidence_missing"] == []
+    assert view["3.2.a"]["status"] == "dat"
+    # The page's summary adds up the same rows (Chỉ tiêu 3, entered by hand, is not among them).
     total = criteria.summary(con, YEAR)
-    assert total["thieu_ho_so"] == 1 and total["indicators"] == 9
+    assert total["thieu_ho_so"] == 1 and total["indicators"] == 8
     qd25 = next(f for f in total["frameworks"] if f["framework_code"] == "qd25_2021")
-    assert qd25["points"] == pytest.approx(sum(view[c]["points"] for c in ("HG1", "HG2", "KP1", "KP2", "KP3")))
+    assert qd25["points"] == pytest.approx(sum(view[c]["points"] for c in ("3.1.a", "3.1.b", "3.2.a", "3.2.b")))
 
 
 def test_demo_files_are_real_pdfs_in_the_database(demo_db):
@@ -540,8 +548,8 @@ def test_demo_files_are_real_pdfs_in_the_database(demo_db):
 
 def test_criteria_page_shows_values_statuses_and_links(app):
     at = open_page(app, "pages/criteria.py", nam=YEAR)
-    assert metric(at, "Điểm (QĐ 25/2021/QĐ-TTg)") == "6,63 / 10"
-    assert metric(at, "Chỉ tiêu đạt") == "3/9"
+    assert metric(at, "Điểm Tiêu chí 3, Chỉ tiêu 1–2") == "6,5 / 10"
+    assert metric(at, "Chỉ tiêu đạt") == "2/8"
     assert metric(at, "Thiếu hồ sơ") == "1"
     texts = [m.value for m in at.markdown]
     assert "39/44 vụ việc kết thúc được hòa giải thành (88,6%), dưới mục tiêu 90%." in texts
@@ -567,7 +575,7 @@ def test_criteria_and_evidence_pages_run_for_every_village_and_year(app, demo_pa
                 assert not at.exception, (year, thon, page, [e.value for e in at.exception])
     at.session_state["nam"], at.session_state["thon"] = 2025, 0
     at.switch_page("pages/criteria.py").run()
-    assert metric(at, "Điểm chuẩn tiếp cận pháp luật") == "Chưa chấm"
+    assert metric(at, "Điểm chuẩn tiếp cận pháp luật") == "Không chấm điểm"  # QĐ 27/2025: levels, no points
 
 
 def test_uploading_the_missing_document_turns_thieu_ho_so_into_the_computed_status(app):
@@ -595,8 +603,8 @@ def test_uploading_the_missing_document_turns_thieu_ho_so_into_the_computed_stat
     at.switch_page("pages/criteria.py").run()
     assert metric(at, "Thiếu hồ sơ") == "0"
     assert ":red-badge[Chưa đạt]" in [m.value for m in at.markdown]
-    assert result(con, "HG2")["status"] == "chua_dat"
-    assert metric(at, "Điểm (QĐ 25/2021/QĐ-TTg)") == "9,58 / 10"
+    assert result(con, "3.1.b")["status"] == "chua_dat"
+    assert metric(at, "Điểm Tiêu chí 3, Chỉ tiêu 1–2") == "9,45 / 10"  # 3 + 3 × 0,886 / 0,9 + 2 + 1,5
 
 
 def test_editing_an_indicator_through_the_page_keeps_past_years(app):
@@ -621,8 +629,8 @@ def test_editing_an_indicator_through_the_page_keeps_past_years(app):
 
 def test_overview_shows_the_compliance_summary(app):
     at = open_page(app, "pages/overview.py", nam=YEAR)
-    assert metric(at, "Chỉ tiêu tiếp cận pháp luật đạt") == "3/9"
-    assert any(c.value.startswith("Điểm 6,63/10 · thiếu hồ sơ: 1") for c in at.caption)
+    assert metric(at, "Chỉ tiêu tiếp cận pháp luật đạt") == "2/8"
+    assert any(c.value.startswith("Điểm 6,5/10 · thiếu hồ sơ: 1") for c in at.caption)
     assert any(link.proto.label == "Từng chỉ tiêu" for link in at.get("page_link"))
 
 

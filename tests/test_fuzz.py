@@ -167,6 +167,7 @@ ENUMS = {
     ("place_changes", "kind"): set(labels.PLACE_CHANGES), ("users", "role"): set(labels.ROLES),
     ("criteria_indicators", "formula"): set(criteria.FORMULAS),
     ("criteria_indicators", "points_rule"): set(labels.POINTS_RULES),
+    ("criteria_indicators", "comparison"): {*labels.COMPARISONS, None},
     ("evidence_documents", "file_type"): set(evidence.MIME_TYPES),
 }
 # Codes kept in a table: (table, column) → (lookup table, its key column).
@@ -174,6 +175,7 @@ CODE_TABLES = {
     ("cases", "grounds"): ("case_grounds", "code"), ("cases", "category"): ("case_categories", "code"),
     ("evidence_documents", "kind"): ("evidence_kinds", "code"),
     ("criteria_indicators", "framework_code"): ("criteria_frameworks", "code"),
+    ("criteria_manual_points", "framework_code"): ("criteria_frameworks", "code"),
 }
 FOREIGN_KEYS = {"team_id": "teams", "village_id": "villages", "mediator_id": "mediators", "case_id": "cases",
                 "commune_id": "communes", "plan_id": "plans", "task_id": "plan_tasks", "training_id": "trainings",
@@ -520,6 +522,31 @@ def test_save_indicator(world, data):
     version = data.draw(VERSIONS, label="expected_version")
     attempt(con, lambda: criteria.save_indicator(con, indicator, actor=ACTOR, indicator_id=indicator_id,
                                                  effective_year=year, expected_version=version))
+
+
+@fuzz(40)
+def test_save_manual_points(world, data):
+    con = world.con
+    year = data.draw(st.one_of(st.sampled_from([2023, 2024, 2026]), BAD), label="year")
+    number = data.draw(st.one_of(st.sampled_from([1, 3, 5]), BAD), label="criterion_no")
+    code = data.draw(st.one_of(st.none(), st.just("3.3"), BAD), label="indicator_code")
+    entry = vary(data, {"points": "1,5", "note": "Theo kết quả thẩm định"})
+    version = data.draw(VERSIONS, label="expected_version")
+    attempt(con, lambda: criteria.save_manual_points(con, year, number, entry, actor=ACTOR, indicator_code=code,
+                                                     expected_version=version))
+
+
+@fuzz(30)
+def test_correct_points_and_criterion(world, data):
+    con = world.con
+    indicator_id = data.draw(one_of_rows(con, "SELECT id FROM criteria_indicators"), label="indicator_id")
+    change = vary(data, {"max_points": 2.5, "needs_verification": True, "note": "Đối chiếu"})
+    version = data.draw(VERSIONS, label="expected_version")
+    attempt(con, lambda: criteria.correct_points(con, indicator_id, change, actor=ACTOR, expected_version=version))
+    criterion_id = data.draw(one_of_rows(con, "SELECT id FROM criteria_criteria"), label="criterion_id")
+    change = vary(data, {"max_points": 20, "needs_verification": True, "name": None})
+    version = data.draw(VERSIONS, label="criterion_version")
+    attempt(con, lambda: criteria.save_criterion(con, criterion_id, change, actor=ACTOR, expected_version=version))
 
 
 CONTENTS = st.one_of(
