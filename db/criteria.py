@@ -510,20 +510,22 @@ def criterion_title(number_: int, name: str | None) -> str:
 def half_text(c: dict) -> str:
     """«≥ 50 % của tiêu chí» for one tiêu chí, in words: reached, not reached, or what is still missing."""
     if c["max_points"] is None:
-        return "Chưa xác định: chưa có điểm tối đa của tiêu chí"
+        return "Chưa xác định (chưa có điểm tối đa)"
     half = f"{number(round(c['half'], 2))}/{number(c['max_points'])}"
     if c["half_met"] is True:
         return f"Đạt (≥ {half} điểm)"
     if c["half_met"] is False:
         return f"Chưa đạt (dưới {half} điểm)"
-    return f"Chưa xác định: cần {half} điểm, còn điểm chưa nhập"
+    return f"Chưa xác định (cần {half} điểm, còn điểm chưa nhập)"
 
 
 def points_range(low, high, exact) -> str:
+    """Points as far as they are known: exact, a range (low – high) while some are unknown, «≥ low» when the rest has
+    no maximum either, «Chưa nhập» when nothing is known."""
     if exact is not None:
         return number(round(exact, 2))
     if high is None:
-        return f"từ {number(round(low, 2))}, chưa đủ điểm để tính"
+        return "Chưa nhập" if not low else f"≥ {number(round(low, 2))}"
     return f"{number(round(low, 2))} – {number(round(high, 2))}"
 
 

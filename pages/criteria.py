@@ -114,9 +114,9 @@ if assessment == "points" and standard and standard["max_points"]:
                    + (f" Điểm từng chỉ tiêu {criteria.VERIFY_POINTS}." if standard["points_need_verification"]
                       else ""))
 elif assessment == "level":
-    m1.metric("Điểm chuẩn tiếp cận pháp luật", "Không chấm điểm",
-              help=f"{legal['framework_short_name']}: mỗi chỉ tiêu đạt hoặc không đạt theo mức yêu cầu, không chấm "
-                   "điểm (cần xác minh).")
+    m1.metric("Chuẩn tiếp cận pháp luật", "Theo mức",
+              help=f"{legal['framework_short_name']}: không chấm điểm — mỗi chỉ tiêu đạt hoặc không đạt theo mức yêu "
+                   "cầu (cần xác minh).")
 else:
     m1.metric("Điểm chuẩn tiếp cận pháp luật", "Chưa chấm",
               help="Khung tiêu chí năm này chưa có điểm cho các chỉ tiêu hòa giải ở cơ sở.")
@@ -157,19 +157,24 @@ def standard_section(s: dict) -> None:
                   + criteria.points_range(tc3["points_low"], tc3["points_high"], tc3["points"])
                   + f"/{criteria.number(tc3['max_points'])} (gồm Chỉ tiêu 3 nhập tay).")
     exact = s["total_low"] if s["criteria_points_unknown"] == 0 else None
+    known = criteria.number(round(s["total_low"], 2))
     a2.metric(f"Tổng điểm (cần ≥ {criteria.number(s['pass_points'])}/{criteria.number(s['total_points'])})",
-              criteria.points_range(s["total_low"], s["total_high"], exact),
-              help="Tổng điểm 5 tiêu chí theo số liệu và điểm nhập tay; khi còn điểm chưa biết, là khoảng điểm có thể.")
+              f"≥ {known}" if exact is None and s["total_high"] is None
+              else criteria.points_range(s["total_low"], s["total_high"], exact),
+              help="Tổng điểm 5 tiêu chí: Chỉ tiêu 1–2 của Tiêu chí 3 theo số liệu, còn lại theo điểm nhập tay. Khi còn "
+                   "điểm chưa biết, là khoảng điểm có thể đạt"
+                   + (f"; đã biết {known} điểm, còn tiêu chí chưa có điểm và điểm tối đa nên chưa tính được tổng."
+                      if exact is None and s["total_high"] is None else "."))
     a3.metric("Kết quả chuẩn (theo số liệu ứng dụng)", STANDARD_STATUS[s["status"]],
               help="Đạt chuẩn: tổng điểm và mọi tiêu chí chắc chắn đạt; Chưa đạt chuẩn: có tiêu chí hoặc tổng điểm "
                    "chắc chắn không đạt; Chưa xác định: còn điểm chưa nhập. Kết quả chính thức do Hội đồng đánh giá.")
     rows = []
     for c in s["criteria"]:
         if c["measured"]:
-            source = ("Chỉ tiêu 1–2 tính từ số liệu"
-                      + (f" ({criteria.number(c['measured_points'])}/{criteria.number(c['measured_max'])} điểm)"
+            source = ("Số liệu (Chỉ tiêu 1–2"
+                      + (f": {criteria.number(c['measured_points'])}/{criteria.number(c['measured_max'])}"
                          if c["measured_points"] is not None else "")
-                      + "; Chỉ tiêu 3 nhập tay")
+                      + ") + nhập tay (Chỉ tiêu 3)")
         else:
             source = "Nhập tay" if c["points"] is not None else "Chưa nhập"
         rows.append({
@@ -178,9 +183,10 @@ def standard_section(s: dict) -> None:
             "Điểm tối đa": "Chưa nhập" if c["max_points"] is None else criteria.number(c["max_points"]),
             f"≥ {share} của tiêu chí": criteria.half_text(c),
             "Nguồn điểm": source,
-            "Cần xác minh": "Có" if c["needs_verification"] else "",
         })
     table(pd.DataFrame(rows))
+    if any(c["needs_verification"] for c in s["criteria"]):
+        st.caption(f"Tên, điểm tối đa các tiêu chí và điểm từng chỉ tiêu {criteria.VERIFY_POINTS}.")
     if s["criteria_without_max"]:
         st.caption(f"{s['criteria_without_max']} tiêu chí chưa có điểm tối đa (cần xác minh theo TT 09/2021 Phụ lục "
                    "I): nhập điểm tối đa để ứng dụng tính được ngưỡng 50% và tổng điểm.")
@@ -256,10 +262,6 @@ def manual_form(s: dict) -> None:
 
 if scored is not None:
     standard_section(scored)
-elif assessment == "level":
-    st.info(f"Năm {year} đánh giá theo {md_text(legal['framework_short_name'])} (Thông tư 15/2025/TT-BTP, hiệu lực "
-            "từ 01/01/2026): **mỗi chỉ tiêu đạt hoặc không đạt theo mức yêu cầu, không chấm điểm**. Các chỉ tiêu hòa "
-            "giải ở cơ sở và mức yêu cầu dưới đây là chỗ giữ chỗ, **cần xác minh**.", icon=":material/info:")
 
 tabs = st.tabs(["Từng chỉ tiêu", "Theo thôn", *(["Khung tiêu chí"] if may("settings") else [])])
 tab_list, tab_matrix = tabs[0], tabs[1]

@@ -575,7 +575,7 @@ def test_criteria_and_evidence_pages_run_for_every_village_and_year(app, demo_pa
                 assert not at.exception, (year, thon, page, [e.value for e in at.exception])
     at.session_state["nam"], at.session_state["thon"] = 2025, 0
     at.switch_page("pages/criteria.py").run()
-    assert metric(at, "Điểm chuẩn tiếp cận pháp luật") == "Không chấm điểm"  # QĐ 27/2025: levels, no points
+    assert metric(at, "Chuẩn tiếp cận pháp luật") == "Theo mức"  # QĐ 27/2025: levels, no points
 
 
 def test_uploading_the_missing_document_turns_thieu_ho_so_into_the_computed_status(app):
