@@ -13,7 +13,7 @@ import io
 import pandas as pd
 
 from db.labels import (
-    AWARD_LEVELS, MEDIATOR_RULES, NOMINATION_STATUS, SCORE_BANDS, TEAM_RULES,
+    AWARD_LEVELS, MEDIATOR_RULES, NOMINATION_STATUS, SCORE_BANDS, TEAM_RULES, UNGRADED_LABEL,
 )
 from db.text import shown
 from db.users import authorize
@@ -37,13 +37,15 @@ def _pct(share) -> str:
 # --- candidates ------------------------------------------------------------------------------------
 
 def team_candidates(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """Every team with each rule's pass/fail and inputs; candidates first, then near-misses, then the rest."""
+    """Every team with each rule's pass/fail and inputs; fewest failed rules first, graded teams before those with
+    too little data to grade (never candidates nor near-misses: team_candidate), best score first."""
     return con.cursor().execute(
         """
         SELECT t.name AS team, v.name AS village, c.*
         FROM team_candidate c JOIN teams t ON t.id = c.team_id JOIN villages v ON v.id = c.village_id
         WHERE c.year = $year AND ($village IS NULL OR c.village_id = $village)
-        ORDER BY c.failed_rules, c.score DESC NULLS LAST, v.name COLLATE vi
+        ORDER BY c.is_candidate DESC, c.near_miss DESC, c.graded DESC, c.failed_rules, c.score DESC NULLS LAST,
+                 v.name COLLATE vi, c.team_id
         """,
         {"year": year, "village": village_id},
     ).df()
@@ -83,8 +85,9 @@ def team_rule_texts(row) -> dict[str, tuple[str, str]]:
             if not ok]
     return {
         "rule_band": (f"Xếp loại Tốt (≥ {row.band_tot:g})",
-                      f"{row.score:.1f} {SCORE_BANDS.get(row.band, '')}".replace(".", ",")
-                      if row.score == row.score and row.score is not None else "chưa có điểm"),
+                      f"{row.score:.1f} {SCORE_BANDS[row.band]}".replace(".", ",") if row.band in SCORE_BANDS
+                      else "chưa đủ dữ liệu" if row.score == row.score and row.score is not None
+                      else "chưa có điểm"),
         "rule_rate": (f"Thành ≥ {_pct(row.team_rate_min)}, ≥ {row.team_concluded_min:g} vụ",
                       f"{row.thanh}/{row.concluded}" + (f" = {_pct(row.official_rate)}" if row.concluded else " vụ")),
         "rule_incidents": ("Không có vụ mất ANTT" if row.team_incidents_max == 0
@@ -343,11 +346,12 @@ def save_self_assessment(con, team_id: int, year: int, data: dict, *, actor: str
 
 
 def self_assessments(con, year: int) -> pd.DataFrame:
-    """Every team with its self-assessment of the year (submitted_on empty when none) and computed score."""
+    """Every team with its self-assessment of the year (submitted_on empty when none) and computed score (graded:
+    False when the score is only indicative, too little data to grade)."""
     return con.cursor().execute(
         """
         SELECT t.id AS team_id, t.name AS team, v.name AS village, v.id AS village_id,
-               sa.id, sa.submitted_on, sa.self_score, sa.note, sa.version, s.score
+               sa.id, sa.submitted_on, sa.self_score, sa.note, sa.version, s.score, coalesce(s.graded, FALSE) AS graded
         FROM teams t JOIN villages v ON v.id = t.village_id
         LEFT JOIN self_assessments sa ON sa.team_id = t.id AND sa.year = ?
         LEFT JOIN team_score s ON s.team_id = t.id AND s.year = ?
@@ -407,9 +411,11 @@ def achievement(row) -> tuple[str, str]:
                          else f"{row.trained}/{row.active} hòa giải viên được tập huấn")
         if row.incidents == 0:
             parts.append("không có vụ việc phức tạp gây mất an ninh trật tự")
-        if row.score == row.score and row.score is not None:
-            parts.append(f"điểm chất lượng {row.score:.1f}/100, xếp loại {SCORE_BANDS.get(row.band, '')}"
+        if row.band in SCORE_BANDS and row.score == row.score and row.score is not None:
+            parts.append(f"điểm chất lượng {row.score:.1f}/100, xếp loại {SCORE_BANDS[row.band]}"
                          .replace(".", ",", 1))
+        elif row.score == row.score and row.score is not None:  # an indicative score is not an achievement
+            parts.append(f"chất lượng tổ {UNGRADED_LABEL.lower()}")
         return row.team, ", ".join(parts)
     parts = [f"tham gia hòa giải {row.m_concluded} vụ việc, {row.m_thanh}/{row.m_concluded} vụ hòa giải thành"
              if row.m_concluded else "chưa tham gia vụ việc kết thúc trong năm"]

@@ -201,28 +201,45 @@ SCORE_COMPONENTS = {
 }
 SCORE_COMPONENT_RULES = {
     "ket_qua": "Tỷ lệ hòa giải thành (chính thức): đủ điểm từ {full}, 0 điểm từ {floor} trở xuống, ở giữa tính tỷ lệ",
-    "kip_thoi": "Vụ việc kết thúc được phân công trong {assign} ngày và kết thúc trong {deadline} ngày kể từ ngày nhận",
+    "kip_thoi": "Vụ việc kết thúc được phân công hòa giải viên trong {assign} ngày và kết thúc trong {deadline} ngày kể "
+                "từ ngày nhận. Thời hạn 3 ngày theo Điều 20 khoản 2 Luật Hòa giải ở cơ sở (hòa giải viên bắt đầu hòa "
+                "giải trong 3 ngày kể từ ngày được phân công); sổ không ghi ngày bắt đầu nên tính đến ngày phân công",
     "kien_toan": "Mỗi tiêu chí một phần ba số điểm: ít nhất 3 hòa giải viên, có nữ, có tổ trưởng",
     "tap_huan": "Tỷ lệ hòa giải viên đang hoạt động được tập huấn trong năm",
     "ho_so": "Tỷ lệ vụ việc ghi đủ các cột của Sổ theo dõi hoạt động hòa giải",
     "an_ninh": "Không có vụ việc phức tạp gây mất ANTT: đủ điểm; có {partial_max} vụ: {partial} số điểm; nhiều hơn: 0",
 }
 NOT_APPLICABLE = "không áp dụng"
-# Bands, best first (db/metrics/70_scores.sql team_score.band), and their colours on every chart.
+# Bands, best first (db/metrics/70_scores.sql team_score.band), and their colours on every chart. SCORE_BANDS are
+# the grades (each with its minimum score in score_bands); a team with too little data to grade gets the band
+# UNGRADED instead (issue 14): it is labelled apart, counted apart and never ranked.
 SCORE_BANDS = {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "yeu": "Yếu"}
-BAND_COLOURS = {"tot": "#2e7d32", "kha": "#1565c0", "trung_binh": "#ef6c00", "yeu": "#c62828"}
+UNGRADED = "chua_du_du_lieu"
+UNGRADED_LABEL = "Chưa đủ dữ liệu để xếp loại"
+# Every band a team can have, grades first: for showing team_score.band.
+BAND_LABELS = {**SCORE_BANDS, UNGRADED: UNGRADED_LABEL}
+# The short form for narrow cells and chart legends.
+BAND_SHORT = {**SCORE_BANDS, UNGRADED: "Chưa đủ dữ liệu"}
+BAND_COLOURS = {"tot": "#2e7d32", "kha": "#1565c0", "trung_binh": "#ef6c00", "yeu": "#c62828", UNGRADED: "#90a4ae"}
 # The same colours as Streamlit markdown colour names (:green[...]), for text without HTML.
-BAND_TEXT_COLOURS = {"tot": "green", "kha": "blue", "trung_binh": "orange", "yeu": "red"}
+BAND_TEXT_COLOURS = {"tot": "green", "kha": "blue", "trung_binh": "orange", "yeu": "red", UNGRADED: "gray"}
 # The score model's settings (seeds/reference/score_*.csv, candidate_rules.csv): label and unit of each code.
 # Units: "diem" points, "ty_le" a share stored 0–1 and shown in %, "ngay" days, "vu" a count of cases.
 SCORE_PARAMS = {
     "ket_qua_rate_floor": ("Kết quả: tỷ lệ thành được 0 điểm (từ mức này trở xuống)", "ty_le"),
     "ket_qua_rate_full": ("Kết quả: tỷ lệ thành được đủ điểm (từ mức này trở lên)", "ty_le"),
-    "kip_thoi_assign_days": ("Kịp thời: phân công hòa giải viên trong số ngày (kể từ ngày nhận)", "ngay"),
+    "kip_thoi_assign_days": ("Kịp thời: phân công hòa giải viên trong số ngày kể từ ngày nhận (Điều 20 khoản 2: "
+                             "3 ngày)", "ngay"),
     "kip_thoi_deadline_days": ("Kịp thời: thời hạn kết thúc vụ việc (số ngày kể từ ngày nhận)", "ngay"),
     "an_ninh_partial_max": ("An ninh trật tự: số vụ phức tạp tối đa vẫn được một phần điểm", "vu"),
     "an_ninh_partial_share": ("An ninh trật tự: phần điểm được khi có số vụ trên", "ty_le"),
+    # The minimum of evidence to grade a team (db/metrics/70_scores.sql team_score.graded).
+    "xep_loai_min_concluded": ("Xếp loại: số vụ việc kết thúc tối thiểu trong năm (ít hơn: chưa đủ dữ liệu)", "vu"),
+    "xep_loai_max_not_applicable": ("Xếp loại: phần trọng số «không áp dụng» tối đa (nhiều hơn: chưa đủ dữ liệu)",
+                                    "ty_le"),
 }
+# The score_params that decide whether a team is graded at all (shown with the bands on the settings page).
+GRADING_PARAMS = ("xep_loai_min_concluded", "xep_loai_max_not_applicable")
 CANDIDATE_RULE_PARAMS = {
     "team_rate_min": ("Tập thể: tỷ lệ hòa giải thành (chính thức) tối thiểu", "ty_le"),
     "team_concluded_min": ("Tập thể: số vụ việc kết thúc tối thiểu", "vu"),

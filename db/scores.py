@@ -4,7 +4,8 @@ Every figure comes from db/metrics/70_scores.sql (team_score, team_score_compone
 team_review_flags); this module only selects and labels. The model is four tables of yearly versioned rows
 (migration 005): weights (score_components), thresholds (score_params), bands (score_bands) and candidate
 rules (candidate_rules). save_model edits the model *for a year*: that year and the following ones change,
-earlier years keep the rules they were scored with.
+earlier years keep the rules they were scored with. A team below the year's minimum of evidence (score_params
+xep_loai_*) is «Chưa đủ dữ liệu để xếp loại»: band UNGRADED, no rank, its score indicative only.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pandas as pd
 
 from db.labels import (
     CANDIDATE_RULE_PARAMS, NOT_APPLICABLE, SCORE_BANDS, SCORE_COMPONENT_RULES, SCORE_COMPONENTS, SCORE_PARAMS,
+    UNGRADED, UNGRADED_LABEL,
 )
 from db.text import shown
 from db.users import authorize
@@ -310,18 +312,21 @@ def _first_after(cur, table: str, code: str, year: int) -> dict | None:
 # --- reading the scores ----------------------------------------------------------------------------
 
 def team_scores(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """One row per team: score, band, rank, change, and every input (team_score + team_score_inputs);
-    best first, then Vietnamese order."""
+    """One row per team: score, band, rank, change, whether graded and why not, and every input (team_score +
+    team_score_inputs); graded teams first, best first, then the teams with too little data to grade (by their
+    indicative score); ties in Vietnamese order of the village, then by team id (a stable order)."""
     return con.cursor().execute(
         """
-        SELECT t.name AS team, v.name AS village, s.score, s.band, s.rank, s.previous_score, s.change,
-               s.applicable_weight, s.not_applicable, i.*
+        SELECT t.name AS team, v.name AS village, s.score, s.band, s.rank, s.previous_score, s.previous_graded,
+               s.change, s.applicable_weight, s.not_applicable, s.not_applicable_weight, s.not_applicable_share,
+               s.graded, s.too_few_cases, s.too_little_weight, s.grading_min_concluded, s.grading_max_not_applicable,
+               i.* EXCLUDE (grading_min_concluded, grading_max_not_applicable)
         FROM team_score s
         JOIN team_score_inputs i ON i.team_id = s.team_id AND i.year = s.year
         JOIN teams t ON t.id = s.team_id
         JOIN villages v ON v.id = s.village_id
         WHERE s.year = $year AND ($village IS NULL OR s.village_id = $village)
-        ORDER BY s.score DESC NULLS LAST, v.name COLLATE vi
+        ORDER BY s.graded DESC, s.score DESC NULLS LAST, v.name COLLATE vi, s.team_id
         """,
         {"year": year, "village": village_id},
     ).df()
@@ -340,11 +345,12 @@ def components(con, year: int, village_id: int | None = None, team_id: int | Non
 
 
 def band_counts(con, year: int, village_id: int | None = None) -> dict[str, int]:
-    """Teams per band for the year (every band listed, best first; teams with no score are not counted)."""
+    """Teams per band for the year: every grade listed, best first, then UNGRADED, the teams with too little data
+    to grade — counted apart, never in a grade."""
     rows = dict(con.cursor().execute(
         "SELECT band, count(*) FROM team_score WHERE year = ? AND (? IS NULL OR village_id = ?) AND band IS NOT NULL "
         "GROUP BY band", [year, village_id, village_id]).fetchall())
-    return {band: int(rows.get(band, 0)) for band in SCORE_BANDS}
+    return {band: int(rows.get(band, 0)) for band in (*SCORE_BANDS, UNGRADED)}
 
 
 def review_flags(con, year: int, village_id: int | None = None) -> pd.DataFrame:
@@ -411,6 +417,49 @@ def input_text(component: str, row) -> str:
         return "không có vụ việc phức tạp gây mất ANTT" if not row.incidents else \
             f"{row.incidents} vụ việc phức tạp gây mất ANTT"
     raise KeyError(component)
+
+
+def grading_reason(row) -> str | None:
+    """Why a team is not graded, in words («1 vụ việc kết thúc (cần ít nhất 3)»); None for a graded team.
+    row: a team_scores row (too_few_cases, too_little_weight, concluded, not_applicable_share and the minimums)."""
+    if _true(row.graded):
+        return None
+    reasons = []
+    if _true(row.too_few_cases):
+        have = f"{int(row.concluded)} vụ việc kết thúc" if row.concluded else "chưa có vụ việc kết thúc"
+        reasons.append(f"{have} trong năm (cần ít nhất {row.grading_min_concluded:g})")
+    if _true(row.too_little_weight):
+        reasons.append(f"{_pct_text(row.not_applicable_share)} trọng số «{NOT_APPLICABLE}» (tối đa "
+                       f"{_pct_text(row.grading_max_not_applicable)})")
+    if not reasons:  # no applicable component at all: no score
+        reasons.append("không thành phần nào có số liệu")
+    return "; ".join(reasons)
+
+
+def grading_text(row) -> str | None:
+    """«Chưa đủ dữ liệu để xếp loại: 1 vụ việc kết thúc trong năm (cần ít nhất 3)»; None for a graded team."""
+    reason = grading_reason(row)
+    return None if reason is None else f"{UNGRADED_LABEL}: {reason}"
+
+
+def grading_rule_text(params: dict[str, float]) -> str:
+    """The minimum of evidence to grade a team, in words, with the year's settings."""
+    least, most = params.get("xep_loai_min_concluded"), params.get("xep_loai_max_not_applicable")
+    parts = []
+    if least:
+        parts.append(f"có dưới {least:g} vụ việc kết thúc (thành hoặc không thành) trong năm")
+    if most is not None:
+        parts.append(f"có hơn {_pct_text(most)} tổng trọng số «{NOT_APPLICABLE}»")
+    if not parts:
+        return "Mọi tổ có điểm đều được xếp loại."
+    return (f"Tổ {', hoặc '.join(parts)}, được ghi «{UNGRADED_LABEL}»: điểm của tổ chỉ để tham khảo; tổ không được "
+            f"xếp loại, xếp hạng, không tính vào số tổ {', '.join(SCORE_BANDS.values())} và không được đề xuất khen "
+            "thưởng.")
+
+
+def _true(value) -> bool:
+    """A flag of a view's row (bool, numpy bool or a missing value: False)."""
+    return bool(value) if value is not None and value == value else False
 
 
 def rule_text(component: str, params: dict[str, float]) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from db.labels import (BAND_COLOURS, FUNDING_COLOURS, FUNDING_PARTS, MONTH_SERIES, NOT_APPLICABLE, RECEIVED_COLOUR,
-                       RESULT_COLOURS, RESULTS, SCORE_BANDS, TARGET_STATUS, TARGET_STATUS_COLOURS)
+from db.labels import (BAND_COLOURS, BAND_SHORT, FUNDING_COLOURS, FUNDING_PARTS, MONTH_SERIES, NOT_APPLICABLE,
+                       RECEIVED_COLOUR, RESULT_COLOURS, RESULTS, SCORE_BANDS, TARGET_STATUS, TARGET_STATUS_COLOURS)
 from pages.common import chart_font, fmt_money, fmt_pct, is_missing, is_true, presenting
 
 TEXT_COLOUR = "#1b2631"
@@ -212,18 +212,22 @@ def funding_by_village(checks: pd.DataFrame):
 
 def team_scores(scored: pd.DataFrame):
     """The projector chart of the quality page: one bar per team, coloured by band, «score · band» written at
-    the bar's end (the score's one decimal with a comma)."""
+    the bar's end (the score's one decimal with a comma), in the frame's order (scores.team_scores: graded teams
+    best first, then any team with too little data to grade, grey, marked «tham khảo»)."""
     data = scored.assign(
-        band_label=scored["band"].map(SCORE_BANDS),
-        label=[NOT_APPLICABLE if is_missing(s) else f"{s:.1f} · {SCORE_BANDS.get(b, '')}".replace(".", ",")
+        band_label=scored["band"].map(BAND_SHORT),
+        label=[NOT_APPLICABLE if is_missing(s) else
+               (f"{s:.1f} · {SCORE_BANDS[b]}" if b in SCORE_BANDS else f"{s:.1f} · tham khảo").replace(".", ",")
                for s, b in zip(scored["score"], scored["band"])],
     )
+    shown = [b for b in BAND_SHORT if b in SCORE_BANDS or b in set(scored["band"])]
     bars = alt.Chart().mark_bar(height={"band": 0.7}).encode(
         x=alt.X("score:Q", title="Điểm chất lượng (0–100)", scale=alt.Scale(domain=[0, 118], nice=False),
                 axis=alt.Axis(values=list(range(0, 101, 10)))),
-        y=alt.Y("village:N", title=None, sort=alt.EncodingSortField("score", op="max", order="descending")),
+        y=alt.Y("village:N", title=None, sort=list(dict.fromkeys(data["village"]))),
         color=alt.Color("band_label:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=list(SCORE_BANDS.values()), range=list(BAND_COLOURS.values()))),
+                        scale=alt.Scale(domain=[BAND_SHORT[b] for b in shown],
+                                        range=[BAND_COLOURS[b] for b in shown])),
         tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("label:N", title="Điểm"),
                  alt.Tooltip("rank:Q", title="Hạng")],
     )

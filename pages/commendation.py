@@ -4,14 +4,14 @@ and leadership's decisions, the practice calendar with what is late, and the app
 import pandas as pd
 import streamlit as st
 
-from db import commendation, places
+from db import commendation, places, scores
 from db.labels import (
     AWARD_LEVELS, AWARD_LEVELS_SHORT, CALENDAR_STEPS, MEDIATOR_RULES, NOMINATION_STATUS, NOMINATION_SUBJECTS,
-    PASS_FAIL, TEAM_RULES,
+    PASS_FAIL, TEAM_RULES, UNGRADED_LABEL,
 )
 from db.writes import ValidationError, VersionConflict, fetch_row
-from pages.common import (Editing, actor, connection, date_field, download, filters, flash, fmt_date, is_missing, is_true,
-                          may, md_text, show_errors, show_flash, table, today, village_name)
+from pages.common import (WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters, flash, fmt_date,
+                          is_missing, is_true, may, md_text, show_errors, show_flash, table, today, village_name)
 
 con = connection()
 year, village_id = filters()
@@ -52,7 +52,7 @@ def rule_headers(frame: pd.DataFrame, rules: dict, texts) -> dict:
 
 
 def rule_table(frame: pd.DataFrame, rules: dict, headers: dict, first: dict, key: str,
-               widths: dict | None = None) -> None:
+               widths: dict | None = None, **options) -> None:
     if frame.empty:
         st.caption("Không có.")
         return
@@ -62,7 +62,7 @@ def rule_table(frame: pd.DataFrame, rules: dict, headers: dict, first: dict, key
         column_config={**first, **{r: st.column_config.TextColumn(headers[r], help=rules[r],
                                                                    width=(widths or {}).get(r, 112))
                                    for r in rules}},
-        hide_index=True, width="stretch", key=key,
+        hide_index=True, width="stretch", key=key, **options,
     )
 
 
@@ -111,7 +111,16 @@ with tab_teams:
     st.markdown(f"**Gần đạt — chưa đạt đúng một tiêu chí ({int(teams['near_miss'].sum())})**")
     rule_table(cells[cells["near_miss"]], TEAM_RULES, headers,
                {**first, "missing": st.column_config.TextColumn("Còn thiếu", width=130)}, "near_teams")
-    rest = cells[~cells["is_candidate"] & ~cells["near_miss"]]
+    # Too little data to grade (issue 14): never a candidate nor a near-miss; shown apart with the reason.
+    unrated = cells[~cells["graded"].map(is_true)]
+    if not unrated.empty:
+        unrated = unrated.assign(reason=[scores.grading_reason(r) for r in unrated.itertuples()])
+        st.markdown(f"**{UNGRADED_LABEL} ({len(unrated)})**")
+        st.caption(scores.grading_rule_text(scores.score_params(con, year)))
+        rule_table(unrated, TEAM_RULES, headers,
+                   {**first, "reason": st.column_config.TextColumn("Lý do chưa xếp loại", width=170)}, "unrated_teams",
+                   row_height=WRAP_ROW_HEIGHT)  # the reason and the rules wrap over two lines
+    rest = cells[~cells["is_candidate"] & ~cells["near_miss"] & cells["graded"].map(is_true)]
     with st.expander(f"Các tổ còn lại ({len(rest)})"):
         rule_table(rest, TEAM_RULES, headers, first, "rest_teams")
 
@@ -177,7 +186,9 @@ with tab_nominate:
                 if subject == "team":
                     taken = set(listed.loc[listed["subject"] == "team", "team_id"].astype(int))
                     options = {int(r.team_id): f"{r.team} — " + ("đủ tiêu chí" if r.is_candidate else
-                                                                 f"chưa đạt {int(r.failed_rules)} tiêu chí")
+                                                                 f"chưa đạt {int(r.failed_rules)} tiêu chí"
+                                                                 + ("" if is_true(r.graded) else
+                                                                    f" ({UNGRADED_LABEL.lower()})"))
                                for r in teams.itertuples() if int(r.team_id) not in taken}
                 else:
                     taken = set(listed.loc[listed["subject"] == "mediator", "mediator_id"].astype(int))
@@ -270,14 +281,17 @@ with tab_self:
                "điểm tổ tự chấm, đặt cạnh điểm do phần mềm tính.")
     table(
         assessed.assign(submitted=assessed["submitted_on"].map(fmt_date).replace("", "chưa nộp"),
-                        own=assessed["self_score"].map(num), computed=assessed["score"].map(num),
+                        own=assessed["self_score"].map(num),
+                        computed=[num(v) + ("" if is_true(g) or is_missing(v) else " (tham khảo)")
+                                  for v, g in zip(assessed["score"], assessed["graded"])],
                         note=assessed["note"].fillna("")),
         column_order=["village", "submitted", "own", "computed", "note"],
         column_config={
             "village": st.column_config.TextColumn("Thôn", width=150),
             "submitted": st.column_config.TextColumn("Ngày nộp", width=100),
             "own": st.column_config.TextColumn("Điểm tự chấm", width=100),
-            "computed": st.column_config.TextColumn("Điểm tính từ số liệu", width=140),
+            "computed": st.column_config.TextColumn("Điểm tính từ số liệu", width=140,
+                                                    help=f"«tham khảo»: {UNGRADED_LABEL.lower()}."),
             "note": st.column_config.TextColumn("Ghi chú", width="large"),
         },
         hide_index=True, width="stretch",

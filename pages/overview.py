@@ -1,14 +1,16 @@
 """Tổng quan: the leadership screen — the plan's targets as KPIs with status and change from last year,
 the month-by-month trend, the national categories, villages ranked against the target band, and the
 story of one village. Every KPI links, and every bar clicks, through to the list behind it."""
+from types import SimpleNamespace
+
 import streamlit as st
 
 from db import overview, results, scores
-from db.labels import (BAND_TEXT_COLOURS, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, RESULTS, SCORE_BANDS,
-                       TARGET_STATUS)
+from db.labels import (BAND_LABELS, BAND_TEXT_COLOURS, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, RESULTS,
+                       SCORE_BANDS, TARGET_STATUS, UNGRADED, UNGRADED_LABEL)
 from pages import charts, slides
-from pages.common import (connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, open_page, page_link,
-                          presenting, table, view_params, village_name)
+from pages.common import (connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, is_true, open_page,
+                          page_link, presenting, table, view_params, village_name)
 
 CASES, TEAMS, TRAININGS = "pages/cases.py", "pages/teams.py", "pages/trainings.py"
 FUNDING, CRITERIA, PLAN = "pages/funding.py", "pages/criteria.py", "pages/plan.py"
@@ -192,13 +194,17 @@ if village_id is not None:
                else f" — cần kiện toàn: {', '.join(missing)}."))
         lines.append(f"Tập huấn: {team['trained']}/{team['active']} hòa giải viên "
                      f"({fmt_pct(team['trained_share'])}).")
-    if (score := story["score"]) and score["score"] == score["score"]:
+    if (score := story["score"]) and score["score"] == score["score"] and not is_true(score["graded"]):
+        # Too little data to grade (issue 14): no band, the reason instead, the score only as indicative.
+        lines.append(f"Chất lượng tổ: **{UNGRADED_LABEL.lower()}** — {scores.grading_reason(SimpleNamespace(**score))}"
+                     + f"; điểm tham khảo {score['score']:.1f}.".replace(".", ",", 1))
+    elif score and score["score"] == score["score"]:
         previous = score["previous_score"]
         lines.append(
             f"Điểm chất lượng tổ **{score['score']:.1f}**".replace(".", ",")
-            + f" — xếp loại **{SCORE_BANDS[score['band']]}**"
+            + f" — xếp loại **{BAND_LABELS[score['band']]}**"
             + (f" (năm {year - 1}: {previous:.1f})".replace(".", ",")
-               if previous is not None and previous == previous else "")
+               if previous is not None and previous == previous and is_true(score["previous_graded"]) else "")
             + ".")
     lines.append(f"Vụ việc phức tạp, gây mất ANTT: {own['security_incidents']}.")
     paid = story["money"]
@@ -278,7 +284,9 @@ if village_id is not None and st.button("Xem tất cả các thôn", icon=":mate
 
 bands = scores.band_counts(con, year, village_id)
 st.markdown("Chất lượng tổ hòa giải: " + " · ".join(
-    f":{BAND_TEXT_COLOURS[band]}[**{label}**]: {bands[band]} tổ" for band, label in SCORE_BANDS.items()))
+    f":{BAND_TEXT_COLOURS[band]}[**{label}**]: {bands[band]} tổ" for band, label in SCORE_BANDS.items())
+    + (f" · :{BAND_TEXT_COLOURS[UNGRADED]}[**{UNGRADED_LABEL}**]: {bands[UNGRADED]} tổ" if bands[UNGRADED] else ""),
+    help=scores.grading_rule_text(scores.score_params(con, year)))
 page_link(QUALITY, label="Điểm từng tổ và cách tính", icon=":material/arrow_forward:", query_params=view_params())
 
 with st.expander("Bảng số liệu theo thôn", expanded=not presenting()):

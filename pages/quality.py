@@ -1,15 +1,17 @@
 """Chất lượng tổ: every team's score 0–100, band, rank, change, components with inputs, a projector chart,
-a team's detail point by point, and the teams to review (cần kiện toàn)."""
+a team's detail point by point, and the teams to review (cần kiện toàn). Teams with too little data to grade
+(«Chưa đủ dữ liệu để xếp loại», issue 14) are counted, listed and tabled apart, without band or rank."""
 import pandas as pd
 import streamlit as st
 
 from db import scores
 from db.labels import (
-    COMPOSITION_RULES, NOT_APPLICABLE, REGISTER_GAPS, SCORE_BANDS, SCORE_COMPONENTS,
-    SCORE_COMPONENTS_SHORT,
+    BAND_SHORT, COMPOSITION_RULES, NOT_APPLICABLE, REGISTER_GAPS, SCORE_BANDS, SCORE_COMPONENTS,
+    SCORE_COMPONENTS_SHORT, UNGRADED, UNGRADED_LABEL,
 )
 from pages import charts
-from pages.common import connection, filters, fmt_date, is_missing, md_text, page_link, table, village_name
+from pages.common import (WRAP_ROW_HEIGHT, connection, filters, fmt_date, is_missing, md_text, page_link, table,
+                          village_name)
 
 con = connection()
 year, village_id = filters()
@@ -45,25 +47,36 @@ if scored.empty:
     st.stop()
 
 model = scores.model_values(con, year)
+graded = scored[scored["graded"].astype(bool)]
+ungraded = scored[~scored["graded"].astype(bool)]
+grading_rule = scores.grading_rule_text(params)
 lows = [model[("score_bands", band)] for band in SCORE_BANDS]
-cols = st.columns(4, border=True)
+cols = st.columns(5, border=True)
 for col, (band, label), low, high in zip(cols, SCORE_BANDS.items(), lows, [None, *lows[:-1]]):
     col.metric(f"Tổ xếp loại {label}", bands[band],
                help=f"Từ {num(low, 0)} điểm" + (f" đến dưới {num(high, 0)} điểm" if high is not None else " trở lên"))
+cols[4].metric(f"Tổ {BAND_SHORT[UNGRADED].lower()}", bands[UNGRADED], help=grading_rule)
 
-# The projector chart: one bar per team, coloured by band, the score written on the bar's end.
-st.altair_chart(charts.team_scores(scored), width="stretch")
-st.caption(f"Mỗi thanh: điểm chất lượng của tổ hòa giải một thôn năm {year}, từ 0 đến 100, màu theo xếp loại "
-           "(Tốt, Khá, Trung bình, Yếu). Điểm cộng từ 6 thành phần: kết quả hòa giải, kịp thời, kiện toàn tổ, "
-           "tập huấn, hồ sơ và an ninh trật tự.")
+# The projector chart: one bar per graded team, coloured by band, the score written on the bar's end. A team with
+# too little data to grade is not drawn: its indicative score would stand among the grades.
+if graded.empty:
+    st.info(f"Năm {year} · {md_text(village_name(con, village_id))}: chưa có tổ nào đủ dữ liệu để xếp loại "
+            f"({len(ungraded)} tổ ở mục «{UNGRADED_LABEL}» bên dưới).", icon=":material/info:")
+else:
+    st.altair_chart(charts.team_scores(graded), width="stretch")
+    st.caption(f"Mỗi thanh: điểm chất lượng của tổ hòa giải một thôn năm {year}, từ 0 đến 100, màu theo xếp loại "
+               "(Tốt, Khá, Trung bình, Yếu). Điểm cộng từ 6 thành phần: kết quả hòa giải, kịp thời, kiện toàn tổ, "
+               "tập huấn, hồ sơ và an ninh trật tự."
+               + (f" Không vẽ {len(ungraded)} tổ chưa đủ dữ liệu để xếp loại (xem bên dưới)." if len(ungraded) else ""))
 
 # The table: each component's points out of its effective weight, and its inputs.
 st.subheader("Bảng điểm")
 wide = parts.pivot(index="team_id", columns="component")
 rows = []
 for team in scored.itertuples():
-    row = {"rank": team.rank, "village": team.village, "score": num(team.score),
-           "band": SCORE_BANDS.get(team.band, "—"), "change": change_text(team.change)}
+    row = {"team_id": team.team_id, "graded": bool(team.graded), "rank": team.rank, "village": team.village,
+           "score": num(team.score), "band": BAND_SHORT.get(team.band, "—"), "change": change_text(team.change),
+           "reason": scores.grading_reason(team)}
     for code in SCORE_COMPONENTS:
         if wide.loc[team.team_id, ("applicable", code)]:
             row[code] = (f"{num(wide.loc[team.team_id, ('points', code)])}/"
@@ -74,31 +87,53 @@ for team in scored.itertuples():
     rows.append(row)
 view = pd.DataFrame(rows)
 weights = model
-table(
-    view.style.map(lambda v: "color: #c62828; font-weight: 600" if v == "Yếu" else "", subset=["band"])
-              .map(lambda v: "color: #78909c; font-style: italic" if v == NOT_APPLICABLE else "",
-                   subset=list(SCORE_COMPONENTS)),
-    column_order=["rank", "village", "score", "band", "change", *SCORE_COMPONENTS],
-    column_config={
+component_columns = {
+    code: st.column_config.TextColumn(
+        f"{SCORE_COMPONENTS_SHORT[code]} ({weight_text(weights[('score_components', code)])})", width=84,
+        help=f"{label}: điểm đạt / trọng số áp dụng. Trọng số trong mô hình: "
+             f"{weight_text(weights[('score_components', code)])}; khi một thành phần không áp dụng, trọng số "
+             "của nó được chia cho các thành phần còn lại.")
+    for code, label in SCORE_COMPONENTS.items()}
+
+
+def score_table(frame: pd.DataFrame, first: list[str], columns: dict, key: str, **options) -> None:
+    table(
+        frame.style.map(lambda v: "color: #c62828; font-weight: 600" if v == "Yếu" else "", subset=["band"])
+                   .map(lambda v: "color: #78909c; font-style: italic" if v == NOT_APPLICABLE else "",
+                        subset=list(SCORE_COMPONENTS)),
+        column_order=[*first, *SCORE_COMPONENTS],
+        column_config={**columns, **component_columns},
+        hide_index=True, width="stretch", key=key, **options,
+    )
+
+
+if graded.empty:
+    st.caption("Chưa có tổ nào được xếp loại.")
+else:
+    score_table(view[view["graded"]], ["rank", "village", "score", "band", "change"], {
         "rank": st.column_config.NumberColumn("Hạng", width=45, format="%d"),
         "village": st.column_config.TextColumn("Thôn", width=125),
         "score": st.column_config.TextColumn("Điểm", width=55, alignment="right"),
         "band": st.column_config.TextColumn("Xếp loại", width=85),
         "change": st.column_config.TextColumn("± năm trước", width=80, alignment="right",
                                               help=f"Điểm năm {year} trừ điểm năm {year - 1} (mỗi năm chấm theo mô "
-                                                   "hình của năm đó)."),
-        **{code: st.column_config.TextColumn(
-            f"{SCORE_COMPONENTS_SHORT[code]} ({weight_text(weights[('score_components', code)])})", width=88,
-            help=f"{label}: điểm đạt / trọng số áp dụng. Trọng số trong mô hình: "
-                 f"{weight_text(weights[('score_components', code)])}; khi một thành phần không áp dụng, trọng số "
-                 "của nó được chia cho các thành phần còn lại.")
-           for code, label in SCORE_COMPONENTS.items()},
-    },
-    hide_index=True, width="stretch",
-)
+                                                   "hình của năm đó); chỉ khi cả hai năm tổ đều được xếp loại."),
+    }, "graded_scores")
 st.caption("Mỗi ô thành phần: điểm đạt / trọng số áp dụng. «không áp dụng»: tổ không có số liệu cho thành phần đó "
            "(ví dụ chưa có vụ việc kết thúc), trọng số được chia cho các thành phần khác theo tỷ lệ, nên trọng số áp "
            "dụng có thể lớn hơn trọng số mặc định ghi ở tiêu đề cột.")
+
+# Teams with too little data to grade: apart, after the graded ones, without band or rank.
+if not ungraded.empty:
+    st.subheader(f"{UNGRADED_LABEL} ({len(ungraded)} tổ)")
+    st.caption(grading_rule)
+    score_table(view[~view["graded"]], ["village", "score", "reason"], {
+        "village": st.column_config.TextColumn("Thôn", width=115),
+        "score": st.column_config.TextColumn("Điểm tham khảo", width=118, alignment="right",
+                                             help="Điểm tính theo mô hình nhưng chưa đủ dữ liệu để xếp loại: chỉ để "
+                                                  "tham khảo, không xếp hạng."),
+        "reason": st.column_config.TextColumn("Lý do chưa xếp loại", width=180),
+    }, "ungraded_scores", row_height=WRAP_ROW_HEIGHT)  # the reason wraps over two lines on a laptop screen
 
 with st.expander("Số liệu đầu vào của từng tổ"):
     table(
@@ -112,16 +147,26 @@ with st.expander("Số liệu đầu vào của từng tổ"):
 # One team's detail: every point gained or lost.
 st.subheader("Chi tiết điểm của một tổ")
 names = dict(zip(scored["team_id"].tolist(), scored["village"]))
-team_id = st.selectbox("Chọn tổ hòa giải", list(names), format_func=lambda t: f"Tổ hòa giải {names[t]}",
-                       key="quality_team")
+unranked = set(ungraded["team_id"].tolist())
+team_id = st.selectbox("Chọn tổ hòa giải", list(names), key="quality_team",
+                       format_func=lambda t: f"Tổ hòa giải {names[t]}" + (" (chưa đủ dữ liệu để xếp loại)"
+                                                                          if t in unranked else ""))
 team = next(scored[scored["team_id"] == team_id].itertuples())
 mine = parts[parts["team_id"] == team_id]
+team_graded = bool(team.graded)
 c1, c2, c3 = st.columns(3, border=True)
-c1.metric("Điểm", num(team.score), help="Tổng điểm các thành phần áp dụng, làm tròn 1 chữ số thập phân.")
-c2.metric("Xếp loại", SCORE_BANDS.get(team.band, "—"))
-c3.metric("Hạng trong xã", "—" if is_missing(team.rank) else f"{int(team.rank)}/{len(scores.team_scores(con, year))}",
+c1.metric("Điểm" if team_graded else "Điểm tham khảo", num(team.score),
+          help="Tổng điểm các thành phần áp dụng, làm tròn 1 chữ số thập phân."
+          + ("" if team_graded else " Tổ chưa đủ dữ liệu để xếp loại: điểm chỉ để tham khảo."))
+c2.metric("Xếp loại", BAND_SHORT.get(team.band, "—"), help=None if team_graded else scores.grading_text(team))
+commune_scores = scores.team_scores(con, year)
+c3.metric("Hạng trong xã", "—" if is_missing(team.rank) else f"{int(team.rank)}/{int(commune_scores['graded'].sum())}",
           None if is_missing(team.change) else change_text(team.change) + " điểm so với năm trước",
-          delta_color="normal")
+          delta_color="normal",
+          help="Xếp hạng trong các tổ được xếp loại của toàn xã; tổ chưa đủ dữ liệu để xếp loại không có hạng.")
+if not team_graded:
+    st.info(scores.grading_text(team) + ". Điểm dưới đây chỉ để tham khảo; tổ không được xếp hạng và không được "
+            "đề xuất khen thưởng theo điểm này.", icon=":material/info:")
 lines = ["| Thành phần | Trọng số | Trọng số áp dụng | Điểm đạt | Điểm mất | Cách tính |",
          "|---|--:|--:|--:|--:|---|"]
 for p in mine.itertuples():
@@ -139,6 +184,7 @@ with st.expander(f"Quy tắc tính điểm năm {year}"):
         st.markdown(f"- **{SCORE_COMPONENTS[code]}**: {scores.rule_text(code, params)}.")
     st.markdown("- Thành phần không có số liệu là «không áp dụng»; trọng số của nó được chia cho các thành phần "
                 "còn lại theo tỷ lệ trọng số (trọng số áp dụng).")
+    st.markdown(f"- {grading_rule}")
 
 cases = scores.score_cases(con, year, team_id)
 late = cases[cases["concluded"] & ~cases["timely"]]
@@ -171,7 +217,8 @@ with right:
     for c in incidents.itertuples():
         st.markdown(f"- Vụ việc số {c.case_id}, nhận {fmt_date(c.received_on)}")
 
-# Review flags, consistent with the Tổ hòa giải page (composition, idle mediators) plus band Yếu.
+# Review flags, consistent with the Tổ hòa giải page (composition, idle mediators) plus band Yếu (never for a team
+# with too little data to grade: team_review_flags).
 st.subheader("Tổ cần rà soát, kiện toàn")
 flags = scores.review_flags(con, year, village_id)
 if flags.empty:

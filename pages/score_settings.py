@@ -2,7 +2,7 @@
 import streamlit as st
 
 from db import scores
-from db.labels import CANDIDATE_RULE_PARAMS, SCORE_BANDS, SCORE_COMPONENTS, SCORE_PARAMS
+from db.labels import CANDIDATE_RULE_PARAMS, GRADING_PARAMS, SCORE_BANDS, SCORE_COMPONENTS, SCORE_PARAMS, UNGRADED_LABEL
 from db.writes import ValidationError, VersionConflict
 from pages.common import Editing, actor, connection, filters, flash, is_missing, may, show_errors, show_flash, table
 
@@ -67,12 +67,19 @@ else:
             inputs[("score_components", code)] = field(col, "score_components", code, label)
         st.subheader("Ngưỡng tính điểm")
         cols = st.columns(3)
-        for i, (code, (label, _)) in enumerate(SCORE_PARAMS.items()):
+        thresholds = [(code, label) for code, (label, _) in SCORE_PARAMS.items() if code not in GRADING_PARAMS]
+        for i, (code, label) in enumerate(thresholds):
             inputs[("score_params", code)] = field(cols[i % 3], "score_params", code, label)
         st.subheader("Xếp loại: điểm tối thiểu của mỗi loại")
         cols = st.columns(4)
         for col, (code, label) in zip(cols, SCORE_BANDS.items()):
             inputs[("score_bands", code)] = field(col, "score_bands", code, label)
+        st.markdown("**Dữ liệu tối thiểu để xếp loại**")
+        st.caption(f"Tổ dưới mức này được ghi «{UNGRADED_LABEL}»: điểm chỉ để tham khảo, không xếp loại, không xếp "
+                   "hạng, không được đề xuất khen thưởng.")
+        cols = st.columns(3)
+        for col, code in zip(cols, GRADING_PARAMS):
+            inputs[("score_params", code)] = field(col, "score_params", code, SCORE_PARAMS[code][0])
         st.subheader("Tiêu chí đề xuất khen thưởng")
         cols = st.columns(3)
         for i, (code, (label, _)) in enumerate(CANDIDATE_RULE_PARAMS.items()):

@@ -141,6 +141,15 @@ def test_rank_and_change_from_last_year(small_db):
     con, _ = small_db
     # Thôn Bắc 2023: 1/1 thành (40), not assigned (0), b1 alone (5), untrained (0), no mediator on record (0),
     # no incident (10) → 55. Thôn Đông 2022: 1/1 thành (40), 0, 10, 0, 0 of 2 in the register, 10 → 60.
+    # With the default minimum of evidence (3 concluded cases, issue 14) Thôn Bắc 2023 (1 case) and Thôn Đông 2022
+    # (1 case) are not graded: Thôn Đông is ranked alone, Thôn Bắc after it without a rank, and no change is
+    # computed against an indicative score (tests/test_grading_minimum.py).
+    frame = scores.team_scores(con, 2023)
+    assert [(v, s, None if pd.isna(r) else r) for v, s, r in zip(frame["village"], frame["score"], frame["rank"])] \
+        == [("Thôn Đông", 37.1, 1), ("Thôn Bắc", 55, None)]
+    assert pd.isna(score_row(con, 2023, "Thôn Đông").change)
+    # With a minimum of one concluded case both teams are graded: ranked by score, change from 2022.
+    scores.save_model(con, 2022, {("score_params", "xep_loai_min_concluded"): 1}, actor=ACTOR)
     frame = scores.team_scores(con, 2023)
     assert list(zip(frame["village"], frame["score"], frame["rank"])) == [("Thôn Bắc", 55, 1), ("Thôn Đông", 37.1, 2)]
     assert score_row(con, 2022, "Thôn Đông").score == 60
@@ -158,7 +167,8 @@ def test_bands_follow_the_minimums_inclusively(small_db):
     assert score_row(con, 2023, "Thôn Đông").band == "trung_binh"
     scores.save_model(con, 2023, {("score_bands", "trung_binh"): 37.2}, actor=ACTOR)
     assert score_row(con, 2023, "Thôn Đông").band == "yeu"
-    assert scores.band_counts(con, 2023) == {"tot": 0, "kha": 0, "trung_binh": 1, "yeu": 1}  # Thôn Bắc: 55
+    # Thôn Bắc (55 points from 1 concluded case) has too little data to grade: counted apart, not as Trung bình.
+    assert scores.band_counts(con, 2023) == {"tot": 0, "kha": 0, "trung_binh": 0, "yeu": 1, "chua_du_du_lieu": 1}
 
 
 def test_demo_bands_at_the_boundary(demo_db):
@@ -510,11 +520,15 @@ def independent_demo(con, year: int) -> dict:
         applicable = sum(DEFAULT_WEIGHTS[c] for c, f in fractions.items() if f is not None)
         score = round(sum(DEFAULT_WEIGHTS[c] * 100 / applicable * f for c, f in fractions.items() if f is not None), 1)
         band = "tot" if score >= 85 else "kha" if score >= 70 else "trung_binh" if score >= 50 else "yeu"
+        # Too little data to grade (issue 14): fewer than 3 concluded cases or more than half the weight not applicable.
+        graded = o["concluded"] >= 3 and 100 - applicable <= 50
+        band = band if graded else "chua_du_du_lieu"
         rate_ok = o["concluded"] >= 3 and o["thanh"] / o["concluded"] >= 0.9
         composition = o["active"] >= 3 and o["women"] >= 1 and o["leaders"] >= 1   # no ethnic-area village in the demo
         rules = [band == "tot", rate_ok, o["incidents"] == 0, o["active"] > 0 and o["trained"] == o["active"],
                  composition]
-        result[village] = {"score": score, "band": band, "candidate": all(rules), "near_miss": rules.count(False) == 1,
+        result[village] = {"score": score, "band": band, "candidate": all(rules),
+                           "near_miss": graded and rules.count(False) == 1,
                            **o}
     return result
 

@@ -41,6 +41,9 @@ SELECT year,
        any_value(value) FILTER (WHERE tbl = 'score_params' AND code = 'kip_thoi_deadline_days') AS deadline_days,
        any_value(value) FILTER (WHERE tbl = 'score_params' AND code = 'an_ninh_partial_max') AS incidents_partial_max,
        any_value(value) FILTER (WHERE tbl = 'score_params' AND code = 'an_ninh_partial_share') AS incidents_partial_share,
+       any_value(value) FILTER (WHERE tbl = 'score_params' AND code = 'xep_loai_min_concluded') AS grading_min_concluded,
+       any_value(value) FILTER (WHERE tbl = 'score_params' AND code = 'xep_loai_max_not_applicable')
+           AS grading_max_not_applicable,
        any_value(value) FILTER (WHERE tbl = 'score_bands' AND code = 'tot') AS band_tot,
        any_value(value) FILTER (WHERE tbl = 'score_bands' AND code = 'kha') AS band_kha,
        any_value(value) FILTER (WHERE tbl = 'score_bands' AND code = 'trung_binh') AS band_trung_binh,
@@ -56,8 +59,10 @@ GROUP BY year;
 -- score_case_year: each case in each year it counts (case_year), with what the score reads of it.
 --   concluded: hòa giải thành or không thành that year (ngoài phạm vi is referred, not mediated: it
 --     counts in neither Kết quả nor Kịp thời; đang hòa giải is not concluded);
---   assigned_in_time: assigned_on − received_on ≤ kip_thoi_assign_days (3 days; Art. 18 — verify); no
---     assignment date recorded → not in time;
+--   assigned_in_time: assigned_on − received_on ≤ kip_thoi_assign_days (3 days: Luật Hòa giải ở cơ sở 2013
+--     Điều 20 khoản 2, the assigned mediator starts within 3 days of being assigned — not Art. 18, which is
+--     the tổ trưởng's assignment itself and sets no period). The case has no start date, so the app reads
+--     the law's 3 days from the day received to the day assigned; no assignment date recorded → not in time;
 --   closed_in_time: concluded_on − received_on ≤ kip_thoi_deadline_days (local deadline, default 30 days);
 --   timely: concluded AND assigned_in_time AND closed_in_time;
 --   in_register / register_complete / missing: the register check of db/metrics/60_criteria.sql
@@ -184,10 +189,19 @@ SELECT *,
 FROM weighed;
 
 -- team_score: per team and year, score = Σ points of the applicable components, rounded to one decimal
--- (0–100); band from that rounded score and the year's band minimums (≥ 85 Tốt, 70–84 Khá, 50–69 Trung
--- bình, < 50 Yếu); rank among the teams of the commune that year (1 = best; ties share a rank);
--- change = score − the team's score the year before (each year scored by its own model).
--- No applicable component → no score, band or rank.
+-- (0–100), and whether there is enough evidence to grade it (issue 14, item 3):
+--   too_few_cases:      concluded (thành + không thành that year) < xep_loai_min_concluded (default 3);
+--   too_little_weight:  not_applicable_weight / total_weight > xep_loai_max_not_applicable (default ½: more
+--                       than half of the model's weight is «không áp dụng»);
+--   graded:             a score exists and neither of the above. A missing setting sets no minimum.
+-- Without this minimum a team with no concluded case scored 87,5 «Tốt» (the weight of Kết quả and Kịp thời
+-- redistributed onto composition and security). A team not graded keeps its score as indicative only
+-- (điểm tham khảo) but gets band 'chua_du_du_lieu' («Chưa đủ dữ liệu để xếp loại»), no rank, no change.
+-- band of a graded team: from the rounded score and the year's band minimums (≥ 85 Tốt, 70–84 Khá, 50–69
+-- Trung bình, < 50 Yếu); rank: among the graded teams of the commune that year (1 = best; ties share a
+-- rank) — a team not graded has no rank, so it is never ranked above a graded one;
+-- change = score − the team's score the year before (each year scored by its own model), only when both
+-- years are graded (an indicative score compared with a graded one would read as progress or decline).
 CREATE OR REPLACE VIEW team_score AS
 WITH totals AS (
     SELECT team_id, village_id, commune_id, year,
@@ -196,32 +210,48 @@ WITH totals AS (
            any_value(total_weight) AS total_weight,
            count(*) FILTER (WHERE NOT applicable) AS not_applicable
     FROM team_score_component GROUP BY ALL
+), evidence AS (
+    SELECT t.*, i.concluded,
+           t.total_weight - t.applicable_weight AS not_applicable_weight,
+           ratio(t.total_weight - t.applicable_weight, t.total_weight) AS not_applicable_share,
+           m.grading_min_concluded, m.grading_max_not_applicable,
+           coalesce(i.concluded < m.grading_min_concluded, FALSE) AS too_few_cases,
+           coalesce(ratio(t.total_weight - t.applicable_weight, t.total_weight) > m.grading_max_not_applicable
+                    + 1e-9, FALSE) AS too_little_weight,
+           m.band_tot, m.band_kha, m.band_trung_binh
+    FROM totals t
+    JOIN team_score_inputs i ON i.team_id = t.team_id AND i.year = t.year
+    JOIN score_model_year m ON m.year = t.year
 ), banded AS (
-    SELECT t.*,
-           CASE WHEN t.score IS NULL THEN NULL
-                WHEN t.score >= m.band_tot THEN 'tot'
-                WHEN t.score >= m.band_kha THEN 'kha'
-                WHEN t.score >= m.band_trung_binh THEN 'trung_binh'
+    SELECT * EXCLUDE (band_tot, band_kha, band_trung_binh),
+           score IS NOT NULL AND NOT too_few_cases AND NOT too_little_weight AS graded,
+           CASE WHEN score IS NULL OR too_few_cases OR too_little_weight THEN 'chua_du_du_lieu'
+                WHEN score >= band_tot THEN 'tot'
+                WHEN score >= band_kha THEN 'kha'
+                WHEN score >= band_trung_binh THEN 'trung_binh'
                 ELSE 'yeu' END AS band
-    FROM totals t JOIN score_model_year m ON m.year = t.year
+    FROM evidence
 )
 SELECT *,
-       CASE WHEN score IS NOT NULL
-            THEN rank() OVER (PARTITION BY commune_id, year ORDER BY score DESC NULLS LAST) END AS rank,
+       CASE WHEN graded THEN rank() OVER (PARTITION BY commune_id, year, graded ORDER BY score DESC) END AS rank,
        lag(score) OVER (PARTITION BY team_id ORDER BY year) AS previous_score,
-       score - lag(score) OVER (PARTITION BY team_id ORDER BY year) AS change
+       lag(graded) OVER (PARTITION BY team_id ORDER BY year) AS previous_graded,
+       CASE WHEN graded AND lag(graded) OVER (PARTITION BY team_id ORDER BY year)
+            THEN score - lag(score) OVER (PARTITION BY team_id ORDER BY year) END AS change
 FROM banded;
 
 -- team_candidate: DOMAIN.md "Commendation candidates", team rules, each pass/fail:
---   rule_band:        band Tốt;
+--   rule_band:        band Tốt (a team with too little data to grade, band 'chua_du_du_lieu', fails it);
 --   rule_rate:        official rate ≥ team_rate_min (90%) with ≥ team_concluded_min (3) concluded cases;
 --   rule_incidents:   security incidents ≤ team_incidents_max (0: none);
 --   rule_trained:     trained_share ≥ team_trained_min (100%); no active mediator → fails;
 --   rule_composition: team_year.composition_ok (Art. 12, as on the Tổ hòa giải page).
--- failed_rules = rules failed; candidate: none failed; near_miss: exactly one failed.
+-- failed_rules = rules failed; candidate: none failed; near_miss: exactly one failed, for a graded team only
+-- (a team not graded is not «almost» a candidate: the year gave too little evidence to judge it).
 CREATE OR REPLACE VIEW team_candidate AS
 WITH rules AS (
-    SELECT i.team_id, i.village_id, i.commune_id, i.year, s.score, s.band,
+    SELECT i.team_id, i.village_id, i.commune_id, i.year, s.score, s.band, s.graded, s.too_few_cases,
+           s.too_little_weight, s.not_applicable_share, s.grading_min_concluded, s.grading_max_not_applicable,
            i.thanh, i.concluded, i.official_rate, i.incidents, i.trained, i.active, i.trained_share,
            i.composition_ok, i.rule_members, i.rule_woman, i.rule_leader, i.rule_ethnic, i.min_members,
            i.band_tot, i.team_rate_min, i.team_concluded_min, i.team_incidents_max, i.team_trained_min,
@@ -235,8 +265,8 @@ WITH rules AS (
 SELECT *,
        (NOT rule_band)::INTEGER + (NOT rule_rate)::INTEGER + (NOT rule_incidents)::INTEGER
            + (NOT rule_trained)::INTEGER + (NOT rule_composition)::INTEGER AS failed_rules,
-       rule_band AND rule_rate AND rule_incidents AND rule_trained AND rule_composition AS is_candidate,
-       (NOT rule_band)::INTEGER + (NOT rule_rate)::INTEGER + (NOT rule_incidents)::INTEGER
+       graded AND rule_band AND rule_rate AND rule_incidents AND rule_trained AND rule_composition AS is_candidate,
+       graded AND (NOT rule_band)::INTEGER + (NOT rule_rate)::INTEGER + (NOT rule_incidents)::INTEGER
            + (NOT rule_trained)::INTEGER + (NOT rule_composition)::INTEGER = 1 AS near_miss
 FROM rules;
 
@@ -275,10 +305,11 @@ FROM rules;
 
 -- team_review_flags: "cần kiện toàn" (DOMAIN.md, review flags) per team and year: composition failing
 -- (team_year.composition_ok), band Yếu, or active mediators with neither a case nor a training (idle).
--- The first and last are exactly the Tổ hòa giải page's needs_review; band Yếu is added from the score.
+-- The first and last are exactly the Tổ hòa giải page's needs_review; band Yếu is added from the score — a
+-- team with too little data to grade (band 'chua_du_du_lieu') is never flagged by its indicative score.
 -- A flag asks for a review, never a removal (Art. 11 is the chairman's decision).
 CREATE OR REPLACE VIEW team_review_flags AS
-SELECT i.team_id, i.village_id, i.year, s.score, s.band,
+SELECT i.team_id, i.village_id, i.year, s.score, s.band, s.graded,
        i.composition_ok, i.rule_members, i.rule_woman, i.rule_leader, i.rule_ethnic, i.ethnic_required,
        i.active, i.women, i.idle,
        coalesce(s.band = 'yeu', FALSE) AS low_band,
@@ -288,7 +319,7 @@ FROM team_score_inputs i JOIN team_score s ON s.team_id = i.team_id AND s.year =
 -- commendation_steps(y, as_of): the practice calendar of year y (DOMAIN.md "Commendation": team
 -- self-assessment before 15/11, proposal before 30/11, decision before 15/12; dates in
 -- commendation_calendar), one row per item of each step:
---   tu_danh_gia: every team, done on its self_assessments.submitted_on;
+--   tu_danh_gia: every team that existed in year y, done on its self_assessments.submitted_on;
 --   de_nghi:     every nomination of the year, done on nominated_on; with no nomination at all, one row
 --                with nothing done;
 --   quyet_dinh:  every nomination of the year, done on decided_on (approved or not).
