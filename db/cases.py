@@ -2,7 +2,7 @@
 
 A case dict as the form, the seeds, the import and the tests give it:
     team_id, received_on, grounds, category, summary, assigned_on, result, concluded_on,
-    agreement, written_record, security_incident, note,
+    agreement, written_record, security_incident, incident_on, note,
     parties: [{full_name, age, address}], mediator_ids: [int]
 and, from an import: import_key (the row's stable key), concluded_on_missing (a concluded result whose date the
 paper register did not hold: saved without it, listed as «cần bổ sung»; it counts as concluded in the year received).
@@ -25,7 +25,7 @@ from db.writes import (
 
 CASE_FIELDS = (
     "team_id", "received_on", "grounds", "category", "summary", "assigned_on", "result",
-    "concluded_on", "agreement", "written_record", "security_incident", "note", "import_key",
+    "concluded_on", "agreement", "written_record", "security_incident", "incident_on", "note", "import_key",
     "concluded_on_missing",
 )
 
@@ -71,12 +71,24 @@ def validate_case(cur, data: dict, *, case_id: int | None = None, as_of: dt.date
     received = values["received_on"] = parse_date(values["received_on"], "Ngày nhận", errors)
     assigned = values["assigned_on"] = parse_date(values["assigned_on"], "Ngày phân công", errors)
     concluded = values["concluded_on"] = parse_date(values["concluded_on"], "Ngày kết thúc", errors)
+    incident = values["incident_on"] = parse_date(values["incident_on"], "Ngày xảy ra vụ việc mất ANTT", errors)
     if values["received_on"] is None and not any(e.startswith("Ngày nhận") for e in errors):
         errors.append("Chưa nhập ngày nhận vụ việc.")
 
-    for day, label in ((received, "Ngày nhận"), (assigned, "Ngày phân công"), (concluded, "Ngày kết thúc")):
+    for day, label in ((received, "Ngày nhận"), (assigned, "Ngày phân công"), (concluded, "Ngày kết thúc"),
+                       (incident, "Ngày xảy ra vụ việc mất ANTT")):
         if day and day > as_of:
             errors.append(f"{label} {_fmt(day)} ở tương lai (hôm nay là {_fmt(as_of)}).")
+    # A security incident is one event, counted once in the year it happened (db/metrics/10_case_year.sql): its date
+    # defaults to the date received and cannot follow the end of the mediation (a later incident is a new case).
+    if values["security_incident"] is False and incident:
+        errors.append("Chỉ ghi ngày xảy ra mất ANTT khi vụ việc được đánh dấu «Phức tạp, gây mất ANTT».")
+    elif values["security_incident"]:
+        if incident is None and not any(e.startswith("Ngày xảy ra") for e in errors):
+            incident = values["incident_on"] = received
+        if incident and concluded and incident > concluded:
+            errors.append(f"Ngày xảy ra vụ việc mất ANTT {_fmt(incident)} sau ngày kết thúc {_fmt(concluded)}: "
+                          "vụ việc phát sinh sau khi hòa giải xong là một vụ việc mới.")
     if received:
         if assigned and assigned < received:
             errors.append(f"Ngày phân công {_fmt(assigned)} trước ngày nhận {_fmt(received)}.")

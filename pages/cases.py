@@ -91,7 +91,8 @@ def case_form(form_id: str, case: dict | None = None, edit: Editing | None = Non
                                 format_func=choices.get, placeholder="Chọn hòa giải viên của tổ",
                                 select_all=False, wrap=True, key=f"{form_id}_mediators")
         assigned = date_field("Ngày phân công", case.get("assigned_on"), container=m2, key=f"{form_id}_assigned",
-                              help="Ngày tổ trưởng phân công hòa giải viên (Điều 18).")
+                              help="Ngày tổ trưởng phân công hòa giải viên; hòa giải viên bắt đầu hòa giải chậm nhất 3 ngày "
+                              "sau khi được phân công (Luật Hòa giải ở cơ sở, Điều 20 khoản 2).")
         r1, r2 = st.columns([3, 1])
         result = r1.selectbox("Kết quả *", list(RESULTS), index=list(RESULTS).index(case.get("result") or "dang_hoa_giai"),
                               format_func=RESULTS.get, key=f"{form_id}_result")
@@ -103,12 +104,17 @@ def case_form(form_id: str, case: dict | None = None, edit: Editing | None = Non
         agreement = st.text_area("Thỏa thuận của các bên (hoặc yêu cầu của từng bên)",
                                  value=case.get("agreement") or "", height=68,
                                  key=f"{form_id}_agreement")
-        f1, f2, f3 = st.columns([2, 2, 3])
+        f1, f2 = st.columns(2)
+        f3, f4 = st.columns([1, 3])
         written = f1.checkbox("Có văn bản hòa giải thành", value=bool(case.get("written_record")),
                               key=f"{form_id}_written")
         incident = f2.checkbox("Vụ việc phức tạp, gây mất ANTT", value=bool(case.get("security_incident")),
                                key=f"{form_id}_incident")
-        note = f3.text_input("Ghi chú", value=case.get("note") or "", key=f"{form_id}_note")
+        incident_on = date_field("Ngày xảy ra mất ANTT", case.get("incident_on"), container=f3,
+                                 key=f"{form_id}_incident_on",
+                                 help="Tính một lần, vào năm xảy ra; để trống thì lấy ngày nhận vụ việc. Chỉ nhập khi đã "
+                                 "đánh dấu vụ việc phức tạp, gây mất ANTT.")
+        note = f4.text_input("Ghi chú", value=case.get("note") or "", key=f"{form_id}_note")
         confirm = False
         if duplicates := st.session_state.get(f"{form_id}_dup"):
             st.warning("\n".join(duplicates), icon=":material/content_copy:")
@@ -125,7 +131,7 @@ def case_form(form_id: str, case: dict | None = None, edit: Editing | None = Non
         "team_id": team_id, "received_on": received, "grounds": grounds, "category": category,
         "summary": summary, "parties": party_inputs, "mediator_ids": picked, "assigned_on": assigned,
         "result": result, "concluded_on": concluded, "agreement": agreement, "written_record": written,
-        "security_incident": incident, "note": note,
+        "security_incident": incident, "incident_on": incident_on, "note": note,
         # An imported case still without its concluded date keeps that state until a date is typed.
         "concluded_on_missing": bool(case.get("concluded_on_missing")),
     }

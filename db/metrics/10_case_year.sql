@@ -3,6 +3,9 @@
 -- counts as received in the next year's report too (kỳ trước chuyển sang: carried_over = TRUE),
 -- every year until the year it is concluded. result_in_year is the result as it stood at 31/12 of
 -- that year: a case concluded in a later year was still "đang hòa giải" then.
+-- security_incident: the case's security incident (vụ việc phức tạp, gây mất ANTT) counts once, in the year it
+-- happened (incident_on, by default the date received), not in every year the case is carried over; an incident
+-- dated before the case was received counts in the year received (the case's first year).
 -- Soft-deleted cases count nowhere. A concluded case whose date the paper register did not hold
 -- (concluded_on_missing, from an import) counts as concluded in the year it was received.
 CREATE OR REPLACE VIEW case_year AS
@@ -18,6 +21,7 @@ SELECT
          THEN c.result ELSE 'dang_hoa_giai' END AS result_in_year,
     c.category,
     c.security_incident
+        AND y.year = greatest(year(coalesce(c.incident_on, c.received_on)), year(c.received_on)) AS security_incident
 FROM cases c
 JOIN teams t ON t.id = c.team_id
 JOIN villages v ON v.id = t.village_id
