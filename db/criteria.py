@@ -133,10 +133,10 @@ def get_indicator(con, indicator_id: int) -> dict | None:
 
 def target_keys(con) -> dict[str, str]:
     """The targets an indicator may take its target from, with their labels: the thresholds of law or of a model
-    (plan_targets) and the targets a year's plan sets (db.plan's PLAN_GOALS, where this version has them)."""
+    (plan_targets) and the targets a year's plan sets (db.plan's PLAN_GOALS)."""
     from db import plan
 
-    keys = {key: label for key, (label, _unit) in getattr(plan, "PLAN_GOALS", {}).items()}
+    keys = {key: label for key, (label, _unit) in plan.PLAN_GOALS.items()}
     keys.update(con.cursor().execute(
         "SELECT key, arg_max(label, valid_from) FROM plan_targets GROUP BY key ORDER BY key").fetchall())
     return dict(sorted(keys.items()))

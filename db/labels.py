@@ -17,16 +17,19 @@ RESULT_COLOURS = {
 }
 
 # A village's official rate against the plan's minimum target (db/results.by_village status).
+# chua_co_ke_hoach: the year has no plan of its own, so there is no target to judge by (issue 14).
 TARGET_STATUS = {"dat": "Đạt mục tiêu", "gan_dat": "Trong mức các năm trước", "chua_dat": "Dưới mức các năm trước",
-                 "khong_ap_dung": "Chưa có vụ việc kết thúc"}
-TARGET_STATUS_COLOURS = {"dat": "#2e7d32", "gan_dat": "#ef6c00", "chua_dat": "#c62828", "khong_ap_dung": "#9e9e9e"}
+                 "chua_co_ke_hoach": "Chưa có kế hoạch năm này", "khong_ap_dung": "Chưa có vụ việc kết thúc"}
+TARGET_STATUS_COLOURS = {"dat": "#2e7d32", "gan_dat": "#ef6c00", "chua_dat": "#c62828", "chua_co_ke_hoach": "#546e7a",
+                         "khong_ap_dung": "#9e9e9e"}
 # A KPI of the overview against its target (db/overview.py), as a Streamlit badge colour.
 KPI_STATUS = {"dat": "Đạt", "gan_dat": "Gần đạt", "chua_dat": "Chưa đạt", "khong_ap_dung": "Chưa có số liệu",
-              "theo_doi": "Theo dõi"}
+              "chua_co_ke_hoach": "Chưa có kế hoạch", "theo_doi": "Theo dõi"}
 KPI_STATUS_BADGE = {"dat": "green", "gan_dat": "orange", "chua_dat": "red", "khong_ap_dung": "gray",
-                    "theo_doi": "blue"}
+                    "chua_co_ke_hoach": "gray", "theo_doi": "blue"}
 KPI_STATUS_ICONS = {"dat": ":material/check_circle:", "gan_dat": ":material/warning:", "chua_dat": ":material/cancel:",
-                    "khong_ap_dung": ":material/remove:", "theo_doi": ":material/visibility:"}
+                    "khong_ap_dung": ":material/remove:", "chua_co_ke_hoach": ":material/event_busy:",
+                    "theo_doi": ":material/visibility:"}
 # Series of the overview's monthly chart (db/results.by_month): received, then concluded by result.
 MONTH_SERIES = {"tiep_nhan": "Tiếp nhận", **{k: RESULTS[k] for k in CONCLUDED_RESULTS}}
 RECEIVED_COLOUR = "#283593"

@@ -10,6 +10,8 @@ overview can never disagree with them. This module only sets each figure beside 
   status 'chua_dat'      the target is missed (funding: no budget line, paid over the budget or above the
                          rate in force);
   status 'khong_ap_dung' no data to judge (no concluded case, no active mediator, no team);
+  status 'chua_co_ke_hoach' the year has no plan setting this target: nothing to judge by (DOMAIN.md «Time»);
+                         the latest earlier plan's target may be shown beside it, labelled as such;
   status 'theo_doi'      a figure without a target (commendation candidates).
 
 The plan's tasks are on time ('dat') when none is overdue (db/plan.py rule), 'chua_dat' otherwise.
@@ -23,15 +25,22 @@ from db.writes import is_missing
 def _status_at_least(value, target) -> str:
     if is_missing(value):
         return "khong_ap_dung"
+    if target is None:
+        return "chua_co_ke_hoach"
     return "dat" if value >= target else "chua_dat"
 
 
 def _rate_status(rate, target: dict) -> str:
+    """The same rule as the villages' status (db/results.py by_village)."""
     if is_missing(rate):
         return "khong_ap_dung"
-    if rate >= target.get("success_rate_min", 0.9):
+    low = target.get("success_rate_min")
+    if low is None:
+        return "chua_co_ke_hoach"
+    if rate >= low:
         return "dat"
-    return "gan_dat" if rate >= target.get("history_rate_min", 0.8) else "chua_dat"
+    history = target.get("history_rate_min")
+    return "gan_dat" if rate >= (low if history is None else history) else "chua_dat"
 
 
 def _figures(con, year: int, village_id: int | None) -> dict:
@@ -53,6 +62,7 @@ def kpis(con, year: int, village_id: int | None = None) -> dict[str, dict]:
     {value, previous, target, status, parts…}; previous is the same figure a year earlier (None before
     the first reporting year)."""
     target = results.targets(con, year)
+    reference = results.plan_reference(con, year)
     now = _figures(con, year, village_id)
     first_year = min(results.case_years_for_filter(con))
     before = _figures(con, year - 1, village_id) if year - 1 >= first_year else None
@@ -61,13 +71,13 @@ def kpis(con, year: int, village_id: int | None = None) -> dict[str, dict]:
         return None if before is None else pick(before)
 
     total, organisation, money, compliance = now["total"], now["organisation"], now["money"], now["compliance"]
-    incidents_max = target.get("security_incidents_max", 0)
+    incidents_max = target.get("security_incidents_max")
     teams_ok = organisation["teams_ok"] if organisation["teams"] else None
     owed = money["unpaid_cases"] + money["support_outstanding"]
     if money["budget_row"] is None and village_id is None:
         money_status = "chua_dat"  # no budget line: the plan requires one
-    elif money["over_budget"] or money["above_rate"]:
-        money_status = "chua_dat"
+    elif money["over_budget"] or money["above_rate"] or money["paid_deleted"] or money["paid_ineligible"]:
+        money_status = "chua_dat"  # a payment above the rate, or for a case deleted or no longer eligible
     elif money["concluded_cases"] == 0 and money["support_due"] == 0:
         money_status = "khong_ap_dung"
     else:
@@ -84,15 +94,15 @@ def kpis(con, year: int, village_id: int | None = None) -> dict[str, dict]:
     return {
         "official_rate": {
             "value": total["official_rate"], "previous": previous(lambda f: f["total"]["official_rate"]),
-            "target": target.get("success_rate_min", 0.9), "target_max": target.get("success_rate_max", 0.95),
+            "target": target.get("success_rate_min"), "target_max": target.get("success_rate_max"),
             "history_min": target.get("history_rate_min"), "history_max": target.get("history_rate_max"),
             "status": _rate_status(total["official_rate"], target),
             "thanh": total["thanh"], "khong_thanh": total["khong_thanh"],
         },
         "trained_share": {
             "value": organisation["trained_share"], "previous": previous(lambda f: f["organisation"]["trained_share"]),
-            "target": target.get("trained_share", 1.0),
-            "status": _status_at_least(organisation["trained_share"], target.get("trained_share", 1.0)),
+            "target": target.get("trained_share"),
+            "status": _status_at_least(organisation["trained_share"], target.get("trained_share")),
             "trained": organisation["trained"], "active": organisation["active"],
         },
         "composition": {
@@ -103,14 +113,16 @@ def kpis(con, year: int, village_id: int | None = None) -> dict[str, dict]:
         "security_incidents": {
             "value": total["security_incidents"], "previous": previous(lambda f: f["total"]["security_incidents"]),
             "target": incidents_max,
-            "status": "dat" if total["security_incidents"] <= incidents_max else "chua_dat",
+            "status": "chua_co_ke_hoach" if incidents_max is None
+            else "dat" if total["security_incidents"] <= incidents_max else "chua_dat",
         },
         "funding": {
             "value": money["paid_share"] if village_id is None else None,
             "previous": previous(lambda f: f["money"]["paid_share"]) if village_id is None else None,
             "paid": money["paid"], "budget": money["budget"], "has_budget": money["budget_row"] is not None,
             "unpaid_cases": money["unpaid_cases"], "support_outstanding": money["support_outstanding"],
-            "over_budget": money["over_budget"], "above_rate": money["above_rate"], "status": money_status,
+            "over_budget": money["over_budget"], "above_rate": money["above_rate"],
+            "paid_deleted": money["paid_deleted"], "paid_ineligible": money["paid_ineligible"], "status": money_status,
         },
         "compliance": {
             "value": compliance["dat"], "previous": previous(lambda f: f["compliance"]["dat"]),
@@ -121,6 +133,7 @@ def kpis(con, year: int, village_id: int | None = None) -> dict[str, dict]:
             "status": compliance_status,
         },
         "plan": _plan_kpi(con, year),
+        "targets_of": reference,
         "candidates": {
             "value": candidates["teams"] + candidates["mediators"],
             "previous": previous(lambda f: f["candidates"]["teams"] + f["candidates"]["mediators"]),
@@ -133,7 +146,8 @@ def _plan_kpi(con, year: int) -> dict:
     """The commune plan's tasks of the year (the village filter does not apply: the plan is the commune's)."""
     counts = plan.status_counts(con, year)
     if not counts["total"]:
-        return {"value": None, "previous": None, "total": 0, "overdue": 0, "status": "khong_ap_dung"}
+        return {"value": None, "previous": None, "total": 0, "overdue": 0,
+                "status": "khong_ap_dung" if plan.get_plan(con, year) else "chua_co_ke_hoach"}
     return {"value": counts["hoan_thanh"], "previous": None, "total": counts["total"], "overdue": counts["overdue"],
             "status": "chua_dat" if counts["overdue"] else "dat"}
 

@@ -17,8 +17,9 @@ from db.labels import PLAN_TASK_STATUS
 from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, check_text_fields, fetch_row, form_values, insert_row, parse_date, record_id,
-    record_version, require, save_keyed, text_problems, today, transaction, update_row,
+    ValidationError, as_mapping, audit, check_text_fields, fetch_row, form_values, insert_row, is_missing, parse_date,
+    parse_int, parse_number, record_id, record_version, require, save_keyed, text_problems, today, transaction,
+    update_row,
 )
 
 PLAN_FIELDS = ("number", "title", "issued_on", "signer")
@@ -30,6 +31,17 @@ TEXT_LABELS = {"number": "Số kế hoạch", "title": "Tên", "signer": "Ngư�
                "status": "Trạng thái", "completion_note": "Kết quả thực hiện", "evidence_ref": "Tài liệu kiểm chứng",
                "note": "Nội dung ghi nhận tiến độ"}
 YEAR_MIN, YEAR_MAX = 1990, 2100
+
+# The targets a plan sets (its section I), each judged on the overview for the plan's year only (db/metrics/
+# 05_targets.sql, target_year): key → (label, unit). A share is stored 0–1; the form shows it in %.
+PLAN_GOALS = {
+    "success_rate_min": ("Tỷ lệ hòa giải thành tối thiểu (chính thức)", "ty_le"),
+    "success_rate_max": ("Tỷ lệ hòa giải thành phấn đấu (chính thức)", "ty_le"),
+    "history_rate_min": ("Tỷ lệ hòa giải thành các năm trước, mức thấp", "ty_le"),
+    "history_rate_max": ("Tỷ lệ hòa giải thành các năm trước, mức cao", "ty_le"),
+    "trained_share": ("Tỷ lệ hòa giải viên được tập huấn", "ty_le"),
+    "security_incidents_max": ("Số vụ việc phức tạp, gây mất ANTT tối đa", "so_vu"),
+}
 
 # The tasks of a year's plan, in the plan's order, with the computed figures the tracker shows.
 # Rule (quá hạn): a task is overdue when its deadline is before the day it is looked at ($as_of, today on the
@@ -65,9 +77,39 @@ def _d(day: dt.date) -> str:
 # --- reads ----------------------------------------------------------------------------------------
 
 def get_plan(con, year: int) -> dict | None:
+    """The year's plan with its targets ({key: value}, PLAN_GOALS), or None."""
     rel = con.cursor().execute("SELECT * FROM plans WHERE year = ?", [year])
     row = rel.fetchone()
-    return None if row is None else dict(zip([d[0] for d in rel.description], row))
+    if row is None:
+        return None
+    return {**dict(zip([d[0] for d in rel.description], row)), "targets": plan_goals(con, year)}
+
+
+def plan_goals(con, year: int) -> dict[str, float]:
+    """The targets the year's plan sets ({} without a plan or targets); a count as a whole number."""
+    rows = con.cursor().execute(
+        "SELECT g.key, g.value FROM plan_goals g JOIN plans p ON p.id = g.plan_id WHERE p.year = ?", [year]).fetchall()
+    return {key: int(value) if PLAN_GOALS.get(key, ("", ""))[1] == "so_vu" else value for key, value in rows}
+
+
+def goals_text(goals: dict[str, float]) -> str:
+    """A plan's targets in one Vietnamese line, for the plan page."""
+    def pct(key):
+        return _pct(goals[key])
+    parts = []
+    if "success_rate_min" in goals:
+        parts.append("tỷ lệ hòa giải thành " + (f"{pct('success_rate_min')}–{pct('success_rate_max')}"
+                                               if goals.get("success_rate_max", goals["success_rate_min"])
+                                               != goals["success_rate_min"] else f"từ {pct('success_rate_min')}"))
+    if "history_rate_min" in goals and "history_rate_max" in goals:
+        parts.append(f"các năm trước {pct('history_rate_min')}–{pct('history_rate_max')}")
+    if "trained_share" in goals:
+        parts.append(f"{pct('trained_share')} hòa giải viên được tập huấn")
+    if "security_incidents_max" in goals:
+        most = int(goals["security_incidents_max"])
+        parts.append("không có vụ việc phức tạp, gây mất ANTT" if most == 0
+                     else f"tối đa {most} vụ việc phức tạp, gây mất ANTT")
+    return "; ".join(parts) if parts else "kế hoạch chưa ghi mục tiêu (sửa ở phần «Sửa thông tin kế hoạch»)"
 
 
 def plan_years(con) -> list[int]:
@@ -126,12 +168,66 @@ def save_plan(con, year: int, data: dict, *, actor: str, expected_version: int |
     if values["issued_on"] and values["issued_on"] > today():
         errors.append(f"Ngày ban hành {_d(values['issued_on'])} ở tương lai.")
     errors += text_problems(values)  # a text too long for its column, before the transaction
+    goals = _goals(data["targets"], errors) if "targets" in data else None
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
         if expected_version is None and cur.execute("SELECT 1 FROM plans WHERE year = ?", [year]).fetchone():
             raise ValidationError(f"Năm {year} đã có kế hoạch: hãy sửa kế hoạch đó thay vì tạo kế hoạch mới.")
-        return save_keyed(cur, "plans", {"year": year}, values, actor, expected_version, f"Kế hoạch năm {year}")
+        plan_id = save_keyed(cur, "plans", {"year": year}, values, actor, expected_version, f"Kế hoạch năm {year}")
+        if goals is not None:
+            _save_goals(cur, plan_id, goals, actor)
+        return plan_id
+
+
+def _goals(given, errors: list[str]) -> dict[str, float]:
+    """A plan's targets as typed ({key: share 0–1 or a count}, blank = the plan sets none), checked together: shares
+    from 0 to 100 %, the minimum rate not above the aimed one, the count a whole number."""
+    if not isinstance(given, dict):
+        errors.append("Mục tiêu của kế hoạch không hợp lệ.")
+        return {}
+    goals: dict[str, float] = {}
+    for key, value in given.items():
+        if key not in PLAN_GOALS:
+            errors.append(f"Mục tiêu «{shown(key)}» không có trong danh mục mục tiêu của kế hoạch.")
+            continue
+        if is_missing(value):
+            continue
+        label, unit = PLAN_GOALS[key]
+        if unit == "so_vu":
+            number = parse_int(value, label, errors, 0, 10_000)
+        else:
+            number = parse_number(value, label, errors, float("-inf"), float("inf"))
+            if number is not None and not 0 <= number <= 1:
+                errors.append(f"{label} phải từ 0% đến 100% (đã nhập {_pct(number)}).")
+                number = None
+        if number is not None:
+            goals[key] = float(number)
+    for low, high in (("success_rate_min", "success_rate_max"), ("history_rate_min", "history_rate_max")):
+        if low in goals and high in goals and goals[low] > goals[high]:
+            errors.append(f"{PLAN_GOALS[low][0]} ({_pct(goals[low])}) cao hơn {PLAN_GOALS[high][0].lower()} "
+                          f"({_pct(goals[high])}).")
+    return goals
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.4g}".replace(".", ",") + "%"
+
+
+def _save_goals(cur, plan_id: int, goals: dict[str, float], actor: str) -> None:
+    """Make the plan's target rows what the form says: changed ones updated, new ones added, blank ones removed."""
+    existing = {key: (row_id, version, value) for row_id, key, value, version in cur.execute(
+        "SELECT id, key, value, version FROM plan_goals WHERE plan_id = ?", [plan_id]).fetchall()}
+    for key in PLAN_GOALS:
+        if key in goals and key not in existing:
+            insert_row(cur, "plan_goals", {"plan_id": plan_id, "key": key, "value": goals[key]}, actor)
+        elif key in goals and existing[key][2] != goals[key]:
+            update_row(cur, "plan_goals", existing[key][0], {"value": goals[key]}, actor, existing[key][1],
+                       f"Mục tiêu «{PLAN_GOALS[key][0]}»")
+        elif key not in goals and key in existing:
+            before = fetch_row(cur, "plan_goals", existing[key][0])
+            cur.execute("DELETE FROM plan_goals WHERE id = ?", [existing[key][0]])
+            audit(cur, actor, "delete", "plan_goals", existing[key][0], before, None)
 
 
 def save_task(con, plan_id: int, data: dict, *, actor: str, task_id: int | None = None,
@@ -228,7 +324,8 @@ def replace_year(text: str | None, from_year: int, to_year: int) -> str | None:
 def copy_plan_forward(con, from_year: int, to_year: int, *, actor: str) -> int:
     """Copy the plan of from_year to to_year; returns the new plan's id.
 
-    The tasks keep their code, content, lead and partners; deadlines move by the year difference; the
+    The targets are copied as they were (edit them once the new plan is issued). The tasks keep their code, content,
+    lead and partners; deadlines move by the year difference; the
     status goes back to «Chưa bắt đầu»; completion notes, evidence and progress notes are not copied.
     The year in the plan's title and the tasks' wording («năm 2023») becomes the new year. The new plan
     has no number, date or signer until it is issued. Refused when to_year already has a plan.
@@ -253,6 +350,8 @@ def copy_plan_forward(con, from_year: int, to_year: int, *, actor: str) -> int:
         rows = cur.execute(
             "SELECT code, sort_order, title, content, lead, partners, deadline FROM plan_tasks "
             "WHERE plan_id = ? ORDER BY sort_order, id", [source[0]]).fetchall()
+        for key, value in cur.execute("SELECT key, value FROM plan_goals WHERE plan_id = ?", [source[0]]).fetchall():
+            insert_row(cur, "plan_goals", {"plan_id": plan_id, "key": key, "value": value}, actor)
         for code, order, title, content, lead, partners, deadline in rows:
             insert_row(cur, "plan_tasks", {
                 "plan_id": plan_id, "code": code, "sort_order": order,

@@ -11,20 +11,22 @@ def by_village(con, year: int, village_id: int | None = None) -> pd.DataFrame:
 
     status: 'dat' when the official rate reaches the plan's minimum target, 'gan_dat' below it but within
     the past years' band (history_rate_min, 80%), 'chua_dat' below that, 'khong_ap_dung' when no case was
-    concluded (no rate). The same rule as the overview's success-rate KPI (db/overview.py).
+    concluded (no rate), 'chua_co_ke_hoach' when the year has no plan setting the target (nothing to judge by).
+    The same rule as the overview's success-rate KPI (db/overview.py).
     """
     target = targets(con, year)
     return con.cursor().execute(
         """
         SELECT v.name AS village, r.*,
                CASE WHEN r.official_rate IS NULL THEN 'khong_ap_dung'
+                    WHEN $low IS NULL THEN 'chua_co_ke_hoach'
                     WHEN r.official_rate >= $low THEN 'dat'
-                    WHEN r.official_rate >= $history THEN 'gan_dat' ELSE 'chua_dat' END AS status
+                    WHEN r.official_rate >= coalesce($history, $low) THEN 'gan_dat' ELSE 'chua_dat' END AS status
         FROM village_results r JOIN villages v ON v.id = r.village_id
         WHERE r.year = $year AND ($village IS NULL OR r.village_id = $village)
         ORDER BY v.name COLLATE vi
         """,
-        {"low": target.get("success_rate_min", 0.9), "history": target.get("history_rate_min", 0.8),
+        {"low": target.get("success_rate_min"), "history": target.get("history_rate_min"),
          "year": year, "village": village_id},
     ).df()
 
@@ -117,18 +119,26 @@ def rate_history(con, village_id: int | None = None) -> pd.DataFrame:
     ).df()
 
 
-def targets(con, year: int) -> dict[str, float]:
-    """Plan targets valid at 31/12 of the year; before the first plan, its earliest values."""
+def targets(con, year: int) -> dict[str, float | None]:
+    """What the year is judged against (target_year): the thresholds of law in force, and the targets of the year's
+    own plan — None for a plan's target when the year has no plan (DOMAIN.md «Time»: no target of its own)."""
+    rows = con.cursor().execute("SELECT key, value FROM target_year WHERE year = ?", [year]).fetchall()
+    return dict(rows)
+
+
+def plan_reference(con, year: int) -> dict:
+    """Whose targets the year's figures are judged against: {plan_year, reference_year, reference}. plan_year is the
+    year when its own plan sets targets, else None; then reference_year and reference ({key: value}) are the latest
+    earlier plan's targets, which a page may show labelled «kế hoạch năm …, tham khảo» but never judge by."""
     rows = con.cursor().execute(
-        """
-        SELECT key, arg_max(value, valid_from) FILTER (WHERE valid_from <= make_date(?, 12, 31)
-                                                      AND (valid_to IS NULL OR valid_to >= make_date(?, 12, 31))),
-               arg_min(value, valid_from)
-        FROM plan_targets GROUP BY key
-        """,
-        [year, year],
-    ).fetchall()
-    return {key: (valid if valid is not None else earliest) for key, valid, earliest in rows}
+        "SELECT key, value, plan_year, reference_value, reference_year FROM target_year "
+        "WHERE year = ? AND (plan_year IS NOT NULL OR reference_year IS NOT NULL)", [year]).fetchall()
+    own = any(plan_year is not None for _, _, plan_year, _, _ in rows)
+    earlier = [r for r in rows if r[4] is not None]
+    reference_year = max((r[4] for r in earlier), default=None)
+    return {"plan_year": year if own else None,
+            "reference_year": None if own else reference_year,
+            "reference": {} if own else {k: ref for k, _, _, ref, ref_year in earlier if ref_year == reference_year}}
 
 
 def default_year(con) -> int:

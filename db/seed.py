@@ -210,6 +210,7 @@ DEMO_ROWS = [
     ("trainings", "$all_demo"),
     ("task_notes", "$all_demo"),
     ("plan_tasks", "$all_demo"),
+    ("plan_goals", "$all_demo"),
     ("plans", "$all_demo"),
     ("criteria_manual_points", "$all_demo"),
     ("budgets", "$all_demo"),

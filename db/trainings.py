@@ -311,7 +311,8 @@ def recorded_not_eligible(con, training_id: int) -> pd.DataFrame:
 
 def coverage(con, year: int, village_id: int | None = None) -> dict:
     """Training coverage of the year from team_year: trained active mediators / active mediators,
-    against the plan's target (plan_targets 'trained_share', 100% in the 2023 plan; gap = share - target),
+    against the year's plan target (target_year 'trained_share', 100% in the 2023 plan; gap = share - target; no
+    plan that year: target, gap and reached are None),
     and the number of the year's sessions held and planned (commune-wide)."""
     row = con.cursor().execute(
         """
@@ -324,10 +325,10 @@ def coverage(con, year: int, village_id: int | None = None) -> dict:
         """,
         [year, year, year, year, village_id, village_id]).fetchone()
     trained, active, share, target, held, planned = row
-    target = 1.0 if target is None else target
+    judged = share is not None and target is not None
     return {"trained": trained, "active": active, "untrained": active - trained, "share": share,
-            "target": target, "gap": None if share is None else share - target,
-            "reached": None if share is None else share >= target,
+            "target": target, "gap": share - target if judged else None,
+            "reached": share >= target if judged else None,
             "sessions_held": held, "sessions_planned": planned}
 
 
@@ -336,7 +337,7 @@ def coverage_by_village(con, year: int, village_id: int | None = None) -> pd.Dat
     return con.cursor().execute(
         """
         WITH target AS (
-            SELECT coalesce(any_value(value), 1.0) AS value FROM target_year WHERE year = ? AND key = 'trained_share'
+            SELECT any_value(value) AS value FROM target_year WHERE year = ? AND key = 'trained_share'
         )
         SELECT v.id AS village_id, v.name AS village,
                sum(ty.active)::INTEGER AS active, sum(ty.trained)::INTEGER AS trained,

@@ -143,7 +143,7 @@ TABLES = {
     "rates", "budgets", "payments",
     "score_components", "score_params", "score_bands", "candidate_rules", "self_assessments", "nominations",
     "criteria_frameworks", "criteria_indicators", "criteria_criteria", "criteria_manual_points", "evidence_documents",
-    "plans", "plan_tasks", "task_notes", "place_changes", "users", "settings", "period_locks",
+    "plans", "plan_goals", "plan_tasks", "task_notes", "place_changes", "users", "settings", "period_locks",
 }
 
 

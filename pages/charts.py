@@ -35,8 +35,11 @@ def finish(chart, height: int):
 
 def target_band(low: float, high: float, history_low: float | None, history_high: float | None) -> list:
     """Layers for a percent x axis: the past years' band (pale orange), the plan's band (pale green) and
-    the plan's minimum as a dashed line."""
+    the plan's minimum as a dashed line. No target (a year without a plan): no layer."""
     layers = []
+    if low is None:
+        return layers
+    high = low if high is None else high
     if history_low is not None and history_high is not None:
         layers.append(alt.Chart().mark_rect(color="#ffe0b2", opacity=0.6).encode(
             x=alt.datum(history_low * 100), x2=alt.datum(history_high * 100)))
@@ -154,7 +157,7 @@ def rate_history(history: pd.DataFrame, target: dict, year: int):
             y=alt.datum(target["history_min"] * 100), y2=alt.datum(target["history_max"] * 100)),
         alt.Chart().mark_rect(color="#c8e6c9", opacity=0.8).encode(
             y=alt.datum(target["target"] * 100), y2=alt.datum(target["target_max"] * 100)),
-    ] if target.get("history_min") is not None else []
+    ] if target.get("history_min") is not None and target.get("target") is not None else []
     line = alt.Chart().mark_line(point=alt.OverlayMarkDef(size=90), color=RESULT_COLOURS["thanh"]).encode(
         x=x, y=y, tooltip=[alt.Tooltip("year_label:N", title="Năm"), alt.Tooltip("rate_label:N", title="Tỷ lệ")])
     text = alt.Chart().mark_text(dy=-16, fontSize=chart_font()).encode(
@@ -165,9 +168,11 @@ def rate_history(history: pd.DataFrame, target: dict, year: int):
 
 def training_coverage(villages: pd.DataFrame, target: float):
     """Per village: the share of active mediators trained in the year, coloured by whether it reaches the plan's
-    target (a dashed line), with «trained/active · share» written after each bar."""
-    goal = f"{target * 100:g}%".replace(".", ",")
-    reached = {True: f"Đạt mục tiêu {goal}", False: f"Chưa đạt {goal}"}
+    target (a dashed line), with «trained/active · share» written after each bar. No target (a year without a
+    plan): one colour, no line."""
+    goal = "" if target is None else f"{target * 100:g}%".replace(".", ",")
+    reached = ({True: f"Đạt mục tiêu {goal}", False: f"Chưa đạt {goal}"} if target is not None
+               else {True: "Chưa có kế hoạch năm này", False: "Chưa có kế hoạch năm này"})
     data = villages.assign(
         share_pct=villages["share"] * 100,
         label=[f"{t}/{a} · {fmt_pct(s)}" if a else "không có hòa giải viên"
@@ -181,14 +186,16 @@ def training_coverage(villages: pd.DataFrame, target: float):
                 axis=alt.Axis(values=list(range(0, 101, 10)))),
         y=y,
         color=alt.Color("status:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=[reached[True], reached[False]], range=["#2e7d32", "#c62828"])),
+                        scale=alt.Scale(domain=[reached[True], reached[False]],
+                                        range=["#2e7d32", "#c62828"] if target is not None else ["#546e7a"] * 2)),
         tooltip=[alt.Tooltip("village:N", title="Thôn"), alt.Tooltip("label:N", title="Đã tập huấn / đang hoạt động"),
                  alt.Tooltip("untrained:Q", title="Chưa tập huấn")],
     )
     texts = alt.Chart().mark_text(align="left", dx=4, fontSize=chart_font(), color=TEXT_COLOUR).encode(
         x="share_pct:Q", y=y, text="label:N")
-    rule = alt.Chart().mark_rule(strokeDash=[6, 4], strokeWidth=2, color=TARGET_COLOUR).encode(x=alt.datum(target * 100))
-    return finish(alt.layer(bars, texts, rule, data=data), 40 * len(villages) + 70)
+    rules = [] if target is None else [
+        alt.Chart().mark_rule(strokeDash=[6, 4], strokeWidth=2, color=TARGET_COLOUR).encode(x=alt.datum(target * 100))]
+    return finish(alt.layer(bars, texts, *rules, data=data), 40 * len(villages) + 70)
 
 
 def funding_by_village(checks: pd.DataFrame):

@@ -26,12 +26,33 @@ def whole_pct(value: float) -> str:
     return f"{value * 100:g}%".replace(".", ",")
 
 
-band = f"{whole_pct(rate['target'])}–{whole_pct(rate['target_max'])}"
-history = f"{whole_pct(rate['history_min'])}–{whole_pct(rate['history_max'])}"
+def span(low, high) -> str | None:
+    """A target range as «90%–95%», «≥ 90%» without an upper end, None without a target."""
+    if low is None:
+        return None
+    return f"{whole_pct(low)}–{whole_pct(high)}" if high is not None and high != low else f"≥ {whole_pct(low)}"
+
+
+# A year is judged against its own plan only (DOMAIN.md «Time»). Without one, the latest earlier plan's targets are
+# drawn for reference, labelled with their year, and nothing is judged by them (the KPIs say «Chưa có kế hoạch»).
+plan_of = kpi["targets_of"]
+reference = plan_of["reference"]
+drawn = rate if rate["target"] is not None else {
+    "target": reference.get("success_rate_min"), "target_max": reference.get("success_rate_max"),
+    "history_min": reference.get("history_rate_min"), "history_max": reference.get("history_rate_max")}
+band = span(drawn["target"], drawn["target_max"])
+history = span(drawn["history_min"], drawn["history_max"])
+if rate["target"] is not None:
+    band_words = f"mục tiêu kế hoạch {band}"
+    plan_line = f"Mục tiêu kế hoạch: {band} số vụ việc được hòa giải thành" + (
+        f" (các năm trước: {history})" if history else "")
+else:
+    band_words = f"chưa có kế hoạch năm {year}" + (
+        f"; kế hoạch năm {plan_of['reference_year']}: {band} (tham khảo)" if band else "")
+    plan_line = band_words[0].upper() + band_words[1:]
 if not (presenting() and slides.wanted()):  # a slide is a screen of its own, its caption says where it is
     st.title("Tổng quan công tác hòa giải ở cơ sở")
-    st.caption(f"Năm {year} · {village_name(con, village_id)} · Mục tiêu kế hoạch: {band} số vụ việc được hòa giải "
-               f"thành (các năm trước: {history})")
+    st.caption(f"Năm {year} · {village_name(con, village_id)} · {plan_line}")
 
 
 def points(value: float) -> str:
@@ -75,11 +96,13 @@ def kpi_cards() -> list[dict]:
     trained, teams_ok, incidents = kpi["trained_share"], kpi["composition"], kpi["security_incidents"]
     money, compliance, tasks, candidates = kpi["funding"], kpi["compliance"], kpi["plan"], kpi["candidates"]
     money_reason = ("vượt dự toán" if money["over_budget"] else "chi vượt mức" if money["above_rate"]
+                    else "chi cho vụ việc đã xóa" if money["paid_deleted"]
+                    else "chi cho vụ việc không đủ điều kiện" if money["paid_ineligible"]
                     else "còn phải chi" if money["status"] == "gan_dat" else "")
     owed = f" · {fmt_int(money['unpaid_cases'])} vụ việc chưa chi thù lao" if money["unpaid_cases"] else ""
     money_help = ("Đã chi (thù lao và hỗ trợ hoạt động tổ) so với dự toán năm của xã. «Chi vượt mức»: có khoản "
-                  "chi cao hơn mức chi hiện hành; «còn phải chi»: vụ việc kết thúc chưa chi thù lao hoặc hỗ trợ chưa "
-                  "chi.")
+                  "chi cao hơn mức chi hiện hành; «chi cho vụ việc đã xóa»: thù lao đã chi cho vụ việc sau đó bị xóa "
+                  "khỏi sổ; «còn phải chi»: vụ việc kết thúc chưa chi thù lao hoặc hỗ trợ chưa chi.")
     if village_id is None:
         money_card = dict(
             status=money["status"], reason=money_reason, label="Kinh phí đã chi / dự toán", value=share(money["value"]),
@@ -93,18 +116,21 @@ def kpi_cards() -> list[dict]:
                           link="Khoản còn phải chi", help=money_help)
     return [
         dict(key="official_rate", status=rate["status"],
-             reason={"gan_dat": f"mức {history}", "chua_dat": f"dưới {whole_pct(rate['history_min'])}"}
+             reason={"gan_dat": f"mức {history}",
+                     "chua_dat": f"dưới {whole_pct(rate['history_min'] or rate['target'] or 0)}"}
              .get(rate["status"], ""),
              label="Tỷ lệ hòa giải thành (chính thức)", value=share(rate["value"]),
              note=(f"{rate['thanh']}/{rate['thanh'] + rate['khong_thanh']} vụ việc kết thúc"
-                   if rate["value"] is not None else "Chưa có vụ việc kết thúc") + f" · mục tiêu {band}",
+                   if rate["value"] is not None else "Chưa có vụ việc kết thúc") + f" · {band_words}",
              page=CASES, link="Vụ việc đã kết thúc", link_params={"ket_qua": "thanh,khong_thanh"},
              help="Thành / (thành + không thành), kết quả tính đến 31/12. Không tính vụ việc đang hòa giải và ngoài "
-                  f"phạm vi. Mục tiêu kế hoạch {band}; các năm trước đạt {history}.",
+                  f"phạm vi. {plan_line}.",
              before=fmt_pct(rate["previous"]), **change(rate["value"], rate["previous"], share=True)),
         dict(key="trained_share", status=trained["status"], reason="", label="Hòa giải viên được tập huấn",
              value=share(trained["value"]),
-             note=f"{trained['trained']}/{trained['active']} người · mục tiêu {whole_pct(trained['target'])}",
+             note=f"{trained['trained']}/{trained['active']} người · " + (
+                 f"mục tiêu {whole_pct(trained['target'])}" if trained["target"] is not None
+                 else f"chưa có kế hoạch năm {year}"),
              page=TRAININGS, link="Ai chưa được tập huấn",
              help="Hòa giải viên đang hoạt động đã dự ít nhất một buổi tập huấn trong năm.",
              before=fmt_pct(trained["previous"]), **change(trained["value"], trained["previous"], share=True)),
@@ -117,7 +143,8 @@ def kpi_cards() -> list[dict]:
              **change(teams_ok["value"], teams_ok["previous"])),
         dict(key="security_incidents", status=incidents["status"], reason="", label="Vụ việc phức tạp, mất ANTT",
              value=fmt_int(incidents["value"]),
-             note="Mục tiêu: không có vụ nào" if not incidents["target"]
+             note=f"Chưa có kế hoạch năm {year}" if incidents["target"] is None
+             else "Mục tiêu: không có vụ nào" if not incidents["target"]
              else f"Mục tiêu: tối đa {fmt_int(incidents['target'])}",
              page=CASES, link="Các vụ việc này", link_params={"antt": 1},
              help="Vụ việc phức tạp, gây mất an ninh trật tự, tính trong năm (kể cả kỳ trước chuyển sang).",
@@ -177,7 +204,7 @@ if village_id is not None:
     if own["official_rate"] is not None:
         lines.append(
             f"Tỷ lệ hòa giải thành **{fmt_pct(own['official_rate'])}**: {TARGET_STATUS[story['status']].lower()} "
-            f"(mục tiêu {band}); toàn xã {fmt_pct(commune['official_rate'])}"
+            f"({band_words}); toàn xã {fmt_pct(commune['official_rate'])}"
             + (f"; xếp thứ **{story['rank']}/{story['ranked_villages']}** thôn"
                + (f" (đồng hạng với {story['tied_with']} thôn khác)." if story["tied_with"] else ".")
                if story["rank"] else "."))
@@ -219,9 +246,9 @@ if village_id is not None:
                      query_params=view_params())
     with right:
         by_year = results.rate_history(con, village_id)
-        st.altair_chart(charts.rate_history(by_year, rate, year), width="stretch")
+        st.altair_chart(charts.rate_history(by_year, drawn, year), width="stretch")
         st.caption(f"Tỷ lệ hòa giải thành chính thức của {name} qua các năm (thành / (thành + không thành)). "
-                   "Dải xanh: mục tiêu kế hoạch; dải cam: mức các năm trước.")
+                   + (f"Dải xanh: {band_words}; dải cam: mức các năm trước." if band else plan_line + "."))
 
 # --- Cases: month by month, and the three national categories -----------------------------------------
 
@@ -269,11 +296,12 @@ if picked := category.selection.get("nhom"):
 
 villages = results.by_village(con, year)
 st.subheader("Các thôn theo tỷ lệ hòa giải thành")
-ranking = st.altair_chart(charts.village_ranking(villages, rate, village_id), width="stretch",
+ranking = st.altair_chart(charts.village_ranking(villages, drawn, village_id), width="stretch",
                           on_select="rerun", selection_mode="thon", key=f"thon_{year}_{village_id}")
 st.caption(f"Mỗi thanh: tỷ lệ hòa giải thành chính thức của một thôn năm {year} (thành / (thành + không thành)). "
-           f"Dải xanh: mục tiêu kế hoạch {band}, vạch đứt: mức tối "
-           f"thiểu; dải cam: mức các năm trước. Thôn chưa có vụ việc kết thúc thì không có thanh. "
+           + (f"Dải xanh: {band_words}, vạch đứt: mức tối thiểu; dải cam: mức các năm trước. " if band
+              else f"{plan_line}. ")
+           + "Thôn chưa có vụ việc kết thúc thì không có thanh. "
            "Bấm vào một thôn để xem riêng thôn đó.")
 if (picked := ranking.selection.get("thon")) and int(picked[0]["village_id"]) != village_id:
     go_to(year, int(picked[0]["village_id"]))

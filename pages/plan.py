@@ -12,6 +12,10 @@ from pages.common import (WRAP_ROW_HEIGHT, Editing, actor, connection, date_fiel
 con = connection()
 year, _village = filters()  # the plan is the commune's: the village filter does not apply here
 NEW = 0  # the "new task" option of the task picker
+# The plan's targets (db.plan.PLAN_GOALS) as short field labels: one line each in three columns at 1366 px.
+GOAL_FIELDS = {"success_rate_min": "Tỷ lệ thành tối thiểu", "success_rate_max": "Tỷ lệ thành phấn đấu",
+               "history_rate_min": "Các năm trước, mức thấp", "history_rate_max": "Các năm trước, mức cao",
+               "trained_share": "Hòa giải viên được tập huấn", "security_incidents_max": "Vụ việc mất ANTT tối đa"}
 OVERDUE_STYLE = "background-color: #fdecea; color: #b71c1c"
 DONE_STYLE = "color: #2e7d32"
 # Long cells are cut to what three lines hold at 1366 px; the full text is in the task panel below the table.
@@ -62,6 +66,24 @@ def plan_form(form_id: str, edit: Editing | None) -> None:
         issued_on = date_field("Ngày ban hành", current.get("issued_on"), container=c2, key=f"{form_id}_issued_on")
         signer = c3.text_input("Người ký", value=current.get("signer") or "", placeholder="VD: Chủ tịch UBND xã",
                                key=f"{form_id}_signer")
+        st.markdown("**Mục tiêu của kế hoạch** (để trống mục tiêu mà kế hoạch không đặt ra)",
+                    help="Số liệu năm nào chỉ được so với mục tiêu của kế hoạch năm đó. Năm chưa có kế hoạch thì "
+                         "Tổng quan ghi «Chưa có kế hoạch». Tỷ lệ thành: tỷ lệ hòa giải thành chính thức = thành / "
+                         "(thành + không thành).")
+        goals = current.get("targets") or {}
+        typed_goals = {}
+        for column, (key, (_, unit)) in zip(st.columns(3) * 2, plan.PLAN_GOALS.items()):
+            goal_label = GOAL_FIELDS[key]
+            old = goals.get(key)
+            if unit == "ty_le":
+                typed = column.number_input(f"{goal_label} (%)", min_value=0.0, max_value=100.0, step=1.0,
+                                            format="%g", value=None if old is None else round(old * 100, 4),
+                                            key=f"{form_id}_goal_{key}")
+                typed_goals[key] = None if typed is None else typed / 100
+            else:
+                typed_goals[key] = column.number_input(goal_label, min_value=0, step=1,
+                                                       value=None if old is None else int(old),
+                                                       key=f"{form_id}_goal_{key}")
         label = "Lưu thông tin kế hoạch" if current else f"Tạo kế hoạch năm {year}"
         submitted = st.form_submit_button(label, icon=":material/save:", type="primary", key=f"{form_id}_save")
     show_flash("plan")
@@ -70,8 +92,8 @@ def plan_form(form_id: str, edit: Editing | None) -> None:
             edit.show_conflict()
     else:
         try:
-            plan.save_plan(con, year, {"title": title, "number": number, "issued_on": issued_on,
-                                       "signer": signer}, actor=actor(), expected_version=current.get("version"))
+            plan.save_plan(con, year, {"title": title, "number": number, "issued_on": issued_on, "signer": signer,
+                                       "targets": typed_goals}, actor=actor(), expected_version=current.get("version"))
         except VersionConflict as exc:
             if edit:
                 edit.conflict()
@@ -203,6 +225,7 @@ st.subheader(md_text(current["title"]), anchor=False)
 st.markdown(f"Số: **{md_text(current['number'] or 'chưa có số')}** · Ngày ban hành: "
             f"**{fmt_date(current['issued_on']) or 'chưa ban hành'}** · Người ký: "
             f"**{md_text(current['signer'] or 'chưa có')}**")
+st.markdown("Mục tiêu: " + plan.goals_text(current["targets"]))
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Tổng số nhiệm vụ", counts["total"])
 c2.metric("Hoàn thành", counts["hoan_thanh"])
@@ -281,7 +304,7 @@ else:
 
 # --- the plan as a whole ----------------------------------------------------------------------------
 st.divider()
-with st.expander("Sửa thông tin kế hoạch (tên, số, ngày ban hành, người ký)"):
+with st.expander("Sửa thông tin kế hoạch (tên, số, ngày ban hành, người ký, mục tiêu)"):
     plan_edit = Editing(f"plan_{current['id']}", "plans", lambda: plan.get_plan(con, year))
     plan_form(plan_edit.key, plan_edit)
 next_year = year + 1

@@ -14,7 +14,9 @@ con = connection()
 year, village_id = filters()
 place = village_name(con, village_id)
 cover = trainings.coverage(con, year, village_id)
-target = cover["target"]
+target = cover["target"]  # None: the year has no plan, so no target (issue 14)
+goal_words = (f"Mục tiêu kế hoạch: {fmt_pct(target)} hòa giải viên được tập huấn trong năm" if target is not None
+              else f"Chưa có kế hoạch năm {year}: không có mục tiêu để so sánh")
 HELD, PLANNED = trainings.HELD, trainings.PLANNED
 GROUP_COLUMNS = 3  # village groups side by side in the attendance checklist (fits 1366 px)
 
@@ -176,16 +178,16 @@ def coverage_chart() -> None:
     st.altair_chart(charts.training_coverage(trainings.coverage_by_village(con, year), target), width="stretch")
     st.caption(f"Mỗi thanh: số hòa giải viên đang hoạt động của thôn đã dự ít nhất một buổi tập huấn đã tổ chức "
                f"trong năm {year} / số hòa giải viên đang hoạt động (tính tại 31/12/{year}; năm hiện tại: đến hôm "
-               f"nay). Vạch đứt: mục tiêu {fmt_pct(target)} của kế hoạch.")
+               "nay)." + (f" Vạch đứt: mục tiêu {fmt_pct(target)} của kế hoạch." if target is not None else ""))
 
 
 st.title("Tập huấn hòa giải viên")
-st.caption(f"Năm {year} · {place} · Mục tiêu kế hoạch: {fmt_pct(target)} hòa giải viên được tập huấn trong năm")
+st.caption(f"Năm {year} · {place} · {goal_words}")
 
 share = cover["share"]
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
 c1.metric("Tỷ lệ hòa giải viên được tập huấn", fmt_pct(share),
-          None if share is None else f"{points(cover['gap'])} so với mục tiêu {fmt_pct(target)}", border=True,
+          None if cover["gap"] is None else f"{points(cover['gap'])} so với mục tiêu {fmt_pct(target)}", border=True,
           help="Số hòa giải viên đang hoạt động đã dự ít nhất một buổi tập huấn đã tổ chức trong năm, "
                f"chia cho số hòa giải viên đang hoạt động (tính tại 31/12/{year}; năm hiện tại: đến hôm nay).")
 c2.metric("Đã được tập huấn", f"{fmt_int(cover['trained'])}/{fmt_int(cover['active'])}", border=True,
@@ -196,6 +198,8 @@ c4.metric("Buổi đã tổ chức", fmt_int(cover["sessions_held"]), border=Tru
                f"{fmt_int(cover['sessions_planned'])}.")
 if share is None:
     st.info(f"Năm {year} chưa có hòa giải viên đang hoạt động ở {place}.")
+elif target is None:
+    st.info(f"{fmt_pct(share)} hòa giải viên đang hoạt động đã được tập huấn năm {year}. {goal_words}.")
 elif cover["reached"]:
     st.success(f"Đạt mục tiêu kế hoạch: {fmt_pct(share)} hòa giải viên đang hoạt động đã được tập huấn năm {year}.")
 else:

@@ -83,6 +83,18 @@ def empty_db(tmp_path):
     con.close()
 
 
+# The targets of the Đoàn Kết 2023 plan (seeds/demo/plan_2023.json): a year is judged only against its own plan.
+PLAN_TARGETS = {"success_rate_min": 0.90, "success_rate_max": 0.95, "history_rate_min": 0.80, "history_rate_max": 0.90,
+                "trained_share": 1.00, "security_incidents_max": 0}
+
+
+def add_plan(con, year: int, **targets) -> int:
+    """A plan for the year with the 2023 plan's targets (changed by keyword, None to leave one out)."""
+    from db import plan
+    return plan.save_plan(con, year, {"title": f"Kế hoạch hòa giải năm {year}", "targets": {**PLAN_TARGETS, **targets}},
+                          actor=ACTOR)
+
+
 @pytest.fixture()
 def small_db(empty_db):
     """The hand-computable commune above; returns (connection, mediator ids by key)."""

@@ -6,8 +6,17 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from conftest import app_connection, metric, open_page
+from conftest import add_plan, app_connection, metric, open_page
 from db import overview, results
+
+
+@pytest.fixture()
+def small_db(small_db):
+    """The small commune with a plan for 2022 and 2023, both with the 2023 plan's targets (a year is judged only
+    against its own plan: tests/test_time_rules.py)."""
+    add_plan(small_db[0], 2022)
+    add_plan(small_db[0], 2023)
+    return small_db
 
 
 # --- db: the small commune of conftest.py, computed by hand -------------------------------------------

@@ -11,7 +11,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ACTOR, app_connection, edit_key, metric, open_page, typed
+from conftest import ACTOR, add_plan, app_connection, edit_key, metric, open_page, typed
 from db import trainings
 from db.writes import ValidationError, VersionConflict
 
@@ -50,6 +50,7 @@ def refused(con, call, *expected: str) -> list[str]:
 
 def test_coverage_before_and_after_attendance(small_db):
     con, ids = small_db
+    add_plan(con, 2023)  # its target: 100% trained
     assert trainings.coverage(con, 2023) == {
         "trained": 0, "active": 3, "untrained": 3, "share": 0.0, "target": 1.0, "gap": -1.0, "reached": False,
         "sessions_held": 0, "sessions_planned": 0}

@@ -332,6 +332,7 @@ WITH steps AS (
 ), items AS (
     SELECT 'tu_danh_gia' AS step, t.id AS team_id, NULL::INTEGER AS nomination_id, sa.submitted_on AS done_on
     FROM teams t LEFT JOIN self_assessments sa ON sa.team_id = t.id AND sa.year = y
+    WHERE exists_in(t.valid_from, t.valid_to, y::INTEGER)  -- only the teams that existed that year
     UNION ALL
     SELECT 'de_nghi', n.team_id, n.id, n.nominated_on FROM nominations n WHERE n.year = y
     UNION ALL
