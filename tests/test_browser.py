@@ -43,7 +43,7 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip(f"{CHROMIUM} không có (cài: apt-get install -y chromium); bỏ qua kiểm thử trình duyệt ngoài CI.",
                 allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError, expect, sync_playwright  # noqa: E402
 
 
 def _free_port() -> int:
@@ -220,6 +220,20 @@ def wait_idle(page) -> None:
     page.wait_for_timeout(300)  # short settle: the last delta may still be painting
 
 
+def open_tab(page, name: str) -> None:
+    """Click a tab and wait for the run it starts: the pages' tabs are keyed with on_change="rerun" (so a save keeps
+    the officer on their tab), and a list opened before that run ends is redrawn under the mouse (its option
+    detached mid-click). The run may start a moment after the click, so first wait for it to start (briefly)."""
+    page.get_by_role("tab", name=name).click()
+    try:
+        page.wait_for_function(
+            """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
+                      === 'running'""", timeout=1500)
+    except PlaywrightTimeoutError:
+        pass  # the run was over before we looked
+    wait_idle(page)
+
+
 def only(locator):
     """The locator once it matches exactly one element (during a rerun Streamlit may briefly show two)."""
     expect(locator).to_have_count(1)
@@ -287,7 +301,7 @@ def fill_new_case(page, name: str, summary: str) -> None:
 
 
 def search_list(page, text: str) -> None:
-    page.get_by_role("tab", name="Danh sách vụ việc").click()
+    open_tab(page, "Danh sách vụ việc")
     box = page.get_by_label("Tìm kiếm", exact=True)
     type_into(box, text)
     box.press("Enter")
@@ -313,7 +327,7 @@ def test_overview_form_save_and_search(page, server):
     shoot(page, "01-tong-quan")
 
     open_cases(page)
-    page.get_by_role("tab", name="Nhập vụ việc mới").click()
+    open_tab(page, "Nhập vụ việc mới")
     form_tab = page.get_by_role("tabpanel", name="Nhập vụ việc mới")
     expect(form_tab.get_by_label("Họ tên bên 1", exact=True)).to_be_visible()
     fill_new_case(page, name, f"Tranh chấp lối đi chung giữa hai hộ (kiểm thử {digits})")
@@ -341,7 +355,7 @@ def test_overview_form_save_and_search(page, server):
     shoot(page, "04-danh-sach-sau-khi-luu")
 
     # A concluded date before the received date: refused in Vietnamese, nothing written.
-    page.get_by_role("tab", name="Nhập vụ việc mới").click()
+    open_tab(page, "Nhập vụ việc mới")
     expect(form_tab.get_by_label("Họ tên bên 1", exact=True)).to_have_value("")  # a fresh form after saving
     fill_new_case(page, bad_name, "Tranh chấp ranh giới đất (ngày kết thúc sai)")
     choose(page, form_tab, "Kết quả *", "Hòa giải thành")
@@ -363,7 +377,7 @@ def test_offline_no_outside_requests(page, server):
     """The commune PC may have no Internet: the pages load nothing from other hosts (fonts, icons, telemetry)."""
     open_app(page, server["url"])
     open_cases(page)
-    page.get_by_role("tab", name="Nhập vụ việc mới").click()
+    open_tab(page, "Nhập vụ việc mới")
     expect(page.get_by_label("Họ tên bên 1", exact=True)).to_be_visible()
     wait_idle(page)
     assert page.outside_requests == [], f"requests outside the app: {sorted(set(page.outside_requests))}"
@@ -374,9 +388,6 @@ def metric_value(page, label: str) -> str:
     return only(box.locator('[data-testid="stMetricValue"]')).inner_text().strip()
 
 
-@pytest.mark.xfail(reason="open: since this session a selectbox option in this flow is detached mid-click in headless "
-                          "Chromium (the page reruns while the list is open); the same flow passes under AppTest "
-                          "(tests/test_funding.py, tests/test_trainings.py)", strict=False)
 def test_record_attendance_changes_coverage(page, server):
     """Tập huấn: tick whole villages as present at a 2023 session, save, and the coverage figure rises."""
     open_app(page, server["url"])
@@ -387,7 +398,7 @@ def test_record_attendance_changes_coverage(page, server):
     trained, active = (int(n) for n in before.split("/"))
     assert trained < active  # the demo leaves a gap to the 100% target
 
-    page.get_by_role("tab", name="Các buổi tập huấn và điểm danh").click()
+    open_tab(page, "Các buổi tập huấn và điểm danh")
     only(page.get_by_label("Chọn buổi tập huấn để sửa và điểm danh", exact=True)).click()
     page.get_by_role("option").filter(has_text=re.compile(r"/2023 · ")).last.click()
     wait_idle(page)
@@ -408,9 +419,6 @@ def test_record_attendance_changes_coverage(page, server):
     shoot(page, "07-sau-diem-danh")
 
 
-@pytest.mark.xfail(reason="open: since this session a selectbox option in this flow is detached mid-click in headless "
-                          "Chromium (the page reruns while the list is open); the same flow passes under AppTest "
-                          "(tests/test_funding.py, tests/test_trainings.py)", strict=False)
 def test_file_approve_and_pay_a_fee_request(page, server):
     """Kinh phí: file a fee request for a team's unpaid concluded cases, approve and pay it: the unpaid count falls."""
     open_app(page, server["url"])
@@ -418,7 +426,7 @@ def test_file_approve_and_pay_a_fee_request(page, server):
     expect(page.get_by_role("heading", name="Kinh phí hòa giải ở cơ sở", exact=True)).to_be_visible()
     wait_idle(page)
     unpaid_before = metric_value(page, "Vụ việc chưa chi thù lao")
-    page.get_by_role("tab", name="Đề nghị chi thù lao").click()
+    open_tab(page, "Đề nghị chi thù lao")
     fee_tab = page.get_by_role("tabpanel", name="Đề nghị chi thù lao")
     file_button = fee_tab.get_by_role("button", name=re.compile("Lập giấy đề nghị thanh toán"))
     team_box = fee_tab.get_by_label("Tổ hòa giải", exact=True)
@@ -437,7 +445,7 @@ def test_file_approve_and_pay_a_fee_request(page, server):
     filed = page.get_by_text(re.compile(r"Đã lập giấy đề nghị số \d+"))
     expect(filed).to_be_visible()
     wait_idle(page)
-    page.get_by_role("tab", name="Chứng từ").click()
+    open_tab(page, "Chứng từ")
     approve = page.get_by_role("button", name=re.compile("Duyệt chi"))
     only(approve).click()
     expect(page.get_by_text(re.compile(r"Chứng từ số \d+: đã duyệt ngày"))).to_be_visible()
@@ -631,7 +639,7 @@ def test_impossible_and_half_typed_dates_are_refused_and_the_picker_has_no_selec
     open_app(page, server["url"])
     open_cases(page)
     page.set_viewport_size(SIZES["1366x768"])
-    page.get_by_role("tab", name="Nhập vụ việc mới").click()
+    open_tab(page, "Nhập vụ việc mới")
     form_tab = page.get_by_role("tabpanel", name="Nhập vụ việc mới")
     fill_new_case(page, f"Ngô Thị Ngày Lạ {digits}", "Tranh chấp tường rào (ngày không có thật)")
 
@@ -662,7 +670,7 @@ def test_impossible_and_half_typed_dates_are_refused_and_the_picker_has_no_selec
         expect(form_tab.get_by_role("textbox", name="Ngày nhận *", exact=True)).to_have_value(typed)
         page.screenshot(path=str(ARTIFACTS / f"15-ngay-sai-{typed.replace('/', '-')}-1366x768.png"))
     page.set_viewport_size(SIZES["1920x1080"])
-    page.get_by_role("tab", name="Danh sách vụ việc").click()
+    open_tab(page, "Danh sách vụ việc")
     only(page.get_by_role("checkbox", name="Tìm trong tất cả các năm")).check(force=True)
     wait_idle(page)
     search_list(page, f"ngo thi ngay la {digits}")
