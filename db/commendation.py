@@ -18,8 +18,9 @@ from db.labels import (
 from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date,
-    parse_int, parse_number, record_id, save_keyed, today, transaction, update_row,
+    ValidationError, as_mapping, audit, check_text_fields, check_version, fetch_row, form_values, insert_row,
+    is_missing, parse_date, parse_number, parse_year, record_id, record_version, save_keyed, today, transaction,
+    update_row,
 )
 
 
@@ -109,32 +110,6 @@ def mediator_rule_texts(row) -> dict[str, tuple[str, str]]:
 
 # --- checks of the write path (each message names the field) ----------------------------------------
 
-def _texts(values: dict, labels: dict[str, str], errors: list[str]) -> None:
-    """The text fields of cleaned values (field → label): empty becomes None; a value that is not text (a number,
-    a list, a date) is refused naming the field, never stored as str() of itself."""
-    for field, label in labels.items():
-        value = values[field]
-        if is_missing(value):
-            values[field] = None
-        elif not isinstance(value, str):
-            errors.append(f"{label} «{shown(value)}» không phải là chữ.")
-            values[field] = None
-
-
-def _year(value, label: str, errors: list[str]) -> int | None:
-    """A year, an int from 2000 to 2100; empty or anything else is refused naming the field."""
-    before = len(errors)
-    year = parse_int(value, label, errors, 2000, 2100)
-    if year is None and len(errors) == before:
-        errors.append(f"Chưa chọn {label.lower()}.")
-    return year
-
-
-def _version(value) -> int | None:
-    """The version the form opened (None: no check); anything but a positive int is refused like an id."""
-    return None if value is None else record_id(value, "phiên bản hồ sơ")
-
-
 # --- nominations: the write path ---------------------------------------------------------------------
 
 NOMINATION_FIELDS = ("year", "team_id", "mediator_id", "award_level", "reason", "nominated_on")
@@ -159,10 +134,10 @@ def nominate(con, data: dict, *, actor: str, as_of: dt.date | None = None) -> in
     authorize(con, actor, "commendation")
     as_of = as_of or today()
     data = as_mapping(data, "đề nghị khen thưởng")
-    values = clean_values({f: data.get(f) for f in NOMINATION_FIELDS})
+    values = form_values({f: data.get(f) for f in NOMINATION_FIELDS})
     errors: list[str] = []
     # The year first: every later check of dates and rules is of that year.
-    year = _year(values["year"], "Năm khen thưởng", errors)
+    year = parse_year(values["year"], "Năm khen thưởng", errors)
     if errors:
         raise ValidationError(errors)
     if year > as_of.year:
@@ -171,7 +146,7 @@ def nominate(con, data: dict, *, actor: str, as_of: dt.date | None = None) -> in
     # Who: a mediator (their team is taken from their record), else a team; an empty cell is no choice.
     for field, what in (("mediator_id", "hòa giải viên"), ("team_id", "tổ hòa giải")):
         values[field] = None if is_missing(values[field]) else record_id(values[field], what)
-    _texts(values, {"award_level": "Hình thức khen thưởng", "reason": "Lý do đề nghị"}, errors)
+    check_text_fields(values, {"award_level": "Hình thức khen thưởng", "reason": "Lý do đề nghị"}, errors)
     if values["award_level"] not in AWARD_LEVELS and not any(e.startswith("Hình thức") for e in errors):
         errors.append("Chưa chọn hình thức khen thưởng." if not values["award_level"]
                       else f"Hình thức khen thưởng «{shown(values['award_level'])}» không hợp lệ.")
@@ -239,10 +214,10 @@ def decide(con, nomination_id: int, status: str, decided_on, *, actor: str, deci
     authorize(con, actor, "commendation.decide")
     as_of = as_of or today()
     nomination_id = record_id(nomination_id, "đề nghị khen thưởng")
-    expected_version = _version(expected_version)
+    expected_version = record_version(expected_version)
     errors: list[str] = []
-    values = clean_values({"decision_no": decision_no, "decision_note": note})
-    _texts(values, {"decision_no": "Số quyết định", "decision_note": "Ghi chú"}, errors)
+    values = form_values({"decision_no": decision_no, "decision_note": note})
+    check_text_fields(values, {"decision_no": "Số quyết định", "decision_note": "Ghi chú"}, errors)
     if not (isinstance(status, str) and status in ("da_duyet", "khong_duyet")):  # pd.NA or a list: no comparison
         errors.append(f"Quyết định «{shown(status)}» không hợp lệ: chỉ có «{NOMINATION_STATUS['da_duyet']}» hoặc "
                       f"«{NOMINATION_STATUS['khong_duyet']}».")
@@ -277,7 +252,7 @@ def withdraw(con, nomination_id: int, *, actor: str, expected_version: int | Non
     """Rút đề nghị: only one not yet decided; the row is deleted and kept in the audit log."""
     authorize(con, actor, "commendation")
     nomination_id = record_id(nomination_id, "đề nghị khen thưởng")
-    expected_version = _version(expected_version)
+    expected_version = record_version(expected_version)
     with transaction(con) as cur:
         current = fetch_row(cur, "nominations", nomination_id)
         if current is None:
@@ -320,12 +295,12 @@ def save_self_assessment(con, team_id: int, year: int, data: dict, *, actor: str
     as_of = as_of or today()
     team_id = record_id(team_id, "tổ hòa giải")
     data = as_mapping(data, "bản tự đánh giá")
-    expected_version = _version(expected_version)
+    expected_version = record_version(expected_version)
     errors: list[str] = []
-    year = _year(year, "Năm", errors)
-    values = clean_values({"submitted_on": data.get("submitted_on"), "self_score": data.get("self_score"),
-                           "note": data.get("note")})
-    _texts(values, {"note": "Ghi chú"}, errors)
+    year = parse_year(year, "Năm", errors)
+    values = form_values({"submitted_on": data.get("submitted_on"), "self_score": data.get("self_score"),
+                          "note": data.get("note")})
+    check_text_fields(values, {"note": "Ghi chú"}, errors)
     before = len(errors)
     day = values["submitted_on"] = parse_date(values["submitted_on"], "Ngày nhận bản tự đánh giá", errors)
     if day is None and len(errors) == before:

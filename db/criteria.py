@@ -640,12 +640,13 @@ def reason(r, year: int, budget_row: dict | None, need: dict[str, dict]) -> str:
         if not den:
             return "Chưa có tổ hòa giải."
         if met:
-            return f"Cả {den} tổ được chi hỗ trợ đủ mức, không có khoản chi vượt mức."
+            return f"Cả {den} tổ được chi hỗ trợ đủ mức, không có khoản chi sai."
         parts = []
         if _int(r.teams_short):
             parts.append(f"{_int(r.teams_short)}/{den} tổ chưa được chi hỗ trợ đủ mức")
         if _int(r.teams_above):
-            parts.append(f"{_int(r.teams_above)}/{den} tổ có khoản chi vượt mức")
+            parts.append(f"{_int(r.teams_above)}/{den} tổ có khoản chi sai (vượt mức, cho vụ việc đã xóa hoặc "
+                         "không đủ điều kiện)")
         return "; ".join(parts) + "."
     if formula == "evidence_present":
         labels = [need[k]["label"] for k in r.evidence_required if k in need]

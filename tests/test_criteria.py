@@ -18,7 +18,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from conftest import ACTOR, app_connection, edit_key, metric, open_page, team_id
+from conftest import ACTOR, add_plan, app_connection, edit_key, metric, open_page, team_id
 from db import cases, criteria, evidence, funding
 from db.writes import ValidationError
 
@@ -142,6 +142,7 @@ def test_register_complete_by_hand(small_db):
 
 def test_official_rate_trained_composition_and_incidents_by_hand(small_db):
     con, ids = small_db
+    add_plan(con, 2023)  # the plan's targets (KH1–KH4) are the 2023 plan's: a year is judged by its own plan
     dong, bac = village(con, "Thôn Đông"), village(con, "Thôn Bắc")
     hg2 = result(con, "3.1.b")
     assert (hg2["num"], hg2["den"], hg2["target"]) == (4, 5, 0.9) and hg2["value"] == pytest.approx(0.8)
@@ -464,20 +465,29 @@ WITH counted AS (   -- cases counted in 2023: received in 2023, or earlier and n
                  AND count(a.id) FILTER (WHERE a.is_leader) >= 1
                  AND (NOT any_value(v.ethnic_area) OR count(a.id) FILTER (WHERE a.ethnic_minority) >= 1) AS ok
     FROM teams t JOIN villages v ON v.id = t.village_id LEFT JOIN active a ON a.team_id = t.id GROUP BY t.id
-), support_rate AS (   -- the one team-support rate covering all of 2023, per team and year
+), support_rate AS (   -- the one team-support rate covering all of 2023 (the province's), per team and year
     SELECT CASE unit WHEN 'to_nam' THEN amount ELSE amount * 12 END AS due FROM rates
-    WHERE kind = 'ho_tro' AND valid_from <= DATE '2023-01-01'
+    WHERE kind = 'ho_tro' AND level = 'ap_dung' AND valid_from <= DATE '2023-01-01'
       AND coalesce(valid_to, DATE '9999-12-31') >= DATE '2023-12-31'
-), above AS (          -- payments of 2023 above what their cases / months earn at the rate
+), fee AS (            -- each concluded case's fee: the province's rate on its concluded date, else the national one
+    SELECT c.id, coalesce(
+        (SELECT r.amount FROM rates r WHERE r.kind = 'thu_lao' AND r.level = 'ap_dung'
+            AND (r.result IS NULL OR r.result = CASE c.result WHEN 'thanh' THEN 'thanh' ELSE 'khac' END)
+            AND r.valid_from <= c.concluded_on AND coalesce(r.valid_to, DATE '9999-12-31') >= c.concluded_on),
+        (SELECT r.amount FROM rates r WHERE r.kind = 'thu_lao' AND r.level = 'toi_da'
+            AND (r.result IS NULL OR r.result = CASE c.result WHEN 'thanh' THEN 'thanh' ELSE 'khac' END)
+            AND r.valid_from <= c.concluded_on AND coalesce(r.valid_to, DATE '9999-12-31') >= c.concluded_on)) AS fee
+    FROM cases c WHERE c.result IN ('thanh', 'khong_thanh')
+), above AS (          -- payments of 2023 that are wrong: for a case deleted or not eligible, or above the rate
     SELECT p.team_id FROM payments p
-    WHERE p.year = 2023 AND p.status <> 'huy' AND p.amount > CASE
-        WHEN p.kind = 'thu_lao' THEN (SELECT r.amount FROM rates r
-                                      WHERE r.kind = 'thu_lao' AND r.valid_from <= p.requested_on
-                                        AND coalesce(r.valid_to, DATE '9999-12-31') >= p.requested_on)
-                                   * (SELECT count(*) FROM payment_cases pc JOIN cases c ON c.id = pc.case_id
-                                      WHERE pc.payment_id = p.id AND c.deleted_at IS NULL AND c.team_id = p.team_id
-                                        AND c.result IN ('thanh', 'khong_thanh') AND c.concluded_on <= p.requested_on)
-        ELSE (SELECT due FROM support_rate) * (month(p.period_to) - month(p.period_from) + 1) / 12 END
+    WHERE p.year = 2023 AND p.status <> 'huy' AND (
+        EXISTS (SELECT 1 FROM payment_cases pc JOIN cases c ON c.id = pc.case_id
+                WHERE pc.payment_id = p.id AND (c.deleted_at IS NOT NULL OR c.team_id <> p.team_id
+                      OR c.result NOT IN ('thanh', 'khong_thanh') OR c.concluded_on > p.requested_on))
+        OR p.amount > CASE
+            WHEN p.kind = 'thu_lao' THEN (SELECT sum(f.fee) FROM payment_cases pc JOIN fee f ON f.id = pc.case_id
+                                          WHERE pc.payment_id = p.id)
+            ELSE (SELECT due FROM support_rate) * (month(p.period_to) - month(p.period_from) + 1) / 12 END)
 ), support AS (
     SELECT t.id, coalesce(sum(p.amount) FILTER (WHERE p.kind = 'ho_tro' AND p.status = 'da_chi'), 0)
                      >= (SELECT due FROM support_rate)
@@ -548,12 +558,14 @@ def test_demo_files_are_real_pdfs_in_the_database(demo_db):
 
 def test_criteria_page_shows_values_statuses_and_links(app):
     at = open_page(app, "pages/criteria.py", nam=YEAR)
-    assert metric(at, "Điểm Tiêu chí 3, Chỉ tiêu 1–2") == "6,5 / 10"
+    # 3.2.b: 5 of 8 teams paid at the rate and without a wrong payment (the July payment for a deleted case counts).
+    assert metric(at, "Điểm Tiêu chí 3, Chỉ tiêu 1–2") == "6,25 / 10"
     assert metric(at, "Chỉ tiêu đạt") == "2/8"
     assert metric(at, "Thiếu hồ sơ") == "1"
     texts = [m.value for m in at.markdown]
     assert "39/44 vụ việc kết thúc được hòa giải thành (88,6%), dưới mục tiêu 90%." in texts
-    assert "2/8 tổ chưa được chi hỗ trợ đủ mức; 1/8 tổ có khoản chi vượt mức." in texts
+    assert ("2/8 tổ chưa được chi hỗ trợ đủ mức; 1/8 tổ có khoản chi sai (vượt mức, cho vụ việc đã xóa hoặc không đủ "
+            "điều kiện).") in texts
     assert ":orange-badge[Thiếu hồ sơ]" in texts
     assert any(t.startswith("Hồ sơ kiểm chứng — ") and "Báo cáo của UBND xã" in t for t in texts)
     links = at.get("page_link")
@@ -604,7 +616,7 @@ def test_uploading_the_missing_document_turns_thieu_ho_so_into_the_computed_stat
     assert metric(at, "Thiếu hồ sơ") == "0"
     assert ":red-badge[Chưa đạt]" in [m.value for m in at.markdown]
     assert result(con, "3.1.b")["status"] == "chua_dat"
-    assert metric(at, "Điểm Tiêu chí 3, Chỉ tiêu 1–2") == "9,45 / 10"  # 3 + 3 × 0,886 / 0,9 + 2 + 1,5
+    assert metric(at, "Điểm Tiêu chí 3, Chỉ tiêu 1–2") == "9,2 / 10"  # 3 + 3 × 0,886 / 0,9 + 2 + 2 × 5/8
 
 
 def test_editing_an_indicator_through_the_page_keeps_past_years(app):
@@ -630,7 +642,7 @@ def test_editing_an_indicator_through_the_page_keeps_past_years(app):
 def test_overview_shows_the_compliance_summary(app):
     at = open_page(app, "pages/overview.py", nam=YEAR)
     assert metric(at, "Chỉ tiêu tiếp cận pháp luật đạt") == "2/8"
-    assert any(c.value.startswith("Điểm 6,5/10 · thiếu hồ sơ: 1") for c in at.caption)
+    assert any(c.value.startswith("Điểm 6,25/10 · thiếu hồ sơ: 1") for c in at.caption)
     assert any(link.proto.label == "Từng chỉ tiêu" for link in at.get("page_link"))
 
 

@@ -403,7 +403,7 @@ def test_criteria_page_shows_tieu_chi_3_and_what_it_computes(app):
     assert any("cần xác minh" in t for t in texts)
     info = " ".join(i.value for i in at.info)
     assert "Chỉ tiêu 1 và Chỉ tiêu 2" in info and "80/100" in info and "50%" in info
-    assert metric(at, "Điểm Tiêu chí 3, Chỉ tiêu 1–2") == "6,5 / 10"
+    assert metric(at, "Điểm Tiêu chí 3, Chỉ tiêu 1–2") == "6,25 / 10"  # 3.2.b: 5/8 teams without a wrong payment
     assert metric(at, "Kết quả chuẩn (theo số liệu ứng dụng)") == "Chưa xác định"
     assert not at.exception
     # Chỉ tiêu 3 entered by hand: Tiêu chí 3 becomes 6,5 + 1 = 7,5 of 12 ≥ 6.

@@ -9,7 +9,7 @@ import io
 import pandas as pd
 import pytest
 
-from conftest import ACTOR, app_connection, edit_key, metric, open_page, team_id
+from conftest import ACTOR, add_plan, app_connection, edit_key, metric, open_page, team_id
 from db import commendation, scores, teams
 from db.cases import save_case
 from db.mediators import save_mediator
@@ -19,6 +19,14 @@ from db.writes import ValidationError, VersionConflict
 D = dt.date
 COMPONENTS = ("ket_qua", "kip_thoi", "kien_toan", "tap_huan", "ho_so", "an_ninh")
 DEFAULT_WEIGHTS = {"ket_qua": 40, "kip_thoi": 10, "kien_toan": 15, "tap_huan": 15, "ho_so": 10, "an_ninh": 10}
+
+
+@pytest.fixture()
+def small_db(small_db):
+    """The small commune with records from 2018 (a plan that year): its mediators joined in 2018–2019, and the report
+    years start at the commune's first data (tests/test_time_rules.py), so 2018–2021 are years of its records."""
+    add_plan(small_db[0], 2018)
+    return small_db
 
 
 def score_row(con, year: int, village: str):

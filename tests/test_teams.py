@@ -3,9 +3,17 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ACTOR, edit_key, metric, open_page
+from conftest import ACTOR, add_plan, edit_key, metric, open_page
 from db import places, reviews, teams
 from db.writes import ValidationError, VersionConflict
+
+
+@pytest.fixture()
+def small_db(small_db):
+    """The small commune with records from 2018 (a plan that year): its mediators joined in 2018–2019, and the report
+    years start at the commune's first data (tests/test_time_rules.py), so 2018–2021 are years of its records."""
+    add_plan(small_db[0], 2018)
+    return small_db
 
 
 def register_row(con, year: int, village: str):

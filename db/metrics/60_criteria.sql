@@ -152,7 +152,8 @@ FROM commune c LEFT JOIN lacking l ON l.year = c.year AND l.kind = c.kind;
 --                       and a line in the commune's budget (in_commune_budget), else 0; commune fact;
 --   support_at_rate:    teams paid at the valid rate / teams (funding_team_year): a team is at the rate when
 --                       support paid (đã chi) ≥ support due at the rate and none of its payments of the year is
---                       above the rate; teams_short = support paid < due, teams_above = a payment above the rate;
+--                       wrong: above the rate, or for a case deleted since or no longer eligible (funding_team_year);
+--                       teams_short = support paid < due, teams_above = a wrong payment;
 --   evidence_present:   computed in criteria_result from the indicator's own required documents;
 --   trained_share:      active mediators trained in the year / active mediators (team_year);
 --   composition:        teams meeting every rule of Art. 12 / teams (team_year.composition_ok);
@@ -170,8 +171,10 @@ WITH measures AS (
     FROM village_results GROUP BY GROUPING SETS ((year, village_id), (year))
     UNION ALL
     SELECT 'support_at_rate', year, village_id,
-           count(*) FILTER (WHERE support_paid >= support_due AND above_rate = 0), count(*),
-           count(*) FILTER (WHERE support_paid < support_due), count(*) FILTER (WHERE above_rate > 0)
+           count(*) FILTER (WHERE support_paid >= support_due AND above_rate = 0 AND paid_deleted = 0
+                                  AND paid_ineligible = 0), count(*),
+           count(*) FILTER (WHERE support_paid < support_due),
+           count(*) FILTER (WHERE above_rate > 0 OR paid_deleted > 0 OR paid_ineligible > 0)
     FROM funding_team_year GROUP BY GROUPING SETS ((year, village_id), (year))
     UNION ALL
     SELECT 'trained_share', year, village_id, sum(trained), sum(active), NULL, NULL
