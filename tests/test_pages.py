@@ -151,12 +151,13 @@ def test_every_page_runs_for_every_village(app, demo_path):
     con = db.connect(demo_path)
     villages = [r[0] for r in con.execute("SELECT id FROM villages").fetchall()]
     con.close()
+    app.run()
     for page in ("pages/overview.py", "pages/cases.py"):
         for village in [0, *villages]:
             app.session_state["thon"] = village
-            app.run()
-            app.switch_page(page).run()
+            app.switch_page(page).run()  # one run per view: the filter is read from the session on each run
             assert not app.exception, (page, village, [e.value for e in app.exception])
+            assert app.session_state["thon"] == village
 
 
 def test_a_likely_duplicate_asks_for_confirmation_then_saves(app):
