@@ -376,3 +376,66 @@ def load_demo_plan(con, data: dict, *, actor: str) -> int:
         if task.get("status", NOT_STARTED) != NOT_STARTED or task.get("completion_note") or task.get("evidence_ref"):
             save_task(con, plan_id, task, actor=actor, task_id=task_id, expected_version=1)
     return plan_id
+
+
+# --- thresholds of law or of a model (plan_targets) ------------------------------------------------
+
+# The thresholds the pages can change, with their unit: a share is stored 0–1 (shown in %), a count as a number.
+THRESHOLD_UNITS = {"team_min_members": "nguoi", "team_min_women": "nguoi", "team_min_ethnic": "nguoi",
+                   "five_good_rate_min": "ty_le"}
+
+
+def thresholds(con, year: int) -> pd.DataFrame:
+    """Each threshold as in force at 31/12 of the year (target_year's rule): key, label, value, valid_from, source."""
+    return _frame(con.cursor().execute(
+        """
+        SELECT t.key, t.label, t.value, t.valid_from, t.valid_to, t.source
+        FROM plan_targets t
+        WHERE t.valid_from <= make_date($year, 12, 31)
+          AND (t.valid_to IS NULL OR t.valid_to >= make_date($year, 12, 31))
+        QUALIFY row_number() OVER (PARTITION BY t.key ORDER BY t.valid_from DESC) = 1
+        ORDER BY t.key
+        """, {"year": year}))
+
+
+def save_threshold(con, key: str, value, *, from_year: int, actor: str, as_of: dt.date | None = None) -> None:
+    """Change a threshold from 1/1 of from_year (this year or later: a past year keeps the rule it was judged by).
+    The row in force then ends on 31/12 of the year before and a new row starts (or a row starting that very day is
+    changed). Refused: an unknown key, a share outside 0–100 %, a count not a whole number from 0 to 20."""
+    authorize(con, actor, "settings")
+    as_of = as_of or today()
+    errors: list[str] = []
+    from_year = _year(from_year, "Năm bắt đầu áp dụng", errors)
+    if from_year is not None and from_year < as_of.year:
+        errors.append(f"Năm {from_year} đã qua: ngưỡng chỉ đổi được từ năm {as_of.year} trở đi.")
+    unit = THRESHOLD_UNITS.get(key) if isinstance(key, str) else None
+    if unit is None:
+        errors.append(f"Ngưỡng «{shown(key)}» không sửa được ở đây.")
+    elif unit == "nguoi":
+        value = parse_int(value, "Số người tối thiểu", errors, 0, 20)
+    else:
+        value = parse_number(value, "Tỷ lệ", errors, 0.0, 1.0)
+    if value is None and not errors:
+        errors.append("Chưa nhập giá trị của ngưỡng.")
+    if errors:
+        raise ValidationError(errors)
+    start = dt.date(from_year, 1, 1)
+    with transaction(con) as cur:
+        row = cur.execute(
+            "SELECT key, value, valid_from, valid_to, label, source FROM plan_targets WHERE key = ? AND valid_from <= ? "
+            "AND (valid_to IS NULL OR valid_to >= ?) ORDER BY valid_from DESC LIMIT 1", [key, start, start]).fetchone()
+        if row is None:
+            raise ValidationError(f"Ngưỡng «{shown(key)}» không có trong dữ liệu.")
+        before = dict(zip(("key", "value", "valid_from", "valid_to", "label", "source"), row))
+        if before["value"] == float(value):
+            return
+        if before["valid_from"] == start:
+            cur.execute("UPDATE plan_targets SET value = ? WHERE key = ? AND valid_from = ?", [float(value), key, start])
+        else:
+            cur.execute("UPDATE plan_targets SET valid_to = ? WHERE key = ? AND valid_from = ?",
+                        [start - dt.timedelta(days=1), key, before["valid_from"]])
+            cur.execute("INSERT INTO plan_targets (key, value, valid_from, valid_to, label, source) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", [key, float(value), start, before["valid_to"], before["label"],
+                                                      f"Sửa trên ứng dụng từ năm {from_year}"])
+        audit(cur, actor, "update", "plan_targets", None, before,
+              {**before, "value": float(value), "valid_from": start})

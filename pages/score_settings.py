@@ -1,10 +1,11 @@
 """Cài đặt → Mô hình chấm điểm: weights, thresholds, bands and candidate rules, edited for a year onwards."""
 import streamlit as st
 
-from db import scores
+from db import plan, scores
 from db.labels import CANDIDATE_RULE_PARAMS, GRADING_PARAMS, SCORE_BANDS, SCORE_COMPONENTS, SCORE_PARAMS, UNGRADED_LABEL
 from db.writes import ValidationError, VersionConflict
-from pages.common import Editing, actor, connection, filters, flash, is_missing, may, show_errors, show_flash, table
+from pages.common import (WRAP_ROW_HEIGHT, Editing, actor, connection, filters, flash, is_missing, may, show_errors, show_flash, table,
+                          today)
 
 con = connection()
 year, _ = filters()
@@ -129,3 +130,42 @@ table(
         "period": st.column_config.TextColumn("Áp dụng các năm", width=130),
     },
 )
+
+# --- thresholds of law and of the «Tổ hòa giải 5 tốt» model (plan_targets) ------------------------------------
+st.subheader("Ngưỡng theo luật và mô hình «Tổ hòa giải 5 tốt»")
+limits = plan.thresholds(con, year)
+st.caption(f"Áp dụng năm {year}: thành phần tổ theo Điều 12 Luật Hòa giải ở cơ sở; tỷ lệ hòa giải thành tối thiểu "
+           "của mô hình «Tổ hòa giải 5 tốt» (các nguồn nêu 80% hoặc 85%: cần xác minh). Sửa có hiệu lực từ năm đã "
+           "chọn trở đi; các năm trước giữ ngưỡng đã dùng.")
+table(limits.assign(
+          shown=[f"{v * 100:g}%".replace(".", ",") if plan.THRESHOLD_UNITS.get(k) == "ty_le" else f"{v:g}"
+                 for k, v in zip(limits["key"], limits["value"])],
+          since=limits["valid_from"].map(lambda d: f"từ năm {d.year}")),
+      column_order=["label", "shown", "since", "source"], row_height=WRAP_ROW_HEIGHT,
+      column_config={"label": st.column_config.TextColumn("Ngưỡng", width=330),
+                     "shown": st.column_config.TextColumn("Giá trị", width=70),
+                     "since": st.column_config.TextColumn("Áp dụng", width=110),
+                     "source": st.column_config.TextColumn("Căn cứ", width=380)})
+if may("settings"):
+    editable = limits[limits["key"].isin(list(plan.THRESHOLD_UNITS))]
+    with st.form("threshold_form", enter_to_submit=False):
+        t1, t2, t3 = st.columns([3, 1, 1])
+        picked = t1.selectbox("Ngưỡng cần sửa", list(editable["key"]),
+                              format_func=dict(zip(editable["key"], editable["label"])).get, key="threshold_key")
+        typed = t2.number_input("Giá trị mới (% với tỷ lệ)", min_value=0.0, max_value=100.0, step=1.0, format="%g",
+                                value=None, key="threshold_value")
+        start = t3.number_input("Từ năm", min_value=year, max_value=2100, step=1, value=max(year, today().year),
+                                key="threshold_year")
+        saved = st.form_submit_button("Lưu ngưỡng", icon=":material/save:", key="threshold_save")
+    show_flash("threshold")
+    if saved:
+        value = (None if typed is None else typed / 100 if plan.THRESHOLD_UNITS[picked] == "ty_le"
+                 else int(typed) if float(typed).is_integer() else typed)
+        try:
+            plan.save_threshold(con, picked, value, from_year=int(start), actor=actor())
+        except ValidationError as exc:
+            show_errors(exc)
+        else:
+            flash("Đã lưu ngưỡng.", "threshold")
+            st.cache_data.clear()
+            st.rerun()

@@ -229,3 +229,39 @@ def test_plan_page_edits_the_targets(app):
     at.run()
     assert not at.exception
     assert plan.get_plan(app_connection(), 2023)["targets"]["success_rate_min"] == pytest.approx(0.85)
+
+
+# --- 9. the «Tổ hòa giải 5 tốt» success threshold is a setting ---------------------------------------------------
+
+def test_the_five_good_threshold_is_a_dated_setting(small_db):
+    con, _ = small_db
+    this_year = dt.date.today().year
+    threshold = lambda y: con.execute(  # noqa: E731
+        "SELECT value FROM target_year WHERE year = ? AND key = 'five_good_rate_min'", [y]).fetchone()[0]
+    assert threshold(this_year) == pytest.approx(0.80)
+    audit_rows = con.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    for key, value, year, message in (("five_good_rate_min", 1.5, this_year, "Tỷ lệ"),
+                                      ("five_good_rate_min", 0.85, 2022, "đã qua"),
+                                      ("success_rate_min", 0.85, this_year, "không sửa được"),
+                                      ("team_min_members", 2.5, this_year, "Số người tối thiểu")):
+        with pytest.raises(ValidationError) as refused:
+            plan.save_threshold(con, key, value, from_year=year, actor=ACTOR)
+        assert any(message in m for m in refused.value.messages), refused.value.messages
+    assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit_rows
+    plan.save_threshold(con, "five_good_rate_min", 0.85, from_year=this_year, actor=ACTOR)
+    assert threshold(this_year) == pytest.approx(0.85)
+    assert threshold(this_year - 1) == pytest.approx(0.80)  # a past year keeps the threshold it was judged by
+    assert con.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit_rows + 1
+
+
+def test_settings_page_changes_a_threshold(app):
+    this_year = dt.date.today().year
+    at = open_page(app, "pages/score_settings.py", nam=this_year)
+    assert any("Tổ hòa giải 5 tốt" in s.value for s in at.subheader)
+    at.selectbox(key="threshold_key").set_value("five_good_rate_min")
+    at.number_input(key="threshold_value").set_value(85.0)
+    at.button(key="threshold_save").click()
+    at.run()
+    assert not at.exception
+    assert plan.thresholds(app_connection(), this_year).set_index("key").loc["five_good_rate_min", "value"] \
+        == pytest.approx(0.85)
