@@ -32,7 +32,7 @@ from db.labels import COMPARISONS, CRITERIA_STATUS, FORMULA_LABELS, POINTS_RULES
 from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, check_text_fields, check_version, fetch_row, form_values, insert_row, is_missing,
+    ValidationError, as_mapping, commune_of, check_text_fields, check_version, fetch_row, form_values, insert_row, is_missing,
     parse_flag, parse_int, parse_number, record_id, record_version, require, save_keyed, text_problems, today,
     transaction, update_row,
 )
@@ -401,7 +401,7 @@ def save_criterion(con, criterion_id: int, data: dict, *, actor: str, expected_v
 
 
 def save_manual_points(con, year: int, criterion_no: int, data: dict, *, actor: str, indicator_code: str | None = None,
-                       expected_version: int | None = None) -> int:
+                       expected_version: int | None = None, commune_id: int | None = None) -> int:
     """The points of a year the app does not compute, entered by the officer (from the commune's self-assessment or
     the council's appraisal): a manual indicator (indicator_code: Chỉ tiêu 3 of Tiêu chí 3, legal aid) or a whole
     tiêu chí the app does not measure (indicator_code None: Tiêu chí 1, 2, 4, 5). data: points (empty = chưa biết),
@@ -464,7 +464,8 @@ def save_manual_points(con, year: int, criterion_no: int, data: dict, *, actor: 
             raise ValidationError(f"Điểm {what} ({number(points)}) vượt điểm tối đa ({number(limit)}).")
         locks.refuse_if_locked(cur, year, f"điểm {what} năm {year}")
         return save_keyed(cur, "criteria_manual_points",
-                          {"year": year, "framework_code": framework_code, "criterion_no": criterion_no,
+                          {"commune_id": commune_of(cur, commune_id), "year": year, "framework_code": framework_code,
+                           "criterion_no": criterion_no,
                            "indicator_code": code},
                           {"points": points, "note": values["note"]}, actor, expected_version,
                           f"Điểm nhập tay của {what} năm {year}")

@@ -25,7 +25,7 @@ import pandas as pd
 from db.text import shown as quoted
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, check_text_fields, fetch_row, form_values, insert_row, is_missing, parse_date,
+    ValidationError, as_mapping, commune_of, check_text_fields, fetch_row, form_values, insert_row, is_missing, parse_date,
     parse_int, record_id, record_version, require, text_problems, today, transaction, update_row,
 )
 
@@ -339,7 +339,11 @@ def add_document(con, data: dict, content: bytes | None, file_name: str | None, 
         if errors:
             raise ValidationError(errors)
         _store_file(cur, content, facts)
-        return insert_row(cur, "evidence_documents", {**values, **facts, "uploaded_by": str(actor)}, actor)
+        commune = cur.execute("SELECT commune_id FROM villages WHERE id = ?", [values["village_id"]]).fetchone() \
+            if values.get("village_id") is not None else None
+        commune_id = commune[0] if commune else commune_of(cur, data.get("commune_id"))
+        return insert_row(cur, "evidence_documents",
+                          {**values, **facts, "uploaded_by": str(actor), "commune_id": commune_id}, actor)
 
 
 def update_document(con, doc_id: int, data: dict, *, actor: str, expected_version: int | None = None,

@@ -26,7 +26,7 @@ from db import locks
 from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, audit, check_text_fields, check_version, fetch_row, form_values, insert_row,
+    ValidationError, as_mapping, commune_of, audit, check_text_fields, check_version, fetch_row, form_values, insert_row,
     is_missing, parse_date, parse_flag, parse_year, record_id, record_ids, record_version, require, save_keyed, today,
     transaction, update_row,
 )
@@ -274,7 +274,8 @@ def rate_on(con, kind: str, day: dt.date, result: str | None = None) -> dict | N
 BUDGET_FIELDS = ("amount", "document_no", "document_date", "in_commune_budget", "note")
 
 
-def save_budget(con, year: int, data: dict, *, actor: str, expected_version: int | None = None) -> int:
+def save_budget(con, year: int, data: dict, *, actor: str, expected_version: int | None = None,
+                commune_id: int | None = None) -> int:
     """Create or update the budget line of a year (one per year)."""
     authorize(con, actor, "funding")
     data = as_mapping(data, "dự toán")
@@ -295,11 +296,15 @@ def save_budget(con, year: int, data: dict, *, actor: str, expected_version: int
         raise ValidationError(errors)
     with transaction(con) as cur:
         locks.refuse_if_locked(cur, year, f"dự toán năm {year}")
-        return save_keyed(cur, "budgets", {"year": year}, values, actor, expected_version, f"Dự toán năm {year}")
+        key = {"commune_id": commune_of(cur, commune_id), "year": year}
+        return save_keyed(cur, "budgets", key, values, actor, expected_version, f"Dự toán năm {year}")
 
 
-def budget(con, year: int) -> dict | None:
-    rel = con.cursor().execute("SELECT * FROM budgets WHERE year = ?", [year])
+def budget(con, year: int, commune_id: int | None = None) -> dict | None:
+    """The commune's budget line of the year (commune_id None: the file's first commune)."""
+    rel = con.cursor().execute(
+        "SELECT * FROM budgets WHERE year = ? AND commune_id = coalesce(?, (SELECT min(id) FROM communes))",
+        [year, commune_id])
     row = rel.fetchone()
     return None if row is None else dict(zip([d[0] for d in rel.description], row))
 

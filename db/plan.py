@@ -17,7 +17,7 @@ from db.labels import PLAN_TASK_STATUS
 from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, audit, check_text_fields, fetch_row, form_values, insert_row, is_missing, parse_date,
+    ValidationError, as_mapping, commune_of, audit, check_text_fields, fetch_row, form_values, insert_row, is_missing, parse_date,
     parse_int, parse_number, record_id, record_version, require, save_keyed, text_problems, today, transaction,
     update_row,
 )
@@ -76,19 +76,23 @@ def _d(day: dt.date) -> str:
 
 # --- reads ----------------------------------------------------------------------------------------
 
-def get_plan(con, year: int) -> dict | None:
-    """The year's plan with its targets ({key: value}, PLAN_GOALS), or None."""
-    rel = con.cursor().execute("SELECT * FROM plans WHERE year = ?", [year])
+def get_plan(con, year: int, commune_id: int | None = None) -> dict | None:
+    """The commune's plan of the year with its targets ({key: value}, PLAN_GOALS), or None (commune_id None: the
+    file's first commune)."""
+    rel = con.cursor().execute(
+        "SELECT * FROM plans WHERE year = ? AND commune_id = coalesce(?, (SELECT min(id) FROM communes))",
+        [year, commune_id])
     row = rel.fetchone()
     if row is None:
         return None
-    return {**dict(zip([d[0] for d in rel.description], row)), "targets": plan_goals(con, year)}
+    return {**dict(zip([d[0] for d in rel.description], row)), "targets": plan_goals(con, year, commune_id)}
 
 
-def plan_goals(con, year: int) -> dict[str, float]:
+def plan_goals(con, year: int, commune_id: int | None = None) -> dict[str, float]:
     """The targets the year's plan sets ({} without a plan or targets); a count as a whole number."""
     rows = con.cursor().execute(
-        "SELECT g.key, g.value FROM plan_goals g JOIN plans p ON p.id = g.plan_id WHERE p.year = ?", [year]).fetchall()
+        "SELECT g.key, g.value FROM plan_goals g JOIN plans p ON p.id = g.plan_id "
+        "WHERE p.year = ? AND p.commune_id = coalesce(?, (SELECT min(id) FROM communes))", [year, commune_id]).fetchall()
     return {key: int(value) if PLAN_GOALS.get(key, ("", ""))[1] == "so_vu" else value for key, value in rows}
 
 
@@ -154,7 +158,8 @@ def _year(value, label: str, errors: list[str]) -> int | None:
     return None
 
 
-def save_plan(con, year: int, data: dict, *, actor: str, expected_version: int | None = None) -> int:
+def save_plan(con, year: int, data: dict, *, actor: str, expected_version: int | None = None,
+              commune_id: int | None = None) -> int:
     """Create the year's plan or change its header (số, tên, ngày ban hành, người ký); one plan per year."""
     authorize(con, actor, "plan")
     data = as_mapping(data, "kế hoạch")
@@ -172,9 +177,11 @@ def save_plan(con, year: int, data: dict, *, actor: str, expected_version: int |
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
-        if expected_version is None and cur.execute("SELECT 1 FROM plans WHERE year = ?", [year]).fetchone():
+        key = {"commune_id": commune_of(cur, commune_id), "year": year}
+        if expected_version is None and cur.execute("SELECT 1 FROM plans WHERE commune_id = ? AND year = ?",
+                                                    list(key.values())).fetchone():
             raise ValidationError(f"Năm {year} đã có kế hoạch: hãy sửa kế hoạch đó thay vì tạo kế hoạch mới.")
-        plan_id = save_keyed(cur, "plans", {"year": year}, values, actor, expected_version, f"Kế hoạch năm {year}")
+        plan_id = save_keyed(cur, "plans", key, values, actor, expected_version, f"Kế hoạch năm {year}")
         if goals is not None:
             _save_goals(cur, plan_id, goals, actor)
         return plan_id
@@ -321,7 +328,7 @@ def replace_year(text: str | None, from_year: int, to_year: int) -> str | None:
     return re.sub(rf"(?<![\d/.\-]){from_year}(?![\d/\-])", str(to_year), text)
 
 
-def copy_plan_forward(con, from_year: int, to_year: int, *, actor: str) -> int:
+def copy_plan_forward(con, from_year: int, to_year: int, *, actor: str, commune_id: int | None = None) -> int:
     """Copy the plan of from_year to to_year; returns the new plan's id.
 
     The targets are copied as they were (edit them once the new plan is issued). The tasks keep their code, content,
@@ -339,13 +346,15 @@ def copy_plan_forward(con, from_year: int, to_year: int, *, actor: str) -> int:
         raise ValidationError("Năm nhận bản sao phải khác năm của kế hoạch gốc.")
     shift = to_year - from_year
     with transaction(con) as cur:
-        source = cur.execute("SELECT id, title FROM plans WHERE year = ?", [from_year]).fetchone()
+        commune = commune_of(cur, commune_id)
+        source = cur.execute("SELECT id, title FROM plans WHERE commune_id = ? AND year = ?",
+                             [commune, from_year]).fetchone()
         if source is None:
             raise ValidationError(f"Năm {from_year} chưa có kế hoạch để sao chép.")
-        if cur.execute("SELECT 1 FROM plans WHERE year = ?", [to_year]).fetchone():
+        if cur.execute("SELECT 1 FROM plans WHERE commune_id = ? AND year = ?", [commune, to_year]).fetchone():
             raise ValidationError(f"Năm {to_year} đã có kế hoạch; không sao chép đè lên. Hãy sửa trực tiếp "
                                   f"kế hoạch năm {to_year}.")
-        plan_id = insert_row(cur, "plans", {"year": to_year, "title": replace_year(source[1], from_year, to_year),
+        plan_id = insert_row(cur, "plans", {"commune_id": commune, "year": to_year, "title": replace_year(source[1], from_year, to_year),
                                             "number": None, "issued_on": None, "signer": None}, actor)
         rows = cur.execute(
             "SELECT code, sort_order, title, content, lead, partners, deadline FROM plan_tasks "

@@ -15,7 +15,7 @@ from db.labels import TRAINING_STATUS
 from db.text import shown
 from db.users import authorize
 from db.writes import (
-    ValidationError, as_mapping, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date,
+    ValidationError, as_mapping, commune_of, audit, check_version, clean_values, fetch_row, insert_row, is_missing, parse_date,
     record_id, record_ids, record_version, require, today, transaction, update_row,
 )
 
@@ -92,7 +92,7 @@ def save_training(con, data: dict, *, actor: str, training_id: int | None = None
             raise ValidationError(f"Đã có buổi tập huấn «{values['title']}» ngày {_d(values['held_on'])} "
                                   f"(số {twin[0]}): hãy mở buổi đó để sửa hoặc điểm danh.")
         if training_id is None:
-            return insert_row(cur, "trainings", values, actor)
+            return insert_row(cur, "trainings", {**values, "commune_id": commune_of(cur, data.get("commune_id"))}, actor)
         current = fetch_row(cur, "trainings", training_id)
         if current is None:
             raise ValidationError(f"Không tìm thấy buổi tập huấn số {training_id}.")

@@ -317,6 +317,21 @@ def update_row(cur, table: str, row_id: int, values: dict[str, Any], actor: str,
     return after
 
 
+def commune_of(cur, commune_id=None) -> int:
+    """The commune a commune-level fact (budget, plan, training, evidence, points) belongs to: the one given, or the
+    file's only commune. A file of several communes (a province, a roll-up) must be told which (DECISIONS.md 2)."""
+    if commune_id is not None:
+        commune_id = record_id(commune_id, "xã")
+        if not cur.execute("SELECT 1 FROM communes WHERE id = ?", [commune_id]).fetchone():
+            raise ValidationError(f"Không tìm thấy xã số {commune_id}.")
+        return commune_id
+    rows = cur.execute("SELECT id FROM communes ORDER BY id LIMIT 2").fetchall()
+    if len(rows) != 1:
+        raise ValidationError("Chưa có xã nào trong tệp dữ liệu." if not rows
+                              else "Tệp dữ liệu có nhiều xã: hãy chọn xã trước khi lưu.")
+    return rows[0][0]
+
+
 def save_keyed(cur, table: str, key: dict[str, Any], values: dict[str, Any], actor: str,
                expected_version: int | None, what: str) -> int:
     """Insert or update the one row of a table for its key (a year's budget, a team's review of a year, …);
