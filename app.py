@@ -5,9 +5,10 @@ import time
 import streamlit as st
 
 from db import places, results, users
-from db.labels import ALL_VILLAGES, ROLES
+from db.labels import ALL_COMMUNES, ALL_PROVINCES, ALL_VILLAGES, ROLES
+from db.text import fold
 from db.writes import ValidationError
-from pages.common import (BASE_CSS, PRESENTATION_CSS, daily_backup, md_text, open_connection, presenting,
+from pages.common import (BASE_CSS, PRESENTATION_CSS, daily_backup, md_text, open_connection, presenting, reader,
                           show_errors, start_logging, unexpected_errors)
 
 ALL = 0  # the "Tất cả các thôn" option (a selectbox shows None as "nothing chosen")
@@ -68,31 +69,68 @@ năm, thôn và chế độ đang xem.">Sao chép liên kết</button>
 </script>"""
 
 
-def _from_url(key: str, allowed, default):
+def _from_url(key: str, allowed, default, *, text: bool = False):
     """A filter's first value in this session: the URL's if it is valid, else the default."""
     raw = st.query_params.get(key)
     try:
-        value = int(raw) if raw not in (None, "") else None
+        value = raw if text else int(raw) if raw not in (None, "") else None
     except ValueError:
         value = None
     return value if value in allowed else default
+
+
+def _set_place(communes, goto: dict | None) -> dict:
+    """The province and commune filters of a file of many communes (a province's roll-up, a national file): kept
+    in plain session keys «tinh» (the province's name) and «xa» (the commune id), like «nam» and «thon». A link
+    naming only a commune or a village sets the places above it. Returns the communes in the chosen province
+    ({id: name}); a commune's own file has one, and no place filter is shown."""
+    provinces = sorted(set(communes["province"]), key=fold)
+    by_id = communes.set_index("id")
+    if "tinh" not in st.session_state:
+        st.session_state["tinh"] = _from_url("tinh", provinces, provinces[0] if len(provinces) == 1 else None,
+                                             text=True)
+    if "xa" not in st.session_state:
+        st.session_state["xa"] = _from_url("xa", set(by_id.index.tolist()), ALL)
+        if st.session_state["xa"] != ALL:
+            st.session_state["tinh"] = by_id.at[st.session_state["xa"], "province"]
+    if goto and goto.get("xa") not in (None, -1):
+        st.session_state["xa"] = goto["xa"] or ALL
+        if goto["xa"]:
+            st.session_state["tinh"] = by_id.at[goto["xa"], "province"]
+    if st.session_state["tinh"] not in provinces:
+        st.session_state["tinh"] = provinces[0] if len(provinces) == 1 else None
+    shown = communes if st.session_state["tinh"] is None else communes[communes["province"] == st.session_state["tinh"]]
+    names = dict(zip(shown["id"].tolist(), shown["name"]))
+    if st.session_state["xa"] not in names:
+        st.session_state["xa"] = ALL
+    return names
 
 
 def _keep(key: str, widget_key: str) -> None:
     st.session_state[key] = st.session_state[widget_key]
 
 
-def _set_filters(con, years: list[int]) -> tuple[int, dict]:
+def _set_filters(con, read, years: list[int]) -> tuple[int, dict]:
     """The filters live in plain session keys ("nam", "thon"); the widgets only mirror them (index from the
     plain key), so a page switch or rerun never resets a filter to a widget default. When a page moves a
     filter (go_to), the widgets get new keys, so the browser shows the new value too. Returns that key
     generation and the villages of the chosen year (merged or dissolved ones only in the years they existed)."""
     if "nam" not in st.session_state:
-        st.session_state["nam"] = _from_url("nam", years, results.default_year(con))
+        st.session_state["nam"] = _from_url("nam", years, read(results.default_year))
     goto = st.session_state.pop("_goto", None)  # a page asked to move the filters (e.g. to show a new case)
     if goto and goto["nam"] in years:
         st.session_state["nam"] = goto["nam"]
-    village_table = places.villages(con, year=st.session_state["nam"])
+    village_table = read(places.villages, st.session_state["nam"])
+    communes = read(places.communes)
+    if len(communes) > 1:  # a file of many communes: a village is chosen within its commune
+        if "thon" not in st.session_state and "xa" not in st.session_state and "xa" not in st.query_params:
+            linked = _from_url("thon", set(village_table["id"].tolist()), ALL)
+            if linked != ALL:  # a link naming a village opens its commune too
+                st.session_state["xa"] = int(village_table.set_index("id").at[linked, "commune_id"])
+        if goto and goto["thon"] not in (None, -1) and goto["thon"] in set(village_table["id"].tolist()):
+            goto.setdefault("xa", int(village_table.set_index("id").at[goto["thon"], "commune_id"]))
+        _set_place(communes, goto)
+        village_table = village_table[village_table["commune_id"] == st.session_state["xa"]]
     village_names = dict(zip(village_table["id"].tolist(), village_table["label"]))
     if "thon" not in st.session_state:
         st.session_state["thon"] = _from_url("thon", village_names, ALL)
@@ -204,7 +242,7 @@ def _start_session(user: users.User, token: str) -> None:
 
 def _sign_out(con, note: str | None = None) -> None:
     users.close_session(con, st.session_state.get("_token"))
-    for key in ("user", "_user_checked", "_last_seen", "_token", "nam", "thon", "present"):
+    for key in ("user", "_user_checked", "_last_seen", "_token", "nam", "tinh", "xa", "thon", "present"):
         st.session_state.pop(key, None)
     st.session_state["_cookie"] = None  # the browser forgets the token too
     if note:
@@ -270,23 +308,27 @@ def _account(user: users.User) -> None:
                 show_errors(exc)
 
 
-def _sidebar(con, user: users.User, years: list[int], village_names: dict, generation: int) -> None:
+def _sidebar(con, read, user: users.User, years: list[int], village_names: dict, generation: int) -> None:
     st.markdown(f"**{md_text(places.commune_title(con))}**")
     if places.has_demo_data(con):
         st.caption(":material/info: Dữ liệu minh họa, hư cấu — không phải người thật.")
     st.selectbox("Năm", years, index=years.index(st.session_state["nam"]), key=f"_nam_{generation}",
                  on_change=_keep, args=("nam", f"_nam_{generation}"),
                  help="Năm báo cáo, tính theo ngày nhận vụ việc.")
-    latest = results.default_year(con)
+    latest = read(results.default_year)
     if st.session_state["nam"] == latest < dt.date.today().year:
         st.caption(f"Năm {latest} là năm gần nhất có vụ việc; năm {dt.date.today().year} chưa có vụ việc nào.")
     if user.role == "to_truong":  # their own village only
         st.caption(f"Thôn: **{md_text(village_names.get(user.village_id, 'thôn của tài khoản'))}**")
     else:
-        thon_options = [ALL, *village_names]
-        st.selectbox("Thôn", thon_options, index=thon_options.index(st.session_state["thon"]),
-                     key=f"_thon_{generation}", on_change=_keep, args=("thon", f"_thon_{generation}"),
-                     format_func=lambda v: village_names.get(v, ALL_VILLAGES))
+        communes = read(places.communes)
+        if len(communes) > 1:
+            _place_filters(communes, generation)
+        if len(communes) <= 1 or st.session_state["xa"] != ALL:
+            thon_options = [ALL, *village_names]
+            st.selectbox("Thôn", thon_options, index=thon_options.index(st.session_state["thon"]),
+                         key=f"_thon_{generation}", on_change=_keep, args=("thon", f"_thon_{generation}"),
+                         format_func=lambda v: village_names.get(v, ALL_VILLAGES))
     if user.role != "trinh_chieu":
         _presentation_switch()
     st.html(COPY_LINK, unsafe_allow_javascript=True)
@@ -294,9 +336,42 @@ def _sidebar(con, user: users.User, years: list[int], village_names: dict, gener
     _account(user)
 
 
+def _pick_place(key: str, widget_key: str, below: tuple[str, ...]) -> None:
+    """A province or commune chosen: the places below it go back to «all»."""
+    st.session_state[key] = st.session_state[widget_key]
+    for lower in below:
+        st.session_state[lower] = ALL if lower != "tinh" else None
+
+
+def _place_filters(communes, generation: int) -> None:
+    """Province, then commune (a select box searches as one types; it lists only the chosen province's communes, a
+    few hundred at most, never the country's 3,300)."""
+    provinces = sorted(set(communes["province"]), key=fold)
+    if len(provinces) > 1:
+        options = [None, *provinces]
+        st.selectbox("Tỉnh, thành phố", options, index=options.index(st.session_state["tinh"]),
+                     key=f"_tinh_{generation}", on_change=_pick_place, args=("tinh", f"_tinh_{generation}", ("xa", "thon")),
+                     format_func=lambda v: ALL_PROVINCES if v is None else v)
+    if st.session_state["tinh"] is None:
+        st.caption("Chọn tỉnh để chọn xã.")
+        return
+    shown = communes[communes["province"] == st.session_state["tinh"]]
+    names = dict(zip(shown["id"].tolist(), shown["name"]))
+    options = [ALL, *sorted(names, key=lambda c: fold(names[c]))]
+    st.selectbox("Xã, phường", options, index=options.index(st.session_state["xa"]), key=f"_xa_{generation}",
+                 on_change=_pick_place, args=("xa", f"_xa_{generation}", ("thon",)),
+                 format_func=lambda v: names.get(v, ALL_COMMUNES),
+                 help="Gõ vài chữ của tên xã để tìm.")
+
+
 def _keep_view_in_url() -> None:
     """Keep the view in the URL so a link reproduces it (CONTRACT.md: nam, thon = village id, trinh_chieu)."""
     st.query_params["nam"] = str(st.session_state["nam"])
+    for key in ("tinh", "xa"):  # a file of many communes only
+        if st.session_state.get(key) in (None, ALL):
+            st.query_params.pop(key, None)
+        else:
+            st.query_params[key] = str(st.session_state[key])
     if st.session_state["thon"] == ALL:
         st.query_params.pop("thon", None)
     else:
@@ -388,12 +463,13 @@ with unexpected_errors():  # any error below: one Vietnamese message, logged; ne
     daily_backup(con)  # once a day, on the first use; a failure is said once and retried later
     if presenting() and not large_type:
         st.html(PRESENTATION_CSS)  # the meeting-screen account (also when its browser came back through the cookie)
-    years = sorted(set(results.case_years_for_filter(con)), reverse=True)
-    generation, village_names = _set_filters(con, years)
+    years = sorted(set(reader(con)(results.case_years_for_filter)), reverse=True)
+    read = reader(con)
+    generation, village_names = _set_filters(con, read, years)
     if user.role == "to_truong":
         st.session_state["thon"] = user.village_id  # the filter of a tổ trưởng is their own village
     with st.sidebar:
-        _sidebar(con, user, years, village_names, generation)
+        _sidebar(con, read, user, years, village_names, generation)
     _keep_view_in_url()
 
     page = st.navigation(_pages(user, has_commune=not places.communes(con).empty), position="top")

@@ -12,6 +12,7 @@ import io
 
 import pandas as pd
 
+from db.scope import place_params
 from db.labels import (
     AWARD_LEVELS, MEDIATOR_RULES, NOMINATION_STATUS, SCORE_BANDS, TEAM_RULES, UNGRADED_LABEL,
 )
@@ -44,11 +45,11 @@ def team_candidates(con, year: int, village_id: int | None = None) -> pd.DataFra
         """
         SELECT t.name AS team, v.name AS village, c.*
         FROM team_candidate c JOIN teams t ON t.id = c.team_id JOIN villages v ON v.id = c.village_id
-        WHERE c.year = $year AND ($village IS NULL OR c.village_id = $village)
+        WHERE c.year = $year AND in_place(c.village_id, $village, $commune, $province)
         ORDER BY c.is_candidate DESC, c.near_miss DESC, c.graded DESC, c.failed_rules, c.score DESC NULLS LAST,
                  v.name COLLATE vi, c.team_id
         """,
-        {"year": year, "village": village_id},
+        {"year": year, **place_params(village_id)},
     ).df()
 
 
@@ -59,10 +60,10 @@ def mediator_candidates(con, year: int, village_id: int | None = None) -> pd.Dat
         SELECT m.full_name, m.gender, m.left_on, t.name AS team, v.name AS village, c.*
         FROM mediator_candidate c
         JOIN mediators m ON m.id = c.mediator_id JOIN teams t ON t.id = c.team_id JOIN villages v ON v.id = c.village_id
-        WHERE c.year = $year AND ($village IS NULL OR c.village_id = $village)
+        WHERE c.year = $year AND in_place(c.village_id, $village, $commune, $province)
         ORDER BY c.failed_rules, c.concluded DESC, v.name COLLATE vi, m.full_name COLLATE vi
         """,
-        {"year": year, "village": village_id},
+        {"year": year, **place_params(village_id)},
     ).df()
 
 
@@ -72,8 +73,8 @@ def candidate_counts(con, year: int, village_id: int | None = None) -> dict[str,
     for view, prefix in (("team_candidate", "teams"), ("mediator_candidate", "mediators")):
         found, near = con.cursor().execute(
             f"SELECT count(*) FILTER (WHERE is_candidate), count(*) FILTER (WHERE near_miss) FROM {view} "
-            "WHERE year = $year AND ($village IS NULL OR village_id = $village)",
-            {"year": year, "village": village_id},
+            "WHERE year = $year AND in_place(village_id, $village, $commune, $province)",
+            {"year": year, **place_params(village_id)},
         ).fetchone()
         counts[prefix], counts[f"{prefix}_near"] = int(found or 0), int(near or 0)
     return counts
@@ -274,11 +275,11 @@ def nominations(con, year: int, village_id: int | None = None) -> pd.DataFrame:
         FROM nominations n
         JOIN teams t ON t.id = n.team_id JOIN villages v ON v.id = t.village_id
         LEFT JOIN mediators m ON m.id = n.mediator_id
-        WHERE n.year = $year AND ($village IS NULL OR v.id = $village)
+        WHERE n.year = $year AND in_place(v.id, $village, $commune, $province)
         ORDER BY CASE n.status WHEN 'de_nghi' THEN 0 WHEN 'da_duyet' THEN 1 ELSE 2 END,
                  n.mediator_id IS NOT NULL, v.name COLLATE vi, name COLLATE vi
         """,
-        {"year": year, "village": village_id},
+        {"year": year, **place_params(village_id)},
     ).df()
 
 

@@ -39,6 +39,8 @@ GENDERS = {"nam": "Nam", "nu": "Nữ"}
 YES_NO = {True: "Có", False: "Không"}
 
 ALL_VILLAGES = "Tất cả các thôn"
+ALL_COMMUNES = "Tất cả các xã"
+ALL_PROVINCES = "Tất cả các tỉnh"
 
 
 def result_label(code: str | None) -> str:

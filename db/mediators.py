@@ -13,6 +13,7 @@ import datetime as dt
 
 import pandas as pd
 
+from db.scope import place_params
 from db.labels import GENDERS, LEAVE_REASONS, TEAM_END_REASONS
 from db.text import shown
 from db.users import authorize
@@ -390,7 +391,7 @@ def list_mediators(con, year: int, village_id: int | None = None, include_left: 
         JOIN villages v ON v.id = t.village_id
         CROSS JOIN y
         LEFT JOIN mediator_year my ON my.mediator_id = m.id AND my.year = y.year
-        WHERE ($village IS NULL OR v.id = $village)
+        WHERE in_place(v.id, $village, $commune, $province)
           AND coalesce(m.joined_on, DATE '1900-01-01') <= y.ref_date
           AND (coalesce(my.active, FALSE) OR ($include_left AND m.left_on IS NOT NULL AND m.left_on <= y.ref_date))
           AND ($search IS NULL OR fold(concat_ws(' ', m.full_name, CASE WHEN NOT $mask THEN m.phone END,
@@ -398,7 +399,7 @@ def list_mediators(con, year: int, village_id: int | None = None, include_left: 
                                   LIKE '%' || fold($search) || '%')
         ORDER BY v.name COLLATE vi, v.id, m.is_leader DESC, {NAME_ORDER}
         """,
-        {"year": year, "village": village_id, "include_left": bool(include_left),
+        {"year": year, **place_params(village_id), "include_left": bool(include_left),
          "search": (search or "").strip() or None, "mask": mask, **_label_params()},
     ).df()
     return df
@@ -420,9 +421,9 @@ def mediator_counts(con, year: int, village_id: int | None = None) -> dict:
                count(*) FILTER (WHERE m.left_on BETWEEN make_date($year, 1, 1)
                                                     AND least(make_date($year, 12, 31), current_date)) AS left_in_year
         FROM mediator_year my JOIN mediators m ON m.id = my.mediator_id
-        WHERE my.year = $year AND ($village IS NULL OR my.village_id = $village)
+        WHERE my.year = $year AND in_place(my.village_id, $village, $commune, $province)
         """,
-        {"year": year, "village": village_id},
+        {"year": year, **place_params(village_id)},
     ).fetchone()
     keys = ("active", "women", "ethnic", "leaders", "trained", "needs_review", "left_in_year")
     return dict(zip(keys, (int(v or 0) for v in row)))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from db.scope import place_params
+
 # Sort orders offered by the list, in SQL with Vietnamese collation.
 SORTS = {
     "Ngày nhận (mới nhất trước)": "c.received_on DESC, c.id DESC",
@@ -43,7 +45,7 @@ def list_cases(con, *, year: int | None, village_id: int | None = None, results:
             LEFT JOIN case_year cy ON cy.case_id = c.id AND cy.year = $year
             WHERE (cy.case_id IS NOT NULL OR $year IS NULL OR ($deleted AND year(c.received_on) = $year))
               AND (c.deleted_at IS NOT NULL) = $deleted
-              AND ($village IS NULL OR t.village_id = $village)
+              AND in_place(t.village_id, $village, $commune, $province)
               AND ($results IS NULL OR coalesce(cy.result_in_year, c.result) IN (SELECT unnest($results)))
               AND ($categories IS NULL OR c.category IN (SELECT unnest($categories)))
               AND ($received_month IS NULL
@@ -92,7 +94,7 @@ def list_cases(con, *, year: int | None, village_id: int | None = None, results:
                                        c.note) END) LIKE '%' || fold($search) || '%'
         ORDER BY """ + order
     params = {
-        "year": year, "village": village_id, "deleted": deleted, "mask": mask,
+        "year": year, **place_params(village_id), "deleted": deleted, "mask": mask,
         "results": results or None, "categories": categories or None,
         "search": (search or "").strip() or None,
         "received_month": received_month, "concluded_month": concluded_month, "incident": security_incident,
@@ -106,7 +108,7 @@ def missing_concluded_count(con, village_id: int | None = None) -> int:
     """Imported cases still without their concluded date (the «cần bổ sung» worklist), any year."""
     return con.cursor().execute(
         "SELECT count(*) FROM cases c JOIN teams t ON t.id = c.team_id WHERE c.concluded_on_missing "
-        "AND c.deleted_at IS NULL AND ($village IS NULL OR t.village_id = $village)", {"village": village_id}
+        "AND c.deleted_at IS NULL AND in_place(t.village_id, $village, $commune, $province)", place_params(village_id)
     ).fetchone()[0]
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from db.scope import place_params
 from db.labels import (
     CANDIDATE_RULE_PARAMS, NOT_APPLICABLE, SCORE_BANDS, SCORE_COMPONENT_RULES, SCORE_COMPONENTS, SCORE_PARAMS,
     UNGRADED, UNGRADED_LABEL,
@@ -325,10 +326,10 @@ def team_scores(con, year: int, village_id: int | None = None) -> pd.DataFrame:
         JOIN team_score_inputs i ON i.team_id = s.team_id AND i.year = s.year
         JOIN teams t ON t.id = s.team_id
         JOIN villages v ON v.id = s.village_id
-        WHERE s.year = $year AND ($village IS NULL OR s.village_id = $village)
+        WHERE s.year = $year AND in_place(s.village_id, $village, $commune, $province)
         ORDER BY s.graded DESC, s.score DESC NULLS LAST, v.name COLLATE vi, s.team_id
         """,
-        {"year": year, "village": village_id},
+        {"year": year, **place_params(village_id)},
     ).df()
 
 
@@ -337,10 +338,10 @@ def components(con, year: int, village_id: int | None = None, team_id: int | Non
     return con.cursor().execute(
         """
         SELECT c.* FROM team_score_component c
-        WHERE c.year = $year AND ($village IS NULL OR c.village_id = $village) AND ($team IS NULL OR c.team_id = $team)
+        WHERE c.year = $year AND in_place(c.village_id, $village, $commune, $province) AND ($team IS NULL OR c.team_id = $team)
         ORDER BY c.team_id, c.sort_order
         """,
-        {"year": year, "village": village_id, "team": team_id},
+        {"year": year, **place_params(village_id), "team": team_id},
     ).df()
 
 
@@ -348,8 +349,8 @@ def band_counts(con, year: int, village_id: int | None = None) -> dict[str, int]
     """Teams per band for the year: every grade listed, best first, then UNGRADED, the teams with too little data
     to grade — counted apart, never in a grade."""
     rows = dict(con.cursor().execute(
-        "SELECT band, count(*) FROM team_score WHERE year = ? AND (? IS NULL OR village_id = ?) AND band IS NOT NULL "
-        "GROUP BY band", [year, village_id, village_id]).fetchall())
+        "SELECT band, count(*) FROM team_score WHERE year = $year AND in_place(village_id, $village, $commune, $province) "
+        "AND band IS NOT NULL GROUP BY band", {"year": year, **place_params(village_id)}).fetchall())
     return {band: int(rows.get(band, 0)) for band in (*SCORE_BANDS, UNGRADED)}
 
 
@@ -362,10 +363,10 @@ def review_flags(con, year: int, village_id: int | None = None) -> pd.DataFrame:
                 FROM mediator_year my JOIN mediators m ON m.id = my.mediator_id
                 WHERE my.team_id = f.team_id AND my.year = f.year AND my.active AND my.idle) AS idle_names
         FROM team_review_flags f JOIN teams t ON t.id = f.team_id JOIN villages v ON v.id = f.village_id
-        WHERE f.year = $year AND ($village IS NULL OR f.village_id = $village) AND f.needs_review
+        WHERE f.year = $year AND in_place(f.village_id, $village, $commune, $province) AND f.needs_review
         ORDER BY f.score NULLS FIRST, v.name COLLATE vi
         """,
-        {"year": year, "village": village_id},
+        {"year": year, **place_params(village_id)},
     ).df()
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from db.scope import place_params
+
 
 def team_register(con, year: int, village_id: int | None = None) -> pd.DataFrame:
     """One row per team for the year; teams failing any composition rule first, then Vietnamese order.
@@ -34,10 +36,10 @@ def team_register(con, year: int, village_id: int | None = None) -> pd.DataFrame
         JOIN team_year ty ON ty.team_id = t.id AND ty.year = $year
         LEFT JOIN people p ON p.team_id = t.id
         LEFT JOIN team_reviews r ON r.team_id = t.id AND r.year = $year
-        WHERE $village IS NULL OR v.id = $village
+        WHERE in_place(v.id, $village, $commune, $province)
         ORDER BY ty.composition_ok, v.name COLLATE vi
         """,
-        {"year": year, "village": village_id},
+        {"year": year, **place_params(village_id)},
     ).df()
 
 
@@ -47,8 +49,8 @@ def composition_summary(con, year: int, village_id: int | None = None) -> dict:
         """
         SELECT count(*), count(*) FILTER (WHERE composition_ok),
                coalesce(sum(trained), 0), coalesce(sum(active), 0), ratio(sum(trained), sum(active))
-        FROM team_year WHERE year = ? AND (? IS NULL OR village_id = ?)
+        FROM team_year WHERE year = $year AND in_place(village_id, $village, $commune, $province)
         """,
-        [year, village_id, village_id],
+        {"year": year, **place_params(village_id)},
     ).fetchone()
     return dict(zip(("teams", "teams_ok", "trained", "active", "trained_share"), row))

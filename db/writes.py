@@ -18,7 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from db.connection import check_file, explain
+from db.connection import _file_identity, check_file, database_file, explain
 from db.text import clean, shown
 
 
@@ -78,6 +78,16 @@ def batch(con: duckdb.DuckDBPyConnection, *, commit: bool = True) -> Iterator[Ba
 # simultaneous submits — are checked and written inside a transaction; serialising the transactions makes that
 # check-then-write atomic, which DuckDB's optimistic concurrency alone does not (two inserts never conflict).
 WRITE_LOCK = threading.RLock()
+
+
+def data_version(con) -> tuple:
+    """Changes whenever the data may have changed, for the pages' cached figures (pages/common reader; DECISIONS.md
+    4): the file (a restore puts another file in place) and the audit log's last entry — every write of the write
+    path appends one, and the log is never rewritten, so an entry number names one state of the data. (A session's
+    «last seen» is not data and is not audited.) Cheap: an os.stat and one aggregate on an append-only table."""
+    last = con.cursor().execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    where = database_file(con)
+    return (where and _file_identity(where), last or 0)
 
 
 @contextmanager

@@ -6,11 +6,12 @@ import streamlit as st
 from db import audit, cases, exporting, mediators, places, register
 from db.labels import RESULTS
 from db.writes import DuplicateSuspected, ValidationError, VersionConflict
-from pages.common import (ROW_HEIGHT, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters,
+from pages.common import (reader, ROW_HEIGHT, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters,
                           flash, fmt_date, go_to, may, md_text, presenting, sees_personal_data, show_errors, show_flash,
                           table, village_name)
 
 con = connection()
+read = reader(con)
 year, village_id = filters()
 team_table = places.teams(con, year)  # the teams that existed in the year shown
 team_names = dict(zip(team_table["id"].astype(int).tolist(), team_table["label"]))
@@ -37,6 +38,7 @@ URL_FILTERS = {"tim": "loc_tim", "ket_qua": "loc_ket_qua", "loai": "loc_loai", "
                "thang_ket_thuc": "loc_thang_ket_thuc", "antt": "loc_antt", "moi_nam": "loc_moi_nam",
                "bo_sung": "loc_bo_sung"}
 APPLIED_URL = "_case_filters_url"  # the filter parameters as the widgets last wrote them to the URL
+PAGE_ROWS = 50  # rows of the case list sent to the browser at a time (a page, like a register's page)
 WHOLE_YEAR = 0  # the month selects' "Cả năm" option (a selectbox shows None as "nothing chosen")
 MONTHS = [WHOLE_YEAR, *range(1, 13)]
 SEARCH_MAX = 200  # characters of search text taken from a URL
@@ -286,7 +288,7 @@ def case_list(mask: bool):
                                        "vụ việc và ghi ngày khi biết.")
     sort = m4.selectbox("Sắp xếp", list(register.SORTS))
     _sync_url()
-    listing = register.list_cases(con, year=None if every_year else year, village_id=village_id,
+    listing = read(register.list_cases, year=None if every_year else year, village_id=village_id,
                                   results=picked_results, categories=picked_categories, search=search,
                                   received_month=None if every_year else received_month or None,
                                   concluded_month=None if every_year else concluded_month or None,
@@ -303,13 +305,14 @@ def case_list(mask: bool):
               f"Kết quả tính đến 31/12/{year}, như trong báo cáo năm. Vụ việc kết thúc sau ngày đó "
               "được tính là đang hòa giải trong năm này."),
     )
-    view = listing.assign(
+    shown = _page_of(listing)
+    view = shown.assign(
         received=[f"{fmt_date(day)} (kỳ trước)" if carried else fmt_date(day)
-                  for day, carried in zip(listing["received_on"], listing["carried_over"])],
-        concluded=listing["concluded_on"].map(fmt_date),
+                  for day, carried in zip(shown["received_on"], shown["carried_over"])],
+        concluded=shown["concluded_on"].map(fmt_date),
         result_label=[RESULTS[now] if now == then else f"{RESULTS[now]} (31/12/{year}: {RESULTS[then].lower()})"
-                      for now, then in zip(listing["result"], listing["result_in_year"])],
-        incident=listing["security_incident"].map({True: "Có", False: ""}),
+                      for now, then in zip(shown["result"], shown["result_in_year"])],
+        incident=shown["security_incident"].map({True: "Có", False: ""}),
     )
     if listing.empty:
         st.info("Không có vụ việc nào khớp bộ lọc.", icon=":material/search_off:")
@@ -335,7 +338,7 @@ def case_list(mask: bool):
         # A selection is a row position: keyed by the rows shown, it is dropped when a filter changes the list,
         # so it can never open another case (or point past the end of a shorter list).
         **({} if mask else {"on_select": "rerun", "selection_mode": "single-row",
-                            "key": f"case_table_{hash(tuple(listing['id'].tolist())) & 0xFFFFFFFF:x}"}),
+                            "key": f"case_table_{hash(tuple(shown['id'].tolist())) & 0xFFFFFFFF:x}"}),
     )
     stem = f"so-theo-doi-hoa-giai-{'tat-ca-cac-nam' if every_year else year}"
     export_year = None if every_year else year  # the export's «Kết quả» is the list's (at 31/12 of the year)
@@ -350,17 +353,34 @@ def case_list(mask: bool):
     with d2:
         download("Tải danh sách (CSV)", lambda: exported().to_csv(index=False).encode("utf-8-sig"),
                  file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
-    return listing, selection
+    return listing, shown, selection
 
 
-def case_editor(listing, selection) -> None:
-    """Open one case of the list (row click or picker) to edit, close or delete it."""
-    ids = listing["id"].tolist()
+def _page_of(listing):
+    """One page of the list (PAGE_ROWS rows): only that page goes to the browser, however long the list (a province's
+    year holds thousands of cases). The page number starts again at 1 when the filters change the list."""
+    pages = max(1, -(-len(listing) // PAGE_ROWS))
+    if pages == 1:
+        return listing
+    key = f"case_page_{hash(tuple(listing['id'].tolist())) & 0xFFFFFFFF:x}"
+    left, _ = st.columns([1, 3])
+    number = left.number_input(f"Trang (trên {pages}, mỗi trang {PAGE_ROWS} vụ việc)", min_value=1, max_value=pages,
+                               value=1, step=1, key=key)
+    return listing.iloc[(number - 1) * PAGE_ROWS:number * PAGE_ROWS]
+
+
+def case_editor(listing, shown, selection) -> None:
+    """Open one case of the list (row click or picker) to edit, close or delete it. The picker lists the page shown
+    (and the case already open), never every case of the year."""
+    ids = shown["id"].tolist()
     rows = selection.selection.rows if selection else []
     if rows and rows[0] < len(ids):
         st.session_state["open_case"] = ids[rows[0]]
-    labels = {row.id: f"{fmt_date(row.received_on)} · {row.parties or ''}" for row in listing.itertuples()}
     current = st.session_state.get("open_case")
+    if current is not None and current not in ids and current in set(listing["id"].tolist()):
+        ids = [current, *ids]
+    picked = listing[listing["id"].isin(ids)]
+    labels = {row.id: f"{fmt_date(row.received_on)} · {row.parties or ''}" for row in picked.itertuples()}
     open_id = st.selectbox("Mở vụ việc để sửa hoặc kết thúc", [None, *ids],
                            index=([None, *ids].index(current) if current in ids else 0),
                            format_func=lambda i: "— Chọn vụ việc —" if i is None else f"Số {i} · {labels[i]}")
@@ -424,7 +444,7 @@ with tab_list:
     case_editor(*case_list(mask=False))
 
 with tab_deleted:
-    deleted = register.list_cases(con, year=year, village_id=village_id, deleted=True)
+    deleted = read(register.list_cases, year=year, village_id=village_id, deleted=True)
     show_flash("deleted")
     if deleted.empty:
         st.info(f"Không có vụ việc nào bị xóa trong năm {year}.")

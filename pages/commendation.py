@@ -10,15 +10,16 @@ from db.labels import (
     PASS_FAIL, TEAM_RULES, UNGRADED_LABEL,
 )
 from db.writes import ValidationError, VersionConflict, fetch_row
-from pages.common import (WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters, flash, fmt_date,
+from pages.common import (reader, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters, flash, fmt_date,
                           is_missing, is_true, may, md_text, show_errors, show_flash, table, today, village_name)
 
 con = connection()
+read = reader(con)
 year, village_id = filters()
-teams = commendation.team_candidates(con, year, village_id)
-people = commendation.mediator_candidates(con, year, village_id)
-counts = commendation.candidate_counts(con, year, village_id)
-listed = commendation.nominations(con, year, village_id)
+teams = read(commendation.team_candidates, year, village_id)
+people = read(commendation.mediator_candidates, year, village_id)
+counts = read(commendation.candidate_counts, year, village_id)
+listed = read(commendation.nominations, year, village_id)
 RED = "color: #c62828; font-weight: 600"
 
 
@@ -79,7 +80,7 @@ m4.metric("Đã duyệt", int((listed["status"] == "da_duyet").sum()))
 
 # The practice calendar, with what is late for the year.
 st.subheader(f"Lịch khen thưởng năm {year}")
-steps = commendation.calendar_summary(con, year, today())
+steps = read(commendation.calendar_summary, year, today())
 lines = ["| Bước | Hạn | Tình trạng | Đã xong | Trễ hạn, hoặc quá hạn chưa xong |", "|---|---|---|--:|---|"]
 for s in steps.itertuples():
     deadline = s.deadline.date() if hasattr(s.deadline, "date") else s.deadline
@@ -116,7 +117,7 @@ with tab_teams:
     if not unrated.empty:
         unrated = unrated.assign(reason=[scores.grading_reason(r) for r in unrated.itertuples()])
         st.markdown(f"**{UNGRADED_LABEL} ({len(unrated)})**")
-        st.caption(scores.grading_rule_text(scores.score_params(con, year)))
+        st.caption(scores.grading_rule_text(read(scores.score_params, year)))
         rule_table(unrated, TEAM_RULES, headers,
                    {**first, "reason": st.column_config.TextColumn("Lý do chưa xếp loại", width=170)}, "unrated_teams",
                    row_height=WRAP_ROW_HEIGHT)  # the reason and the rules wrap over two lines
@@ -274,7 +275,7 @@ with tab_nominate:
                 show_flash("decide")
 
 with tab_self:
-    assessed = commendation.self_assessments(con, year)
+    assessed = read(commendation.self_assessments, year)
     if village_id is not None:
         assessed = assessed[assessed["village_id"] == village_id]
     st.caption(f"Ngày UBND xã nhận bản tự đánh giá của từng tổ (hạn: trước {fmt_date(steps['deadline'].iloc[0])}) và "
@@ -333,7 +334,7 @@ with tab_self:
         show_flash("self")
 
 with tab_export:
-    approved = commendation.approved(con, year)
+    approved = read(commendation.approved, year)
     st.caption(f"Các đề nghị đã được duyệt năm {year}, toàn xã, với thành tích lấy từ số liệu — để in cho hội nghị "
                "tổng kết tháng 12.")
     if approved.empty:

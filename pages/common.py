@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import re
 import secrets
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +17,9 @@ import streamlit as st
 
 import db
 from db import audit, places, users
-from db.writes import ValidationError, is_missing
+from db.writes import ValidationError, data_version, is_missing
 from db.labels import ALL_VILLAGES
+from db.scope import Place
 
 log = logging.getLogger("hoagiai")
 # Who acts when nobody is signed in (a page run before the sign-in gate): a meeting-screen account, so the write
@@ -133,6 +135,26 @@ html { font-size: 21px; }
 </style>"""
 
 
+def reader(con):
+    """read(fn, *args): the db/ read fn(con, *args) computed once per database file, data version and arguments, and
+    kept in Streamlit's cache (st.cache_data) — a rerun (a click in the meeting, a widget) costs nothing, and any
+    write bumps the data version (db.writes.data_version), so a saved change shows at once. For reads only: a write
+    function must never go through it. The data version is read once per page run."""
+    key = (db.db_path(), data_version(con))
+
+    def read(fn, *args, **kwargs):
+        return _cached_read(con, key, fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())))
+    return read
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_read(_con, key: tuple, module: str, name: str, args: tuple, kwargs: tuple):
+    fn = sys.modules[module]
+    for part in name.split("."):
+        fn = getattr(fn, part)
+    return fn(_con, *args, **dict(kwargs))
+
+
 def presenting() -> bool:
     """Presentation mode: read-only pages, personal data of the parties masked (the leadership screen). The
     «Màn hình trình chiếu» account is always in it."""
@@ -165,6 +187,13 @@ def chart_font() -> int:
 def filters() -> tuple[int, int | None]:
     """The sidebar's (year, village id or None for all villages), set by app.py."""
     return st.session_state["nam"], st.session_state["thon"] or None
+
+
+def place() -> Place:
+    """The place the sidebar shows (db/scope.py): a village, else the commune or province of a file of many communes
+    (tinh, xa), else the whole file — what a figure's `where` takes."""
+    return Place(province=st.session_state.get("tinh"), commune_id=st.session_state.get("xa") or None,
+                 village_id=st.session_state.get("thon") or None)
 
 
 def village_name(con, village_id: int | None) -> str:

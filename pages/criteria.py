@@ -14,18 +14,19 @@ from db.labels import (
     POINTS_RULES, STANDARD_STATUS,
 )
 from db.writes import ValidationError, VersionConflict
-from pages.common import (Editing, actor, connection, filters, flash, fmt_date, is_missing, is_true, may, md_text,
+from pages.common import (reader, Editing, actor, connection, filters, flash, fmt_date, is_missing, is_true, may, md_text,
                           show_errors, show_flash, table, today, village_name)
 
 con = connection()
+read = reader(con)
 year, village_id = filters()
 place = village_name(con, village_id)
-rows = criteria.results(con, year, village_id)
-overview = criteria.summary(con, year, village_id)
+rows = read(criteria.results, year, village_id)
+overview = read(criteria.summary, year, village_id)
 in_force = criteria.frameworks_for_year(con, year)
 legal = next((f for f in in_force if f["family"] == "chuan_tiep_can"), None)
 assessment = legal["assessment"] if legal else None
-scored = criteria.standard(con, year) if assessment == "points" else None
+scored = read(criteria.standard, year) if assessment == "points" else None
 link_params = {"nam": year, **({"thon": village_id} if village_id else {})}
 
 # Where the full list behind each formula lives in the app (the expander shows the rows counted).
@@ -84,7 +85,7 @@ def indicator_card(r) -> None:
             if scored is not None and may("evidence"):
                 st.caption("Nhập điểm ở mục «Điểm ứng dụng không tính» phía trên.")
             return
-        behind = criteria.rows_behind(con, r.formula, year, village_id, r.evidence_required)
+        behind = read(criteria.rows_behind, r.formula, year, village_id, r.evidence_required)
         with st.expander(f"Danh sách được tính ({len(behind)} dòng)"):
             if behind.empty:
                 st.caption("Không có dòng nào.")
@@ -288,7 +289,7 @@ with tab_list:
                 indicator_card(r)
 
 with tab_matrix:
-    grid = criteria.matrix(con, year)
+    grid = read(criteria.matrix, year)
     cells, statuses = grid["cells"], grid["statuses"]
     if cells.empty:
         st.info("Không có chỉ tiêu nào tính theo thôn.")

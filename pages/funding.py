@@ -11,16 +11,17 @@ from db.labels import (
 )
 from db.writes import ValidationError, VersionConflict, fetch_row
 from pages import charts
-from pages.common import (
+from pages.common import (reader, 
     Editing, actor, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
     fmt_pct, go_to, is_missing, is_true, may, md_text, positive, presenting, show_errors, show_flash, table, today, village_name,
 )
 
 con = connection()
+read = reader(con)
 year, village_id = filters()
 place = village_name(con, village_id)
-total = funding.summary(con, year, village_id)
-checks = funding.team_checks(con, year, village_id)
+total = read(funding.summary, year, village_id)
+checks = read(funding.team_checks, year, village_id)
 teams = places.teams(con, year, village_id)  # the teams that existed in the year shown
 team_names = {int(t): name for t, name in zip(teams["id"], teams["name"])}
 DEADLINE_NOTE = ("Hạn chi: 5 ngày làm việc kể từ ngày đề nghị (không tính thứ Bảy, Chủ nhật, ngày nghỉ lễ, Tết và "
@@ -208,7 +209,7 @@ with tab_checks:
                "việc ngoài phạm vi hoặc đang hòa giải.")
 
     st.subheader(f"Việc còn tồn đọng năm {year}")
-    pending = funding.outstanding(con, year, village_id)
+    pending = read(funding.outstanding, year, village_id)
     if pending.empty:
         st.success(f"Không còn việc tồn đọng về kinh phí năm {year} ({place}).", icon=":material/task_alt:")
     else:
@@ -267,7 +268,7 @@ if may("funding"):
                          icon=":material/event_busy:")
                 payable = pd.DataFrame()
             else:
-                payable = funding.payable_cases(con, fee_team, requested_on)
+                payable = read(funding.payable_cases, fee_team, requested_on)
             show_flash("fee")
             if requested_on is None:
                 pass
@@ -334,11 +335,11 @@ if may("funding"):
             support_day = date_field("Ngày đề nghị", default_day(), container=s4, key="support_requested_on")
             if month_to >= month_from:
                 first = dt.date(year, month_from, 1)
-                due = funding.support_due(con, first, dt.date(year, month_to, 1))
+                due = read(funding.support_due, first, dt.date(year, month_to, 1))
                 # The rate of each month is the one in force on its 1st: one line per run of months at one rate.
                 runs: list[list] = []
                 for month in range(month_from, month_to + 1):
-                    rate = funding.rate_on(con, "ho_tro", dt.date(year, month, 1))
+                    rate = read(funding.rate_on, "ho_tro", dt.date(year, month, 1))
                     key = None if rate is None else rate["id"]
                     if runs and runs[-1][2] == key:
                         runs[-1][1] = month
@@ -367,7 +368,7 @@ if may("funding"):
             show_flash("support")
 
 with tab_payments:
-    listing = funding.payments(con, year, village_id)
+    listing = read(funding.payments, year, village_id)
     st.caption(f"Chứng từ tính vào năm {year}: giấy đề nghị thù lao theo ngày đề nghị, hỗ trợ hoạt động theo kỳ. "
                + DEADLINE_NOTE)
     if listing.empty:
@@ -549,7 +550,7 @@ with tab_payments:
                     },
                     hide_index=True, width="stretch",
                 )
-            signing = funding.signing_list(con, open_id)
+            signing = read(funding.signing_list, open_id)
             st.markdown("**Danh sách ký nhận**")
             table(
                 signing.assign(money=signing["amount"].map(fmt_money), sign=""),
@@ -609,7 +610,7 @@ if may("funding"):
             else:
                 edit.saved()
                 done(f"Đã lưu dự toán năm {year}.", "budget")
-        years = funding.budget_years(con)
+        years = read(funding.budget_years)
         if not years.empty:
             # A year with payments but no budget yet (a fee request filed early in the year) has empty budget cells.
             no_budget = years["budget"].map(is_missing)

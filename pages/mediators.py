@@ -6,10 +6,11 @@ import streamlit as st
 from db import mediators, places
 from db.labels import GENDERS, LEAVE_REASONS
 from db.writes import ValidationError, VersionConflict, fetch_row
-from pages.common import (Editing, actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
+from pages.common import (reader, Editing, actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
                           sees_personal_data, show_errors, show_flash, table, today, village_name)
 
 con = connection()
+read = reader(con)
 year, village_id = filters()
 team_table = places.teams(con, year)  # the teams that existed in the year shown
 team_names = dict(zip(team_table["id"].astype(int).tolist(), team_table["label"]))
@@ -269,7 +270,7 @@ st.title("Hòa giải viên")
 st.caption(f"Năm {year} · {village_name(con, village_id)} · Đang hoạt động tính đến ngày 31/12/{year} "
            "(năm hiện tại: đến hôm nay).")
 
-counts = mediators.mediator_counts(con, year, village_id)
+counts = read(mediators.mediator_counts, year, village_id)
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric("Đang hoạt động", counts["active"], help=f"Trong đó {counts['leaders']} tổ trưởng.")
 m2.metric("Nữ", counts["women"], help="Hòa giải viên nữ đang hoạt động (Điều 12: mỗi tổ có ít nhất một người).")
@@ -296,7 +297,7 @@ with tab_list:
                            placeholder=("Tên, điện thoại, đơn vị…" if personal else "Tên, đơn vị…")
                            + " (không cần gõ dấu)")
     show_left = f2.toggle("Hiện cả người đã thôi", key=SHOW_LEFT)
-    listing = mediators.list_mediators(con, year, village_id, include_left=show_left, search=search,
+    listing = read(mediators.list_mediators, year, village_id, include_left=show_left, search=search,
                                        mask=not personal)
     ids = listing["id"].astype(int).tolist()
 

@@ -9,7 +9,7 @@ from db import overview, results, scores
 from db.labels import (BAND_LABELS, BAND_TEXT_COLOURS, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, RESULTS,
                        SCORE_BANDS, TARGET_STATUS, UNGRADED, UNGRADED_LABEL)
 from pages import charts, slides
-from pages.common import (connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, is_true, open_page,
+from pages.common import (reader, connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, is_true, open_page,
                           page_link, presenting, table, view_params, village_name)
 
 CASES, TEAMS, TRAININGS = "pages/cases.py", "pages/teams.py", "pages/trainings.py"
@@ -17,8 +17,9 @@ FUNDING, CRITERIA, PLAN = "pages/funding.py", "pages/criteria.py", "pages/plan.p
 COMMENDATION, QUALITY = "pages/commendation.py", "pages/quality.py"
 
 con = connection()
+read = reader(con)
 year, village_id = filters()
-kpi = overview.kpis(con, year, village_id)
+kpi = read(overview.kpis, year, village_id)
 rate = kpi["official_rate"]
 
 def whole_pct(value: float) -> str:
@@ -190,7 +191,7 @@ for row in (cards[:4], cards[4:]):
 # --- One village: its story ---------------------------------------------------------------------------
 
 if village_id is not None:
-    story = overview.village_story(con, year, village_id)
+    story = read(overview.village_story, year, village_id)
     name = village_name(con, village_id)
     own, commune = story["totals"], story["commune"]
     st.subheader(f"{name} năm {year}")
@@ -245,14 +246,14 @@ if village_id is not None:
         page_link(CASES, label=f"Sổ theo dõi vụ việc của {name}", icon=":material/arrow_forward:",
                      query_params=view_params())
     with right:
-        by_year = results.rate_history(con, village_id)
+        by_year = read(results.rate_history, village_id)
         st.altair_chart(charts.rate_history(by_year, drawn, year), width="stretch")
         st.caption(f"Tỷ lệ hòa giải thành chính thức của {name} qua các năm (thành / (thành + không thành)). "
                    + (f"Dải xanh: {band_words}; dải cam: mức các năm trước." if band else plan_line + "."))
 
 # --- Cases: month by month, and the three national categories -----------------------------------------
 
-total = results.totals(con, year, village_id)
+total = read(results.totals, year, village_id)
 st.subheader("Vụ việc trong năm")
 st.markdown(
     f"Tiếp nhận **{fmt_int(total['received'])}** vụ việc"
@@ -265,7 +266,7 @@ st.markdown(
 trend_col, category_col = st.columns([3, 2])
 with trend_col:
     st.markdown("**Tiếp nhận và kết thúc theo tháng**")
-    months = results.by_month(con, year, village_id)
+    months = read(results.by_month, year, village_id)
     if months["cases"].sum():
         trend = st.altair_chart(charts.monthly(months, year), width="stretch",
                                 on_select="rerun", selection_mode="thang", key=f"trend_{year}_{village_id}")
@@ -276,7 +277,7 @@ with trend_col:
         st.info(f"Chưa có vụ việc nào được nhận hay kết thúc trong năm {year}.", icon=":material/info:")
 with category_col:
     st.markdown("**Theo ba nhóm thống kê của Bộ Tư pháp**")
-    category_frame = results.by_national_category(con, year, village_id)
+    category_frame = read(results.by_national_category, year, village_id)
     category = st.altair_chart(charts.national_categories(category_frame, year), width="stretch",
                                on_select="rerun", selection_mode="nhom", key=f"nhom_{year}_{village_id}")
     st.caption(f"Số vụ việc tính vào năm {year} (kể cả kỳ trước chuyển sang) theo nhóm, chia theo kết quả tính "
@@ -294,7 +295,7 @@ if picked := category.selection.get("nhom"):
 
 # --- Villages ranked against the target band ----------------------------------------------------------
 
-villages = results.by_village(con, year)
+villages = read(results.by_village, year)
 st.subheader("Các thôn theo tỷ lệ hòa giải thành")
 ranking = st.altair_chart(charts.village_ranking(villages, drawn, village_id), width="stretch",
                           on_select="rerun", selection_mode="thon", key=f"thon_{year}_{village_id}")
@@ -310,11 +311,11 @@ if village_id is not None and st.button("Xem tất cả các thôn", icon=":mate
     go_to(year, None)
     st.rerun()
 
-bands = scores.band_counts(con, year, village_id)
+bands = read(scores.band_counts, year, village_id)
 st.markdown("Chất lượng tổ hòa giải: " + " · ".join(
     f":{BAND_TEXT_COLOURS[band]}[**{label}**]: {bands[band]} tổ" for band, label in SCORE_BANDS.items())
     + (f" · :{BAND_TEXT_COLOURS[UNGRADED]}[**{UNGRADED_LABEL}**]: {bands[UNGRADED]} tổ" if bands[UNGRADED] else ""),
-    help=scores.grading_rule_text(scores.score_params(con, year)))
+    help=scores.grading_rule_text(read(scores.score_params, year)))
 page_link(QUALITY, label="Điểm từng tổ và cách tính", icon=":material/arrow_forward:", query_params=view_params())
 
 with st.expander("Bảng số liệu theo thôn", expanded=not presenting()):

@@ -6,10 +6,11 @@ import streamlit as st
 from db import plan, results
 from db.labels import PLAN_TASK_STATUS
 from db.writes import ValidationError, VersionConflict
-from pages.common import (WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_int, go_to,
+from pages.common import (reader, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_int, go_to,
                           is_true, may, md_text, show_errors, show_flash, table, today)
 
 con = connection()
+read = reader(con)
 year, _village = filters()  # the plan is the commune's: the village filter does not apply here
 NEW = 0  # the "new task" option of the task picker
 # The plan's targets (db.plan.PLAN_GOALS) as short field labels: one line each in three columns at 1366 px.
@@ -41,7 +42,7 @@ def copy_plan(from_year: int, to_year: int) -> None:
     except ValidationError as exc:
         show_errors(exc)
         return
-    count = len(plan.tasks(con, to_year))
+    count = len(read(plan.tasks, to_year))
     message = (f"Đã sao chép kế hoạch năm {from_year} sang năm {to_year}: {count} nhiệm vụ, thời hạn lùi "
                f"{abs(to_year - from_year)} năm, trạng thái «{PLAN_TASK_STATUS[plan.NOT_STARTED]}». Hãy nhập số, "
                "ngày ban hành và người ký khi kế hoạch được ban hành.")
@@ -204,7 +205,7 @@ if current is None:
     previous = plan.get_plan(con, year - 1)
     if previous:
         st.markdown(
-            f"Có thể sao chép kế hoạch năm {year - 1} ({len(plan.tasks(con, year - 1))} nhiệm vụ) làm khởi điểm: "
+            f"Có thể sao chép kế hoạch năm {year - 1} ({len(read(plan.tasks, year - 1))} nhiệm vụ) làm khởi điểm: "
             f"giữ nội dung, chủ trì, phối hợp; thời hạn lùi sang năm {year}; trạng thái về "
             f"«{PLAN_TASK_STATUS[plan.NOT_STARTED]}»; ghi nhận tiến độ, kết quả và văn bản kiểm chứng không chép.")
         if st.button(f"Sao chép kế hoạch năm {year - 1} sang năm {year}", icon=":material/content_copy:",
@@ -218,8 +219,8 @@ if current is None:
 
 # --- the plan's header and figures ----------------------------------------------------------------
 as_of = today()
-frame = plan.tasks(con, year, as_of)
-counts = plan.status_counts(con, year, as_of)
+frame = read(plan.tasks, year, as_of)
+counts = read(plan.status_counts, year, as_of)
 
 st.subheader(md_text(current["title"]), anchor=False)
 st.markdown(f"Số: **{md_text(current['number'] or 'chưa có số')}** · Ngày ban hành: "
@@ -311,7 +312,7 @@ next_year = year + 1
 next_plan = plan.get_plan(con, next_year)
 st.markdown(f"**Kế hoạch năm {next_year}**")
 if next_plan:
-    st.caption(f"Năm {next_year} đã có kế hoạch ({len(plan.tasks(con, next_year))} nhiệm vụ): chọn năm {next_year} "
+    st.caption(f"Năm {next_year} đã có kế hoạch ({len(read(plan.tasks, next_year))} nhiệm vụ): chọn năm {next_year} "
                "ở thanh bên để xem.")
 else:
     st.caption(f"Sao chép các nhiệm vụ của kế hoạch này làm kế hoạch năm {next_year}: giữ nội dung, chủ trì, phối hợp; "

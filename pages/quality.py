@@ -10,15 +10,16 @@ from db.labels import (
     SCORE_COMPONENTS_SHORT, UNGRADED, UNGRADED_LABEL,
 )
 from pages import charts
-from pages.common import (WRAP_ROW_HEIGHT, connection, filters, fmt_date, is_missing, md_text, page_link, table,
+from pages.common import (reader, WRAP_ROW_HEIGHT, connection, filters, fmt_date, is_missing, md_text, page_link, table,
                           village_name)
 
 con = connection()
+read = reader(con)
 year, village_id = filters()
-scored = scores.team_scores(con, year, village_id)
-parts = scores.components(con, year, village_id)
-params = scores.score_params(con, year)
-bands = scores.band_counts(con, year, village_id)
+scored = read(scores.team_scores, year, village_id)
+parts = read(scores.components, year, village_id)
+params = read(scores.score_params, year)
+bands = read(scores.band_counts, year, village_id)
 
 
 def num(value, digits: int = 1) -> str:
@@ -46,7 +47,7 @@ if scored.empty:
     st.info("Chưa có tổ hòa giải nào.")
     st.stop()
 
-model = scores.model_values(con, year)
+model = read(scores.model_values, year)
 graded = scored[scored["graded"].astype(bool)]
 ungraded = scored[~scored["graded"].astype(bool)]
 grading_rule = scores.grading_rule_text(params)
@@ -159,7 +160,7 @@ c1.metric("Điểm" if team_graded else "Điểm tham khảo", num(team.score),
           help="Tổng điểm các thành phần áp dụng, làm tròn 1 chữ số thập phân."
           + ("" if team_graded else " Tổ chưa đủ dữ liệu để xếp loại: điểm chỉ để tham khảo."))
 c2.metric("Xếp loại", BAND_SHORT.get(team.band, "—"), help=None if team_graded else scores.grading_text(team))
-commune_scores = scores.team_scores(con, year)
+commune_scores = read(scores.team_scores, year)
 c3.metric("Hạng trong xã", "—" if is_missing(team.rank) else f"{int(team.rank)}/{int(commune_scores['graded'].sum())}",
           None if is_missing(team.change) else change_text(team.change) + " điểm so với năm trước",
           delta_color="normal",
@@ -186,7 +187,7 @@ with st.expander(f"Quy tắc tính điểm năm {year}"):
                 "còn lại theo tỷ lệ trọng số (trọng số áp dụng).")
     st.markdown(f"- {grading_rule}")
 
-cases = scores.score_cases(con, year, team_id)
+cases = read(scores.score_cases, year, team_id)
 late = cases[cases["concluded"] & ~cases["timely"]]
 gaps = cases[cases["in_register"] & ~cases["register_complete"]]
 incidents = cases[cases["security_incident"]]
@@ -220,7 +221,7 @@ with right:
 # Review flags, consistent with the Tổ hòa giải page (composition, idle mediators) plus band Yếu (never for a team
 # with too little data to grade: team_review_flags).
 st.subheader("Tổ cần rà soát, kiện toàn")
-flags = scores.review_flags(con, year, village_id)
+flags = read(scores.review_flags, year, village_id)
 if flags.empty:
     st.success("Không có tổ nào cần rà soát theo số liệu.", icon=":material/task_alt:")
 else:

@@ -9,7 +9,7 @@ import streamlit as st
 from db import commendation, plan, results, teams, trainings
 from db.labels import COMPOSITION_RULES, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS
 from pages import charts
-from pages.common import is_true, md_text, village_name
+from pages.common import reader, is_true, md_text, village_name
 
 PARAM = "trang"  # the slide number in the URL, 1-based; absent: the overview as a grid
 CASES_SLIDE = "cases"
@@ -105,20 +105,21 @@ def _target_slide(con, year: int, village_id: int | None, card: dict, rate: dict
 
 def _behind(con, year: int, village_id: int | None, key: str, rate: dict):
     """What stands behind a target, drawn beside its figure; None when the figure says it all."""
+    read = reader(con)
     if key == "official_rate":
-        villages = results.by_village(con, year)
+        villages = read(results.by_village, year)
         if villages["official_rate"].notna().any():
             return lambda: (st.markdown("**Các thôn theo tỷ lệ hòa giải thành**"),
                             st.altair_chart(charts.village_ranking(villages, rate, village_id, legend_columns=2),
                                             width="stretch"))
     if key == "trained_share" and village_id is None:
-        cover = trainings.coverage(con, year)
-        villages = trainings.coverage_by_village(con, year)
+        cover = read(trainings.coverage, year)
+        villages = read(trainings.coverage_by_village, year)
         if not villages.empty:
             return lambda: (st.markdown("**Tỷ lệ được tập huấn theo thôn**"),
                             st.altair_chart(charts.training_coverage(villages, cover["target"]), width="stretch"))
     if key == "composition":
-        register = teams.team_register(con, year, village_id)
+        register = read(teams.team_register, year, village_id)
         lacking = register[~register["composition_ok"].map(is_true)]
         if not lacking.empty:
             def lines():
@@ -131,7 +132,7 @@ def _behind(con, year: int, village_id: int | None, key: str, rate: dict):
                     st.markdown(f"- **{md_text(team.village)}**: chưa đạt {'; '.join(gaps)}")
             return lines
     if key == "plan":
-        overdue = plan.tasks(con, year)
+        overdue = read(plan.tasks, year)
         overdue = overdue[overdue["overdue"].map(is_true)]
         if not overdue.empty:
             def tasks():
@@ -140,8 +141,8 @@ def _behind(con, year: int, village_id: int | None, key: str, rate: dict):
                     st.markdown(f"- **{md_text(task.code)}** {md_text(task.name)} (hạn {task.deadline:%d/%m/%Y})")
             return tasks
     if key == "candidates":
-        team_rows = commendation.team_candidates(con, year, village_id)
-        people = commendation.mediator_candidates(con, year, village_id)
+        team_rows = read(commendation.team_candidates, year, village_id)
+        people = read(commendation.mediator_candidates, year, village_id)
         names = ([md_text(r.team) for r in team_rows.itertuples() if is_true(r.is_candidate)]
                  + [f"{md_text(r.full_name)} ({md_text(r.village)})" for r in people.itertuples()
                     if is_true(r.is_candidate)])
@@ -152,17 +153,18 @@ def _behind(con, year: int, village_id: int | None, key: str, rate: dict):
 
 
 def _cases_slide(con, year: int, village_id: int | None) -> None:
-    total = results.totals(con, year, village_id)
+    read = reader(con)
+    total = read(results.totals, year, village_id)
     st.header(f"Vụ việc năm {year}: tiếp nhận {total['received']}, hòa giải thành {total['thanh']}", anchor=False)
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.markdown("**Tiếp nhận và kết thúc theo tháng**")
-        months = results.by_month(con, year, village_id)
+        months = read(results.by_month, year, village_id)
         if months["cases"].sum():
             st.altair_chart(charts.monthly(months, year), width="stretch")
         else:
             st.info(f"Chưa có vụ việc nào được nhận hay kết thúc trong năm {year}.", icon=":material/info:")
     with right:
         st.markdown("**Theo ba nhóm thống kê của Bộ Tư pháp**")
-        st.altair_chart(charts.national_categories(results.by_national_category(con, year, village_id), year),
+        st.altair_chart(charts.national_categories(read(results.by_national_category, year, village_id), year),
                         width="stretch")

@@ -4,13 +4,14 @@ import streamlit as st
 from db import places, reviews, teams
 from db.labels import COMPOSITION_RULES, REVIEW_STATUS
 from db.writes import ValidationError, VersionConflict, fetch_row
-from pages.common import (Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_pct, is_missing, is_true,
+from pages.common import (reader, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_pct, is_missing, is_true,
                           may, md_text, show_errors, show_flash, table, village_name)
 
 con = connection()
+read = reader(con)
 year, village_id = filters()
-register = teams.team_register(con, year, village_id)
-summary = teams.composition_summary(con, year, village_id)
+register = read(teams.team_register, year, village_id)
+summary = read(teams.composition_summary, year, village_id)
 
 
 def rule_lines(team) -> list[tuple[bool, str]]:

@@ -5,15 +5,16 @@ from db import trainings
 from db.labels import TRAINING_STATUS
 from db.writes import ValidationError, VersionConflict
 from pages import charts
-from pages.common import (
+from pages.common import (reader, 
     Editing, actor, connection, date_field, download, filters, flash, fmt_date, fmt_int, fmt_pct, go_to, is_missing,
     may, md_text, sees_personal_data, show_errors, show_flash, table, today, village_name,
 )
 
 con = connection()
+read = reader(con)
 year, village_id = filters()
 place = village_name(con, village_id)
-cover = trainings.coverage(con, year, village_id)
+cover = read(trainings.coverage, year, village_id)
 target = cover["target"]  # None: the year has no plan, so no target (issue 14)
 goal_words = (f"Mục tiêu kế hoạch: {fmt_pct(target)} hòa giải viên được tập huấn trong năm" if target is not None
               else f"Chưa có kế hoạch năm {year}: không có mục tiêu để so sánh")
@@ -112,7 +113,7 @@ def attendance_checklist(training: dict) -> None:
         st.info(f"Buổi này đang ở trạng thái «{TRAINING_STATUS[PLANNED]}». Sau khi tổ chức, sửa trạng thái "
                 f"thành «{TRAINING_STATUS[HELD]}» rồi điểm danh.", icon=":material/event_upcoming:")
         return
-    stale = trainings.recorded_not_eligible(con, tid)
+    stale = read(trainings.recorded_not_eligible, tid)
     if not stale.empty:
         st.warning("Có tên trong danh sách dự nhưng không là hòa giải viên vào ngày tập huấn (ngày tham gia hoặc "
                    "thôi tham gia đã được sửa sau đó): "
@@ -175,7 +176,7 @@ def attendance_checklist(training: dict) -> None:
 
 def coverage_chart() -> None:
     """Per village bars against the target line (all villages: with one village the metrics say it all)."""
-    st.altair_chart(charts.training_coverage(trainings.coverage_by_village(con, year), target), width="stretch")
+    st.altair_chart(charts.training_coverage(read(trainings.coverage_by_village, year), target), width="stretch")
     st.caption(f"Mỗi thanh: số hòa giải viên đang hoạt động của thôn đã dự ít nhất một buổi tập huấn đã tổ chức "
                f"trong năm {year} / số hòa giải viên đang hoạt động (tính tại 31/12/{year}; năm hiện tại: đến hôm "
                "nay)." + (f" Vạch đứt: mục tiêu {fmt_pct(target)} của kế hoạch." if target is not None else ""))
@@ -218,7 +219,7 @@ with tab_cover:
         coverage_chart()
 
     st.subheader(f"Hòa giải viên chưa được tập huấn năm {year}")
-    missing = trainings.untrained(con, year, village_id)
+    missing = read(trainings.untrained, year, village_id)
     if missing.empty:
         st.success(f"Mọi hòa giải viên đang hoạt động ({place}) đã được tập huấn năm {year}.")
     else:
@@ -242,7 +243,7 @@ with tab_sessions:
         training_form(f"new_training_{st.session_state.get('training_form_generation', 0)}")
 
     st.subheader(f"Các buổi tập huấn năm {year}")
-    sessions = trainings.trainings(con, year, village_id)
+    sessions = read(trainings.trainings, year, village_id)
     view = sessions.assign(
         day=sessions["held_on"].map(fmt_date),
         hours_label=sessions["hours"].map(fmt_hours),

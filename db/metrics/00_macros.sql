@@ -14,3 +14,11 @@ CREATE OR REPLACE MACRO initials(name) AS
 CREATE OR REPLACE MACRO exists_in(valid_from, valid_to, y) AS
     coalesce(valid_from, DATE '1900-01-01') <= make_date(y, 12, 31)
     AND coalesce(valid_to, DATE '9999-12-31') >= make_date(y, 1, 1);
+
+-- in_place(village_id, v, c, p): the village is in the place asked for (db/scope.py): village v, commune c, province
+-- p — each NULL when not chosen (NULL, NULL, NULL: the whole file). A province or a commune is the set of its villages.
+CREATE OR REPLACE MACRO in_place(vid, v, c, p) AS
+    (v IS NULL OR vid = v)
+    AND (c IS NULL OR vid IN (SELECT pv.id FROM villages pv WHERE pv.commune_id = c))
+    AND (p IS NULL OR vid IN (SELECT pv.id FROM villages pv JOIN communes pc ON pc.id = pv.commune_id
+                              WHERE pc.province = p));
