@@ -59,11 +59,15 @@ def cmd_generate(args) -> int:
     from db import generate
     from db.seed import load_commune
 
-    if args.scale != "demo":
-        return fail(f"quy mô «{args.scale}» chưa được hỗ trợ trong phiên bản này (hiện có: demo).")
     path = Path(args.db)
     if refusal := clear_target(path, args.force):
         return fail(refusal)
+    if args.scale != "demo":  # district, province, national: set-based in SQL (db/synth.py)
+        from db import synth
+
+        result = synth.generate(path, args.scale, args.seed)
+        print(synth.summary(path, args.scale, args.seed, result))
+        return 0
     con = create_database(path, demo=False)
     commune = generate.demo_commune()
     cases = generate.generate_cases(commune, seed=args.seed)
