@@ -412,11 +412,43 @@ def _wider(config: dict) -> dict:
     return {**config, "width": round(width * PRESENT_SCALE)} if isinstance(width, int) else config
 
 
+PAGE_ROWS = 50  # rows of a list sent to the browser at a time
+
+
+def paged(frame: pd.DataFrame, key: str, rows: int = PAGE_ROWS) -> pd.DataFrame:
+    """One page of a long list, with the page chooser above it: only that page goes to the browser (a province's
+    list holds thousands of rows). A short list is returned whole, without a chooser. The page number starts again
+    at 1 when the list changes (its key includes the list's length)."""
+    pages = max(1, -(-len(frame) // rows))
+    if pages == 1:
+        return frame
+    left, _ = st.columns([1, 3])
+    number = left.number_input(f"Trang (trên {pages}, mỗi trang {rows} dòng)", min_value=1, max_value=pages,
+                               value=1, step=1, key=f"_page_{key}_{len(frame)}")
+    return frame.iloc[(number - 1) * rows:number * rows]
+
+
+def _paged_table(data, key: str):
+    """A display-only table's page (a pandas Styler keeps its styles: they are exported and used on the page's
+    rows, so Styler's 262,144-cell limit is never reached and only the page is styled and sent)."""
+    if not hasattr(data, "data"):
+        return paged(data, key)
+    page = paged(data.data, key)
+    if len(page) == len(data.data):
+        return data
+    return page.style.use(data.export())
+
+
 def table(data, *, column_config: dict | None = None, max_rows: int | None = None, row_height: int = ROW_HEIGHT,
           **options):
     """st.dataframe as every page shows one: no index, full width, empty cells blank (never «None»); on the
     meeting screen the columns and rows grow with the type. row_height=WRAP_ROW_HEIGHT wraps long text over
-    two or three lines; max_rows: the height of that many rows at most (a scroll bar beyond)."""
+    two or three lines; max_rows: the height of that many rows at most (a scroll bar beyond). A display-only list
+    longer than PAGE_ROWS is shown a page at a time (a list whose rows can be selected is paged by its page, which
+    knows the rows' ids: paged())."""
+    if "on_select" not in options:
+        frame = data.data if hasattr(data, "data") else data
+        data = _paged_table(data, options.get("key") or f"{hash(tuple(map(str, frame.columns))) & 0xFFFFFFFF:x}")
     rows = len(data.data if hasattr(data, "data") else data)  # a pandas Styler holds its frame in .data
     header = 38
     if presenting():

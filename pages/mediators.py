@@ -6,7 +6,7 @@ import streamlit as st
 from db import mediators, places
 from db.labels import GENDERS, LEAVE_REASONS
 from db.writes import ValidationError, VersionConflict, fetch_row
-from pages.common import (reader, Editing, actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
+from pages.common import (reader, paged, place, Editing, actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
                           sees_personal_data, show_errors, show_flash, table, today, village_name)
 
 con = connection()
@@ -297,8 +297,10 @@ with tab_list:
                            placeholder=("Tên, điện thoại, đơn vị…" if personal else "Tên, đơn vị…")
                            + " (không cần gõ dấu)")
     show_left = f2.toggle("Hiện cả người đã thôi", key=SHOW_LEFT)
-    listing = read(mediators.list_mediators, year, village_id, include_left=show_left, search=search,
-                                       mask=not personal)
+    found = read(mediators.list_mediators, year, place(), include_left=show_left, search=search, mask=not personal)
+    st.caption(f"{len(found)} người" + ("" if not may("organisation") else
+                                        " · bấm vào một dòng (hoặc chọn ở ô dưới bảng) để mở hồ sơ."))
+    listing = paged(found, f"mediators_{search}_{show_left}")  # the page shown; the picker lists its people
     ids = listing["id"].astype(int).tolist()
 
     view = listing.assign(
@@ -311,9 +313,7 @@ with tab_list:
         casework=listing["cases"].where(listing["in_year"]),
         review=listing["needs_review"].map({True: "Cần rà soát", False: ""}),
     )
-    table_key = f"mediator_table_{st.session_state.get('mediator_generation', 0)}"
-    st.caption(f"{len(listing)} người" + ("" if not may("organisation") else
-                                          " · bấm vào một dòng (hoặc chọn ở ô dưới bảng) để mở hồ sơ."))
+    table_key = f"mediator_table_{st.session_state.get('mediator_generation', 0)}_{ids[0] if ids else 0}"
     table(
         view,
         # What the year's review needs first (activity, flag, status); the person's details after.
@@ -339,7 +339,7 @@ with tab_list:
         **({} if not may("organisation") else {"on_select": lambda: _pick_row(table_key, ids),
                                                "selection_mode": "single-row", "key": table_key}),
     )
-    if listing.empty:
+    if found.empty:
         st.info("Không có hòa giải viên nào khớp bộ lọc." + ("" if show_left else
                 " Bật «Hiện cả người đã thôi» để tìm cả những người đã thôi tham gia."))
 
