@@ -65,7 +65,10 @@ def cmd_generate(args) -> int:
     if args.scale != "demo":  # district, province, national: set-based in SQL (db/synth.py)
         from db import synth
 
-        result = synth.generate(path, args.scale, args.seed)
+        try:
+            result = synth.generate(path, args.scale, args.seed)
+        except (OSError, duckdb.Error) as exc:  # e.g. another run put a file there first; a full disk
+            return fail(f"chưa sinh được {path}: {explain(exc, path) or str(exc).splitlines()[0]}")
         print(synth.summary(path, args.scale, args.seed, result))
         return 0
     con = create_database(path, demo=False)

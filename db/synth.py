@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -192,14 +193,16 @@ def counts(con) -> dict[str, int]:
 def generate(path, scale: str, seed: int, *, until: dt.date = UNTIL) -> dict:
     """A new database file at path (which must not exist) with the synthetic data of the scale. Built beside it under
     a temporary name and put in place only when complete (as db.create_database does), so an interrupted run never
-    leaves a half-filled file under the name asked for. Returns {counts, timings, seconds, size}."""
+    leaves a half-filled file under the name asked for; the temporary name is this process's own, so two runs for
+    the same path (a benchmark generating a missing file while someone else does) never remove each other's file —
+    the second to finish is refused (FileExistsError). Returns {counts, timings, seconds, size}."""
     target = Path(path)
     if target.exists():
         raise FileExistsError(f"Tệp {target} đã tồn tại: không tạo đè lên dữ liệu đang có.")
     started = time.perf_counter()
-    building = target.with_name(target.name + ".dang-sinh")
+    building = target.with_name(f"{target.name}.dang-sinh-{os.getpid()}")
     for leftover in (building, Path(f"{building}.wal")):
-        leftover.unlink(missing_ok=True)  # a run killed earlier
+        leftover.unlink(missing_ok=True)  # a killed run of a process that had this number
     con = create_database(building, demo=False)  # schema, reference lists and rules: as `init --empty`
     try:
         timings = fill(con, scale, seed, until=until)
