@@ -190,6 +190,20 @@ def cmd_import(args) -> int:
     return 1 if errors and not args.valid_only else 0
 
 
+def cmd_rollup(args) -> int:
+    """One read-only file from the communes' files (or their backups), for the province: db/rollup.py."""
+    from db.rollup import RollupError, rollup, summary
+
+    try:
+        result = rollup(args.files, args.out, force=args.force)
+    except RollupError as exc:
+        return fail(str(exc))
+    except (OSError, duckdb.Error) as exc:
+        return fail(f"chưa tổng hợp được vào {args.out}: {explain(exc, args.out) or str(exc).splitlines()[0]}")
+    print("\n".join(summary(result)))
+    return 0
+
+
 def _password_from_stdin() -> str:
     """The password as typed on standard input (one line; a terminal does not echo it)."""
     if sys.stdin.isatty():
@@ -276,6 +290,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--actor", default="dòng lệnh", help="người nhập, ghi vào nhật ký")
     p.add_argument("--verbose", action="store_true", help="in kết quả và lưu ý của từng dòng")
     p.set_defaults(run=cmd_import)
+    p = add("rollup", "tổng hợp tệp của nhiều xã thành một tệp chỉ để xem (cho Sở Tư pháp)")
+    p.add_argument("--out", required=True, help="tệp tổng hợp .duckdb sẽ tạo")
+    p.add_argument("files", nargs="+", help="tệp .duckdb của từng xã, hoặc bản sao lưu của nó")
+    p.add_argument("--force", action="store_true", help="ghi đè tệp tổng hợp đã có")
+    p.set_defaults(run=cmd_rollup)
 
     args = parser.parse_args(argv)
     try:

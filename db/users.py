@@ -91,12 +91,27 @@ def allowed(user, permission: str, *, village_id: int | None = None, settings: d
 
 def authorize(con, actor, permission: str, *, village_id: int | None = None) -> None:
     """The write path's own check: refused in Vietnamese, whatever the page showed."""
+    refuse_on_rollup(con, permission)
     if not isinstance(actor, User):
         return
     if not allowed(actor, permission, village_id=village_id, settings=settings(con)):
         role = ROLES.get(actor.role, actor.role)
         where = " của thôn khác" if actor.role == "to_truong" and village_id not in (None, actor.village_id) else ""
         raise ValidationError(f"Tài khoản «{actor.login}» ({role}) không được làm việc này{where}. Chưa có gì được lưu.")
+
+
+# A roll-up file (`python -m db rollup`, db/rollup.py) holds this setting: its sources and date.
+ROLLUP_SETTING = "tong_hop"
+
+
+def refuse_on_rollup(con, permission: str) -> None:
+    """A roll-up file is for viewing: every data write is refused, whoever asks (the command line and seeds too), since
+    its rows are copies that the next roll-up replaces; accounts (permission «users») still work, so that the province
+    creates its own. Every write function of the app calls authorize(), which calls this."""
+    if permission != "users" and con.cursor().execute(
+            "SELECT 1 FROM settings WHERE key = ?", [ROLLUP_SETTING]).fetchone():
+        raise ValidationError("Tệp tổng hợp chỉ để xem: số liệu ở đây được tổng hợp từ tệp của các xã; hãy sửa trên "
+                              "tệp của xã rồi tổng hợp lại (python -m db rollup). Chưa có gì được lưu.")
 
 
 def sees_personal_data(user, village_id: int | None = None, con=None) -> bool:
