@@ -217,6 +217,18 @@ def funding_by_village(checks: pd.DataFrame):
     return finish(chart, 40 * len(checks) + 60)
 
 
+MOST_BARS = 30  # bars of one chart: beyond this, the best and the worst (a province has thousands of villages)
+
+
+def ends(frame: pd.DataFrame, most: int = MOST_BARS) -> tuple[pd.DataFrame, int]:
+    """The first and last most/2 rows of a ranked frame, and how many rows were left out (0: all shown). A chart
+    of many places shows its top and bottom, never one bar per village of a province."""
+    if len(frame) <= most:
+        return frame, 0
+    half = most // 2
+    return pd.concat([frame.head(half), frame.tail(half)]), len(frame) - 2 * half
+
+
 def team_scores(scored: pd.DataFrame):
     """The projector chart of the quality page: one bar per team, coloured by band, «score · band» written at
     the bar's end (the score's one decimal with a comma), in the frame's order (scores.team_scores: graded teams

@@ -448,7 +448,9 @@ def table(data, *, column_config: dict | None = None, max_rows: int | None = Non
     knows the rows' ids: paged())."""
     if "on_select" not in options:
         frame = data.data if hasattr(data, "data") else data
-        data = _paged_table(data, options.get("key") or f"{hash(tuple(map(str, frame.columns))) & 0xFFFFFFFF:x}")
+        caller = sys._getframe(1)  # a table without a key: its place in the code names its page chooser
+        where = (caller.f_code.co_filename, caller.f_lineno, tuple(map(str, frame.columns)))
+        data = _paged_table(data, options.get("key") or f"{hash(where) & 0xFFFFFFFF:x}")
     rows = len(data.data if hasattr(data, "data") else data)  # a pandas Styler holds its frame in .data
     header = 38
     if presenting():

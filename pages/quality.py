@@ -64,24 +64,28 @@ if graded.empty:
     st.info(f"Năm {year} · {md_text(village_name(con, village_id))}: chưa có tổ nào đủ dữ liệu để xếp loại "
             f"({len(ungraded)} tổ ở mục «{UNGRADED_LABEL}» bên dưới).", icon=":material/info:")
 else:
-    st.altair_chart(charts.team_scores(graded), width="stretch")
+    drawn, left_out = charts.ends(graded)
+    st.altair_chart(charts.team_scores(drawn), width="stretch")
     st.caption(f"Mỗi thanh: điểm chất lượng của tổ hòa giải một thôn năm {year}, từ 0 đến 100, màu theo xếp loại "
                "(Tốt, Khá, Trung bình, Yếu). Điểm cộng từ 6 thành phần: kết quả hòa giải, kịp thời, kiện toàn tổ, "
                "tập huấn, hồ sơ và an ninh trật tự."
+               + (f" Chỉ vẽ {charts.MOST_BARS // 2} tổ điểm cao nhất và {charts.MOST_BARS // 2} tổ điểm thấp nhất; "
+                  f"{left_out} tổ còn lại xem ở bảng điểm." if left_out else "")
                + (f" Không vẽ {len(ungraded)} tổ chưa đủ dữ liệu để xếp loại (xem bên dưới)." if len(ungraded) else ""))
 
 # The table: each component's points out of its effective weight, and its inputs.
 st.subheader("Bảng điểm")
 wide = parts.pivot(index="team_id", columns="component")
+# Plain dicts, one lookup per cell: a MultiIndex .loc per cell costs 0,1 ms, seconds for a province's teams.
+applicable, points, effective = (wide[part].to_dict("index") for part in ("applicable", "points", "effective_weight"))
 rows = []
 for team in scored.itertuples():
     row = {"team_id": team.team_id, "graded": bool(team.graded), "rank": team.rank, "village": team.village,
            "score": num(team.score), "band": BAND_SHORT.get(team.band, "—"), "change": change_text(team.change),
            "reason": scores.grading_reason(team)}
     for code in SCORE_COMPONENTS:
-        if wide.loc[team.team_id, ("applicable", code)]:
-            row[code] = (f"{num(wide.loc[team.team_id, ('points', code)])}/"
-                         f"{weight_text(wide.loc[team.team_id, ('effective_weight', code)])}")
+        if applicable[team.team_id][code]:
+            row[code] = f"{num(points[team.team_id][code])}/{weight_text(effective[team.team_id][code])}"
         else:
             row[code] = NOT_APPLICABLE
         row[f"{code}_in"] = scores.input_text(code, team)

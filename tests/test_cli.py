@@ -64,8 +64,9 @@ def test_generate_demo_is_deterministic_and_refuses_unknown_scales(tmp_path, cap
     query = "SELECT received_on, category, result, summary FROM cases ORDER BY id"
     rows = [duckdb.connect(str(p), read_only=True).execute(query).fetchall() for p in (a, b)]
     assert rows[0] == rows[1] and len(rows[0]) > 100
-    assert main(["generate", "--scale", "national", "--db", str(tmp_path / "n.duckdb")]) == 2
-    assert "chưa được hỗ trợ" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # argparse: «invalid choice», exit status 2
+        main(["generate", "--scale", "thanh-pho", "--db", str(tmp_path / "n.duckdb")])
+    assert not (tmp_path / "n.duckdb").exists()
 
 
 def test_migrate_keeps_data(demo_path):
