@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from db import places, results, users
+from db import places, results, rollup, users
 from db.labels import ALL_COMMUNES, ALL_PROVINCES, ALL_VILLAGES, ROLES
 from db.text import fold
 from db.writes import ValidationError
@@ -312,6 +312,9 @@ def _sidebar(con, read, user: users.User, years: list[int], village_names: dict,
     st.markdown(f"**{md_text(places.commune_title(con))}**")
     if places.has_demo_data(con):
         st.caption(":material/info: Dữ liệu minh họa, hư cấu — không phải người thật.")
+    if (made := read(rollup.rollup_info)) is not None:
+        st.caption(f":material/lock: Tệp tổng hợp từ {len(made.get('sources', []))} tệp của xã — chỉ để xem; "
+                   "sửa trên tệp của xã rồi tổng hợp lại.")
     st.selectbox("Năm", years, index=years.index(st.session_state["nam"]), key=f"_nam_{generation}",
                  on_change=_keep, args=("nam", f"_nam_{generation}"),
                  help="Năm báo cáo, tính theo ngày nhận vụ việc.")

@@ -16,9 +16,9 @@ import pandas as pd
 import streamlit as st
 
 import db
-from db import audit, places, users
+from db import audit, places, rollup, users
 from db.writes import ValidationError, data_version, is_missing
-from db.labels import ALL_VILLAGES
+from db.labels import ALL_COMMUNES, ALL_PROVINCES, ALL_VILLAGES
 from db.scope import Place
 
 log = logging.getLogger("hoagiai")
@@ -170,7 +170,10 @@ def may(permission: str, village_id: int | None = None) -> bool:
     """May the signed-in user do this here (to show or hide a form)? The write path checks again on its own."""
     if presenting():
         return False
-    return users.allowed(current_user(), permission, village_id=village_id, settings=users.settings(connection()))
+    con = connection()
+    if permission != "users" and rollup.rollup_info(con) is not None:  # a roll-up is for viewing (db/rollup.py)
+        return False
+    return users.allowed(current_user(), permission, village_id=village_id, settings=users.settings(con))
 
 
 def sees_personal_data(village_id: int | None = None) -> bool:
@@ -197,10 +200,25 @@ def place() -> Place:
 
 
 def village_name(con, village_id: int | None) -> str:
-    if village_id is None:
-        return ALL_VILLAGES
-    names = places.villages(con).set_index("id")["name"]
-    return names.get(village_id, ALL_VILLAGES)
+    """The place a page shows, in words: the village («Thôn Đông»), else — in a file of many communes — the chosen
+    commune or province, else «Tất cả các thôn»."""
+    villages, communes = _place_names(con, (db.db_path(), data_version(con)))
+    if village_id is not None:
+        return villages.get(village_id, ALL_VILLAGES)
+    if len(communes) > 1:
+        commune = st.session_state.get("xa")
+        if commune:
+            return communes.get(commune, ALL_COMMUNES)
+        return st.session_state.get("tinh") or ALL_PROVINCES
+    return ALL_VILLAGES
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _place_names(_con, key: tuple) -> tuple[dict, dict]:
+    """Village and commune names by id, once per data version (shared, not copied: a national file has 95,000)."""
+    villages = places.villages(_con)
+    return dict(zip(villages["id"].tolist(), villages["name"])), dict(
+        zip(*(places.communes(_con)[c].tolist() for c in ("id", "name"))))
 
 
 def md_text(text) -> str:

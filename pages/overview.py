@@ -19,6 +19,11 @@ COMMENDATION, QUALITY = "pages/commendation.py", "pages/quality.py"
 con = connection()
 read = reader(con)
 year, village_id = filters()
+heading = st.empty()  # the title goes out first, before any figure is computed (a province's first load takes a while)
+if not (presenting() and slides.wanted()):  # a slide is a screen of its own, its caption says where it is
+    with heading.container():
+        st.title("Tổng quan công tác hòa giải ở cơ sở")
+        line = st.empty()
 kpi = read(overview.kpis, year, village_id)
 rate = kpi["official_rate"]
 
@@ -51,9 +56,8 @@ else:
     band_words = f"chưa có kế hoạch năm {year}" + (
         f"; kế hoạch năm {plan_of['reference_year']}: {band} (tham khảo)" if band else "")
     plan_line = band_words[0].upper() + band_words[1:]
-if not (presenting() and slides.wanted()):  # a slide is a screen of its own, its caption says where it is
-    st.title("Tổng quan công tác hòa giải ở cơ sở")
-    st.caption(f"Năm {year} · {village_name(con, village_id)} · {plan_line}")
+if not (presenting() and slides.wanted()):
+    line.caption(f"Năm {year} · {village_name(con, village_id)} · {plan_line}")
 
 
 def points(value: float) -> str:
