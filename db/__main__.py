@@ -204,6 +204,23 @@ def cmd_rollup(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    """The benchmark's table (db/bench.py): every page through AppTest, cold and warm, beside the raw DuckDB query of
+    its main figures and a naive pandas peer; one child process per scale, on a temporary copy of each file."""
+    from db import bench
+
+    pages = [name for item in args.pages or [] for name in item.split(",") if name] or None
+    unknown = sorted(set(pages or []) - set(bench.known_pages()))
+    if unknown:
+        return fail(f"không có trang «{', '.join(unknown)}» trong pages/; các trang: {', '.join(bench.known_pages())}.")
+    if args.db and not Path(args.db).is_file():
+        return fail(f"không có tệp {args.db}.")
+    if args.repeat < 1 or args.saves < 1:
+        return fail("--repeat và --saves phải từ 1 trở lên.")
+    return bench.run(args.scale, args.db, pages, repeat=args.repeat, saves=args.saves, year=args.year,
+                     timeout=args.timeout, out=args.out, gen_dir=Path(args.gen_dir))
+
+
 def _password_from_stdin() -> str:
     """The password as typed on standard input (one line; a terminal does not echo it)."""
     if sys.stdin.isatty():
@@ -290,6 +307,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--actor", default="dòng lệnh", help="người nhập, ghi vào nhật ký")
     p.add_argument("--verbose", action="store_true", help="in kết quả và lưu ý của từng dòng")
     p.set_defaults(run=cmd_import)
+    p = add("bench", "đo hiệu năng từng trang (AppTest) bên cạnh truy vấn DuckDB thô và cách làm pandas ngây thơ")
+    p.set_defaults(db=None)  # without --db: the scales, never the app's own file
+    p.add_argument("--scale", nargs="+", choices=SCALES,
+                   help="mặc định: demo và các quy mô đã có tệp sinh sẵn trong --gen-dir (không có thì sinh)")
+    p.add_argument("--pages", nargs="+", help="tên trang (tệp trong pages/, cách nhau bởi dấu cách hoặc dấu phẩy); "
+                                              "mặc định: mọi trang của tài khoản quản trị")
+    p.add_argument("--repeat", type=int, default=5, help="số lần chạy lại khi ấm (lấy trung vị)")
+    p.add_argument("--saves", type=int, default=7, help="số lần lưu vụ việc (lấy trung vị)")
+    p.add_argument("--year", type=int, help="năm xem (mặc định: năm mặc định của ứng dụng trên tệp)")
+    p.add_argument("--timeout", type=float, default=600, help="số giây tối đa cho một lần chạy trang")
+    p.add_argument("--gen-dir", default="/tmp/gen", help="thư mục các tệp QUY_MÔ.duckdb đã sinh")
+    p.add_argument("--out", help="ghi bảng Markdown vào tệp này (ví dụ docs/bench.md)")
+    p.set_defaults(run=cmd_bench)
     p = add("rollup", "tổng hợp tệp của nhiều xã thành một tệp chỉ để xem (cho Sở Tư pháp)")
     p.add_argument("--out", required=True, help="tệp tổng hợp .duckdb sẽ tạo")
     p.add_argument("files", nargs="+", help="tệp .duckdb của từng xã, hoặc bản sao lưu của nó")
