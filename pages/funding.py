@@ -11,7 +11,7 @@ from db.labels import (
 )
 from db.writes import ValidationError, VersionConflict, fetch_row
 from pages import charts
-from pages.common import (reader, 
+from pages.common import (reader, paged, 
     Editing, actor, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
     fmt_pct, go_to, is_missing, is_true, may, md_text, positive, presenting, show_errors, show_flash, table, today, village_name,
 )
@@ -368,12 +368,14 @@ if may("funding"):
             show_flash("support")
 
 with tab_payments:
-    listing = read(funding.payments, year, village_id)
+    every = read(funding.payments, year, village_id)
     st.caption(f"Chứng từ tính vào năm {year}: giấy đề nghị thù lao theo ngày đề nghị, hỗ trợ hoạt động theo kỳ. "
                + DEADLINE_NOTE)
-    if listing.empty:
+    if every.empty:
         st.info(f"Năm {year} chưa có chứng từ nào ({place}).")
     else:
+        listing = paged(every, f"payments_{year}_{village_id}")  # one page to the browser; the picker lists it
+
         def warning(row) -> str:
             notes = []
             if positive(row.above_rate):
@@ -415,7 +417,8 @@ with tab_payments:
                     help="Vượt mức: chi cao hơn mức chi; VV đã xóa: chi cho vụ việc đã xóa; VV không đủ ĐK: chi cho vụ "
                          "việc không còn đủ điều kiện; chi chậm, quá hạn chi: so với hạn 5 ngày làm việc."),
             },
-            max_rows=10, on_select="rerun", selection_mode="single-row", key="payment_table",
+            max_rows=10, on_select="rerun", selection_mode="single-row",
+            key=f"payment_table_{listing['id'].iloc[0]}",
         )
         ids = listing["id"].tolist()
         rows = selection.selection.rows if selection else []
@@ -423,6 +426,9 @@ with tab_payments:
             st.session_state["open_payment"] = ids[rows[0]]
         labels = {int(r["id"]): funding.payment_label(r) for _, r in listing.iterrows()}
         current = st.session_state.get("open_payment")
+        if current is not None and current not in labels and current in set(every["id"].tolist()):
+            ids = [current, *ids]  # the payment already open stays in the picker on another page
+            labels[current] = funding.payment_label(every[every["id"] == current].iloc[0])
         open_id = st.selectbox("Mở chứng từ để duyệt, ghi ngày chi, hủy hoặc in danh sách ký nhận", [None, *ids],
                                index=[None, *ids].index(current) if current in ids else 0,
                                format_func=lambda i: "— Chọn chứng từ —" if i is None else labels[i])

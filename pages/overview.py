@@ -300,10 +300,14 @@ if picked := category.selection.get("nhom"):
 # --- Villages ranked against the target band ----------------------------------------------------------
 
 villages = read(results.by_village, year)
+rated = villages.dropna(subset=["official_rate"]).sort_values(["official_rate", "village"], ascending=[False, True])
+drawn_villages, left_out = charts.ends(rated) if len(villages) > charts.MOST_BARS else (villages, 0)
 st.subheader("Các thôn theo tỷ lệ hòa giải thành")
-ranking = st.altair_chart(charts.village_ranking(villages, drawn, village_id), width="stretch",
+ranking = st.altair_chart(charts.village_ranking(drawn_villages, drawn, village_id), width="stretch",
                           on_select="rerun", selection_mode="thon", key=f"thon_{year}_{village_id}")
 st.caption(f"Mỗi thanh: tỷ lệ hòa giải thành chính thức của một thôn năm {year} (thành / (thành + không thành)). "
+           + (f"Chỉ vẽ {charts.MOST_BARS // 2} thôn cao nhất và {charts.MOST_BARS // 2} thôn thấp nhất trong "
+              f"{len(rated)} thôn có vụ việc kết thúc; chọn xã ở thanh bên để xem từng thôn của xã. " if left_out else "")
            + (f"Dải xanh: {band_words}, vạch đứt: mức tối thiểu; dải cam: mức các năm trước. " if band
               else f"{plan_line}. ")
            + "Thôn chưa có vụ việc kết thúc thì không có thanh. "
