@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -259,9 +260,29 @@ def cmd_user(args) -> int:
     return 0
 
 
+class VietnameseParser(argparse.ArgumentParser):
+    """argparse says what is wrong in English («invalid choice», «the following arguments are required»): here, in
+    one Vietnamese line (CONTRACT.md: every subcommand), with the usage line above it as argparse prints it."""
+
+    def error(self, message: str):
+        said = message
+        if m := re.match(r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)", message):
+            said = f"giá trị «{m[2]}» không hợp lệ cho {m[1]} (chọn một trong: {m[3].replace(chr(39), '')})."
+        elif m := re.match(r"the following arguments are required: (.*)", message):
+            said = "thiếu lệnh (xem: python -m db -h)." if m[1] == "command" else f"thiếu {m[1]}."
+        elif m := re.match(r"unrecognized arguments: (.*)", message):
+            said = f"không hiểu tham số: {m[1]}."
+        elif m := re.match(r"argument (\S+): invalid (\w+) value: '?([^']*)'?", message):
+            said = f"giá trị «{m[3]}» không hợp lệ cho {m[1]}."
+        elif m := re.match(r"argument (\S+): expected one argument", message):
+            said = f"{m[1]} cần một giá trị."
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi: {said}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m db", description="Quản trị tệp dữ liệu hòa giải ở cơ sở.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = VietnameseParser(prog="python -m db", description="Quản trị tệp dữ liệu hòa giải ở cơ sở.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=VietnameseParser)
 
     def add(name: str, help_text: str):
         p = sub.add_parser(name, help=help_text)

@@ -64,9 +64,13 @@ def test_generate_demo_is_deterministic_and_refuses_unknown_scales(tmp_path, cap
     query = "SELECT received_on, category, result, summary FROM cases ORDER BY id"
     rows = [duckdb.connect(str(p), read_only=True).execute(query).fetchall() for p in (a, b)]
     assert rows[0] == rows[1] and len(rows[0]) > 100
-    with pytest.raises(SystemExit):  # argparse: «invalid choice», exit status 2
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as refused:  # exit status 2, in Vietnamese (not argparse's «invalid choice»)
         main(["generate", "--scale", "thanh-pho", "--db", str(tmp_path / "n.duckdb")])
-    assert not (tmp_path / "n.duckdb").exists()
+    assert refused.value.code == 2 and not (tmp_path / "n.duckdb").exists()
+    said = capsys.readouterr().err.strip().splitlines()[-1]
+    assert said == ("Lỗi: giá trị «thanh-pho» không hợp lệ cho --scale (chọn một trong: demo, district, province, "
+                    "national)."), said
 
 
 def test_migrate_keeps_data(demo_path):
