@@ -906,9 +906,6 @@ def measure_scale(spec: dict) -> dict:
     path = work / "hoagiai.duckdb"
     os.environ["HOAGIAI_DB"] = str(path)
     os.environ["HOAGIAI_STATE"] = str(work / "state")
-    import logging
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
-
     import db
     from db import backup, results, users
 
@@ -1131,7 +1128,8 @@ def run_child(job: Job, options: dict, say) -> dict:
         spec = {"label": job.label, "source": str(job.source) if job.source else None, "work": str(work),
                 "targets": job.targets, **options}
         (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
-        env = {**os.environ, "HOAGIAI_STATE": str(work / "state"), "HOAGIAI_DB": str(work / "hoagiai.duckdb")}
+        env = {**os.environ, "HOAGIAI_STATE": str(work / "state"), "HOAGIAI_DB": str(work / "hoagiai.duckdb"),
+               "STREAMLIT_LOGGER_LEVEL": "error"}  # no «missing ScriptRunContext» line per AppTest run
         done = subprocess.run([sys.executable, "-m", "db.bench", str(work / "spec.json"), str(work / "result.json")],
                               cwd=ROOT, env=env, stdout=sys.stderr.fileno() if _has_fileno() else None)
         result_file = work / "result.json"
