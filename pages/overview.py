@@ -9,7 +9,7 @@ from db import overview, results, scores
 from db.labels import (BAND_LABELS, BAND_TEXT_COLOURS, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, RESULTS,
                        SCORE_BANDS, TARGET_STATUS, UNGRADED, UNGRADED_LABEL)
 from pages import charts, slides
-from pages.common import (reader, connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, is_true, open_page,
+from pages.common import (reader, paged, connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, is_true, open_page,
                           page_link, presenting, table, view_params, village_name)
 
 CASES, TEAMS, TRAININGS = "pages/cases.py", "pages/teams.py", "pages/trainings.py"
@@ -327,13 +327,14 @@ st.markdown("Chất lượng tổ hòa giải: " + " · ".join(
 page_link(QUALITY, label="Điểm từng tổ và cách tính", icon=":material/arrow_forward:", query_params=view_params())
 
 with st.expander("Bảng số liệu theo thôn", expanded=not presenting()):
-    village_table = villages.rename(columns={
+    shown = paged(villages, f"overview_villages_{year}")  # a page of a province's thousands of villages
+    village_table = shown.rename(columns={
         "village": "Thôn", "received": "Tiếp nhận", "carried_over": "Kỳ trước chuyển sang", "thanh": "Thành",
         "khong_thanh": "Không thành", "dang_hoa_giai": "Đang hòa giải", "ngoai_pham_vi": "Ngoài phạm vi",
         "security_incidents": "Phức tạp, mất ANTT",
     })
-    village_table["Tỷ lệ thành (chính thức)"] = villages["official_rate"].map(fmt_pct)
-    village_table["Thành / tiếp nhận trong phạm vi"] = villages["received_rate"].map(fmt_pct)
+    village_table["Tỷ lệ thành (chính thức)"] = shown["official_rate"].map(fmt_pct)
+    village_table["Thành / tiếp nhận trong phạm vi"] = shown["received_rate"].map(fmt_pct)
     table(
         village_table[["Thôn", "Tiếp nhận", "Kỳ trước chuyển sang", "Thành", "Không thành", "Đang hòa giải",
                "Ngoài phạm vi", "Tỷ lệ thành (chính thức)", "Thành / tiếp nhận trong phạm vi", "Phức tạp, mất ANTT"]],
