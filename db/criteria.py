@@ -18,6 +18,14 @@ never edits a version that a finished year uses: a change takes effect from 1/1 
 A version that only starts in a year not yet finished may be corrected in place. This is simpler than storing
 a snapshot of every closed year, and just as safe for the rules (data entered late for a past year still
 counts, measured with that year's rules, as it should).
+
+Many communes in one file (a province, a roll-up): the standard is a commune's, so every figure is one commune's
+(criteria_result.commune_id). The reads take an optional commune_id: the commune in scope (a village's commune when a
+village is given; None: the file's only commune). In a file of several communes with none chosen, results() lists each
+commune's whole-commune rows, summary() counts the indicators of every commune together (points: None, a sum of
+communes' points means nothing), standard() and manual_entries() have nothing to show (no one commune's standard) and
+matrix() shows every commune's villages, labelled «Thôn X (Xã Y)», each commune's total after its villages. The
+village (or commune) argument may also be a db.scope.Place (province, commune, village: places.scope).
 """
 from __future__ import annotations
 
@@ -27,7 +35,8 @@ import numpy as np
 import pandas as pd
 
 from db.funding import budget, money_text
-from db import locks
+from db import locks, places
+from db.scope import Place
 from db.labels import COMPARISONS, CRITERIA_STATUS, FORMULA_LABELS, POINTS_RULES, REGISTER_GAPS, RESULTS, YES_NO
 from db.text import shown
 from db.users import authorize
@@ -482,23 +491,31 @@ def _entry_year(value, errors: list[str]) -> int | None:
     return year
 
 
-def manual_entries(con, year: int) -> dict[tuple[int, str], dict]:
-    """The points entered for the year, by (criterion_no, indicator_code; '' for a whole tiêu chí)."""
-    rel = con.cursor().execute("SELECT * FROM criteria_manual_points WHERE year = ?", [year])
+def manual_entries(con, year: int, commune_id: int | None = None) -> dict[tuple[int, str], dict]:
+    """The points a commune entered for the year, by (criterion_no, indicator_code; '' for a whole tiêu chí); commune_id
+    None: the file's only commune ({} in a file of several communes)."""
+    commune_id = places.commune_scope(con, commune_id)
+    rel = con.cursor().execute("SELECT * FROM criteria_manual_points WHERE year = ? AND commune_id = ?",
+                               [year, commune_id])
     cols = [d[0] for d in rel.description]
     return {(r["criterion_no"], r["indicator_code"]): r for r in (dict(zip(cols, row)) for row in rel.fetchall())}
 
 
-def standard(con, year: int) -> dict | None:
-    """The whole standard of a year judged in points (QĐ 25/2021), as far as the app knows it
-    (criteria_standard_year and criteria_criterion_year): None for a year judged against levels or without one."""
+def standard(con, year: int, commune_id: int | None = None) -> dict | None:
+    """A commune's whole standard of a year judged in points (QĐ 25/2021), as far as the app knows it
+    (criteria_standard_year and criteria_criterion_year): None for a year judged against levels or without one, and
+    in a file of several communes with none chosen (commune_id None: the file's only commune)."""
+    commune_id = places.commune_scope(con, commune_id)
+    if commune_id is None:
+        return None
     cur = con.cursor()
-    rel = cur.execute("SELECT * FROM criteria_standard_year WHERE year = ?", [year])
+    rel = cur.execute("SELECT * FROM criteria_standard_year WHERE year = ? AND commune_id = ?", [year, commune_id])
     row = rel.fetchone()
     if row is None:
         return None
     total = dict(zip([d[0] for d in rel.description], row))
-    rel = cur.execute("SELECT * FROM criteria_criterion_year WHERE year = ? ORDER BY criterion_no", [year])
+    rel = cur.execute("SELECT * FROM criteria_criterion_year WHERE year = ? AND commune_id = ? ORDER BY criterion_no",
+                      [year, commune_id])
     cols = [d[0] for d in rel.description]
     criteria = [{k: (None if _missing(v) else v) for k, v in zip(cols, r)} for r in rel.fetchall()]
     return {**{k: (None if _missing(v) else v) for k, v in total.items()}, "criteria": criteria}
@@ -532,36 +549,55 @@ def points_range(low, high, exact) -> str:
 
 # --- results --------------------------------------------------------------------------------------------
 
-def results(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """criteria_result for the year and scope (a village, or the whole commune when None), in framework and
-    indicator order, with the texts a chairman reads: value, target, points, reason and the evidence."""
+def results(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
+    """criteria_result for the year and scope (a village, or the whole commune in scope when None: commune_id, else the
+    file's only commune), in framework and indicator order, with the texts a chairman reads: value, target, points,
+    reason and the evidence. In a file of several communes with neither a village nor a commune chosen: every
+    commune's whole-commune rows, commune by commune (column commune), each judged with its own data."""
+    where = places.scope(con, village_id, commune_id)
+    village_id = where["village"]
     frame = con.cursor().execute(
         """
-        SELECT * FROM criteria_result
-        WHERE year = $year AND village_id IS NOT DISTINCT FROM $village
-        ORDER BY framework_sort, sort_order, code
-        """, {"year": year, "village": village_id}).df()
+        SELECT r.*, c.name AS commune FROM criteria_result r JOIN communes c ON c.id = r.commune_id
+        WHERE r.year = $year AND r.village_id IS NOT DISTINCT FROM $village
+          AND in_commune(r.commune_id, $commune, $province)
+        ORDER BY c.name COLLATE vi, r.commune_id, r.framework_sort, r.sort_order, r.code
+        """, {"year": year, **where}).df()
     if frame.empty:
         return frame.assign(value_text=[], target_text=[], points_text=[], reason=[], evidence_have=[],
                             evidence_lack=[])
     for column in ("evidence_required", "evidence_missing"):  # DuckDB lists arrive as numpy arrays
         frame[column] = [list(v) for v in frame[column]]
-    need = _evidence(con, year, village_id)
-    budget_row = budget(con, year)
+    # Each row is read with its own commune's evidence and budget line.
+    communes = [int(c) for c in frame["commune_id"].unique()]
+    needs = _evidence(con, year, village_id, communes)
+    budgets = {c: budget(con, year, c) for c in communes}
     frame["value_text"] = [value_text(r) for r in frame.itertuples()]
     frame["target_text"] = [target_text(r) for r in frame.itertuples()]
     frame["points_text"] = [points_text(r) for r in frame.itertuples()]
-    frame["reason"] = [reason(r, year, budget_row, need) for r in frame.itertuples()]
-    frame["evidence_have"] = [[need[k]["label"] for k in r.evidence_required if k not in r.evidence_missing]
-                              for r in frame.itertuples()]
-    frame["evidence_lack"] = [[_lack(need[k]) for k in r.evidence_missing] for r in frame.itertuples()]
+    frame["reason"] = [reason(r, year, budgets[r.commune_id], needs[r.commune_id]) for r in frame.itertuples()]
+    frame["evidence_have"] = [[needs[r.commune_id][k]["label"] for k in r.evidence_required
+                               if k not in r.evidence_missing] for r in frame.itertuples()]
+    frame["evidence_lack"] = [[_lack(needs[r.commune_id][k]) for k in r.evidence_missing] for r in frame.itertuples()]
     return frame
 
 
-def _evidence(con, year: int, village_id: int | None) -> dict[str, dict]:
-    from db.evidence import requirements
-
-    return {r["kind"]: r for r in requirements(con, year, village_id).to_dict("records")}
+def _evidence(con, year: int, village_id: int | None, communes: list[int]) -> dict[int, dict[str, dict]]:
+    """Per commune, each evidence kind with its label and, for the scope (the village, or the whole commune), its
+    documents and the villages still lacking it (evidence_coverage): what reason() and _lack() word. One query for
+    every commune shown."""
+    rows = con.cursor().execute(
+        """
+        SELECT c.id, k.code, k.label, coalesce(ec.docs, 0), coalesce(ec.missing_villages, [])
+        FROM communes c CROSS JOIN evidence_kinds k
+        LEFT JOIN evidence_coverage ec ON ec.commune_id = c.id AND ec.kind = k.code AND ec.year = $year
+                                      AND ec.village_id IS NOT DISTINCT FROM $village
+        WHERE list_contains($communes::INTEGER[], c.id)
+        """, {"year": year, "village": village_id, "communes": communes}).fetchall()
+    needs: dict[int, dict[str, dict]] = {c: {} for c in communes}
+    for commune, kind, label, docs, missing in rows:
+        needs[commune][kind] = {"kind": kind, "label": label, "docs": docs, "missing_villages": missing}
+    return needs
 
 
 def _lack(kind: dict) -> str:
@@ -670,18 +706,22 @@ def reason(r, year: int, budget_row: dict | None, need: dict[str, dict]) -> str:
     return FORMULA_LABELS.get(formula, formula)
 
 
-def summary(con, year: int, village_id: int | None = None) -> dict:
+def summary(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> dict:
     """What the overview shows: per framework in force, the points the app computes (the scored indicators measured
     from the data with a value: under QĐ 25/2021, Tiêu chí 3's Chỉ tiêu 1–2) and how many of those indicators are
     Đạt / Chưa đạt / Thiếu hồ sơ / Không áp dụng. Indicators whose points are entered by hand are not counted here
-    (standard() has them)."""
+    (standard() has them). Scope: a village, else the whole commune in scope (commune_id; the file's only commune); in a
+    file of several communes with none chosen, every commune's indicators counted together (an indicator of two
+    communes counts twice; communes: how many) and no points (None: points of several communes are not added up)."""
     rows = con.cursor().execute(
         """
         SELECT framework_code, any_value(framework_short_name) AS short_name, any_value(family) AS family,
                any_value(framework_sort) AS sort, any_value(assessment) AS assessment, count(*) AS indicators,
-               sum(points) AS points,
-               sum(max_points) FILTER (WHERE computed_points IS NOT NULL) AS max_points,
-               sum(computed_points) AS computed_points,
+               count(DISTINCT commune_id) AS communes,
+               CASE WHEN count(DISTINCT commune_id) = 1 THEN sum(points) END AS points,
+               CASE WHEN count(DISTINCT commune_id) = 1
+                    THEN sum(max_points) FILTER (WHERE computed_points IS NOT NULL) END AS max_points,
+               CASE WHEN count(DISTINCT commune_id) = 1 THEN sum(computed_points) END AS computed_points,
                bool_or(needs_verification AND points_rule NOT IN ('none', 'level')) AS points_need_verification,
                count(*) FILTER (WHERE status = 'dat') AS dat,
                count(*) FILTER (WHERE status = 'chua_dat') AS chua_dat,
@@ -689,8 +729,9 @@ def summary(con, year: int, village_id: int | None = None) -> dict:
                count(*) FILTER (WHERE status = 'khong_ap_dung') AS khong_ap_dung
         FROM criteria_result
         WHERE year = $year AND village_id IS NOT DISTINCT FROM $village AND formula <> 'manual'
+          AND in_commune(commune_id, $commune, $province)
         GROUP BY framework_code ORDER BY sort
-        """, {"year": year, "village": village_id})
+        """, {"year": year, **places.scope(con, village_id, commune_id)})
     cols = [d[0] for d in rows.description]
     frames = [dict(zip(cols, r)) for r in rows.fetchall()]
     return {
@@ -701,27 +742,51 @@ def summary(con, year: int, village_id: int | None = None) -> dict:
     }
 
 
-def matrix(con, year: int) -> dict:
+def matrix(con, year: int, commune_id: int | None = None) -> dict:
     """Village × indicator for the year, for the indicators measured per village (scope thon): cells
-    ('Đạt · 100%'), statuses (for colour), and the indicators as columns; the last row is the whole commune."""
+    ('Đạt · 100%'), statuses (for colour), and the indicators as columns; after a commune's villages, the row of the
+    whole commune. commune_id: that commune's villages (None: every commune's; the file's only one).
+
+    Rows are keyed by village id (and commune, for a commune's whole row), never by name: two communes may each have a
+    «Thôn Đông». The index (named «village») is each row's label: the village's name, «Thôn Đông (Xã Đoàn Kết)» when
+    several communes are shown (places.village_labels), «Toàn xã», or «Toàn xã (Xã Đoàn Kết)» with several communes.
+    rows: the rows' keys in that order (village_id — None for a commune's whole row —, commune_id, label)."""
+    where = {k: v for k, v in places.scope(con, None, commune_id).items() if k != "village"}
     frame = con.cursor().execute(
         """
-        SELECT r.village_id, coalesce(v.name, 'Toàn xã') AS village, r.code, r.framework_short_name, r.wording,
+        SELECT r.village_id, r.commune_id, c.name AS commune, r.code, r.framework_short_name, r.wording,
                r.framework_sort, r.sort_order, r.status, r.kind, r.num, r.den, r.value, r.better, r.target
-        FROM criteria_result r LEFT JOIN villages v ON v.id = r.village_id
-        WHERE r.year = ? AND r.scope = 'thon'
-        ORDER BY r.village_id IS NULL, v.name COLLATE vi, r.framework_sort, r.sort_order
-        """, [year]).df()
+        FROM criteria_result r JOIN communes c ON c.id = r.commune_id LEFT JOIN villages v ON v.id = r.village_id
+        WHERE r.year = $year AND r.scope = 'thon' AND in_commune(r.commune_id, $commune, $province)
+        ORDER BY c.name COLLATE vi, r.commune_id, r.village_id IS NULL, v.name COLLATE vi, r.village_id,
+                 r.framework_sort, r.sort_order
+        """, {"year": year, **where}).df()
     if frame.empty:
-        return {"cells": pd.DataFrame(), "statuses": pd.DataFrame(), "indicators": pd.DataFrame()}
+        return {"cells": pd.DataFrame(), "statuses": pd.DataFrame(), "indicators": pd.DataFrame(),
+                "rows": pd.DataFrame(columns=["village_id", "commune_id", "label"])}
+    several = frame["commune_id"].nunique() > 1
+    labels = places.village_labels(con, year, where["commune"], with_commune=several)
+    frame["row"] = [f"v{int(v)}" if not pd.isna(v) else f"c{int(c)}"
+                    for v, c in zip(frame["village_id"], frame["commune_id"])]
+    frame["label"] = [labels.get(int(v), str(v)) if not pd.isna(v)
+                      else (f"Toàn xã ({name})" if several else "Toàn xã")
+                      for v, name in zip(frame["village_id"], frame["commune"])]
     frame["column"] = frame["code"] + " · " + frame["framework_short_name"]
     frame["cell"] = [f"{CRITERIA_STATUS[r.status]} · {_short_value(r)}" for r in frame.itertuples()]
     order = list(dict.fromkeys(frame["column"]))
-    villages = list(dict.fromkeys(frame["village"]))
-    cells = frame.pivot(index="village", columns="column", values="cell").reindex(index=villages, columns=order)
-    statuses = frame.pivot(index="village", columns="column", values="status").reindex(index=villages, columns=order)
+    rows = frame.drop_duplicates("row")[["row", "village_id", "commune_id", "label"]]
+    keys = list(rows["row"])
+
+    def grid(values: str) -> pd.DataFrame:
+        table = frame.pivot(index="row", columns="column", values=values).reindex(index=keys, columns=order)
+        table.index = pd.Index(list(rows["label"]), name="village")
+        table.columns.name = "column"
+        return table
+
     indicators = frame.drop_duplicates("column")[["column", "code", "framework_short_name", "wording"]]
-    return {"cells": cells, "statuses": statuses, "indicators": indicators}
+    rows = rows.drop(columns="row").reset_index(drop=True)
+    rows["village_id"] = [None if pd.isna(v) else int(v) for v in rows["village_id"]]
+    return {"cells": grid("cell"), "statuses": grid("status"), "indicators": indicators, "rows": rows}
 
 
 def _short_value(r) -> str:
@@ -735,18 +800,24 @@ def _short_value(r) -> str:
 # --- the rows behind each figure ------------------------------------------------------------------------
 
 def rows_behind(con, formula: str, year: int, village_id: int | None = None,
-                evidence_kinds: list[str] | None = None) -> pd.DataFrame:
-    """The list a figure counts, with Vietnamese headers; no party's name (the page may be on a projector)."""
+                evidence_kinds: list[str] | None = None, commune_id: int | None = None) -> pd.DataFrame:
+    """The list a figure counts, with Vietnamese headers; no party's name (the page may be on a projector). Scope: the
+    village, else the commune in scope (commune_id; the file's only commune; None with several communes: every
+    commune's rows, the villages named with their commune, each commune's budget line with its name; points entered
+    by hand only for one commune)."""
     cur = con.cursor()
-    params = {"year": year, "village": village_id}
+    params = {"year": year, **places.scope(con, village_id, commune_id)}
+    village_id, commune = params["village"], params["commune"]
     if formula == "register_complete":
         frame = cur.execute(
             """
-            SELECT r.case_id, r.received_on, v.name AS village, r.result_in_year, r.complete, r.missing
+            SELECT r.case_id, r.received_on, r.village_id, v.name AS village, r.result_in_year, r.complete, r.missing
             FROM case_register_check r JOIN villages v ON v.id = r.village_id
             WHERE r.year = $year AND r.in_scope AND ($village IS NULL OR r.village_id = $village)
+              AND in_commune(r.commune_id, $commune, $province)
             ORDER BY r.complete, r.received_on, r.case_id
             """, params).df()
+        frame = places.with_village_labels(con, frame)
         return pd.DataFrame({
             "Số vụ việc": frame["case_id"], "Ngày nhận": frame["received_on"].map(_day), "Thôn": frame["village"],
             "Kết quả tại 31/12": frame["result_in_year"].map(RESULTS),
@@ -758,12 +829,15 @@ def rows_behind(con, formula: str, year: int, village_id: int | None = None,
                      else "cy.security_incident")
         frame = cur.execute(
             f"""
-            SELECT cy.case_id, c.received_on, v.name AS village, k.label AS category, cy.result_in_year, c.concluded_on
+            SELECT cy.case_id, c.received_on, cy.village_id, v.name AS village, k.label AS category, cy.result_in_year,
+                   c.concluded_on
             FROM case_year cy JOIN cases c ON c.id = cy.case_id JOIN villages v ON v.id = cy.village_id
             JOIN case_categories k ON k.code = c.category
-            WHERE cy.year = $year AND ($village IS NULL OR cy.village_id = $village) AND {condition}
+            WHERE cy.year = $year AND ($village IS NULL OR cy.village_id = $village)
+              AND in_commune(cy.commune_id, $commune, $province) AND {condition}
             ORDER BY cy.result_in_year DESC, c.received_on, cy.case_id
             """, params).df()
+        frame = places.with_village_labels(con, frame)
         return pd.DataFrame({
             "Số vụ việc": frame["case_id"], "Ngày nhận": frame["received_on"].map(_day), "Thôn": frame["village"],
             "Loại vụ việc": frame["category"], "Kết quả tại 31/12": frame["result_in_year"].map(RESULTS),
@@ -772,11 +846,13 @@ def rows_behind(con, formula: str, year: int, village_id: int | None = None,
     if formula == "support_at_rate":
         frame = cur.execute(
             """
-            SELECT v.name AS village, f.support_due, f.support_paid, f.support_pending, f.above_rate
+            SELECT f.village_id, v.name AS village, f.support_due, f.support_paid, f.support_pending, f.above_rate
             FROM funding_team_year f JOIN villages v ON v.id = f.village_id
             WHERE f.year = $year AND ($village IS NULL OR f.village_id = $village)
-            ORDER BY f.support_paid >= f.support_due AND f.above_rate = 0, v.name COLLATE vi
+              AND in_commune(f.commune_id, $commune, $province)
+            ORDER BY f.support_paid >= f.support_due AND f.above_rate = 0, v.name COLLATE vi, f.village_id
             """, params).df()
+        frame = places.with_village_labels(con, frame)
         ok = (frame["support_paid"] >= frame["support_due"]) & (frame["above_rate"] == 0)
         return pd.DataFrame({
             "Thôn": frame["village"], "Hỗ trợ phải chi": frame["support_due"].map(money_text),
@@ -784,22 +860,33 @@ def rows_behind(con, formula: str, year: int, village_id: int | None = None,
             "Chi vượt mức": frame["above_rate"].map(money_text), "Đúng mức": ok.map({True: "Đúng mức", False: "Chưa"}),
         })
     if formula == "budget_document":
-        row = budget(con, year)
-        if row is None:
-            return pd.DataFrame(columns=["Năm", "Dự toán", "Văn bản", "Ngày văn bản", "Trong dự toán ngân sách xã"])
+        if commune is not None:
+            found = [row] if (row := budget(con, year, commune)) is not None else []
+        else:  # several communes: each one's own line, named with its commune
+            rel = cur.execute(
+                """
+                SELECT b.*, c.name AS commune FROM budgets b JOIN communes c ON c.id = b.commune_id
+                WHERE b.year = $year AND in_commune(b.commune_id, NULL, $province)
+                ORDER BY c.name COLLATE vi, b.commune_id
+                """, {"year": year, "province": params["province"]})
+            found = [dict(zip([d[0] for d in rel.description], r)) for r in rel.fetchall()]
+        columns = ["Năm", "Dự toán", "Văn bản", "Ngày văn bản", "Trong dự toán ngân sách xã"]
         return pd.DataFrame([{
+            **({"Xã": row["commune"]} if commune is None else {}),
             "Năm": row["year"], "Dự toán": money_text(int(row["amount"])), "Văn bản": row["document_no"] or "",
             "Ngày văn bản": _day(row["document_date"]),
             "Trong dự toán ngân sách xã": YES_NO[bool(row["in_commune_budget"])],
-        }])
+        } for row in found], columns=(["Xã"] if commune is None else []) + columns)
     if formula == "trained_share":
         frame = cur.execute(
             """
-            SELECT v.name AS village, m.full_name, my.trained, my.sessions
+            SELECT my.village_id, v.name AS village, m.full_name, my.trained, my.sessions
             FROM mediator_year my JOIN mediators m ON m.id = my.mediator_id JOIN villages v ON v.id = my.village_id
             WHERE my.year = $year AND my.active AND ($village IS NULL OR my.village_id = $village)
-            ORDER BY my.trained, v.name COLLATE vi, m.full_name COLLATE vi
+              AND in_commune(v.commune_id, $commune, $province)
+            ORDER BY my.trained, v.name COLLATE vi, my.village_id, m.full_name COLLATE vi
             """, params).df()
+        frame = places.with_village_labels(con, frame)
         return pd.DataFrame({
             "Thôn": frame["village"], "Hòa giải viên": frame["full_name"],
             "Đã tập huấn": frame["trained"].map({True: "Đã tập huấn", False: "Chưa"}), "Số buổi": frame["sessions"],
@@ -807,11 +894,14 @@ def rows_behind(con, formula: str, year: int, village_id: int | None = None,
     if formula == "composition":
         frame = cur.execute(
             """
-            SELECT v.name AS village, ty.active, ty.women, ty.leaders, ty.ethnic_required, ty.ethnic, ty.composition_ok
+            SELECT ty.village_id, v.name AS village, ty.active, ty.women, ty.leaders, ty.ethnic_required, ty.ethnic,
+                   ty.composition_ok
             FROM team_year ty JOIN villages v ON v.id = ty.village_id
             WHERE ty.year = $year AND ($village IS NULL OR ty.village_id = $village)
-            ORDER BY ty.composition_ok, v.name COLLATE vi
+              AND in_commune(v.commune_id, $commune, $province)
+            ORDER BY ty.composition_ok, v.name COLLATE vi, ty.village_id
             """, params).df()
+        frame = places.with_village_labels(con, frame)
         return pd.DataFrame({
             "Thôn": frame["village"], "Hòa giải viên đang hoạt động": frame["active"], "Nữ": frame["women"],
             "Tổ trưởng": frame["leaders"],
@@ -820,7 +910,7 @@ def rows_behind(con, formula: str, year: int, village_id: int | None = None,
             "Đủ thành phần": frame["composition_ok"].map({True: "Đủ", False: "Chưa đủ"}),
         })
     if formula == "manual":
-        entry = manual_entries(con, year)
+        entry = manual_entries(con, year, commune) if commune is not None else {}
         rows = [r for (_c, code), r in entry.items() if code]
         return pd.DataFrame({"Chỉ tiêu": [r["indicator_code"] for r in rows],
                              "Điểm": [number(r["points"]) or "Chưa biết" for r in rows],
@@ -828,7 +918,7 @@ def rows_behind(con, formula: str, year: int, village_id: int | None = None,
     if formula == "evidence_present":
         from db.evidence import documents
 
-        frame = documents(con, year, village_id)
+        frame = documents(con, year, Place(params["province"], commune, village_id))
         frame = frame[frame["kind"].isin(evidence_kinds or [])]
         return pd.DataFrame({
             "Số hồ sơ": frame["id"], "Loại": frame["kind_label"], "Phạm vi": frame["scope"],

@@ -10,6 +10,11 @@ Files are stored as BLOBs in the database (table evidence_files, keyed by their 
 database file carries them. The audit log records the document row (with the sha256), never the bytes.
 Which documents each indicator needs, and which are missing, is db/metrics/60_criteria.sql (evidence_coverage,
 criteria_result).
+
+A document is one commune's (evidence_documents.commune_id: its village's commune, or the commune chosen for a
+document of the whole commune) and never counts for another. In a file of many communes (a province, a roll-up) the
+reads take an optional commune_id (a village's commune when a village is given); None: every commune's. The village
+argument may also be a db.scope.Place (places.scope).
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ import zipfile
 
 import pandas as pd
 
+from db import places
 from db.text import shown as quoted
 from db.users import authorize
 from db.writes import (
@@ -309,13 +315,26 @@ def _store_file(cur, content: bytes, facts: dict) -> None:
                 [facts["sha256"], content, facts["size_bytes"]])
 
 
+def _commune(cur, values: dict, data: dict, current: dict | None = None) -> int:
+    """The document's commune: its village's; for a document of the whole commune, the commune chosen (data
+    commune_id), else the one it had, else the file's only commune (writes.commune_of)."""
+    if values.get("village_id") is not None:
+        row = cur.execute("SELECT commune_id FROM villages WHERE id = ?", [values["village_id"]]).fetchone()
+        if row is not None:
+            return row[0]
+    if data.get("commune_id") is None and current is not None and current.get("commune_id") is not None:
+        return current["commune_id"]
+    return commune_of(cur, data.get("commune_id"))
+
+
 def _duplicate(cur, values: dict, sha256: str, doc_id: int | None) -> str | None:
     row = cur.execute(
         """
         SELECT id FROM evidence_documents
         WHERE deleted_at IS NULL AND sha256 = ? AND year = ? AND kind = ? AND village_id IS NOT DISTINCT FROM ?
-          AND id <> coalesce(?, -1)
-        """, [sha256, values["year"], values["kind"], values["village_id"], doc_id]).fetchone()
+          AND commune_id IS NOT DISTINCT FROM ? AND id <> coalesce(?, -1)
+        """, [sha256, values["year"], values["kind"], values["village_id"], values.get("commune_id"),
+              doc_id]).fetchone()
     if row:
         return (f"Tệp này đã có trong hồ sơ số {row[0]} (cùng loại, cùng năm, cùng phạm vi): "
                 "không cần tải lên lần nữa.")
@@ -334,16 +353,15 @@ def add_document(con, data: dict, content: bytes | None, file_name: str | None, 
     values = _validate(data, errors, as_of)
     with transaction(con) as cur:
         _check_codes(cur, values, errors)
-        if facts and not errors and (dup := _duplicate(cur, values, facts["sha256"], None)):
+        if errors:
+            raise ValidationError(errors)
+        values["commune_id"] = _commune(cur, values, data)
+        if facts and (dup := _duplicate(cur, values, facts["sha256"], None)):
             errors.append(dup)
         if errors:
             raise ValidationError(errors)
         _store_file(cur, content, facts)
-        commune = cur.execute("SELECT commune_id FROM villages WHERE id = ?", [values["village_id"]]).fetchone() \
-            if values.get("village_id") is not None else None
-        commune_id = commune[0] if commune else commune_of(cur, data.get("commune_id"))
-        return insert_row(cur, "evidence_documents",
-                          {**values, **facts, "uploaded_by": str(actor), "commune_id": commune_id}, actor)
+        return insert_row(cur, "evidence_documents", {**values, **facts, "uploaded_by": str(actor)}, actor)
 
 
 def update_document(con, doc_id: int, data: dict, *, actor: str, expected_version: int | None = None,
@@ -363,6 +381,8 @@ def update_document(con, doc_id: int, data: dict, *, actor: str, expected_versio
         if current is None or current["deleted_at"] is not None:
             raise ValidationError(f"Không tìm thấy hồ sơ số {doc_id} (có thể đã bị xóa).")
         _check_codes(cur, values, errors)
+        if not errors:
+            values["commune_id"] = _commune(cur, values, data, current)
         sha = facts["sha256"] if facts else current["sha256"]
         if not errors and (dup := _duplicate(cur, values, sha, doc_id)):
             errors.append(dup)
@@ -407,20 +427,28 @@ def kinds(con) -> pd.DataFrame:
     return con.cursor().execute("SELECT * FROM evidence_kinds ORDER BY sort_order").df()
 
 
-def documents(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """The year's documents (not deleted): with a village filter, that village's and the whole commune's."""
-    return con.cursor().execute(
+def documents(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
+    """The year's documents (not deleted) of the commune in scope (commune_id, else the village's commune; None: every
+    commune's): with a village filter, that village's and its whole commune's. scope: the village, or «Toàn xã» (with
+    the commune's name when the file has several)."""
+    frame = con.cursor().execute(
         """
         SELECT d.id, d.year, d.village_id, coalesce(v.name, 'Toàn xã') AS scope, d.kind, k.label AS kind_label,
                d.doc_no, d.doc_date, d.note, d.file_name, d.file_type, d.mime_type, d.size_bytes, d.sha256,
-               d.uploaded_at, d.uploaded_by, d.version
+               d.uploaded_at, d.uploaded_by, d.version, d.commune_id
         FROM evidence_documents d
         JOIN evidence_kinds k ON k.code = d.kind
         LEFT JOIN villages v ON v.id = d.village_id
         WHERE d.deleted_at IS NULL AND d.year = $year
           AND ($village IS NULL OR d.village_id IS NULL OR d.village_id = $village)
-        ORDER BY k.sort_order, d.village_id NULLS FIRST, v.name COLLATE vi, d.id
-        """, {"year": year, "village": village_id}).df()
+          AND in_commune(d.commune_id, $commune, $province)
+        ORDER BY k.sort_order, d.commune_id, d.village_id NULLS FIRST, v.name COLLATE vi, d.id
+        """, {"year": year, **places.scope(con, village_id, commune_id)}).df()
+    if not frame.empty and places.commune_count(con) > 1:
+        labels = places.village_labels(con, with_commune=True)
+        frame["scope"] = [places.commune_label(con, c) if pd.isna(v) else labels.get(v, s)
+                          for v, c, s in zip(frame["village_id"], frame["commune_id"], frame["scope"])]
+    return frame
 
 
 def get_document(con, doc_id: int) -> dict | None:
@@ -438,26 +466,39 @@ def file_content(con, doc_id: int) -> tuple[bytes, str, str] | None:
     return None if row is None else (bytes(row[0]), row[1], row[2])
 
 
-def requirements(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """Every evidence kind for the year and scope: how many documents, whether it is there (evidence_coverage),
-    the villages still lacking it, and the indicators in force that need it (criteria_result)."""
+def requirements(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
+    """Every evidence kind for the year and scope — a village, a whole commune (commune_id; None: the file's only
+    commune) —: how many documents, whether it is there (evidence_coverage), the villages still lacking it, and the
+    indicators in force that need it (criteria_result). In a file of several communes with none chosen: summed over
+    the communes, a kind present only when every commune has it, the villages lacking it named with their commune."""
+    where = places.scope(con, village_id, commune_id)
+    several = where["commune"] is None and places.commune_count(con) > 1
     return con.cursor().execute(
         """
         WITH needed AS (
             SELECT k.code AS kind, list(DISTINCT r.code ORDER BY r.code) AS required_by
             FROM criteria_result r, unnest(r.evidence_required) AS k(code)
             WHERE r.year = $year AND r.village_id IS NOT DISTINCT FROM $village
+              AND in_commune(r.commune_id, $commune, $province)
             GROUP BY k.code
+        ), covered AS (
+            SELECT ec.kind, sum(ec.docs)::BIGINT AS docs, bool_and(ec.present) AS present,
+                   flatten(list(CASE WHEN $several
+                                     THEN list_transform(ec.missing_villages, lambda n: n || ' (' || c.name || ')')
+                                     ELSE ec.missing_villages END ORDER BY c.name COLLATE vi, c.id)) AS missing_villages
+            FROM evidence_coverage ec JOIN communes c ON c.id = ec.commune_id
+            WHERE ec.year = $year AND ec.village_id IS NOT DISTINCT FROM $village
+              AND in_commune(ec.commune_id, $commune, $province)
+            GROUP BY ec.kind
         )
         SELECT k.code AS kind, k.label, k.per_village, k.note, coalesce(ec.docs, 0) AS docs,
                coalesce(ec.present, FALSE) AS present, coalesce(ec.missing_villages, []) AS missing_villages,
                coalesce(n.required_by, []) AS required_by
         FROM evidence_kinds k
-        LEFT JOIN evidence_coverage ec ON ec.kind = k.code AND ec.year = $year
-                                      AND ec.village_id IS NOT DISTINCT FROM $village
+        LEFT JOIN covered ec ON ec.kind = k.code
         LEFT JOIN needed n ON n.kind = k.code
         ORDER BY k.sort_order
-        """, {"year": year, "village": village_id}).df()
+        """, {"year": year, **where, "several": several}).df()
 
 
 def size_text(size: int) -> str:

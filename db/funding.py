@@ -5,6 +5,11 @@ transaction, version, audit), and the reads of the Kinh phí page. Every figure 
 db/metrics/50_funding.sql, where each rule is written beside its SQL (DOMAIN.md "Fees").
 
 Money is whole đồng (int / BIGINT), never a float.
+
+Many communes in one file (a province, a roll-up): a budget line is one commune's, and the reads take an optional
+commune_id — the commune whose teams and budget line a figure is about (a village's commune when a village is given);
+None: the whole file, money summed over its communes (places.commune_scope: the only commune of a one-commune file).
+The village argument may also be a db.scope.Place (province, commune, village: places.scope).
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ import pandas as pd
 from db.labels import (
     PAYMENT_KINDS, PAYMENT_STATUS, RATE_KINDS, RATE_LEVELS, RATE_RESULTS, RATE_UNITS, RATE_UNITS_BY_KIND, RESULTS,
 )
-from db import locks
+from db import locks, places
 from db.text import shown
 from db.users import authorize
 from db.writes import (
@@ -301,10 +306,12 @@ def save_budget(con, year: int, data: dict, *, actor: str, expected_version: int
 
 
 def budget(con, year: int, commune_id: int | None = None) -> dict | None:
-    """The commune's budget line of the year (commune_id None: the file's first commune)."""
-    rel = con.cursor().execute(
-        "SELECT * FROM budgets WHERE year = ? AND commune_id = coalesce(?, (SELECT min(id) FROM communes))",
-        [year, commune_id])
+    """A commune's budget line of the year, the row the form edits (commune_id None: the file's only commune; in a
+    file of several communes, None — no one commune's line; summary() has their sum)."""
+    commune_id = places.commune_scope(con, commune_id)
+    if commune_id is None:
+        return None
+    rel = con.cursor().execute("SELECT * FROM budgets WHERE year = ? AND commune_id = ?", [year, commune_id])
     row = rel.fetchone()
     return None if row is None else dict(zip([d[0] for d in rel.description], row))
 
@@ -628,15 +635,17 @@ def payable_cases(con, team_id: int, as_of: dt.date) -> pd.DataFrame:
         """, [team_id, as_of]).df()
 
 
-def payments(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """Payments charged to the year (payment_check), newest first, with team and village names."""
-    return con.cursor().execute(
+def payments(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
+    """Payments charged to the year (payment_check), newest first, with team and village names (commune_id: that
+    commune's teams only; None: every commune's)."""
+    return places.with_village_labels(con, con.cursor().execute(
         """
         SELECT pc.*, v.name AS village, t.name AS team
         FROM payment_check pc JOIN teams t ON t.id = pc.team_id JOIN villages v ON v.id = pc.village_id
         WHERE pc.year = $year AND ($village IS NULL OR pc.village_id = $village)
+          AND in_commune(pc.commune_id, $commune, $province)
         ORDER BY pc.requested_on DESC, pc.id DESC
-        """, {"year": year, "village": village_id}).df()
+        """, {"year": year, **places.scope(con, village_id, commune_id)}).df())
 
 
 def payment(con, payment_id: int) -> dict | None:
@@ -738,20 +747,34 @@ def signing_csv(con, payment_id: int) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def team_checks(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """funding_team_year for the year, one row per team, in Vietnamese village order."""
-    return con.cursor().execute(
+def team_checks(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
+    """funding_team_year for the year, one row per team (of the commune when commune_id is given, else of every
+    commune), in Vietnamese village order."""
+    return places.with_village_labels(con, con.cursor().execute(
         """
         SELECT f.*, v.name AS village, t.name AS team
         FROM funding_team_year f JOIN teams t ON t.id = f.team_id JOIN villages v ON v.id = f.village_id
         WHERE f.year = $year AND ($village IS NULL OR f.village_id = $village)
-        ORDER BY v.name COLLATE vi
-        """, {"year": year, "village": village_id}).df()
+          AND in_commune(f.commune_id, $commune, $province)
+        ORDER BY v.name COLLATE vi, v.id
+        """, {"year": year, **places.scope(con, village_id, commune_id)}).df())
 
 
-def summary(con, year: int, village_id: int | None = None) -> dict:
-    """The year's totals of funding_team_year for the filters, and the commune's budget (funding_year)."""
+def summary(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> dict:
+    """The year's totals of funding_team_year for the filters, and the budget lines against what was paid
+    (funding_year), for the commune in scope (commune_id; a village's commune; the only commune of the file) — or,
+    in a file of several communes with none chosen, for the whole file:
+      teams' figures and budget, paid, pending: summed over the communes (money is additive);
+      paid_share: paid / budget over the communes that have a budget line (recomputed from the sums, never an average
+          of communes);
+      over_budget: some commune's paid + pending exceed its own budget line (communes_over_budget: how many) — one
+          commune's overspending is never offset by another's unspent line;
+      communes_without_budget: communes in scope with no budget line for the year (one commune: 1 or 0);
+      budget_row: the one commune's budget row (budget()), None with several communes in scope or without a line."""
     cur = con.cursor()
+    where = {"year": year, **places.scope(con, village_id, commune_id)}
+    commune = where["commune"]
+    communes = {k: where[k] for k in ("year", "commune", "province")}  # the commune-level rows: no village
     rel = cur.execute(
         """
         SELECT count(*) AS teams,
@@ -771,40 +794,57 @@ def summary(con, year: int, village_id: int | None = None) -> dict:
                coalesce(sum(payments_paid_ineligible), 0) AS payments_paid_ineligible,
                coalesce(sum(payments_late), 0) AS payments_late
         FROM funding_team_year WHERE year = $year AND ($village IS NULL OR village_id = $village)
-        """, {"year": year, "village": village_id})
+          AND in_commune(commune_id, $commune, $province)
+        """, where)
     result = {k: int(v) for k, v in zip([d[0] for d in rel.description], rel.fetchone())}
     result["paid"] = result["fee_paid"] + result["support_paid"]
     result["pending"] = result["fee_pending"] + result["support_pending"]
-    rel = cur.execute("SELECT * FROM funding_year WHERE year = ?", [year])
-    row = rel.fetchone()
-    commune = dict(zip([d[0] for d in rel.description], row)) if row else {}
-    result["budget"] = commune.get("budget")
-    result["budget_row"] = budget(con, year)
-    result["commune_paid"] = commune.get("paid")
-    result["commune_pending"] = commune.get("pending")
-    result["paid_share"] = commune.get("paid_share")
-    result["over_budget"] = bool(commune.get("over_budget"))
+    budget_sum, paid, pending, share, over, communes_over = cur.execute(
+        """
+        SELECT sum(budget), sum(paid), sum(pending), ratio(sum(paid) FILTER (WHERE budget IS NOT NULL), sum(budget)),
+               bool_or(over_budget), count(*) FILTER (WHERE over_budget)
+        FROM funding_year WHERE year = $year AND in_commune(commune_id, $commune, $province)
+        """, communes).fetchone()
+    result["budget"] = None if budget_sum is None else int(budget_sum)
+    result["budget_row"] = budget(con, year, commune) if commune is not None else None
+    result["commune_paid"] = None if paid is None else int(paid)
+    result["commune_pending"] = None if pending is None else int(pending)
+    result["paid_share"] = share
+    result["over_budget"] = bool(over)
+    result["communes_over_budget"] = int(communes_over)
+    result["communes_without_budget"] = cur.execute(
+        """
+        SELECT count(*) FROM communes c
+        WHERE in_commune(c.id, $commune, $province)
+          AND NOT EXISTS (SELECT 1 FROM budgets b WHERE b.commune_id = c.id AND b.year = $year)
+        """, communes).fetchone()[0]
     return result
 
 
-def budget_years(con) -> pd.DataFrame:
-    """funding_year for every year with a budget or a payment, newest first."""
+def budget_years(con, commune_id: int | None = None) -> pd.DataFrame:
+    """funding_year for every year with a budget or a payment, newest first: one row per commune and year (commune_id:
+    that commune's only — or a db.scope.Place —; None: every commune's, with its name in `commune`)."""
     return con.cursor().execute(
-        "SELECT * FROM funding_year WHERE budget IS NOT NULL OR paid > 0 OR pending > 0 ORDER BY year DESC").df()
+        """
+        SELECT f.*, c.name AS commune FROM funding_year f JOIN communes c ON c.id = f.commune_id
+        WHERE (f.budget IS NOT NULL OR f.paid > 0 OR f.pending > 0) AND in_commune(f.commune_id, $commune, $province)
+        ORDER BY f.year DESC, c.name COLLATE vi, f.commune_id
+        """, {k: v for k, v in places.scope(con, None, commune_id).items() if k != "village"}).df()
 
 
-def outstanding(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """funding_outstanding for the year: payments above the rate or for deleted or ineligible cases first, then
-    late ones, then the rest, by village."""
-    return con.cursor().execute(
+def outstanding(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
+    """funding_outstanding for the year (commune_id: that commune's teams; None: every commune's): payments above the
+    rate or for deleted or ineligible cases first, then late ones, then the rest, by village."""
+    return places.with_village_labels(con, con.cursor().execute(
         """
         SELECT o.*, v.name AS village
         FROM funding_outstanding o JOIN villages v ON v.id = o.village_id
         WHERE o.year = $year AND ($village IS NULL OR o.village_id = $village)
+          AND in_commune(o.commune_id, $commune, $province)
         ORDER BY CASE o.item WHEN 'vuot_muc' THEN 0 WHEN 'chi_vu_viec_da_xoa' THEN 0 WHEN 'chi_khong_du_dieu_kien' THEN 0
                               WHEN 'cho_chi' THEN CASE WHEN o.late THEN 1 ELSE 3 END ELSE 2 END,
-                 v.name COLLATE vi, o.payment_id
-        """, {"year": year, "village": village_id}).df()
+                 v.name COLLATE vi, o.village_id, o.payment_id
+        """, {"year": year, **places.scope(con, village_id, commune_id)}).df())
 
 
 def payment_label(row) -> str:

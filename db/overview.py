@@ -15,10 +15,19 @@ overview can never disagree with them. This module only sets each figure beside 
   status 'theo_doi'      a figure without a target (commendation candidates).
 
 The plan's tasks are on time ('dat') when none is overdue (db/plan.py rule), 'chua_dat' otherwise.
+
+Many communes in one file (a province, a roll-up): kpis() takes an optional commune_id, the commune in scope (a
+village's commune when a village is chosen; None: the file's only commune). With several communes and none chosen the
+figures are the whole file's (counts and money summed, rates recomputed from the sums) and the plan's targets are no
+one commune's: the success rate, training and security KPIs are 'chua_co_ke_hoach' (judged against no plan), the
+composition KPI counts every commune's teams, funding is 'chua_dat' when any commune lacks its budget line or spent
+above its own, compliance counts every commune's indicators, the plan KPI counts every commune's tasks. The village
+argument may also be a db.scope.Place (province, commune, village), as the pages' place filter gives it.
 """
 from __future__ import annotations
 
-from db import commendation, criteria, funding, plan, results, scores, teams
+from db import commendation, criteria, funding, places, plan, results, scores, teams
+from db.scope import Place
 from db.writes import is_missing
 
 
@@ -43,13 +52,21 @@ def _rate_status(rate, target: dict) -> str:
     return "gan_dat" if rate >= (low if history is None else history) else "chua_dat"
 
 
-def _figures(con, year: int, village_id: int | None) -> dict:
-    """The raw figures of one year, for the KPIs and their change from the previous year."""
-    total = results.totals(con, year, village_id)
-    organisation = teams.composition_summary(con, year, village_id)
-    money = funding.summary(con, year, village_id)
-    compliance = criteria.summary(con, year, village_id)
-    candidates = commendation.candidate_counts(con, year, village_id)
+def _place(con, village_id, commune_id) -> Place:
+    """The place the KPIs are about (places.where), its commune resolved (places.commune_scope: a village's, or the
+    only one of the province or file; None when several communes are counted)."""
+    village, commune, province = places.where(village_id, commune_id)
+    commune = places.commune_scope(con, commune, village, province)
+    return Place(province=province, commune_id=commune, village_id=village)
+
+
+def _figures(con, year: int, where: Place) -> dict:
+    """The raw figures of one year at a place, for the KPIs and their change from the previous year."""
+    total = results.totals(con, year, where)
+    organisation = teams.composition_summary(con, year, where)
+    money = funding.summary(con, year, where)
+    compliance = criteria.summary(con, year, where)
+    candidates = commendation.candidate_counts(con, year, where)
     standard = next((f for f in compliance["frameworks"] if f["family"] == "chuan_tiep_can"), None)
     return {
         "total": total, "organisation": organisation, "money": money, "compliance": compliance,
@@ -57,15 +74,17 @@ def _figures(con, year: int, village_id: int | None) -> dict:
     }
 
 
-def kpis(con, year: int, village_id: int | None = None) -> dict[str, dict]:
-    """The plan's targets for the year and village filter, each as
+def kpis(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> dict[str, dict]:
+    """The plan's targets for the year and the village or commune filter, each as
     {value, previous, target, status, parts…}; previous is the same figure a year earlier (None before
-    the first reporting year)."""
-    target = results.targets(con, year)
-    reference = results.plan_reference(con, year)
-    now = _figures(con, year, village_id)
+    the first reporting year). commune_id: see the module's docstring."""
+    where = _place(con, village_id, commune_id)
+    village_id = where.village_id
+    target = results.targets(con, year, where)
+    reference = results.plan_reference(con, year, where)
+    now = _figures(con, year, where)
     first_year = min(results.case_years_for_filter(con))
-    before = _figures(con, year - 1, village_id) if year - 1 >= first_year else None
+    before = _figures(con, year - 1, where) if year - 1 >= first_year else None
 
     def previous(pick):
         return None if before is None else pick(before)
@@ -74,8 +93,8 @@ def kpis(con, year: int, village_id: int | None = None) -> dict[str, dict]:
     incidents_max = target.get("security_incidents_max")
     teams_ok = organisation["teams_ok"] if organisation["teams"] else None
     owed = money["unpaid_cases"] + money["support_outstanding"]
-    if money["budget_row"] is None and village_id is None:
-        money_status = "chua_dat"  # no budget line: the plan requires one
+    if money["communes_without_budget"] and village_id is None:
+        money_status = "chua_dat"  # no budget line (of a commune in scope): the plan requires one
     elif money["over_budget"] or money["above_rate"] or money["paid_deleted"] or money["paid_ineligible"]:
         money_status = "chua_dat"  # a payment above the rate, or for a case deleted or no longer eligible
     elif money["concluded_cases"] == 0 and money["support_due"] == 0:
@@ -132,7 +151,7 @@ def kpis(con, year: int, village_id: int | None = None) -> dict[str, dict]:
             "max_points": now["standard"]["max_points"] if now["standard"] else None,
             "status": compliance_status,
         },
-        "plan": _plan_kpi(con, year),
+        "plan": _plan_kpi(con, year, where),
         "targets_of": reference,
         "candidates": {
             "value": candidates["teams"] + candidates["mediators"],
@@ -142,20 +161,24 @@ def kpis(con, year: int, village_id: int | None = None) -> dict[str, dict]:
     }
 
 
-def _plan_kpi(con, year: int) -> dict:
-    """The commune plan's tasks of the year (the village filter does not apply: the plan is the commune's)."""
-    counts = plan.status_counts(con, year)
+def _plan_kpi(con, year: int, commune_id=None) -> dict:
+    """The commune plan's tasks of the year (the village filter does not apply: the plan is the village's commune's;
+    commune_id None with several communes: every commune's plan, tasks counted together; a Place: its commune's, or
+    its province's communes')."""
+    counts = plan.status_counts(con, year, commune_id=commune_id)
     if not counts["total"]:
         return {"value": None, "previous": None, "total": 0, "overdue": 0,
-                "status": "khong_ap_dung" if plan.get_plan(con, year) else "chua_co_ke_hoach"}
+                "status": "khong_ap_dung" if year in plan.plan_years(con, commune_id) else "chua_co_ke_hoach"}
     return {"value": counts["hoan_thanh"], "previous": None, "total": counts["total"], "overdue": counts["overdue"],
             "status": "chua_dat" if counts["overdue"] else "dat"}
 
 
 def village_story(con, year: int, village_id: int) -> dict:
-    """One village's year, for the overview when a village is chosen: its cases, its rank among the
-    commune's villages by official rate, its team (composition, training, score), money still owed."""
-    ranked = results.by_village(con, year)
+    """One village's year, for the overview when a village is chosen: its cases, its rank among its own
+    commune's villages by official rate (never another commune's), its team (composition, training, score), money
+    still owed; commune: its commune's totals."""
+    commune = places.commune_scope(con, None, village_id)
+    ranked = results.by_village(con, year, commune_id=commune)
     rated = ranked.dropna(subset=["official_rate"])
     # Equal rates share a rank (four villages at 100 % are all 1st, the next one 5th).
     ranks = dict(zip(rated["village_id"], rated["official_rate"].rank(method="min", ascending=False).astype(int)))
@@ -164,7 +187,7 @@ def village_story(con, year: int, village_id: int) -> dict:
     flags = scores.review_flags(con, year, village_id)
     return {
         "totals": results.totals(con, year, village_id),
-        "commune": results.totals(con, year),
+        "commune": results.totals(con, year, commune_id=commune),
         "status": ranked.set_index("village_id")["status"].get(village_id, "khong_ap_dung"),
         "rank": ranks.get(village_id),
         "tied_with": sum(r == ranks.get(village_id) for r in ranks.values()) - 1 if village_id in ranks else 0,

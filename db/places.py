@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from db.labels import COMMUNE_KINDS, PLACE_CHANGES, VILLAGE_KINDS
+from db.scope import Place
 from db.text import shown
 from db.users import authorize
 from db.writes import (
@@ -556,6 +557,101 @@ def place_changes(con) -> pd.DataFrame:
         FROM place_changes c ORDER BY c.effective_on DESC, c.id DESC
         """).df()
     return df.assign(kind_label=df["kind"].map(PLACE_CHANGES)) if not df.empty else df
+
+
+def where(village_id=None, commune_id=None) -> tuple[int | None, int | None, str | None]:
+    """(village, commune, province) a read is asked for. The reads of commune-level figures take (…, village_id=None,
+    commune_id=None); either may also be a db.scope.Place — the pages' place filter (province, commune, village;
+    DECISIONS.md 3) — whose parts fill what the other argument leaves open."""
+    place = next((slot for slot in (village_id, commune_id) if isinstance(slot, Place)), None)
+    village_id = None if isinstance(village_id, Place) else village_id
+    commune_id = None if isinstance(commune_id, Place) else commune_id
+    province = None
+    if place is not None:
+        village_id = place.village_id if village_id is None else village_id
+        commune_id = place.commune_id if commune_id is None else commune_id
+        province = place.province
+    return (None if village_id is None else int(village_id), None if commune_id is None else int(commune_id),
+            province)
+
+
+def commune_scope(con, commune_id=None, village_id=None, province: str | None = None) -> int | None:
+    """The one commune a commune-level figure (a budget line, a plan and its targets, the legal-access standard) is
+    about: the commune given; else the village's commune; else the only commune of the province asked for, or of the
+    file; None when there are several communes (a province, a roll-up) and none is chosen — the figure is then summed
+    over them, or not judged (each function's docstring says which) — or no commune at all. Either argument may be a
+    db.scope.Place (where())."""
+    village_id, commune_id, place_province = where(village_id, commune_id)
+    province = province if province is not None else place_province
+    cur = con.cursor()
+    if commune_id is not None:
+        return commune_id
+    if village_id is not None:
+        row = cur.execute("SELECT commune_id FROM villages WHERE id = ?", [village_id]).fetchone()
+        if row is not None:
+            return row[0]
+    rows = cur.execute("SELECT id FROM communes WHERE ($p IS NULL OR province = $p) ORDER BY id LIMIT 2",
+                       {"p": province}).fetchall()
+    return rows[0][0] if len(rows) == 1 else None
+
+
+def scope(con, village_id=None, commune_id=None) -> dict:
+    """The SQL parameters of a read of commune-level figures: $village, $commune and $province (where()), $commune being
+    the commune in scope (commune_scope) — None when several communes are counted. A row is in scope when
+    ($village IS NULL OR village_id = $village) AND in_commune(commune_id, $commune, $province) (05_targets.sql)."""
+    village, commune, province = where(village_id, commune_id)
+    return {"village": village, "commune": commune_scope(con, commune, village, province), "province": province}
+
+
+def commune_count(con) -> int:
+    return con.cursor().execute("SELECT count(*) FROM communes").fetchone()[0]
+
+
+def village_labels(con, year: int | None = None, commune_id: int | None = None,
+                   with_commune: bool | None = None) -> dict[int, str]:
+    """Village id → the name a list or a table shows, one distinct label a village: «Thôn Đông»; with its commune,
+    «Thôn Đông (Xã Đoàn Kết)», when with_commune (None: when the file has several communes, so that two communes'
+    «Thôn Đông» never read alike); and, where two villages of one commune still share a name (an old name that came
+    back after a merge), the year the earlier one ended: «Thôn Đông (đến 2021)». Villages of `year` (those that existed
+    then) and of `commune_id` when given, else all."""
+    if with_commune is None:
+        with_commune = commune_count(con) > 1
+    rows = con.cursor().execute(
+        f"""
+        SELECT v.id, v.name, c.name AS commune, v.valid_to,
+               count(*) OVER (PARTITION BY v.commune_id, fold(v.name)) > 1 AS shared
+        FROM villages v JOIN communes c ON c.id = v.commune_id
+        WHERE ($year IS NULL OR {EXISTS_IN_YEAR.format(t='v')}) AND ($commune IS NULL OR v.commune_id = $commune)
+        """, {"year": year, "commune": commune_id}).fetchall()
+    labels = {}
+    for village_id, name, commune, valid_to, shared in rows:
+        parts = []
+        if shared and valid_to is not None:
+            parts.append(f"đến {valid_to.year}")
+        if with_commune:
+            parts.append(commune)
+        labels[village_id] = name + (f" ({', '.join(parts)})" if parts else "")
+    return labels
+
+
+def with_village_labels(con, frame: pd.DataFrame, column: str = "village") -> pd.DataFrame:
+    """frame with its village names (column, beside village_id) as village_labels gives them when the file has several
+    communes («Thôn Đông (Xã Đoàn Kết)»), so a list of many communes never shows two alike; a file of one commune keeps
+    the names as they are."""
+    if frame.empty or "village_id" not in frame or commune_count(con) <= 1:
+        return frame
+    labels = village_labels(con, with_commune=True)
+    frame[column] = [labels.get(v, name) if not pd.isna(v) else name
+                     for v, name in zip(frame["village_id"], frame[column])]
+    return frame
+
+
+def commune_label(con, commune_id: int | None) -> str:
+    """«Toàn xã» for the whole of the one commune shown; «Toàn xã (Xã Đoàn Kết)» when the file has several."""
+    if commune_id is None or commune_count(con) <= 1:
+        return "Toàn xã"
+    row = con.cursor().execute("SELECT name FROM communes WHERE id = ?", [commune_id]).fetchone()
+    return f"Toàn xã ({row[0]})" if row else "Toàn xã"
 
 
 def has_demo_data(con) -> bool:

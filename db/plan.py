@@ -4,6 +4,11 @@ A plan's tasks are the contents of its section II and the responsibilities of it
 its lead unit (chủ trì), coordinating units (phối hợp), a deadline and a status. Progress notes are
 appended, never edited. A plan can be copied forward to a new year: same tasks, deadlines moved by the
 year difference, statuses back to «Chưa bắt đầu», no notes.
+
+A plan is one commune's (one per commune and year). In a file of many communes (a province, a roll-up) the reads take
+an optional commune_id: the commune whose plan is read; None means the file's only commune, and in a file of several
+communes either no plan (get_plan, plan_goals: there is no one commune's plan to show or judge by) or every commune's
+(tasks, status_counts, plan_years: listed and counted together). commune_id may also be a db.scope.Place.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from db import places
 from db.labels import PLAN_TASK_STATUS
 from db.text import shown
 from db.users import authorize
@@ -47,6 +53,7 @@ PLAN_GOALS = {
 # Rule (quá hạn): a task is overdue when its deadline is before the day it is looked at ($as_of, today on the
 # page) and it is not «Hoàn thành». A paused task (tạm dừng) past its deadline is overdue too: pausing does
 # not move the deadline. last_note: the latest progress note by date (the later entry on the same day).
+# $commune, $province: one commune's plan, a province's communes', or (both NULL) every commune's (places.scope).
 TASKS_SQL = """
     WITH notes AS (
         SELECT task_id, count(*) AS notes, max(noted_on) AS last_noted_on,
@@ -58,11 +65,11 @@ TASKS_SQL = """
            t.deadline < $as_of AND t.status <> 'hoan_thanh' AS overdue,
            CASE WHEN t.deadline < $as_of AND t.status <> 'hoan_thanh' THEN date_diff('day', t.deadline, $as_of)
            END AS days_overdue,
-           coalesce(n.notes, 0) AS notes, n.last_noted_on, n.last_note
+           coalesce(n.notes, 0) AS notes, n.last_noted_on, n.last_note, p.commune_id
     FROM plan_tasks t
     JOIN plans p ON p.id = t.plan_id
     LEFT JOIN notes n ON n.task_id = t.id
-    WHERE p.year = $year
+    WHERE p.year = $year AND in_commune(p.commune_id, $commune, $province)
 """
 
 
@@ -77,11 +84,12 @@ def _d(day: dt.date) -> str:
 # --- reads ----------------------------------------------------------------------------------------
 
 def get_plan(con, year: int, commune_id: int | None = None) -> dict | None:
-    """The commune's plan of the year with its targets ({key: value}, PLAN_GOALS), or None (commune_id None: the
-    file's first commune)."""
-    rel = con.cursor().execute(
-        "SELECT * FROM plans WHERE year = ? AND commune_id = coalesce(?, (SELECT min(id) FROM communes))",
-        [year, commune_id])
+    """A commune's plan of the year with its targets ({key: value}, PLAN_GOALS), or None (commune_id None: the file's
+    only commune; in a file of several communes, None: no one commune's plan)."""
+    commune_id = places.commune_scope(con, commune_id)
+    if commune_id is None:
+        return None
+    rel = con.cursor().execute("SELECT * FROM plans WHERE year = ? AND commune_id = ?", [year, commune_id])
     row = rel.fetchone()
     if row is None:
         return None
@@ -89,10 +97,14 @@ def get_plan(con, year: int, commune_id: int | None = None) -> dict | None:
 
 
 def plan_goals(con, year: int, commune_id: int | None = None) -> dict[str, float]:
-    """The targets the year's plan sets ({} without a plan or targets); a count as a whole number."""
+    """The targets a commune's plan of the year sets ({} without a plan or targets; commune_id None: the file's only
+    commune, {} in a file of several communes: no one plan's targets); a count as a whole number."""
+    commune_id = places.commune_scope(con, commune_id)
+    if commune_id is None:
+        return {}
     rows = con.cursor().execute(
         "SELECT g.key, g.value FROM plan_goals g JOIN plans p ON p.id = g.plan_id "
-        "WHERE p.year = ? AND p.commune_id = coalesce(?, (SELECT min(id) FROM communes))", [year, commune_id]).fetchall()
+        "WHERE p.year = ? AND p.commune_id = ?", [year, commune_id]).fetchall()
     return {key: int(value) if PLAN_GOALS.get(key, ("", ""))[1] == "so_vu" else value for key, value in rows}
 
 
@@ -116,23 +128,34 @@ def goals_text(goals: dict[str, float]) -> str:
     return "; ".join(parts) if parts else "kế hoạch chưa ghi mục tiêu (sửa ở phần «Sửa thông tin kế hoạch»)"
 
 
-def plan_years(con) -> list[int]:
-    return [r[0] for r in con.cursor().execute("SELECT year FROM plans ORDER BY year").fetchall()]
+def plan_years(con, commune_id: int | None = None) -> list[int]:
+    """Years with a plan (commune_id: that commune's plans; None: any commune's)."""
+    return [r[0] for r in con.cursor().execute(
+        "SELECT DISTINCT year FROM plans WHERE in_commune(commune_id, $commune, $province) ORDER BY year",
+        _communes(con, commune_id)).fetchall()]
 
 
-def tasks(con, year: int, as_of: dt.date | None = None) -> pd.DataFrame:
-    """The year's tasks in the plan's order, with overdue, days_overdue, notes and the last note."""
-    return _frame(con.cursor().execute(TASKS_SQL + " ORDER BY t.sort_order, t.id",
-                                       {"year": year, "as_of": as_of or today()}))
+def _communes(con, commune_id) -> dict:
+    """$commune and $province of the plans read (places.scope)."""
+    where = places.scope(con, None, commune_id)
+    return {"commune": where["commune"], "province": where["province"]}
 
 
-def status_counts(con, year: int, as_of: dt.date | None = None) -> dict:
-    """Tasks of the year's plan: total, one count per status, and overdue (same rule as tasks())."""
+def tasks(con, year: int, as_of: dt.date | None = None, commune_id: int | None = None) -> pd.DataFrame:
+    """The year's tasks in the plan's order, with overdue, days_overdue, notes and the last note (commune_id: that
+    commune's plan; None: every commune's plan of the year, commune by commune)."""
+    return _frame(con.cursor().execute(TASKS_SQL + " ORDER BY p.commune_id, t.sort_order, t.id",
+                                       {"year": year, "as_of": as_of or today(), **_communes(con, commune_id)}))
+
+
+def status_counts(con, year: int, as_of: dt.date | None = None, commune_id: int | None = None) -> dict:
+    """Tasks of the year's plan: total, one count per status, and overdue (same rule as tasks()); commune_id: that
+    commune's plan; None: every commune's plan of the year, counted together."""
     row = con.cursor().execute(
         "SELECT count(*), "
         + ", ".join(f"count(*) FILTER (WHERE status = '{code}')" for code in PLAN_TASK_STATUS)
         + ", count(*) FILTER (WHERE overdue) FROM (" + TASKS_SQL + ")",
-        {"year": year, "as_of": as_of or today()}).fetchone()
+        {"year": year, "as_of": as_of or today(), **_communes(con, commune_id)}).fetchone()
     return dict(zip(("total", *PLAN_TASK_STATUS, "overdue"), row))
 
 

@@ -3,6 +3,12 @@
 The coverage figures (who is active, who counts as trained) are not redefined here: they come from
 the mediator_year and team_year views (db/metrics/30_teams.sql). A mediator is trained in a year when
 they attended at least one session of that year whose status is 'da_to_chuc' (held).
+
+A session is one commune's (trainings.commune_id) and is attended by that commune's mediators only: the write path
+refuses a mediator of another commune. In a file of many communes (a province, a roll-up) the reads take an optional
+commune_id — that commune's sessions, mediators and plan target (a village's commune when a village is given); None:
+every commune's, the training share recomputed from the summed counts, judged against no one plan's target when
+several communes are counted. The village argument may also be a db.scope.Place (places.scope).
 """
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
+from db import places
 from db.labels import TRAINING_STATUS
 from db.text import shown
 from db.users import authorize
@@ -84,18 +91,24 @@ def save_training(con, data: dict, *, actor: str, training_id: int | None = None
     if errors:
         raise ValidationError(errors)
     with transaction(con) as cur:
-        # The same session typed twice (double submit, two officers): same day and same title.
+        current = None
+        if training_id is None:
+            commune = commune_of(cur, data.get("commune_id"))
+        else:
+            current = fetch_row(cur, "trainings", training_id)
+            if current is None:
+                raise ValidationError(f"Không tìm thấy buổi tập huấn số {training_id}.")
+            commune = current["commune_id"]
+        # The same session typed twice (double submit, two officers): same commune, same day and same title.
         twin = cur.execute(
-            "SELECT id FROM trainings WHERE held_on = ? AND fold(title) = fold(?) AND id <> coalesce(?, -1)",
-            [values["held_on"], values["title"], training_id]).fetchone()
+            "SELECT id FROM trainings WHERE held_on = ? AND fold(title) = fold(?) AND id <> coalesce(?, -1) "
+            "AND commune_id IS NOT DISTINCT FROM ?",
+            [values["held_on"], values["title"], training_id, commune]).fetchone()
         if twin:
             raise ValidationError(f"Đã có buổi tập huấn «{values['title']}» ngày {_d(values['held_on'])} "
                                   f"(số {twin[0]}): hãy mở buổi đó để sửa hoặc điểm danh.")
         if training_id is None:
-            return insert_row(cur, "trainings", {**values, "commune_id": commune_of(cur, data.get("commune_id"))}, actor)
-        current = fetch_row(cur, "trainings", training_id)
-        if current is None:
-            raise ValidationError(f"Không tìm thấy buổi tập huấn số {training_id}.")
+            return insert_row(cur, "trainings", {**values, "commune_id": commune}, actor)
         check_version(current, expected_version, "Buổi tập huấn")
         _check_change(cur, training_id, current, values)
         update_row(cur, "trainings", training_id, values, actor, expected_version, "Buổi tập huấn")
@@ -156,20 +169,26 @@ def _add(cur, training_id: int, ids: list[int], actor: str) -> int:
     rows = cur.execute(
         """
         SELECT i.id, m.id IS NOT NULL AS known, m.full_name, v.name AS village, m.joined_on, m.left_on,
-               a.mediator_id IS NOT NULL AS recorded
+               a.mediator_id IS NOT NULL AS recorded,
+               s.commune_id IS NOT NULL AND v.commune_id IS DISTINCT FROM s.commune_id AS other_commune, c.name
         FROM (SELECT unnest(?::INTEGER[]) AS id) i
         LEFT JOIN mediators m ON m.id = i.id
         LEFT JOIN teams t ON t.id = m.team_id
         LEFT JOIN villages v ON v.id = t.village_id
+        LEFT JOIN trainings s ON s.id = ?
+        LEFT JOIN communes c ON c.id = s.commune_id
         LEFT JOIN training_attendance a ON a.training_id = ? AND a.mediator_id = i.id
         ORDER BY list_position(?::INTEGER[], i.id)
         """,
-        [ids, training_id, ids]).fetchall()
+        [ids, training_id, training_id, ids]).fetchall()
     errors = []
-    for mid, known, name, village, joined_on, left_on, recorded in rows:
+    for mid, known, name, village, joined_on, left_on, recorded, other_commune, commune in rows:
         who = f"{name} ({village})"
         if not known:
             errors.append(f"Không tìm thấy hòa giải viên số {mid}.")
+        elif other_commune:
+            errors.append(f"{who} không thuộc {commune}, xã tổ chức buổi tập huấn: mỗi xã điểm danh hòa giải viên "
+                          "của xã mình.")
         elif left_on is not None and left_on <= held_on:
             errors.append(f"{who} đã thôi tham gia tổ hòa giải từ ngày {_d(left_on)} nên không thể có tên "
                           f"trong danh sách dự buổi tập huấn ngày {_d(held_on)}.")
@@ -241,24 +260,28 @@ def update_attendance(con, training_id: int, *, add=(), remove=(), actor: str) -
 
 # ---------------------------------------------------------------------------------------------- reads
 
-def trainings(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """The year's sessions by date with their attendee counts (village_attendees: of the filtered village)."""
+def trainings(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
+    """The year's sessions by date with their attendee counts (village_attendees: of the filtered village): the
+    sessions of the commune in scope (commune_id, else the village's commune; None and no village: every commune's)."""
+    where = places.scope(con, village_id, commune_id)
     return con.cursor().execute(
         """
         SELECT t.id, t.held_on, t.title, t.organiser, t.cooperating, t.hours::DOUBLE AS hours, t.place,
                t.status, t.version,
                count(a.mediator_id) AS attendees,
-               CASE WHEN ?::INTEGER IS NOT NULL
-                    THEN count(a.mediator_id) FILTER (WHERE tm.village_id = ?::INTEGER) END AS village_attendees
+               CASE WHEN $village::INTEGER IS NOT NULL
+                    THEN count(a.mediator_id) FILTER (WHERE tm.village_id = $village::INTEGER) END AS village_attendees,
+               t.commune_id
         FROM trainings t
         LEFT JOIN training_attendance a ON a.training_id = t.id
         LEFT JOIN mediators m ON m.id = a.mediator_id
         LEFT JOIN teams tm ON tm.id = m.team_id
-        WHERE year(t.held_on) = ?
-        GROUP BY t.id, t.held_on, t.title, t.organiser, t.cooperating, t.hours, t.place, t.status, t.version
+        WHERE year(t.held_on) = $year AND in_commune(t.commune_id, $commune::INTEGER, $province)
+        GROUP BY t.id, t.held_on, t.title, t.organiser, t.cooperating, t.hours, t.place, t.status, t.version,
+                 t.commune_id
         ORDER BY t.held_on, t.id
         """,
-        [village_id, village_id, year]).df()
+        {"year": year, **where}).df()
 
 
 def get_training(con, training_id: int) -> dict | None:
@@ -277,8 +300,8 @@ def attendance(con, training_id: int) -> list[int]:
 
 
 def eligible_attendees(con, training_id: int, village_id: int | None = None) -> pd.DataFrame:
-    """Mediators who were members on the session date (the only ones add_attendance accepts), by village in
-    Vietnamese order, team leader first; attended = already recorded for this session."""
+    """Mediators of the session's commune who were members on the session date (the only ones add_attendance
+    accepts), by village in Vietnamese order, team leader first; attended = already recorded for this session."""
     return con.cursor().execute(
         f"""
         SELECT m.id, m.full_name, m.is_leader, v.id AS village_id, v.name AS village, tm.name AS team,
@@ -286,7 +309,7 @@ def eligible_attendees(con, training_id: int, village_id: int | None = None) -> 
         FROM trainings t
         JOIN mediators m ON {ACTIVE_ON.format(day='t.held_on')}
         JOIN teams tm ON tm.id = m.team_id
-        JOIN villages v ON v.id = tm.village_id
+        JOIN villages v ON v.id = tm.village_id AND (t.commune_id IS NULL OR v.commune_id = t.commune_id)
         LEFT JOIN training_attendance a ON a.training_id = t.id AND a.mediator_id = m.id
         WHERE t.id = ? AND (?::INTEGER IS NULL OR v.id = ?::INTEGER)
         ORDER BY v.name COLLATE vi, v.id, m.is_leader DESC, m.full_name COLLATE vi, m.id
@@ -309,22 +332,32 @@ def recorded_not_eligible(con, training_id: int) -> pd.DataFrame:
         [training_id]).df()
 
 
-def coverage(con, year: int, village_id: int | None = None) -> dict:
-    """Training coverage of the year from team_year: trained active mediators / active mediators,
-    against the year's plan target (target_year 'trained_share', 100% in the 2023 plan; gap = share - target; no
-    plan that year: target, gap and reached are None),
-    and the number of the year's sessions held and planned (commune-wide)."""
+def coverage(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> dict:
+    """Training coverage of the year from team_year: trained active mediators / active mediators (of the village; of
+    the commune; None: of every commune, recomputed from the summed counts), against the year's target of the plan of
+    the commune in scope (target_year 'trained_share', 100% in the 2023 plan; gap = share - target; no plan that year,
+    or several communes counted and none chosen: target, gap and reached are None), and the number of the year's
+    sessions held and planned (the commune's; with several communes and none chosen, every commune's)."""
+    where = places.scope(con, village_id, commune_id)
+    target = None if where["commune"] is None else con.cursor().execute(
+        "SELECT value FROM target_year WHERE year = ? AND key = 'trained_share' AND commune_id = ?",
+        [year, where["commune"]]).fetchone()
     row = con.cursor().execute(
         """
-        SELECT coalesce(sum(trained), 0)::INTEGER, coalesce(sum(active), 0)::INTEGER,
-               ratio(sum(trained), sum(active)),
-               (SELECT value FROM target_year WHERE year = ? AND key = 'trained_share'),
-               (SELECT count(*) FROM trainings WHERE year(held_on) = ? AND status = 'da_to_chuc'),
-               (SELECT count(*) FROM trainings WHERE year(held_on) = ? AND status <> 'da_to_chuc')
-        FROM team_year WHERE year = ? AND (?::INTEGER IS NULL OR village_id = ?::INTEGER)
+        SELECT coalesce(sum(ty.trained), 0)::INTEGER, coalesce(sum(ty.active), 0)::INTEGER,
+               ratio(sum(ty.trained), sum(ty.active)),
+               (SELECT count(*) FROM trainings
+                WHERE year(held_on) = $year AND status = 'da_to_chuc' AND in_commune(commune_id, $commune, $province)),
+               (SELECT count(*) FROM trainings
+                WHERE year(held_on) = $year AND status <> 'da_to_chuc'
+                  AND in_commune(commune_id, $commune, $province))
+        FROM team_year ty JOIN villages v ON v.id = ty.village_id
+        WHERE ty.year = $year AND ($village::INTEGER IS NULL OR ty.village_id = $village::INTEGER)
+          AND in_commune(v.commune_id, $commune, $province)
         """,
-        [year, year, year, year, village_id, village_id]).fetchone()
-    trained, active, share, target, held, planned = row
+        {"year": year, **where}).fetchone()
+    trained, active, share, held, planned = row
+    target = None if target is None else target[0]
     judged = share is not None and target is not None
     return {"trained": trained, "active": active, "untrained": active - trained, "share": share,
             "target": target, "gap": share - target if judged else None,
@@ -332,39 +365,47 @@ def coverage(con, year: int, village_id: int | None = None) -> dict:
             "sessions_held": held, "sessions_planned": planned}
 
 
-def coverage_by_village(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """Per village (Vietnamese order): active and trained mediators, share, and whether it reaches the target."""
-    return con.cursor().execute(
+def coverage_by_village(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
+    """Per village (Vietnamese order; of the commune when commune_id is given, else of every commune): active and
+    trained mediators, share, and whether it reaches the target of the plan of the village's own commune (None
+    without one)."""
+    return places.with_village_labels(con, con.cursor().execute(
         """
         WITH target AS (
-            SELECT any_value(value) AS value FROM target_year WHERE year = ? AND key = 'trained_share'
+            SELECT commune_id, any_value(value) AS value FROM target_year
+            WHERE year = $year AND key = 'trained_share' GROUP BY commune_id
         )
         SELECT v.id AS village_id, v.name AS village,
                sum(ty.active)::INTEGER AS active, sum(ty.trained)::INTEGER AS trained,
                (sum(ty.active) - sum(ty.trained))::INTEGER AS untrained,
                ratio(sum(ty.trained), sum(ty.active)) AS share,
-               ratio(sum(ty.trained), sum(ty.active)) >= any_value(target.value) AS reached
-        FROM team_year ty JOIN villages v ON v.id = ty.village_id CROSS JOIN target
-        WHERE ty.year = ? AND (?::INTEGER IS NULL OR v.id = ?::INTEGER)
-        GROUP BY v.id, v.name
+               ratio(sum(ty.trained), sum(ty.active)) >= any_value(target.value) AS reached,
+               v.commune_id
+        FROM team_year ty JOIN villages v ON v.id = ty.village_id LEFT JOIN target ON target.commune_id = v.commune_id
+        WHERE ty.year = $year AND ($village::INTEGER IS NULL OR v.id = $village::INTEGER)
+          AND in_commune(v.commune_id, $commune::INTEGER, $province)
+        GROUP BY v.id, v.name, v.commune_id
         ORDER BY v.name COLLATE vi, v.id
         """,
-        [year, year, village_id, village_id]).df()
+        {"year": year, **places.scope(con, village_id, commune_id)}).df())
 
 
-def untrained(con, year: int, village_id: int | None = None) -> pd.DataFrame:
-    """Active mediators not trained in the year (mediator_year), with what is needed to invite them."""
-    return con.cursor().execute(
+def untrained(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
+    """Active mediators not trained in the year (mediator_year), with what is needed to invite them (commune_id: that
+    commune's; None: every commune's)."""
+    return places.with_village_labels(con, con.cursor().execute(
         """
         SELECT m.id AS mediator_id, v.id AS village_id, v.name AS village, m.full_name, m.is_leader,
                m.gender, m.phone, m.organisation, m.role
         FROM mediator_year my
         JOIN mediators m ON m.id = my.mediator_id
         JOIN villages v ON v.id = my.village_id
-        WHERE my.year = ? AND my.active AND NOT my.trained AND (?::INTEGER IS NULL OR my.village_id = ?::INTEGER)
+        WHERE my.year = $year AND my.active AND NOT my.trained
+          AND ($village::INTEGER IS NULL OR my.village_id = $village::INTEGER)
+          AND in_commune(v.commune_id, $commune::INTEGER, $province)
         ORDER BY v.name COLLATE vi, v.id, m.is_leader DESC, m.full_name COLLATE vi, m.id
         """,
-        [year, village_id, village_id]).df()
+        {"year": year, **places.scope(con, village_id, commune_id)}).df())
 
 
 def mediator_training_history(con, mediator_id: int) -> pd.DataFrame:

@@ -366,6 +366,8 @@ def test_an_upgraded_file_ends_with_the_structure_of_a_new_one(tmp_path, empty_d
     for kind, label, per_village, order in (("so_theo_doi", "Sổ theo dõi", True, 1), ("danh_sach_ky_nhan", "Danh sách",
                                                                                        False, 7)):
         con.execute("INSERT INTO evidence_kinds VALUES (?, ?, ?, ?, NULL)", [kind, label, per_village, order])
+    # The file's commune: its figures, and the evidence and training below (migration 014), are the commune's.
+    con.execute("INSERT INTO communes (name, province) VALUES ('Xã Đoàn Kết', 'Tỉnh Hải Dương')")
     # A signed list uploaded for 2023 before the upgrade (the evidence of KP3 then).
     con.execute("INSERT INTO evidence_files VALUES ('abc', 'x'::BLOB, 1)")
     con.execute("INSERT INTO evidence_documents (year, kind, file_name, file_type, mime_type, size_bytes, sha256) "

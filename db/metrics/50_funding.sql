@@ -127,6 +127,7 @@ GROUP BY kind, result_key, run;
 -- none: payable), de_nghi, da_duyet, da_chi. A cancelled payment frees its cases.
 -- estimated_fee = the fee in force on the concluded date for its result (rate_in_force.value): what the case earns;
 -- fee_rate_id the rate row it comes from, fee_above_cap when the province's rate was above the maximum.
+-- commune_id: the commune of the case's village (a file may hold many communes).
 CREATE OR REPLACE VIEW fee_case AS
 WITH active AS (
     SELECT pc.case_id, p.team_id, p.id AS payment_id, p.status, p.paid_on
@@ -136,9 +137,11 @@ WITH active AS (
 SELECT c.id AS case_id, c.team_id, t.village_id, c.received_on, c.concluded_on,
        year(c.concluded_on)::INTEGER AS year, c.result, c.category,
        a.payment_id, coalesce(a.status, 'chua_de_nghi') AS fee_status, a.paid_on,
-       coalesce(r.value, 0)::BIGINT AS estimated_fee, r.rate_id AS fee_rate_id, r.above_cap AS fee_above_cap
+       coalesce(r.value, 0)::BIGINT AS estimated_fee, r.rate_id AS fee_rate_id, r.above_cap AS fee_above_cap,
+       v.commune_id
 FROM cases c
 JOIN teams t ON t.id = c.team_id
+JOIN villages v ON v.id = t.village_id
 LEFT JOIN active a ON a.case_id = c.id AND a.team_id = c.team_id,
 LATERAL rate_in_force('thu_lao', fee_key(c.result), c.concluded_on) r
 WHERE c.deleted_at IS NULL AND c.result IN ('thanh', 'khong_thanh') AND c.concluded_on IS NOT NULL
@@ -178,7 +181,8 @@ LATERAL rate_in_force('thu_lao', fee_key(c.result), c.concluded_on) r;
 --       first, then to these.
 --   pay_deadline = 5 working days after the request; late = paid after it, or still unpaid past it today;
 --   payout_deadline = 3 working days after the commune paid (the team pays its mediators);
---   status_on = the date of the current status (approved, paid or cancelled).
+--   status_on = the date of the current status (approved, paid or cancelled);
+--   commune_id = the commune of the payment's team: the commune that pays it, from its own budget line.
 CREATE OR REPLACE VIEW payment_check AS
 WITH case_units AS (
     SELECT payment_id, count(*) AS cases, count(*) FILTER (WHERE problem IS NULL) AS eligible_cases,
@@ -192,7 +196,7 @@ WITH case_units AS (
     WHERE p.kind = 'ho_tro'
     GROUP BY p.id
 ), measured AS (
-    SELECT p.*, p.id AS payment_id, t.village_id,
+    SELECT p.*, p.id AS payment_id, t.village_id, v.commune_id,
            coalesce(cu.cases, 0) AS cases, coalesce(cu.eligible_cases, 0) AS eligible_cases,
            coalesce(cu.deleted_cases, 0) AS deleted_cases, s.months,
            CASE p.kind WHEN 'thu_lao' THEN coalesce(cu.due_fee, 0)
@@ -204,6 +208,7 @@ WITH case_units AS (
            CASE WHEN p.paid_on IS NOT NULL THEN team_payout_deadline(p.paid_on) END AS payout_deadline
     FROM payments p
     JOIN teams t ON t.id = p.team_id
+    JOIN villages v ON v.id = t.village_id
     LEFT JOIN case_units cu ON cu.payment_id = p.id
     LEFT JOIN support s ON s.payment_id = p.id
 ), found AS (
@@ -235,7 +240,8 @@ FROM found;
 --   owed = fee_unpaid_estimate + support_outstanding (what the team is still to receive for the year);
 --   above_rate / payments_above_rate («chi vượt mức»), paid_deleted / payments_paid_deleted («chi cho vụ việc đã
 --       xóa»), paid_ineligible / payments_paid_ineligible, payments_late: from payment_check, payments of that year
---       not cancelled.
+--       not cancelled;
+--   commune_id: the commune of the team's village, whose budget line pays it (funding_year).
 CREATE OR REPLACE VIEW funding_team_year AS
 WITH fees AS (
     SELECT team_id, year,
@@ -290,28 +296,33 @@ SELECT t.id AS team_id, t.village_id, d.year,
        coalesce(p.payments_paid_deleted, 0) AS payments_paid_deleted,
        coalesce(p.paid_ineligible, 0)::BIGINT AS paid_ineligible,
        coalesce(p.payments_paid_ineligible, 0) AS payments_paid_ineligible,
-       coalesce(p.payments_late, 0) AS payments_late
+       coalesce(p.payments_late, 0) AS payments_late,
+       v.commune_id
 FROM teams t
+JOIN villages v ON v.id = t.village_id
 JOIN due d ON d.team_id = t.id
 LEFT JOIN fees f ON f.team_id = t.id AND f.year = d.year
 LEFT JOIN pays p ON p.team_id = t.id AND p.year = d.year;
 
--- funding_year: the commune's budget line (dự toán) against what was paid, per reporting year.
---   paid = Σ payments đã chi charged to the year; pending = đề nghị + đã duyệt not yet paid;
+-- funding_year: each commune's budget line (dự toán) against what its teams were paid, per commune and reporting
+-- year (a budget line is one commune's: in a file of many communes, a commune's payments are never measured against
+-- another commune's budget).
+--   paid = Σ payments đã chi to the commune's teams charged to the year; pending = đề nghị + đã duyệt not yet paid;
 --   remaining = budget − paid; over_budget: paid + pending exceed the budget. No budget row → budget NULL.
+--   A commune without a team has no row (nothing is paid from its line).
 CREATE OR REPLACE VIEW funding_year AS
 WITH sums AS (
-    SELECT year, sum(fee_paid + support_paid) AS paid, sum(fee_pending + support_pending) AS pending,
+    SELECT commune_id, year, sum(fee_paid + support_paid) AS paid, sum(fee_pending + support_pending) AS pending,
            sum(concluded_cases) AS concluded_cases, sum(unpaid_cases) AS unpaid_cases
-    FROM funding_team_year GROUP BY year
+    FROM funding_team_year GROUP BY commune_id, year
 )
 SELECT s.year, b.id AS budget_id, b.amount AS budget, b.document_no, b.document_date, b.in_commune_budget,
        s.paid::BIGINT AS paid, s.pending::BIGINT AS pending,
        (b.amount - s.paid)::BIGINT AS remaining,
        coalesce(s.paid + s.pending > b.amount, FALSE) AS over_budget,
        ratio(s.paid, b.amount) AS paid_share,
-       s.concluded_cases, s.unpaid_cases
-FROM sums s LEFT JOIN budgets b ON b.year = s.year;
+       s.concluded_cases, s.unpaid_cases, s.commune_id
+FROM sums s LEFT JOIN budgets b ON b.commune_id = s.commune_id AND b.year = s.year;
 
 -- funding_outstanding: the list of what is outstanding for a team and year, one row per item:
 --   thu_lao_chua_de_nghi: concluded cases of the year in no request (count, estimated amount);
@@ -321,26 +332,29 @@ FROM sums s LEFT JOIN budgets b ON b.year = s.year;
 --   chi_vu_viec_da_xoa: a payment of the year that paid for cases deleted since (the part paid for them; cases =
 --       how many);
 --   chi_khong_du_dieu_kien: a payment of the year that paid for cases no longer eligible for other reasons.
+-- commune_id: the team's commune.
 CREATE OR REPLACE VIEW funding_outstanding AS
 SELECT team_id, village_id, year, 'thu_lao_chua_de_nghi' AS item, NULL::INTEGER AS payment_id,
        NULL::VARCHAR AS status, cases_not_requested AS cases, fee_not_requested_estimate AS amount,
-       NULL::DATE AS deadline, FALSE AS late
+       NULL::DATE AS deadline, FALSE AS late, commune_id
 FROM funding_team_year WHERE cases_not_requested > 0
 UNION ALL
 SELECT team_id, village_id, year, 'cho_chi', payment_id, status, CASE WHEN kind = 'thu_lao' THEN cases END,
-       amount, pay_deadline, late
+       amount, pay_deadline, late, commune_id
 FROM payment_check WHERE status IN ('de_nghi', 'da_duyet')
 UNION ALL
-SELECT team_id, village_id, year, 'ho_tro_chua_de_nghi', NULL, NULL, NULL, support_not_requested, NULL, FALSE
+SELECT team_id, village_id, year, 'ho_tro_chua_de_nghi', NULL, NULL, NULL, support_not_requested, NULL, FALSE,
+       commune_id
 FROM funding_team_year WHERE support_not_requested > 0
 UNION ALL
 SELECT team_id, village_id, year, 'vuot_muc', payment_id, status, CASE WHEN kind = 'thu_lao' THEN cases END,
-       above_rate, NULL, FALSE
+       above_rate, NULL, FALSE, commune_id
 FROM payment_check WHERE above_rate > 0
 UNION ALL
-SELECT team_id, village_id, year, 'chi_vu_viec_da_xoa', payment_id, status, deleted_cases, paid_deleted, NULL, FALSE
+SELECT team_id, village_id, year, 'chi_vu_viec_da_xoa', payment_id, status, deleted_cases, paid_deleted, NULL, FALSE,
+       commune_id
 FROM payment_check WHERE paid_deleted > 0
 UNION ALL
 SELECT team_id, village_id, year, 'chi_khong_du_dieu_kien', payment_id, status, cases - eligible_cases - deleted_cases,
-       paid_ineligible, NULL, FALSE
+       paid_ineligible, NULL, FALSE, commune_id
 FROM payment_check WHERE paid_ineligible > 0;
