@@ -6,13 +6,14 @@ import streamlit as st
 from db import audit, cases, exporting, mediators, places, register
 from db.labels import RESULTS
 from db.writes import DuplicateSuspected, ValidationError, VersionConflict
-from pages.common import (reader, ROW_HEIGHT, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters,
+from pages.common import (reader, place, ROW_HEIGHT, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters,
                           flash, fmt_date, go_to, may, md_text, presenting, sees_personal_data, show_errors, show_flash,
                           table, village_name)
 
 con = connection()
 read = reader(con)
 year, village_id = filters()
+where = place()  # the village, or a commune or province of a file of many communes
 team_table = places.teams(con, year)  # the teams that existed in the year shown
 team_names = dict(zip(team_table["id"].astype(int).tolist(), team_table["label"]))
 team_village = dict(zip(team_table["id"].astype(int).tolist(), team_table["village_id"].astype(int).tolist()))
@@ -288,7 +289,7 @@ def case_list(mask: bool):
                                        "vụ việc và ghi ngày khi biết.")
     sort = m4.selectbox("Sắp xếp", list(register.SORTS))
     _sync_url()
-    listing = read(register.list_cases, year=None if every_year else year, village_id=village_id,
+    listing = read(register.list_cases, year=None if every_year else year, village_id=where,
                                   results=picked_results, categories=picked_categories, search=search,
                                   received_month=None if every_year else received_month or None,
                                   concluded_month=None if every_year else concluded_month or None,
@@ -444,7 +445,7 @@ with tab_list:
     case_editor(*case_list(mask=False))
 
 with tab_deleted:
-    deleted = read(register.list_cases, year=year, village_id=village_id, deleted=True)
+    deleted = read(register.list_cases, year=year, village_id=where, deleted=True)
     show_flash("deleted")
     if deleted.empty:
         st.info(f"Không có vụ việc nào bị xóa trong năm {year}.")

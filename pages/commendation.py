@@ -10,16 +10,17 @@ from db.labels import (
     PASS_FAIL, TEAM_RULES, UNGRADED_LABEL,
 )
 from db.writes import ValidationError, VersionConflict, fetch_row
-from pages.common import (reader, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters, flash, fmt_date,
+from pages.common import (reader, place, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters, flash, fmt_date,
                           is_missing, is_true, may, md_text, show_errors, show_flash, table, today, village_name)
 
 con = connection()
 read = reader(con)
 year, village_id = filters()
-teams = read(commendation.team_candidates, year, village_id)
-people = read(commendation.mediator_candidates, year, village_id)
-counts = read(commendation.candidate_counts, year, village_id)
-listed = read(commendation.nominations, year, village_id)
+where = place()  # the village, or a commune or province of a file of many communes
+teams = read(commendation.team_candidates, year, where)
+people = read(commendation.mediator_candidates, year, where)
+counts = read(commendation.candidate_counts, year, where)
+listed = read(commendation.nominations, year, where)
 RED = "color: #c62828; font-weight: 600"
 
 

@@ -14,19 +14,20 @@ from db.labels import (
     POINTS_RULES, STANDARD_STATUS,
 )
 from db.writes import ValidationError, VersionConflict
-from pages.common import (reader, Editing, actor, connection, filters, flash, fmt_date, is_missing, is_true, may, md_text,
+from pages.common import (reader, place, Editing, actor, connection, filters, flash, fmt_date, is_missing, is_true, may, md_text,
                           show_errors, show_flash, table, today, village_name)
 
 con = connection()
 read = reader(con)
 year, village_id = filters()
+where = place()  # the village, or a commune or province of a file of many communes
 place = village_name(con, village_id)
-rows = read(criteria.results, year, village_id)
-overview = read(criteria.summary, year, village_id)
+rows = read(criteria.results, year, where)
+overview = read(criteria.summary, year, where)
 in_force = criteria.frameworks_for_year(con, year)
 legal = next((f for f in in_force if f["family"] == "chuan_tiep_can"), None)
 assessment = legal["assessment"] if legal else None
-scored = read(criteria.standard, year) if assessment == "points" else None
+scored = read(criteria.standard, year, where) if assessment == "points" else None
 link_params = {"nam": year, **({"thon": village_id} if village_id else {})}
 
 # Where the full list behind each formula lives in the app (the expander shows the rows counted).
@@ -289,7 +290,7 @@ with tab_list:
                 indicator_card(r)
 
 with tab_matrix:
-    grid = read(criteria.matrix, year)
+    grid = read(criteria.matrix, year, where)
     cells, statuses = grid["cells"], grid["statuses"]
     if cells.empty:
         st.info("Không có chỉ tiêu nào tính theo thôn.")

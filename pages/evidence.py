@@ -3,7 +3,7 @@ import streamlit as st
 
 from db import evidence, places
 from db.writes import ValidationError, VersionConflict
-from pages.common import (reader, Editing, actor, connection, date_field, download, filters, flash, fmt_date, is_true, may, md_text,
+from pages.common import (reader, place, Editing, actor, connection, date_field, download, filters, flash, fmt_date, is_true, may, md_text,
                           presenting, show_errors, show_flash, table, village_name)
 
 # The uploader takes any file and db/evidence.py checks its content, so a wrong type or size is refused in
@@ -14,8 +14,9 @@ UPLOAD_LIMIT_MB = 200
 con = connection()
 read = reader(con)
 year, village_id = filters()
+where = place()  # the village, or a commune or province of a file of many communes
 place = village_name(con, village_id)
-need = read(evidence.requirements, year, village_id)
+need = read(evidence.requirements, year, where)
 kinds = dict(zip(need["kind"], need["label"]))
 village_table = places.villages(con)
 scopes = {0: "Toàn xã", **dict(zip(village_table["id"].tolist(), village_table["name"]))}
@@ -45,7 +46,7 @@ have = int(required["present"].sum())
 c1, c2 = st.columns(2, border=True)
 c1.metric("Loại hồ sơ các chỉ tiêu cần đã có", f"{have}/{len(required)}",
           help=f"Các loại tài liệu kiểm chứng mà chỉ tiêu áp dụng năm {year} yêu cầu, cho {place.lower()}.")
-listing = read(evidence.documents, year, village_id)
+listing = read(evidence.documents, year, where)
 c2.metric("Hồ sơ đã tải lên", len(listing), help="Gồm hồ sơ của thôn đang lọc và hồ sơ chung của toàn xã.")
 if len(required) > have:
     st.warning("Còn thiếu: " + "; ".join(

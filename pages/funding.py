@@ -11,7 +11,7 @@ from db.labels import (
 )
 from db.writes import ValidationError, VersionConflict, fetch_row
 from pages import charts
-from pages.common import (reader, paged, 
+from pages.common import (reader, place, paged, 
     Editing, actor, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
     fmt_pct, go_to, is_missing, is_true, may, md_text, positive, presenting, show_errors, show_flash, table, today, village_name,
 )
@@ -19,9 +19,10 @@ from pages.common import (reader, paged,
 con = connection()
 read = reader(con)
 year, village_id = filters()
+where = place()  # the village, or a commune or province of a file of many communes
 place = village_name(con, village_id)
-total = read(funding.summary, year, village_id)
-checks = read(funding.team_checks, year, village_id)
+total = read(funding.summary, year, where)
+checks = read(funding.team_checks, year, where)
 teams = places.teams(con, year, village_id)  # the teams that existed in the year shown
 team_names = {int(t): name for t, name in zip(teams["id"], teams["name"])}
 DEADLINE_NOTE = ("Hạn chi: 5 ngày làm việc kể từ ngày đề nghị (không tính thứ Bảy, Chủ nhật, ngày nghỉ lễ, Tết và "
@@ -209,7 +210,7 @@ with tab_checks:
                "việc ngoài phạm vi hoặc đang hòa giải.")
 
     st.subheader(f"Việc còn tồn đọng năm {year}")
-    pending = read(funding.outstanding, year, village_id)
+    pending = read(funding.outstanding, year, where)
     if pending.empty:
         st.success(f"Không còn việc tồn đọng về kinh phí năm {year} ({place}).", icon=":material/task_alt:")
     else:
@@ -368,7 +369,7 @@ if may("funding"):
             show_flash("support")
 
 with tab_payments:
-    every = read(funding.payments, year, village_id)
+    every = read(funding.payments, year, where)
     st.caption(f"Chứng từ tính vào năm {year}: giấy đề nghị thù lao theo ngày đề nghị, hỗ trợ hoạt động theo kỳ. "
                + DEADLINE_NOTE)
     if every.empty:

@@ -12,6 +12,7 @@ from pages.common import (reader, paged, place, Editing, actor, connection, date
 con = connection()
 read = reader(con)
 year, village_id = filters()
+where = place()  # the village, or a commune or province of a file of many communes
 team_table = places.teams(con, year)  # the teams that existed in the year shown
 team_names = dict(zip(team_table["id"].astype(int).tolist(), team_table["label"]))
 team_village = dict(zip(team_table["id"].astype(int).tolist(), team_table["village_id"].astype(int).tolist()))
@@ -270,7 +271,7 @@ st.title("Hòa giải viên")
 st.caption(f"Năm {year} · {village_name(con, village_id)} · Đang hoạt động tính đến ngày 31/12/{year} "
            "(năm hiện tại: đến hôm nay).")
 
-counts = read(mediators.mediator_counts, year, village_id)
+counts = read(mediators.mediator_counts, year, where)
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric("Đang hoạt động", counts["active"], help=f"Trong đó {counts['leaders']} tổ trưởng.")
 m2.metric("Nữ", counts["women"], help="Hòa giải viên nữ đang hoạt động (Điều 12: mỗi tổ có ít nhất một người).")

@@ -6,10 +6,11 @@ from types import SimpleNamespace
 import streamlit as st
 
 from db import overview, results, scores
+from db.scope import Place
 from db.labels import (BAND_LABELS, BAND_TEXT_COLOURS, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, RESULTS,
                        SCORE_BANDS, TARGET_STATUS, UNGRADED, UNGRADED_LABEL)
 from pages import charts, slides
-from pages.common import (reader, paged, connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, is_true, open_page,
+from pages.common import (reader, place, paged, connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, is_true, open_page,
                           page_link, presenting, table, view_params, village_name)
 
 CASES, TEAMS, TRAININGS = "pages/cases.py", "pages/teams.py", "pages/trainings.py"
@@ -19,12 +20,14 @@ COMMENDATION, QUALITY = "pages/commendation.py", "pages/quality.py"
 con = connection()
 read = reader(con)
 year, village_id = filters()
+where = place()  # the village, or a commune or province of a file of many communes
+area = Place(where.province, where.commune_id)  # the same without the village: the villages to rank
 heading = st.empty()  # the title goes out first, before any figure is computed (a province's first load takes a while)
 if not (presenting() and slides.wanted()):  # a slide is a screen of its own, its caption says where it is
     with heading.container():
         st.title("Tổng quan công tác hòa giải ở cơ sở")
         line = st.empty()
-kpi = read(overview.kpis, year, village_id)
+kpi = read(overview.kpis, year, where)
 rate = kpi["official_rate"]
 
 def whole_pct(value: float) -> str:
@@ -250,14 +253,14 @@ if village_id is not None:
         page_link(CASES, label=f"Sổ theo dõi vụ việc của {name}", icon=":material/arrow_forward:",
                      query_params=view_params())
     with right:
-        by_year = read(results.rate_history, village_id)
+        by_year = read(results.rate_history, where)
         st.altair_chart(charts.rate_history(by_year, drawn, year), width="stretch")
         st.caption(f"Tỷ lệ hòa giải thành chính thức của {name} qua các năm (thành / (thành + không thành)). "
                    + (f"Dải xanh: {band_words}; dải cam: mức các năm trước." if band else plan_line + "."))
 
 # --- Cases: month by month, and the three national categories -----------------------------------------
 
-total = read(results.totals, year, village_id)
+total = read(results.totals, year, where)
 st.subheader("Vụ việc trong năm")
 st.markdown(
     f"Tiếp nhận **{fmt_int(total['received'])}** vụ việc"
@@ -270,7 +273,7 @@ st.markdown(
 trend_col, category_col = st.columns([3, 2])
 with trend_col:
     st.markdown("**Tiếp nhận và kết thúc theo tháng**")
-    months = read(results.by_month, year, village_id)
+    months = read(results.by_month, year, where)
     if months["cases"].sum():
         trend = st.altair_chart(charts.monthly(months, year), width="stretch",
                                 on_select="rerun", selection_mode="thang", key=f"trend_{year}_{village_id}")
@@ -281,7 +284,7 @@ with trend_col:
         st.info(f"Chưa có vụ việc nào được nhận hay kết thúc trong năm {year}.", icon=":material/info:")
 with category_col:
     st.markdown("**Theo ba nhóm thống kê của Bộ Tư pháp**")
-    category_frame = read(results.by_national_category, year, village_id)
+    category_frame = read(results.by_national_category, year, where)
     category = st.altair_chart(charts.national_categories(category_frame, year), width="stretch",
                                on_select="rerun", selection_mode="nhom", key=f"nhom_{year}_{village_id}")
     st.caption(f"Số vụ việc tính vào năm {year} (kể cả kỳ trước chuyển sang) theo nhóm, chia theo kết quả tính "
@@ -299,7 +302,7 @@ if picked := category.selection.get("nhom"):
 
 # --- Villages ranked against the target band ----------------------------------------------------------
 
-villages = read(results.by_village, year)
+villages = read(results.by_village, year, None, area)  # every village of the commune (or province) shown
 rated = villages.dropna(subset=["official_rate"]).sort_values(["official_rate", "village"], ascending=[False, True])
 drawn_villages, left_out = charts.ends(rated) if len(villages) > charts.MOST_BARS else (villages, 0)
 st.subheader("Các thôn theo tỷ lệ hòa giải thành")
@@ -319,7 +322,7 @@ if village_id is not None and st.button("Xem tất cả các thôn", icon=":mate
     go_to(year, None)
     st.rerun()
 
-bands = read(scores.band_counts, year, village_id)
+bands = read(scores.band_counts, year, where)
 st.markdown("Chất lượng tổ hòa giải: " + " · ".join(
     f":{BAND_TEXT_COLOURS[band]}[**{label}**]: {bands[band]} tổ" for band, label in SCORE_BANDS.items())
     + (f" · :{BAND_TEXT_COLOURS[UNGRADED]}[**{UNGRADED_LABEL}**]: {bands[UNGRADED]} tổ" if bands[UNGRADED] else ""),

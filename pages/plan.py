@@ -3,15 +3,17 @@ import datetime as dt
 
 import streamlit as st
 
-from db import plan, results
+from db import places, plan, results
 from db.labels import PLAN_TASK_STATUS
 from db.writes import ValidationError, VersionConflict
-from pages.common import (reader, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_int, go_to,
+from pages.common import (reader, place, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_int, go_to,
                           is_true, may, md_text, show_errors, show_flash, table, today)
 
 con = connection()
 read = reader(con)
 year, _village = filters()  # the plan is the commune's: the village filter does not apply here
+# A file of many communes (a province, a roll-up): the plan of the commune chosen in the sidebar.
+commune = place().commune_id
 NEW = 0  # the "new task" option of the task picker
 # The plan's targets (db.plan.PLAN_GOALS) as short field labels: one line each in three columns at 1366 px.
 GOAL_FIELDS = {"success_rate_min": "Tỷ lệ thành tối thiểu", "success_rate_max": "Tỷ lệ thành phấn đấu",
@@ -38,11 +40,11 @@ def bump(counter: str) -> None:
 def copy_plan(from_year: int, to_year: int) -> None:
     """Copy a plan forward, then show the new year's plan when the sidebar offers that year."""
     try:
-        plan.copy_plan_forward(con, from_year, to_year, actor=actor())
+        plan.copy_plan_forward(con, from_year, to_year, actor=actor(), commune_id=commune)
     except ValidationError as exc:
         show_errors(exc)
         return
-    count = len(read(plan.tasks, to_year))
+    count = len(read(plan.tasks, to_year, commune_id=commune))
     message = (f"Đã sao chép kế hoạch năm {from_year} sang năm {to_year}: {count} nhiệm vụ, thời hạn lùi "
                f"{abs(to_year - from_year)} năm, trạng thái «{PLAN_TASK_STATUS[plan.NOT_STARTED]}». Hãy nhập số, "
                "ngày ban hành và người ký khi kế hoạch được ban hành.")
@@ -94,7 +96,8 @@ def plan_form(form_id: str, edit: Editing | None) -> None:
     else:
         try:
             plan.save_plan(con, year, {"title": title, "number": number, "issued_on": issued_on, "signer": signer,
-                                       "targets": typed_goals}, actor=actor(), expected_version=current.get("version"))
+                                       "targets": typed_goals}, actor=actor(), expected_version=current.get("version"),
+                           commune_id=commune)
         except VersionConflict as exc:
             if edit:
                 edit.conflict()
@@ -196,16 +199,20 @@ def notes_panel(task: dict) -> None:
 st.title("Kế hoạch")
 st.caption(f"Năm {year} · Kế hoạch của toàn xã: bộ lọc «Thôn» không áp dụng cho trang này.")
 show_flash()
+if commune is None and read(places.commune_count) > 1:
+    st.info("Mỗi xã có kế hoạch của mình: chọn xã ở thanh bên để xem, sửa kế hoạch của xã đó.",
+            icon=":material/location_city:")
+    st.stop()
 
-current = plan.get_plan(con, year)
+current = plan.get_plan(con, year, commune)
 if current is None:
     st.info(f"Năm {year} chưa có kế hoạch.", icon=":material/event_busy:")
     if not may("plan"):
         st.stop()
-    previous = plan.get_plan(con, year - 1)
+    previous = plan.get_plan(con, year - 1, commune)
     if previous:
         st.markdown(
-            f"Có thể sao chép kế hoạch năm {year - 1} ({len(read(plan.tasks, year - 1))} nhiệm vụ) làm khởi điểm: "
+            f"Có thể sao chép kế hoạch năm {year - 1} ({len(read(plan.tasks, year - 1, commune_id=commune))} nhiệm vụ) làm khởi điểm: "
             f"giữ nội dung, chủ trì, phối hợp; thời hạn lùi sang năm {year}; trạng thái về "
             f"«{PLAN_TASK_STATUS[plan.NOT_STARTED]}»; ghi nhận tiến độ, kết quả và văn bản kiểm chứng không chép.")
         if st.button(f"Sao chép kế hoạch năm {year - 1} sang năm {year}", icon=":material/content_copy:",
@@ -219,8 +226,8 @@ if current is None:
 
 # --- the plan's header and figures ----------------------------------------------------------------
 as_of = today()
-frame = read(plan.tasks, year, as_of)
-counts = read(plan.status_counts, year, as_of)
+frame = read(plan.tasks, year, as_of, commune_id=commune)
+counts = read(plan.status_counts, year, as_of, commune_id=commune)
 
 st.subheader(md_text(current["title"]), anchor=False)
 st.markdown(f"Số: **{md_text(current['number'] or 'chưa có số')}** · Ngày ban hành: "
@@ -306,13 +313,13 @@ else:
 # --- the plan as a whole ----------------------------------------------------------------------------
 st.divider()
 with st.expander("Sửa thông tin kế hoạch (tên, số, ngày ban hành, người ký, mục tiêu)"):
-    plan_edit = Editing(f"plan_{current['id']}", "plans", lambda: plan.get_plan(con, year))
+    plan_edit = Editing(f"plan_{current['id']}", "plans", lambda: plan.get_plan(con, year, commune))
     plan_form(plan_edit.key, plan_edit)
 next_year = year + 1
-next_plan = plan.get_plan(con, next_year)
+next_plan = plan.get_plan(con, next_year, commune)
 st.markdown(f"**Kế hoạch năm {next_year}**")
 if next_plan:
-    st.caption(f"Năm {next_year} đã có kế hoạch ({len(read(plan.tasks, next_year))} nhiệm vụ): chọn năm {next_year} "
+    st.caption(f"Năm {next_year} đã có kế hoạch ({len(read(plan.tasks, next_year, commune_id=commune))} nhiệm vụ): chọn năm {next_year} "
                "ở thanh bên để xem.")
 else:
     st.caption(f"Sao chép các nhiệm vụ của kế hoạch này làm kế hoạch năm {next_year}: giữ nội dung, chủ trì, phối hợp; "

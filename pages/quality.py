@@ -10,16 +10,17 @@ from db.labels import (
     SCORE_COMPONENTS_SHORT, UNGRADED, UNGRADED_LABEL,
 )
 from pages import charts
-from pages.common import (reader, WRAP_ROW_HEIGHT, connection, filters, fmt_date, is_missing, md_text, page_link, table,
+from pages.common import (reader, place, WRAP_ROW_HEIGHT, connection, filters, fmt_date, is_missing, md_text, page_link, table,
                           village_name)
 
 con = connection()
 read = reader(con)
 year, village_id = filters()
-scored = read(scores.team_scores, year, village_id)
-parts = read(scores.components, year, village_id)
+where = place()  # the village, or a commune or province of a file of many communes
+scored = read(scores.team_scores, year, where)
+parts = read(scores.components, year, where)
 params = read(scores.score_params, year)
-bands = read(scores.band_counts, year, village_id)
+bands = read(scores.band_counts, year, where)
 
 
 def num(value, digits: int = 1) -> str:
@@ -225,7 +226,7 @@ with right:
 # Review flags, consistent with the Tổ hòa giải page (composition, idle mediators) plus band Yếu (never for a team
 # with too little data to grade: team_review_flags).
 st.subheader("Tổ cần rà soát, kiện toàn")
-flags = read(scores.review_flags, year, village_id)
+flags = read(scores.review_flags, year, where)
 if flags.empty:
     st.success("Không có tổ nào cần rà soát theo số liệu.", icon=":material/task_alt:")
 else:

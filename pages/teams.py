@@ -4,14 +4,15 @@ import streamlit as st
 from db import places, reviews, teams
 from db.labels import COMPOSITION_RULES, REVIEW_STATUS
 from db.writes import ValidationError, VersionConflict, fetch_row
-from pages.common import (reader, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_pct, is_missing, is_true,
+from pages.common import (reader, place, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_pct, is_missing, is_true,
                           may, md_text, show_errors, show_flash, table, village_name)
 
 con = connection()
 read = reader(con)
 year, village_id = filters()
-register = read(teams.team_register, year, village_id)
-summary = read(teams.composition_summary, year, village_id)
+where = place()  # the village, or a commune or province of a file of many communes
+register = read(teams.team_register, year, where)
+summary = read(teams.composition_summary, year, where)
 
 
 def rule_lines(team) -> list[tuple[bool, str]]:

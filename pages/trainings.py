@@ -2,10 +2,11 @@
 import streamlit as st
 
 from db import trainings
+from db.scope import Place
 from db.labels import TRAINING_STATUS
 from db.writes import ValidationError, VersionConflict
 from pages import charts
-from pages.common import (reader, 
+from pages.common import (reader, place, 
     Editing, actor, connection, date_field, download, filters, flash, fmt_date, fmt_int, fmt_pct, go_to, is_missing,
     may, md_text, sees_personal_data, show_errors, show_flash, table, today, village_name,
 )
@@ -13,8 +14,9 @@ from pages.common import (reader,
 con = connection()
 read = reader(con)
 year, village_id = filters()
+where = place()  # the village, or a commune or province of a file of many communes
 place = village_name(con, village_id)
-cover = read(trainings.coverage, year, village_id)
+cover = read(trainings.coverage, year, where)
 target = cover["target"]  # None: the year has no plan, so no target (issue 14)
 goal_words = (f"Mục tiêu kế hoạch: {fmt_pct(target)} hòa giải viên được tập huấn trong năm" if target is not None
               else f"Chưa có kế hoạch năm {year}: không có mục tiêu để so sánh")
@@ -176,7 +178,7 @@ def attendance_checklist(training: dict) -> None:
 
 def coverage_chart() -> None:
     """Per village bars against the target line (all villages: with one village the metrics say it all)."""
-    st.altair_chart(charts.training_coverage(read(trainings.coverage_by_village, year), target), width="stretch")
+    st.altair_chart(charts.training_coverage(read(trainings.coverage_by_village, year, None, Place(where.province, where.commune_id)), target), width="stretch")
     st.caption(f"Mỗi thanh: số hòa giải viên đang hoạt động của thôn đã dự ít nhất một buổi tập huấn đã tổ chức "
                f"trong năm {year} / số hòa giải viên đang hoạt động (tính tại 31/12/{year}; năm hiện tại: đến hôm "
                "nay)." + (f" Vạch đứt: mục tiêu {fmt_pct(target)} của kế hoạch." if target is not None else ""))
@@ -219,7 +221,7 @@ with tab_cover:
         coverage_chart()
 
     st.subheader(f"Hòa giải viên chưa được tập huấn năm {year}")
-    missing = read(trainings.untrained, year, village_id)
+    missing = read(trainings.untrained, year, where)
     if missing.empty:
         st.success(f"Mọi hòa giải viên đang hoạt động ({place}) đã được tập huấn năm {year}.")
     else:
@@ -243,7 +245,7 @@ with tab_sessions:
         training_form(f"new_training_{st.session_state.get('training_form_generation', 0)}")
 
     st.subheader(f"Các buổi tập huấn năm {year}")
-    sessions = read(trainings.trainings, year, village_id)
+    sessions = read(trainings.trainings, year, where)
     view = sessions.assign(
         day=sessions["held_on"].map(fmt_date),
         hours_label=sessions["hours"].map(fmt_hours),
