@@ -202,7 +202,7 @@ def standard_section(s: dict) -> None:
 def manual_form(s: dict) -> None:
     """Chỉ tiêu 3 of Tiêu chí 3 and the tiêu chí the app does not measure: points of the year (empty = chưa biết);
     the maxima of those tiêu chí for the officer who may change settings."""
-    entries = criteria.manual_entries(con, year)
+    entries = criteria.manual_entries(con, year, where)
     manual = rows[rows["formula"] == "manual"].drop_duplicates("code") if len(rows) else rows
     settings = may("settings")
     with st.expander("Điểm ứng dụng không tính (nhập tay)", expanded=False):
@@ -251,7 +251,7 @@ def manual_form(s: dict) -> None:
                                             actor=actor(), expected_version=old["version"])
                 else:
                     criteria.save_manual_points(con, year, number_, {"points": got}, actor=actor(),
-                                                indicator_code=code,
+                                                indicator_code=code, commune_id=where.commune_id,
                                                 expected_version=None if old is None else old["version"])
                 changed += 1
         except (ValidationError, VersionConflict) as exc:

@@ -104,7 +104,7 @@ if may("evidence"):  # the officer adds documents; others read
         try:
             new_id = evidence.add_document(
                 con, {"year": year, "village_id": scope or None, "kind": kind, "doc_no": doc_no,
-                      "doc_date": doc_date, "note": note},
+                      "doc_date": doc_date, "note": note, "commune_id": where.commune_id},
                 upload.getvalue() if upload is not None else None, upload.name if upload is not None else None,
                 actor=actor())
         except ValidationError as exc:

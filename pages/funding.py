@@ -582,7 +582,7 @@ if may("funding"):
     with tab_budget:
         st.caption("Dự toán kinh phí hòa giải ở cơ sở của xã cho từng năm, với văn bản giao dự toán. Tiêu chí tiếp cận "
                    "pháp luật yêu cầu có văn bản bố trí kinh phí trong dự toán ngân sách xã.")
-        edit = Editing(f"budget_{year}", "budgets", lambda: funding.budget(con, year))
+        edit = Editing(f"budget_{year}", "budgets", lambda: funding.budget(con, year, where.commune_id))
         opened = edit.record  # the year's budget as this form opened it ({} when there was none)
         form_id = edit.key
         with st.form(form_id, enter_to_submit=False):
@@ -609,7 +609,7 @@ if may("funding"):
                 funding.save_budget(con, year, {"amount": budget_amount, "document_no": document_no,
                                                 "document_date": document_date, "in_commune_budget": in_budget,
                                                 "note": budget_note},
-                                    actor=actor(), expected_version=edit.version)
+                                    actor=actor(), expected_version=edit.version, commune_id=where.commune_id)
             except VersionConflict:
                 edit.conflict()
             except ValidationError as exc:

@@ -70,7 +70,7 @@ def training_form(form_id: str, edit: Editing | None = None) -> None:
             edit.show_conflict()
         return
     data = {"held_on": held_on, "title": title, "organiser": organiser, "cooperating": cooperating,
-            "hours": hours, "place": where, "status": status}
+            "hours": hours, "place": where, "status": status, "commune_id": place().commune_id}
     try:
         saved_id = trainings.save_training(con, data, actor=actor(), training_id=training.get("id"),
                                            expected_version=training.get("version"))
