@@ -5,8 +5,8 @@ from db import trainings
 from db.scope import Place
 from db.labels import TRAINING_STATUS
 from db.writes import ValidationError, VersionConflict
-from pages import charts
-from pages.common import (reader, place, 
+from pages import common, charts
+from pages.common import (reader, 
     Editing, actor, connection, date_field, download, filters, flash, fmt_date, fmt_int, fmt_pct, go_to, is_missing,
     may, md_text, sees_personal_data, show_errors, show_flash, table, today, village_name,
 )
@@ -14,9 +14,9 @@ from pages.common import (reader, place,
 con = connection()
 read = reader(con)
 year, village_id = filters()
-where = place()  # the village, or a commune or province of a file of many communes
+scope = common.place()  # the village, or a commune or province of a file of many communes
 place = village_name(con, village_id)
-cover = read(trainings.coverage, year, where)
+cover = read(trainings.coverage, year, scope)
 target = cover["target"]  # None: the year has no plan, so no target (issue 14)
 goal_words = (f"Mục tiêu kế hoạch: {fmt_pct(target)} hòa giải viên được tập huấn trong năm" if target is not None
               else f"Chưa có kế hoạch năm {year}: không có mục tiêu để so sánh")
@@ -70,7 +70,7 @@ def training_form(form_id: str, edit: Editing | None = None) -> None:
             edit.show_conflict()
         return
     data = {"held_on": held_on, "title": title, "organiser": organiser, "cooperating": cooperating,
-            "hours": hours, "place": where, "status": status, "commune_id": place().commune_id}
+            "hours": hours, "place": where, "status": status, "commune_id": scope.commune_id}
     try:
         saved_id = trainings.save_training(con, data, actor=actor(), training_id=training.get("id"),
                                            expected_version=training.get("version"))
@@ -178,7 +178,7 @@ def attendance_checklist(training: dict) -> None:
 
 def coverage_chart() -> None:
     """Per village bars against the target line (all villages: with one village the metrics say it all)."""
-    st.altair_chart(charts.training_coverage(read(trainings.coverage_by_village, year, None, Place(where.province, where.commune_id)), target), width="stretch")
+    st.altair_chart(charts.training_coverage(read(trainings.coverage_by_village, year, None, Place(scope.province, scope.commune_id)), target), width="stretch")
     st.caption(f"Mỗi thanh: số hòa giải viên đang hoạt động của thôn đã dự ít nhất một buổi tập huấn đã tổ chức "
                f"trong năm {year} / số hòa giải viên đang hoạt động (tính tại 31/12/{year}; năm hiện tại: đến hôm "
                "nay)." + (f" Vạch đứt: mục tiêu {fmt_pct(target)} của kế hoạch." if target is not None else ""))
@@ -221,7 +221,7 @@ with tab_cover:
         coverage_chart()
 
     st.subheader(f"Hòa giải viên chưa được tập huấn năm {year}")
-    missing = read(trainings.untrained, year, where)
+    missing = read(trainings.untrained, year, scope)
     if missing.empty:
         st.success(f"Mọi hòa giải viên đang hoạt động ({place}) đã được tập huấn năm {year}.")
     else:
@@ -245,7 +245,7 @@ with tab_sessions:
         training_form(f"new_training_{st.session_state.get('training_form_generation', 0)}")
 
     st.subheader(f"Các buổi tập huấn năm {year}")
-    sessions = read(trainings.trainings, year, where)
+    sessions = read(trainings.trainings, year, scope)
     view = sessions.assign(
         day=sessions["held_on"].map(fmt_date),
         hours_label=sessions["hours"].map(fmt_hours),
