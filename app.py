@@ -309,7 +309,11 @@ def _account(user: users.User) -> None:
 
 
 def _sidebar(con, read, user: users.User, years: list[int], village_names: dict, generation: int) -> None:
-    st.markdown(f"**{md_text(places.commune_title(con))}**")
+    communes = read(places.communes)
+    provinces = communes["province"].nunique() if len(communes) > 1 else 0
+    st.markdown(f"**{md_text(places.commune_title(con))}**" if not provinces else  # a file of many communes
+                f"**{md_text(communes['province'].iloc[0]) if provinces == 1 else f'{provinces} tỉnh, thành phố'}"
+                f" · {len(communes):,} xã**".replace(",", "."))
     if places.has_demo_data(con):
         st.caption(":material/info: Dữ liệu minh họa, hư cấu — không phải người thật.")
     if (made := read(rollup.rollup_info)) is not None:
@@ -324,7 +328,6 @@ def _sidebar(con, read, user: users.User, years: list[int], village_names: dict,
     if user.role == "to_truong":  # their own village only
         st.caption(f"Thôn: **{md_text(village_names.get(user.village_id, 'thôn của tài khoản'))}**")
     else:
-        communes = read(places.communes)
         if len(communes) > 1:
             _place_filters(communes, generation)
         if len(communes) <= 1 or st.session_state["xa"] != ALL:
