@@ -44,8 +44,8 @@ def team_candidates(con, year: int, village_id: int | None = None) -> pd.DataFra
     return con.cursor().execute(
         """
         SELECT t.name AS team, v.name AS village, c.*
-        FROM team_candidate c JOIN teams t ON t.id = c.team_id JOIN villages v ON v.id = c.village_id
-        WHERE c.year = $year AND in_place(c.village_id, $village, $commune, $province)
+        FROM team_candidate_of($year) c JOIN teams t ON t.id = c.team_id JOIN villages v ON v.id = c.village_id
+        WHERE in_place(c.village_id, $village, $commune, $province)
         ORDER BY c.is_candidate DESC, c.near_miss DESC, c.graded DESC, c.failed_rules, c.score DESC NULLS LAST,
                  v.name COLLATE vi, c.team_id
         """,
@@ -68,11 +68,11 @@ def mediator_candidates(con, year: int, village_id: int | None = None) -> pd.Dat
 
 
 def candidate_counts(con, year: int, village_id: int | None = None) -> dict[str, int]:
-    """Candidates and near-misses (exactly one rule failed), teams and mediators (one pass over each view)."""
+    """Candidates and near-misses (exactly one rule failed), teams and mediators (one pass over each, for the year)."""
     counts = {}
-    for view, prefix in (("team_candidate", "teams"), ("mediator_candidate", "mediators")):
+    for source, prefix in (("team_candidate_of($year)", "teams"), ("mediator_candidate", "mediators")):
         found, near = con.cursor().execute(
-            f"SELECT count(*) FILTER (WHERE is_candidate), count(*) FILTER (WHERE near_miss) FROM {view} "
+            f"SELECT count(*) FILTER (WHERE is_candidate), count(*) FILTER (WHERE near_miss) FROM {source} "
             "WHERE year = $year AND in_place(village_id, $village, $commune, $province)",
             {"year": year, **place_params(village_id)},
         ).fetchone()
@@ -120,7 +120,8 @@ def _candidate_row(cur, year: int, team_id: int | None, mediator_id: int | None)
     if mediator_id is not None:
         rel = cur.execute("SELECT * FROM mediator_candidate WHERE year = ? AND mediator_id = ?", [year, mediator_id])
     else:
-        rel = cur.execute("SELECT * FROM team_candidate WHERE year = ? AND team_id = ?", [year, team_id])
+        rel = cur.execute("SELECT * FROM team_candidate_of($year) WHERE team_id = $team",
+                          {"year": year, "team": team_id})
     row = rel.fetchone()
     return dict(zip([d[0] for d in rel.description], row)) if row else None
 
@@ -329,11 +330,11 @@ def self_assessments(con, year: int) -> pd.DataFrame:
         SELECT t.id AS team_id, t.name AS team, v.name AS village, v.id AS village_id,
                sa.id, sa.submitted_on, sa.self_score, sa.note, sa.version, s.score, coalesce(s.graded, FALSE) AS graded
         FROM teams t JOIN villages v ON v.id = t.village_id
-        LEFT JOIN self_assessments sa ON sa.team_id = t.id AND sa.year = ?
-        LEFT JOIN team_score s ON s.team_id = t.id AND s.year = ?
+        LEFT JOIN self_assessments sa ON sa.team_id = t.id AND sa.year = $year
+        LEFT JOIN team_score_of($year) s ON s.team_id = t.id
         ORDER BY v.name COLLATE vi
         """,
-        [year, year],
+        {"year": year},
     ).df()
 
 
@@ -411,12 +412,12 @@ def approved(con, year: int) -> pd.DataFrame:
         FROM nominations n
         JOIN teams t ON t.id = n.team_id JOIN villages v ON v.id = t.village_id
         LEFT JOIN mediators m ON m.id = n.mediator_id
-        LEFT JOIN team_candidate tc ON tc.team_id = n.team_id AND tc.year = n.year
+        LEFT JOIN team_candidate_of($year) tc ON tc.team_id = n.team_id AND tc.year = n.year
         LEFT JOIN mediator_candidate mc ON mc.mediator_id = n.mediator_id AND mc.year = n.year
-        WHERE n.year = ? AND n.status = 'da_duyet'
+        WHERE n.year = $year AND n.status = 'da_duyet'
         ORDER BY n.mediator_id IS NOT NULL, v.name COLLATE vi, name COLLATE vi
         """,
-        [year],
+        {"year": year},
     ).df()
     pairs = [achievement(r) for r in frame.itertuples()]
     frame["achievement_detail"] = [what for _, what in pairs]

@@ -312,21 +312,27 @@ def _first_after(cur, table: str, code: str, year: int) -> dict | None:
 
 # --- reading the scores ----------------------------------------------------------------------------
 
+# The columns team_scored_of (db/metrics/70_scores.sql) adds to a row of team_score_inputs: without them, the inputs.
+_SCORED_ONLY = ("parts, total_weight, applicable_weight, score, not_applicable, not_applicable_weight, "
+                "not_applicable_share, too_few_cases, too_little_weight, graded, band, rank, previous_score, "
+                "previous_graded, change")
+
+
 def team_scores(con, year: int, village_id: int | None = None) -> pd.DataFrame:
     """One row per team: score, band, rank, change, whether graded and why not, and every input (team_score +
-    team_score_inputs); graded teams first, best first, then the teams with too little data to grade (by their
-    indicative score); ties in Vietnamese order of the village, then by team id (a stable order)."""
+    team_score_inputs, read together from team_scored_of for the year only); graded teams first, best first, then the
+    teams with too little data to grade (by their indicative score); ties in Vietnamese order of the village, then by
+    team id (a stable order)."""
     return con.cursor().execute(
-        """
+        f"""
         SELECT t.name AS team, v.name AS village, s.score, s.band, s.rank, s.previous_score, s.previous_graded,
                s.change, s.applicable_weight, s.not_applicable, s.not_applicable_weight, s.not_applicable_share,
                s.graded, s.too_few_cases, s.too_little_weight, s.grading_min_concluded, s.grading_max_not_applicable,
-               i.* EXCLUDE (grading_min_concluded, grading_max_not_applicable)
-        FROM team_score s
-        JOIN team_score_inputs i ON i.team_id = s.team_id AND i.year = s.year
+               s.* EXCLUDE (grading_min_concluded, grading_max_not_applicable, {_SCORED_ONLY})
+        FROM team_scored_of($year) s
         JOIN teams t ON t.id = s.team_id
         JOIN villages v ON v.id = s.village_id
-        WHERE s.year = $year AND in_place(s.village_id, $village, $commune, $province)
+        WHERE in_place(s.village_id, $village, $commune, $province)
         ORDER BY s.graded DESC, s.score DESC NULLS LAST, v.name COLLATE vi, s.team_id
         """,
         {"year": year, **place_params(village_id)},
@@ -334,11 +340,11 @@ def team_scores(con, year: int, village_id: int | None = None) -> pd.DataFrame:
 
 
 def components(con, year: int, village_id: int | None = None, team_id: int | None = None) -> pd.DataFrame:
-    """team_score_component rows (component, weight, applicable, effective_weight, fraction, points, …)."""
+    """team_score_component rows (component, weight, applicable, effective_weight, fraction, points, …) of the year."""
     return con.cursor().execute(
         """
-        SELECT c.* FROM team_score_component c
-        WHERE c.year = $year AND in_place(c.village_id, $village, $commune, $province) AND ($team IS NULL OR c.team_id = $team)
+        SELECT c.* FROM team_score_component_of($year) c
+        WHERE in_place(c.village_id, $village, $commune, $province) AND ($team IS NULL OR c.team_id = $team)
         ORDER BY c.team_id, c.sort_order
         """,
         {"year": year, **place_params(village_id), "team": team_id},
@@ -347,10 +353,11 @@ def components(con, year: int, village_id: int | None = None, team_id: int | Non
 
 def band_counts(con, year: int, village_id: int | None = None) -> dict[str, int]:
     """Teams per band for the year: every grade listed, best first, then UNGRADED, the teams with too little data
-    to grade — counted apart, never in a grade."""
+    to grade — counted apart, never in a grade (team_graded_of: the band of team_score, without the year before)."""
     rows = dict(con.cursor().execute(
-        "SELECT band, count(*) FROM team_score WHERE year = $year AND in_place(village_id, $village, $commune, $province) "
-        "AND band IS NOT NULL GROUP BY band", {"year": year, **place_params(village_id)}).fetchall())
+        "SELECT band, count(*) FROM team_graded_of($year, $year) "
+        "WHERE in_place(village_id, $village, $commune, $province) AND band IS NOT NULL GROUP BY band",
+        {"year": year, **place_params(village_id)}).fetchall())
     return {band: int(rows.get(band, 0)) for band in (*SCORE_BANDS, UNGRADED)}
 
 
@@ -358,12 +365,16 @@ def review_flags(con, year: int, village_id: int | None = None) -> pd.DataFrame:
     """Teams needing review (cần kiện toàn) with the reasons' inputs (team_review_flags), weakest first."""
     return con.cursor().execute(
         """
-        SELECT v.name AS village, t.name AS team, f.*,
-               (SELECT string_agg(m.full_name, ', ' ORDER BY m.full_name COLLATE vi)
-                FROM mediator_year my JOIN mediators m ON m.id = my.mediator_id
-                WHERE my.team_id = f.team_id AND my.year = f.year AND my.active AND my.idle) AS idle_names
-        FROM team_review_flags f JOIN teams t ON t.id = f.team_id JOIN villages v ON v.id = f.village_id
-        WHERE f.year = $year AND in_place(f.village_id, $village, $commune, $province) AND f.needs_review
+        WITH idle AS (
+            SELECT my.team_id, string_agg(m.full_name, ', ' ORDER BY m.full_name COLLATE vi) AS idle_names
+            FROM mediator_year my JOIN mediators m ON m.id = my.mediator_id
+            WHERE my.year = $year AND my.active AND my.idle
+            GROUP BY my.team_id
+        )
+        SELECT v.name AS village, t.name AS team, f.*, idle.idle_names
+        FROM team_review_flags_of($year) f JOIN teams t ON t.id = f.team_id JOIN villages v ON v.id = f.village_id
+        LEFT JOIN idle ON idle.team_id = f.team_id
+        WHERE in_place(f.village_id, $village, $commune, $province) AND f.needs_review
         ORDER BY f.score NULLS FIRST, v.name COLLATE vi
         """,
         {"year": year, **place_params(village_id)},

@@ -1,6 +1,11 @@
 -- Team quality score and commendation candidates (DOMAIN.md "Team quality score", "Commendation
 -- candidates"; issue 6). Every weight, threshold and band is a dated row (migration 005, defaults in
 -- seeds/reference/score_*.csv and candidate_rules.csv, edited on Cài đặt → Mô hình chấm điểm).
+-- Scoped by year (issue 15): the views below take a reader's `WHERE year = ?` down to the
+-- tables (every part is joined or grouped by year). The score compares a team with its year before, which a filter
+-- cannot reach through, so the score and what reads it are table macros of the year — team_score_component_of(y),
+-- team_score_of(y), team_candidate_of(y), team_review_flags_of(y) — computing that year (the score: and the year before)
+-- only, and each view of the same name is its macro for every year (y NULL): one definition for both.
 
 -- score_setting_year: the rows of the score model in force in each reporting year: the row valid at 31/12
 -- of the year; for a year before a code's first validity, its earliest row (as target_year does); a code
@@ -147,46 +152,69 @@ LEFT JOIN incidents i ON i.village_id = ty.village_id AND i.year = ty.year;
 -- Redistribution: the weight of a component that does not apply is shared by the applicable ones in
 -- proportion to their weights: effective_weight = weight × total_weight / applicable_weight (total 100).
 -- points = effective_weight × fraction. A component that does not apply has no effective weight or points.
-CREATE OR REPLACE VIEW team_score_component AS
-WITH parts AS (
-    SELECT i.team_id, i.village_id, i.commune_id, i.year, c.component, c.sort_order,
-           CASE c.component WHEN 'ket_qua' THEN w_ket_qua WHEN 'kip_thoi' THEN w_kip_thoi
-                            WHEN 'kien_toan' THEN w_kien_toan WHEN 'tap_huan' THEN w_tap_huan
-                            WHEN 'ho_so' THEN w_ho_so WHEN 'an_ninh' THEN w_an_ninh END AS weight,
-           CASE c.component WHEN 'ket_qua' THEN concluded > 0 WHEN 'kip_thoi' THEN concluded > 0
-                            WHEN 'tap_huan' THEN active > 0 WHEN 'ho_so' THEN register_cases > 0
-                            ELSE TRUE END AS applicable,
-           CASE c.component
-               WHEN 'ket_qua' THEN greatest(0.0, least(1.0, (official_rate - rate_floor) / nullif(rate_full - rate_floor, 0)))
-               WHEN 'kip_thoi' THEN ratio(timely, concluded)
-               WHEN 'kien_toan' THEN (rule_members::INTEGER + rule_woman::INTEGER + rule_leader::INTEGER) / 3.0
-               WHEN 'tap_huan' THEN trained_share
-               WHEN 'ho_so' THEN ratio(register_complete, register_cases)
-               WHEN 'an_ninh' THEN CASE WHEN incidents = 0 THEN 1.0
-                                        WHEN incidents <= incidents_partial_max THEN incidents_partial_share
-                                        ELSE 0.0 END
-           END AS fraction,
-           CASE c.component WHEN 'ket_qua' THEN thanh WHEN 'kip_thoi' THEN timely
-                            WHEN 'kien_toan' THEN rule_members::INTEGER + rule_woman::INTEGER + rule_leader::INTEGER
-                            WHEN 'tap_huan' THEN trained WHEN 'ho_so' THEN register_complete
-                            WHEN 'an_ninh' THEN incidents END AS numerator,
-           CASE c.component WHEN 'ket_qua' THEN concluded WHEN 'kip_thoi' THEN concluded WHEN 'kien_toan' THEN 3
-                            WHEN 'tap_huan' THEN active WHEN 'ho_so' THEN register_cases END AS denominator
-    FROM team_score_inputs i
-    CROSS JOIN (VALUES ('ket_qua', 1), ('kip_thoi', 2), ('kien_toan', 3), ('tap_huan', 4), ('ho_so', 5),
-                       ('an_ninh', 6)) c(component, sort_order)
+-- team_score_component: the six components of DOMAIN.md "Team quality score", one row each per team and
+-- year. fraction (0–1) is the share of the component's weight earned:
+--   ket_qua   (Kết quả):  clamp((official_rate − rate_floor) / (rate_full − rate_floor), 0, 1), floor 60%,
+--                         full 95%; không áp dụng with no concluded case;
+--   kip_thoi  (Kịp thời): timely / concluded; không áp dụng with no concluded case;
+--   kien_toan (Kiện toàn): one third for each of: ≥ 3 active mediators, ≥ 1 active woman, an active tổ
+--                         trưởng (team_year.rule_members, rule_woman, rule_leader); always applies;
+--   tap_huan  (Tập huấn): trained / active (team_year.trained_share); không áp dụng with no active mediator;
+--   ho_so     (Hồ sơ):    register_complete / register_cases; không áp dụng with no case in the register;
+--   an_ninh   (An ninh trật tự): 1 with no incident, an_ninh_partial_share (½) with up to
+--                         an_ninh_partial_max (1) incidents, 0 with more; always applies.
+-- Redistribution: the weight of a component that does not apply is shared by the applicable ones in
+-- proportion to their weights: effective_weight = weight × total_weight / applicable_weight (total 100).
+-- points = effective_weight × fraction. A component that does not apply has no effective weight or points.
+-- team_score_parts_of(y0, y1) computes them for the years y0–y1 (NULL: no bound) on the team's row of
+-- team_score_inputs, as a list `parts` of the six in sort_order, beside every input: the score, the candidate rules and
+-- the review flags read that one row (issue 15: a team's inputs are computed once per query, not once per view that
+-- needs them). team_score_component_of(y) lists them one row each for year y; the view, for every year.
+CREATE OR REPLACE MACRO team_score_parts_of(y0, y1) AS TABLE
+WITH inputs AS (
+    FROM team_score_inputs WHERE (y0 IS NULL OR year >= y0) AND (y1 IS NULL OR year <= y1)
+), parts AS (
+    SELECT *, [
+        {component: 'ket_qua', sort_order: 1, weight: w_ket_qua, applicable: concluded > 0,
+         fraction: greatest(0.0, least(1.0, (official_rate - rate_floor) / nullif(rate_full - rate_floor, 0))),
+         numerator: thanh, denominator: concluded},
+        {component: 'kip_thoi', sort_order: 2, weight: w_kip_thoi, applicable: concluded > 0,
+         fraction: ratio(timely, concluded), numerator: timely, denominator: concluded},
+        {component: 'kien_toan', sort_order: 3, weight: w_kien_toan, applicable: TRUE,
+         fraction: (rule_members::INTEGER + rule_woman::INTEGER + rule_leader::INTEGER) / 3.0,
+         numerator: rule_members::INTEGER + rule_woman::INTEGER + rule_leader::INTEGER, denominator: 3},
+        {component: 'tap_huan', sort_order: 4, weight: w_tap_huan, applicable: active > 0,
+         fraction: trained_share, numerator: trained, denominator: active},
+        {component: 'ho_so', sort_order: 5, weight: w_ho_so, applicable: register_cases > 0,
+         fraction: ratio(register_complete, register_cases), numerator: register_complete, denominator: register_cases},
+        {component: 'an_ninh', sort_order: 6, weight: w_an_ninh, applicable: TRUE,
+         fraction: CASE WHEN incidents = 0 THEN 1.0
+                        WHEN incidents <= incidents_partial_max THEN incidents_partial_share
+                        ELSE 0.0 END,
+         numerator: incidents, denominator: NULL}
+    ] AS parts
+    FROM inputs
 ), weighed AS (
     SELECT *,
-           sum(weight) OVER w AS total_weight,
-           sum(CASE WHEN applicable THEN weight ELSE 0 END) OVER w AS applicable_weight
-    FROM parts WINDOW w AS (PARTITION BY team_id, year)
+           list_sum([p.weight FOR p IN parts]) AS total_weight,
+           list_sum([CASE WHEN p.applicable THEN p.weight ELSE 0 END FOR p IN parts]) AS applicable_weight
+    FROM parts
 )
-SELECT *,
-       CASE WHEN applicable AND applicable_weight > 0 THEN weight * total_weight / applicable_weight END
-           AS effective_weight,
-       CASE WHEN applicable AND applicable_weight > 0 THEN weight * total_weight / applicable_weight * fraction END
-           AS points
+SELECT * REPLACE (
+    [struct_insert(p,
+        effective_weight := CASE WHEN p.applicable AND applicable_weight > 0
+                                 THEN p.weight * total_weight / applicable_weight END,
+        points := CASE WHEN p.applicable AND applicable_weight > 0
+                       THEN p.weight * total_weight / applicable_weight * p.fraction END) FOR p IN parts] AS parts)
 FROM weighed;
+
+CREATE OR REPLACE MACRO team_score_component_of(y) AS TABLE
+SELECT team_id, village_id, commune_id, year, p.component, p.sort_order, p.weight, p.applicable, p.fraction,
+       p.numerator, p.denominator, total_weight, applicable_weight, p.effective_weight, p.points
+FROM (SELECT team_id, village_id, commune_id, year, total_weight, applicable_weight, unnest(parts) AS p
+      FROM team_score_parts_of(y, y));
+
+CREATE OR REPLACE VIEW team_score_component AS FROM team_score_component_of(NULL);
 
 -- team_score: per team and year, score = Σ points of the applicable components, rounded to one decimal
 -- (0–100), and whether there is enough evidence to grade it (issue 14, item 3):
@@ -202,43 +230,58 @@ FROM weighed;
 -- rank) — a team not graded has no rank, so it is never ranked above a graded one;
 -- change = score − the team's score the year before (each year scored by its own model), only when both
 -- years are graded (an indicative score compared with a graded one would read as progress or decline).
-CREATE OR REPLACE VIEW team_score AS
+-- Σ points is summed exactly (fsum, compensated): a plain floating sum depended on the order the engine added the six
+-- parts, so a score of exactly x,x5 (e.g. 40 + 10/3 + 15 + 11,25 + 20/3 + 10 = 86,25) rounded to 86,2 on one page and
+-- 86,3 on another.
+-- team_graded_of(y0, y1): the years y0–y1 (NULL: no bound) scored, graded and banded, every input of team_score_inputs
+-- kept beside them — what the candidate rules, the review flags and the band counts read; it compares a team with no
+-- other team or year, so it reads only its own years. team_scored_of(y) adds the rank and the year before for year y
+-- (NULL: every year), from the years y − 1 and y only: a team's rows are its years of existence in report_years, without
+-- a gap, so the row before year y is year y − 1 or none. team_score_of(y) is the score's own columns; the view
+-- team_score, every year.
+CREATE OR REPLACE MACRO team_graded_of(y0, y1) AS TABLE
 WITH totals AS (
-    SELECT team_id, village_id, commune_id, year,
-           round(sum(points), 1) AS score,
-           any_value(applicable_weight) AS applicable_weight,
-           any_value(total_weight) AS total_weight,
-           count(*) FILTER (WHERE NOT applicable) AS not_applicable
-    FROM team_score_component GROUP BY ALL
+    SELECT *,
+           round(list_aggregate([p.points FOR p IN parts], 'fsum'), 1) AS score,
+           len([p FOR p IN parts IF NOT p.applicable]) AS not_applicable
+    FROM team_score_parts_of(y0, y1)
 ), evidence AS (
-    SELECT t.*, i.concluded,
-           t.total_weight - t.applicable_weight AS not_applicable_weight,
-           ratio(t.total_weight - t.applicable_weight, t.total_weight) AS not_applicable_share,
-           m.grading_min_concluded, m.grading_max_not_applicable,
-           coalesce(i.concluded < m.grading_min_concluded, FALSE) AS too_few_cases,
-           coalesce(ratio(t.total_weight - t.applicable_weight, t.total_weight) > m.grading_max_not_applicable
-                    + 1e-9, FALSE) AS too_little_weight,
-           m.band_tot, m.band_kha, m.band_trung_binh
-    FROM totals t
-    JOIN team_score_inputs i ON i.team_id = t.team_id AND i.year = t.year
-    JOIN score_model_year m ON m.year = t.year
-), banded AS (
-    SELECT * EXCLUDE (band_tot, band_kha, band_trung_binh),
-           score IS NOT NULL AND NOT too_few_cases AND NOT too_little_weight AS graded,
-           CASE WHEN score IS NULL OR too_few_cases OR too_little_weight THEN 'chua_du_du_lieu'
-                WHEN score >= band_tot THEN 'tot'
-                WHEN score >= band_kha THEN 'kha'
-                WHEN score >= band_trung_binh THEN 'trung_binh'
-                ELSE 'yeu' END AS band
-    FROM evidence
+    SELECT *,
+           total_weight - applicable_weight AS not_applicable_weight,
+           ratio(total_weight - applicable_weight, total_weight) AS not_applicable_share,
+           coalesce(concluded < grading_min_concluded, FALSE) AS too_few_cases,
+           coalesce(ratio(total_weight - applicable_weight, total_weight) > grading_max_not_applicable
+                    + 1e-9, FALSE) AS too_little_weight
+    FROM totals
 )
 SELECT *,
-       CASE WHEN graded THEN rank() OVER (PARTITION BY commune_id, year, graded ORDER BY score DESC) END AS rank,
-       lag(score) OVER (PARTITION BY team_id ORDER BY year) AS previous_score,
-       lag(graded) OVER (PARTITION BY team_id ORDER BY year) AS previous_graded,
-       CASE WHEN graded AND lag(graded) OVER (PARTITION BY team_id ORDER BY year)
-            THEN score - lag(score) OVER (PARTITION BY team_id ORDER BY year) END AS change
-FROM banded;
+       score IS NOT NULL AND NOT too_few_cases AND NOT too_little_weight AS graded,
+       CASE WHEN score IS NULL OR too_few_cases OR too_little_weight THEN 'chua_du_du_lieu'
+            WHEN score >= band_tot THEN 'tot'
+            WHEN score >= band_kha THEN 'kha'
+            WHEN score >= band_trung_binh THEN 'trung_binh'
+            ELSE 'yeu' END AS band
+FROM evidence;
+
+CREATE OR REPLACE MACRO team_scored_of(y) AS TABLE
+WITH ranked AS (
+    SELECT *,
+           CASE WHEN graded THEN rank() OVER (PARTITION BY commune_id, year, graded ORDER BY score DESC) END AS rank,
+           lag(score) OVER (PARTITION BY team_id ORDER BY year) AS previous_score,
+           lag(graded) OVER (PARTITION BY team_id ORDER BY year) AS previous_graded,
+           CASE WHEN graded AND lag(graded) OVER (PARTITION BY team_id ORDER BY year)
+                THEN score - lag(score) OVER (PARTITION BY team_id ORDER BY year) END AS change
+    FROM team_graded_of(y - 1, y)
+)
+FROM ranked WHERE y IS NULL OR year = y;
+
+CREATE OR REPLACE MACRO team_score_of(y) AS TABLE
+SELECT team_id, village_id, commune_id, year, score, applicable_weight, total_weight, not_applicable, concluded,
+       not_applicable_weight, not_applicable_share, grading_min_concluded, grading_max_not_applicable,
+       too_few_cases, too_little_weight, graded, band, rank, previous_score, previous_graded, change
+FROM team_scored_of(y);
+
+CREATE OR REPLACE VIEW team_score AS FROM team_score_of(NULL);
 
 -- team_candidate: DOMAIN.md "Commendation candidates", team rules, each pass/fail:
 --   rule_band:        band Tốt (a team with too little data to grade, band 'chua_du_du_lieu', fails it);
@@ -248,19 +291,20 @@ FROM banded;
 --   rule_composition: team_year.composition_ok (Art. 12, as on the Tổ hòa giải page).
 -- failed_rules = rules failed; candidate: none failed; near_miss: exactly one failed, for a graded team only
 -- (a team not graded is not «almost» a candidate: the year gave too little evidence to judge it).
-CREATE OR REPLACE VIEW team_candidate AS
+-- team_candidate_of(y): year y (NULL: every year), from team_graded_of (inputs and score in one row).
+CREATE OR REPLACE MACRO team_candidate_of(y) AS TABLE
 WITH rules AS (
-    SELECT i.team_id, i.village_id, i.commune_id, i.year, s.score, s.band, s.graded, s.too_few_cases,
-           s.too_little_weight, s.not_applicable_share, s.grading_min_concluded, s.grading_max_not_applicable,
-           i.thanh, i.concluded, i.official_rate, i.incidents, i.trained, i.active, i.trained_share,
-           i.composition_ok, i.rule_members, i.rule_woman, i.rule_leader, i.rule_ethnic, i.min_members,
-           i.band_tot, i.team_rate_min, i.team_concluded_min, i.team_incidents_max, i.team_trained_min,
-           coalesce(s.band = 'tot', FALSE) AS rule_band,
-           i.concluded >= i.team_concluded_min AND coalesce(i.official_rate >= i.team_rate_min, FALSE) AS rule_rate,
-           i.incidents <= i.team_incidents_max AS rule_incidents,
-           coalesce(i.trained_share >= i.team_trained_min, FALSE) AS rule_trained,
-           i.composition_ok AS rule_composition
-    FROM team_score_inputs i JOIN team_score s ON s.team_id = i.team_id AND s.year = i.year
+    SELECT team_id, village_id, commune_id, year, score, band, graded, too_few_cases,
+           too_little_weight, not_applicable_share, grading_min_concluded, grading_max_not_applicable,
+           thanh, concluded, official_rate, incidents, trained, active, trained_share,
+           composition_ok, rule_members, rule_woman, rule_leader, rule_ethnic, min_members,
+           band_tot, team_rate_min, team_concluded_min, team_incidents_max, team_trained_min,
+           coalesce(band = 'tot', FALSE) AS rule_band,
+           concluded >= team_concluded_min AND coalesce(official_rate >= team_rate_min, FALSE) AS rule_rate,
+           incidents <= team_incidents_max AS rule_incidents,
+           coalesce(trained_share >= team_trained_min, FALSE) AS rule_trained,
+           composition_ok AS rule_composition
+    FROM team_graded_of(y, y)
 )
 SELECT *,
        (NOT rule_band)::INTEGER + (NOT rule_rate)::INTEGER + (NOT rule_incidents)::INTEGER
@@ -269,6 +313,8 @@ SELECT *,
        graded AND (NOT rule_band)::INTEGER + (NOT rule_rate)::INTEGER + (NOT rule_incidents)::INTEGER
            + (NOT rule_trained)::INTEGER + (NOT rule_composition)::INTEGER = 1 AS near_miss
 FROM rules;
+
+CREATE OR REPLACE VIEW team_candidate AS FROM team_candidate_of(NULL);
 
 -- mediator_candidate: mediator rules, each pass/fail, for every mediator who was a member in the year
 -- (mediator_year):
@@ -308,13 +354,16 @@ FROM rules;
 -- The first and last are exactly the Tổ hòa giải page's needs_review; band Yếu is added from the score — a
 -- team with too little data to grade (band 'chua_du_du_lieu') is never flagged by its indicative score.
 -- A flag asks for a review, never a removal (Art. 11 is the chairman's decision).
-CREATE OR REPLACE VIEW team_review_flags AS
-SELECT i.team_id, i.village_id, i.year, s.score, s.band, s.graded,
-       i.composition_ok, i.rule_members, i.rule_woman, i.rule_leader, i.rule_ethnic, i.ethnic_required,
-       i.active, i.women, i.idle,
-       coalesce(s.band = 'yeu', FALSE) AS low_band,
-       NOT i.composition_ok OR i.idle > 0 OR coalesce(s.band = 'yeu', FALSE) AS needs_review
-FROM team_score_inputs i JOIN team_score s ON s.team_id = i.team_id AND s.year = i.year;
+-- team_review_flags_of(y): year y (NULL: every year), from team_graded_of.
+CREATE OR REPLACE MACRO team_review_flags_of(y) AS TABLE
+SELECT team_id, village_id, year, score, band, graded,
+       composition_ok, rule_members, rule_woman, rule_leader, rule_ethnic, ethnic_required,
+       active, women, idle,
+       coalesce(band = 'yeu', FALSE) AS low_band,
+       NOT composition_ok OR idle > 0 OR coalesce(band = 'yeu', FALSE) AS needs_review
+FROM team_graded_of(y, y);
+
+CREATE OR REPLACE VIEW team_review_flags AS FROM team_review_flags_of(NULL);
 
 -- commendation_steps(y, as_of): the practice calendar of year y (DOMAIN.md "Commendation": team
 -- self-assessment before 15/11, proposal before 30/11, decision before 15/12; dates in
