@@ -459,6 +459,7 @@ large_type = st.session_state["present"]
 if large_type:
     st.html(PRESENTATION_CSS)
 start_logging()
+st.session_state["_run_no"] = st.session_state.get("_run_no", 0) + 1  # pages.common.table numbers its tables per run
 
 if "_session_started" not in st.session_state:
     st.session_state["_session_started"] = True

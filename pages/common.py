@@ -466,8 +466,14 @@ def table(data, *, column_config: dict | None = None, max_rows: int | None = Non
     knows the rows' ids: paged())."""
     if "on_select" not in options:
         frame = data.data if hasattr(data, "data") else data
-        caller = sys._getframe(1)  # a table without a key: its place in the code names its page chooser
+        caller = sys._getframe(1)  # a table without a key: its place in the code names its chooser, and how many
+        # times that place drew a table in this run (a loop of cards, app.py numbers the runs)
+        seen = st.session_state.get("_tables_seen")
+        if not seen or seen["run"] != st.session_state.get("_run_no"):
+            seen = st.session_state["_tables_seen"] = {"run": st.session_state.get("_run_no"), "counts": {}}
         where = (caller.f_code.co_filename, caller.f_lineno, tuple(map(str, frame.columns)))
+        seen["counts"][where] = seen["counts"].get(where, 0) + 1
+        where = (*where, seen["counts"][where])
         data = _paged_table(data, options.get("key") or f"{hash(where) & 0xFFFFFFFF:x}")
     rows = len(data.data if hasattr(data, "data") else data)  # a pandas Styler holds its frame in .data
     header = 38

@@ -8,7 +8,7 @@ each indicator passed or failed, without points."""
 import pandas as pd
 import streamlit as st
 
-from db import criteria, evidence
+from db import places, criteria, evidence
 from db.labels import (
     COMPARISONS, CRITERIA_FAMILIES, CRITERIA_STATUS, CRITERIA_STATUS_BADGE, CRITERIA_STATUS_COLOURS, FORMULA_LABELS,
     POINTS_RULES, STANDARD_STATUS,
@@ -269,7 +269,12 @@ tabs = st.tabs(["Từng chỉ tiêu", "Theo thôn", *(["Khung tiêu chí"] if ma
 tab_list, tab_matrix = tabs[0], tabs[1]
 
 with tab_list:
-    for framework in in_force:
+    listed = in_force
+    if where.commune_id is None and read(places.commune_count) > 1:  # one card per indicator and commune: hundreds
+        st.info("Mỗi xã được đánh giá riêng: chọn xã ở thanh bên để xem từng chỉ tiêu của xã đó. Thẻ «Bảng theo thôn» "
+                "và số liệu ở trên là của mọi xã đang xem.", icon=":material/location_city:")
+        listed = []
+    for framework in listed:
         subset = rows[rows["framework_code"] == framework["framework_code"]]
         if framework["family"] == "chuan_tiep_can":
             st.subheader(f"{CRITERIA_FAMILIES['chuan_tiep_can']} · {framework['framework_short_name']}")
