@@ -143,16 +143,15 @@ def reader(con):
     key = (db.db_path(), data_version(con))
 
     def read(fn, *args, **kwargs):
-        return _cached_read(con, key, fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())))
+        return _cached_read(con, fn, key, f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())))
     return read
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_read(_con, key: tuple, module: str, name: str, args: tuple, kwargs: tuple):
-    fn = sys.modules[module]
-    for part in name.split("."):
-        fn = getattr(fn, part)
-    return fn(_con, *args, **dict(kwargs))
+def _cached_read(_con, _fn, key: tuple, name: str, args: tuple, kwargs: tuple):
+    """_fn(_con, *args, **kwargs), kept by (key, name, args, kwargs); the connection and the function object are not
+    hashed (underscore), the function's name stands for it."""
+    return _fn(_con, *args, **dict(kwargs))
 
 
 def presenting() -> bool:
