@@ -4,10 +4,12 @@ import time
 
 import streamlit as st
 
-from db import places, results, rollup, users
-from db.labels import ALL_COMMUNES, ALL_PROVINCES, ALL_VILLAGES, ROLES
-from db.text import fold
-from db.writes import ValidationError
+from db import places, users
+from db.cases import results
+from db.tools import rollup
+from db.core.labels import ALL_COMMUNES, ALL_PROVINCES, ALL_VILLAGES, ROLES
+from db.core.text import fold
+from db.core.writes import ValidationError
 from pages.common import (BASE_CSS, PRESENTATION_CSS, daily_backup, md_text, open_connection, presenting, reader,
                           show_errors, start_logging, unexpected_errors)
 
@@ -216,7 +218,7 @@ def _sign_in_form(con) -> None:
                "`python -m db user passwd TÊN_ĐĂNG_NHẬP`.")
 
 
-# A browser that signed in keeps a random token in this cookie (db/users.py «signed-in browsers»): a reload, a
+# A browser that signed in keeps a random token in this cookie (db/users/__init__.py «signed-in browsers»): a reload, a
 # second tab or a bookmarked meeting link opens without a new sign-in while the session is not idle too long.
 SESSION_COOKIE = "hg_phien"
 

@@ -5,7 +5,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from db.connection import (DatabaseGone, DatabaseLocked, DatabaseMissing, UnusableDatabase, check_app_database,
+from db.core.connection import (DatabaseGone, DatabaseLocked, DatabaseMissing, UnusableDatabase, check_app_database,
                            check_file, close_all, connect, db_path, explain, first_start, known_before, migrate,
                            missing_message, probe, remember)
 
@@ -17,7 +17,7 @@ def create_database(path: str | os.PathLike, *, demo: bool = True, progress=None
     The file is built under a temporary name beside the target («….dang-tao») and renamed into place only when
     complete, so a build killed half-way (kill -9, power cut) never leaves a normal-looking file that lacks data.
     An existing file at path is never replaced (FileExistsError)."""
-    from db.seed import load_demo, load_reference
+    from db.tools.seed import load_demo, load_reference
 
     target = Path(path)
     if target.exists():
@@ -103,7 +103,7 @@ def open_database(path: str | os.PathLike | None = None, progress=None):
         if not first_start(path):
             raise DatabaseMissing(missing_message(path), path)
         return create_database(path, demo=True, progress=progress)
-    from db.seed import load_reference
+    from db.tools.seed import load_reference
 
     con = connect(path)
     try:

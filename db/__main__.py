@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 
 from db import DatabaseLocked, connect, create_database, db_path, migrate
-from db.connection import explain, latest_version
-from db.writes import ValidationError
+from db.core.connection import explain, latest_version
+from db.core.writes import ValidationError
 
 SCALES = ("demo", "district", "province", "national")
 
@@ -45,7 +45,7 @@ def cmd_migrate(args) -> int:
     path = Path(args.db)
     if not path.exists():
         return fail(f"không có tệp {path}; dùng 'python -m db init' để tạo mới.")
-    from db.seed import load_reference
+    from db.tools.seed import load_reference
 
     con = connect(path)
     applied = migrate(con)
@@ -57,14 +57,14 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_generate(args) -> int:
-    from db import generate
-    from db.seed import load_commune
+    from db.tools import generate
+    from db.tools.seed import load_commune
 
     path = Path(args.db)
     if refusal := clear_target(path, args.force):
         return fail(refusal)
-    if args.scale != "demo":  # district, province, national: set-based in SQL (db/synth.py)
-        from db import synth
+    if args.scale != "demo":  # district, province, national: set-based in SQL (db/tools/synth.py)
+        from db.tools import synth
 
         try:
             result = synth.generate(path, args.scale, args.seed)
@@ -83,8 +83,8 @@ def cmd_generate(args) -> int:
 
 def cmd_backup(args) -> int:
     """A verified copy in --out, also while the app (another program) holds the file: then from a consistent copy
-    of the file and its log (db/backup.py)."""
-    from db.backup import BackupError, backup_file, schema_version_of
+    of the file and its log (db/tools/backup.py)."""
+    from db.tools.backup import BackupError, backup_file, schema_version_of
 
     path = Path(args.db)
     if not path.exists():
@@ -102,7 +102,7 @@ def cmd_backup(args) -> int:
 def cmd_restore(args) -> int:
     """The backup FILE in place of --db, after checking it is this app's database at a schema version this app
     knows; the current file is kept beside it. A kill at any moment leaves --db as it was or fully restored."""
-    from db.backup import BackupError, RestoreRefused, restore
+    from db.tools.backup import BackupError, RestoreRefused, restore
 
     source, path = Path(args.file), Path(args.db)
     try:
@@ -119,7 +119,7 @@ def cmd_restore(args) -> int:
 
 def cmd_export(args) -> int:
     """The whole database as one Excel workbook (a sheet per table), as on the «Thiết lập xã» page."""
-    from db.exporting import database_workbook
+    from db.tools.exporting import database_workbook
 
     path, out = Path(args.db), Path(args.out)
     if not path.exists():
@@ -141,7 +141,7 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     """A register or mediator list from Excel/CSV through the same reading, mapping and write path as the page."""
-    from db.importing import ACTIONS, KINDS, Options, read_file, run_import
+    from db.tools.importing import ACTIONS, KINDS, Options, read_file, run_import
 
     if args.kind not in KINDS:
         return fail(f"loại dữ liệu «{args.kind}» không hợp lệ: chọn cases (sổ theo dõi vụ việc) hoặc mediators "
@@ -157,7 +157,7 @@ def cmd_import(args) -> int:
         workbook = read_file(source.read_bytes(), source.name, args.kind, con)
         options = Options(team_id=args.team, village=args.village, valid_only=args.valid_only)
         if not args.dry_run:
-            from db.backup import automatic_backup
+            from db.tools.backup import automatic_backup
             automatic_backup(con, "truoc-nhap")  # what the file held before the import, kept aside
         result = run_import(con, workbook, args.kind, {s.name: s.mapping for s in workbook.sheets}, options,
                             actor=args.actor, dry_run=args.dry_run)
@@ -192,8 +192,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_rollup(args) -> int:
-    """One read-only file from the communes' files (or their backups), for the province: db/rollup.py."""
-    from db.rollup import RollupError, rollup, summary
+    """One read-only file from the communes' files (or their backups), for the province: db/tools/rollup.py."""
+    from db.tools.rollup import RollupError, rollup, summary
 
     try:
         result = rollup(args.files, args.out, force=args.force)
@@ -206,9 +206,9 @@ def cmd_rollup(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    """The benchmark's table (db/bench.py): every page through AppTest, cold and warm, beside the raw DuckDB query of
+    """The benchmark's table (db/tools/bench.py): every page through AppTest, cold and warm, beside the raw DuckDB query of
     its main figures and a naive pandas peer; one child process per scale, on a temporary copy of each file."""
-    from db import bench
+    from db.tools import bench
 
     pages = [name for item in args.pages or [] for name in item.split(",") if name] or None
     unknown = sorted(set(pages or []) - set(bench.known_pages()))

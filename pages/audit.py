@@ -1,9 +1,9 @@
 """Nhật ký thay đổi: who changed what and when, field by field from → to; deleted rows brought back through the
-write path; a check that the log was not edited outside the app. Reads db.audit only (the log is append-only)."""
+write path; a check that the log was not edited outside the app. Reads db.core.audit only (the log is append-only)."""
 import streamlit as st
 
-from db import audit
-from db.writes import ValidationError
+from db.core import audit
+from db.core.writes import ValidationError
 from pages.common import (
     actor, connection, date_field, day_or_none, flash, fmt_int, md_text, presenting, sees_personal_data, show_errors,
     show_flash,

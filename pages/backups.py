@@ -1,5 +1,5 @@
 """Cài đặt → Sao lưu, khôi phục: a backup now, every backup with its date, size, schema version and kind, and a
-restore (issue 13). The mechanism, its checks and its guarantees are in db/backup.py."""
+restore (issue 13). The mechanism, its checks and its guarantees are in db/tools/backup.py."""
 import unicodedata
 from pathlib import Path
 
@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import db
-from db import backup
+from db.tools import backup
 from pages.common import (connection, current_user, flash, fmt_int, log, md_text, presenting, release_connection, show_flash,
                           table)
 
@@ -55,7 +55,7 @@ def listing() -> list[backup.BackupFile]:
 def current_version() -> int:
     cur = con.cursor()
     try:
-        return db.connection.schema_version(cur)
+        return db.core.connection.schema_version(cur)
     finally:
         cur.close()
 
@@ -64,7 +64,7 @@ def when(item: backup.BackupFile) -> str:
     return f"{item.made_at:%d/%m/%Y %H:%M:%S}"
 
 
-database = db.connection.database_file(con) or Path(db.db_path()).resolve()
+database = db.core.connection.database_file(con) or Path(db.db_path()).resolve()
 folder = backup.backup_dir(con)
 
 st.title("Sao lưu, khôi phục")

@@ -3,9 +3,13 @@ import datetime as dt
 
 import streamlit as st
 
-from db import audit, cases, exporting, mediators, places, register
-from db.labels import RESULTS
-from db.writes import DuplicateSuspected, ValidationError, VersionConflict
+from db import cases, places
+from db.core import audit
+from db.tools import exporting
+from db.teams import mediators
+from db.cases import register
+from db.core.labels import RESULTS
+from db.core.writes import DuplicateSuspected, ValidationError, VersionConflict
 from pages.common import (reader, place, ROW_HEIGHT, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters,
                           flash, fmt_date, go_to, may, md_text, presenting, sees_personal_data, show_errors, show_flash,
                           table, village_name)
@@ -407,7 +411,7 @@ def case_editor(listing, shown, selection) -> None:
 
 
 def history_expander(table: str, row_id: int) -> None:
-    """«Lịch sử thay đổi» of one record, newest first, each change field by field (db/audit.py)."""
+    """«Lịch sử thay đổi» of one record, newest first, each change field by field (db/core/audit.py)."""
     def text(value: str) -> str:
         return md_text(" ".join(value.split())) if value.strip() else "*(trống)*"
     with st.expander("Lịch sử thay đổi", icon=":material/history:"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from db.labels import (BAND_COLOURS, BAND_SHORT, FUNDING_COLOURS, FUNDING_PARTS, MONTH_SERIES, NOT_APPLICABLE,
+from db.core.labels import (BAND_COLOURS, BAND_SHORT, FUNDING_COLOURS, FUNDING_PARTS, MONTH_SERIES, NOT_APPLICABLE,
                        RECEIVED_COLOUR, RESULT_COLOURS, RESULTS, SCORE_BANDS, TARGET_STATUS, TARGET_STATUS_COLOURS)
 from pages.common import chart_font, fmt_money, fmt_pct, is_missing, is_true, presenting
 

@@ -4,12 +4,13 @@ and leadership's decisions, the practice calendar with what is late, and the app
 import pandas as pd
 import streamlit as st
 
-from db import commendation, places, scores
-from db.labels import (
+from db import places, scores
+from db.scores import commendation
+from db.core.labels import (
     AWARD_LEVELS, AWARD_LEVELS_SHORT, CALENDAR_STEPS, MEDIATOR_RULES, NOMINATION_STATUS, NOMINATION_SUBJECTS,
     PASS_FAIL, TEAM_RULES, UNGRADED_LABEL,
 )
-from db.writes import ValidationError, VersionConflict, fetch_row
+from db.core.writes import ValidationError, VersionConflict, fetch_row
 from pages.common import (reader, place, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters, flash, fmt_date,
                           is_missing, is_true, may, md_text, show_errors, show_flash, table, today, village_name)
 

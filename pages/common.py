@@ -16,10 +16,12 @@ import pandas as pd
 import streamlit as st
 
 import db
-from db import audit, places, rollup, users
-from db.writes import ValidationError, data_version, is_missing
-from db.labels import ALL_COMMUNES, ALL_PROVINCES, ALL_VILLAGES
-from db.scope import Place
+from db import places, users
+from db.core import audit
+from db.tools import rollup
+from db.core.writes import ValidationError, data_version, is_missing
+from db.core.labels import ALL_COMMUNES, ALL_PROVINCES, ALL_VILLAGES
+from db.core.scope import Place
 
 log = logging.getLogger("hoagiai")
 # Who acts when nobody is signed in (a page run before the sign-in gate): a meeting-screen account, so the write
@@ -138,7 +140,7 @@ html { font-size: 21px; }
 def reader(con):
     """read(fn, *args): the db/ read fn(con, *args) computed once per database file, data version and arguments, and
     kept in Streamlit's cache (st.cache_data) — a rerun (a click in the meeting, a widget) costs nothing, and any
-    write bumps the data version (db.writes.data_version), so a saved change shows at once. For reads only: a write
+    write bumps the data version (db.core.writes.data_version), so a saved change shows at once. For reads only: a write
     function must never go through it. The data version is read once per page run."""
     key = (db.db_path(), data_version(con))
 
@@ -170,7 +172,7 @@ def may(permission: str, village_id: int | None = None) -> bool:
     if presenting():
         return False
     con = connection()
-    if permission != "users" and rollup.rollup_info(con) is not None:  # a roll-up is for viewing (db/rollup.py)
+    if permission != "users" and rollup.rollup_info(con) is not None:  # a roll-up is for viewing (db/tools/rollup.py)
         return False
     return users.allowed(current_user(), permission, village_id=village_id, settings=users.settings(con))
 
@@ -192,7 +194,7 @@ def filters() -> tuple[int, int | None]:
 
 
 def place() -> Place:
-    """The place the sidebar shows (db/scope.py): a village, else the commune or province of a file of many communes
+    """The place the sidebar shows (db/core/scope.py): a village, else the commune or province of a file of many communes
     (tinh, xa), else the whole file — what a figure's `where` takes."""
     return Place(province=st.session_state.get("tinh"), commune_id=st.session_state.get("xa") or None,
                  village_id=st.session_state.get("thon") or None)
@@ -398,7 +400,7 @@ def fmt_money(value) -> str:
 
 
 def date_field(label: str, value=None, *, key: str, container=None, help: str | None = None) -> str:
-    """A date typed as dd/mm/yyyy, given to the write path as text (db.writes.parse_date).
+    """A date typed as dd/mm/yyyy, given to the write path as text (db.core.writes.parse_date).
 
     Not st.date_input: its picker turns a typed 31/02/2026 into 28/02/2026 and keeps the old date when the
     field is half cleared, without a word. Here what is saved is what the user sees, or the save is refused
@@ -411,7 +413,7 @@ def date_field(label: str, value=None, *, key: str, container=None, help: str | 
 
 def day_or_none(text: str, label: str) -> tuple[dt.date | None, list[str]]:
     """A date field's text read as the write path reads it: (date or None, Vietnamese errors)."""
-    from db.writes import parse_date
+    from db.core.writes import parse_date
     errors: list[str] = []
     return parse_date(text, label, errors), errors
 
@@ -543,12 +545,12 @@ _backup_failed_at: dict[str, float] = {}
 
 
 def daily_backup(con) -> None:
-    """The automatic backup of the day, on the first use (db/backup.py: nothing to do, in microseconds, once
+    """The automatic backup of the day, on the first use (db/tools/backup.py: nothing to do, in microseconds, once
     today's exists). A backup that fails (a full disk) never takes the page down: it is logged, said once per
     session, and tried again a quarter of an hour later."""
     import time
 
-    from db import backup
+    from db.tools import backup
 
     path = db.db_path()
     if time.monotonic() - _backup_failed_at.get(path, -1e9) < 900:

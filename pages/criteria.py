@@ -8,12 +8,13 @@ each indicator passed or failed, without points."""
 import pandas as pd
 import streamlit as st
 
-from db import places, criteria, evidence
-from db.labels import (
+from db import places, criteria
+from db.criteria import evidence
+from db.core.labels import (
     COMPARISONS, CRITERIA_FAMILIES, CRITERIA_STATUS, CRITERIA_STATUS_BADGE, CRITERIA_STATUS_COLOURS, FORMULA_LABELS,
     POINTS_RULES, STANDARD_STATUS,
 )
-from db.writes import ValidationError, VersionConflict
+from db.core.writes import ValidationError, VersionConflict
 from pages.common import (reader, place, Editing, actor, connection, filters, flash, fmt_date, is_missing, is_true, may, md_text,
                           show_errors, show_flash, table, today, village_name)
 
@@ -481,7 +482,7 @@ with tabs[2]:
             st.rerun()
 
     # Points never confirmed in the text (TT 09/2021 Phụ lục I) are corrected in place, for every year they apply to —
-    # including the years of QĐ 25/2021, which are past (db/criteria.py correct_points).
+    # including the years of QĐ 25/2021, which are past (db/criteria/__init__.py correct_points).
     st.markdown("##### Đính chính điểm chưa xác minh")
     unverified = versions[versions["points_rule"].isin(criteria.SCORED_RULES)
                           & versions["needs_verification"].map(is_true)]

@@ -1,12 +1,13 @@
 """Hồ sơ kiểm chứng: which evidence documents the year's indicators need, upload, download, correct, remove."""
 import streamlit as st
 
-from db import evidence, places
-from db.writes import ValidationError, VersionConflict
+from db import places
+from db.criteria import evidence
+from db.core.writes import ValidationError, VersionConflict
 from pages.common import (reader, place, Editing, actor, connection, date_field, download, filters, flash, fmt_date, is_true, may, md_text,
                           presenting, show_errors, show_flash, table, village_name)
 
-# The uploader takes any file and db/evidence.py checks its content, so a wrong type or size is refused in
+# The uploader takes any file and db/criteria/evidence.py checks its content, so a wrong type or size is refused in
 # Vietnamese («Error: text/plain files are not allowed» is Streamlit's own, English). Up to Streamlit's own
 # upload limit; the app's limit (MAX_FILE_MB) is checked and explained on save.
 UPLOAD_LIMIT_MB = 200

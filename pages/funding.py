@@ -5,11 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from db import funding, places
-from db.labels import (
+from db.core.labels import (
     FEE_CASE_PROBLEMS, OUTSTANDING_ITEMS, PAYMENT_KINDS, PAYMENT_KINDS_SHORT,
     PAYMENT_STATUS, RATE_LEVELS, RATE_UNITS, RESULTS, YES_NO,
 )
-from db.writes import ValidationError, VersionConflict, fetch_row
+from db.core.writes import ValidationError, VersionConflict, fetch_row
 from pages import charts
 from pages.common import (reader, place, paged, 
     Editing, actor, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,

@@ -1,15 +1,16 @@
 """Nhập dữ liệu: the commune's existing records in, from Excel (.xlsx, .xls) or CSV — the Sổ theo dõi in the MOJ
 layout and the mediator lists. Upload → the header and the columns' meaning suggested from the Vietnamese headers,
 editable → a preview where every row says what will happen (through the very same write path, rolled back) →
-import, all or nothing by default → a summary. The engine is db/importing.py; the CLI does the same
+import, all or nothing by default → a summary. The engine is db/tools/importing.py; the CLI does the same
 (python -m db import)."""
 import hashlib
 
 import pandas as pd
 import streamlit as st
 
-from db import backup, importing, places
-from db.writes import ValidationError
+from db import places
+from db.tools import backup, importing
+from db.core.writes import ValidationError
 from pages.common import (WRAP_ROW_HEIGHT, actor, connection, flash, md_text, presenting, show_errors,
                           show_flash, table)
 

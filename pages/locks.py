@@ -3,8 +3,8 @@ refuse edits (the message names the lock). Leadership or an administrator unlock
 kept here and in the audit log."""
 import streamlit as st
 
-from db import locks
-from db.writes import ValidationError
+from db.core import locks
+from db.core.writes import ValidationError
 from pages.common import (actor, connection, filters, flash, fmt_date, is_missing, may, show_errors, show_flash,
                           table, today)
 

@@ -3,9 +3,10 @@ and cases per year, leaving under Art. 11, the tổ trưởng role) and adding a
 
 import streamlit as st
 
-from db import mediators, places
-from db.labels import GENDERS, LEAVE_REASONS
-from db.writes import ValidationError, VersionConflict, fetch_row
+from db import places
+from db.teams import mediators
+from db.core.labels import GENDERS, LEAVE_REASONS
+from db.core.writes import ValidationError, VersionConflict, fetch_row
 from pages.common import (reader, paged, place, Editing, actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
                           sees_personal_data, show_errors, show_flash, table, today, village_name)
 

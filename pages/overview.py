@@ -5,9 +5,10 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from db import overview, results, scores
-from db.scope import Place
-from db.labels import (BAND_LABELS, BAND_TEXT_COLOURS, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, RESULTS,
+from db import overview, scores
+from db.cases import results
+from db.core.scope import Place
+from db.core.labels import (BAND_LABELS, BAND_TEXT_COLOURS, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS, RESULTS,
                        SCORE_BANDS, TARGET_STATUS, UNGRADED, UNGRADED_LABEL)
 from pages import charts, slides
 from pages.common import (reader, place, paged, connection, filters, fmt_int, fmt_money, fmt_pct, go_to, is_missing, is_true, open_page,

@@ -3,9 +3,10 @@ import datetime as dt
 
 import streamlit as st
 
-from db import places, plan, results
-from db.labels import PLAN_TASK_STATUS
-from db.writes import ValidationError, VersionConflict
+from db import places, plan
+from db.cases import results
+from db.core.labels import PLAN_TASK_STATUS
+from db.core.writes import ValidationError, VersionConflict
 from pages.common import (reader, place, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_int, go_to,
                           is_true, may, md_text, show_errors, show_flash, table, today)
 

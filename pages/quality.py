@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from db import scores
-from db.labels import (
+from db.core.labels import (
     BAND_SHORT, COMPOSITION_RULES, NOT_APPLICABLE, REGISTER_GAPS, SCORE_BANDS, SCORE_COMPONENTS,
     SCORE_COMPONENTS_SHORT, UNGRADED, UNGRADED_LABEL,
 )

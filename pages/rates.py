@@ -3,9 +3,9 @@ basis; the rate rows themselves (thù lao by result, hỗ trợ hoạt động, 
 import streamlit as st
 
 from db import funding
-from db.labels import (RATE_ANY_RESULT, RATE_KINDS, RATE_KINDS_SHORT, RATE_LEVELS, RATE_LEVELS_SHORT, RATE_RESULTS,
+from db.core.labels import (RATE_ANY_RESULT, RATE_KINDS, RATE_KINDS_SHORT, RATE_LEVELS, RATE_LEVELS_SHORT, RATE_RESULTS,
                        RATE_UNITS, RATE_UNITS_BY_KIND, YES_NO)
-from db.writes import ValidationError, VersionConflict
+from db.core.writes import ValidationError, VersionConflict
 from pages.common import (WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, flash, fmt_date, fmt_int, fmt_money,
                           is_missing, is_true, may, show_errors, show_flash, table)
 

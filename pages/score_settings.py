@@ -2,8 +2,8 @@
 import streamlit as st
 
 from db import plan, scores
-from db.labels import CANDIDATE_RULE_PARAMS, GRADING_PARAMS, SCORE_BANDS, SCORE_COMPONENTS, SCORE_PARAMS, UNGRADED_LABEL
-from db.writes import ValidationError, VersionConflict
+from db.core.labels import CANDIDATE_RULE_PARAMS, GRADING_PARAMS, SCORE_BANDS, SCORE_COMPONENTS, SCORE_PARAMS, UNGRADED_LABEL
+from db.core.writes import ValidationError, VersionConflict
 from pages.common import (WRAP_ROW_HEIGHT, Editing, actor, connection, filters, flash, is_missing, may, show_errors, show_flash, table,
                           today)
 

@@ -4,9 +4,11 @@ database (python -m db init --empty) and of a commune that has just left the dem
 
 import streamlit as st
 
-from db import backup, exporting, mediators, places, seed
-from db.labels import COMMUNE_KINDS, VILLAGE_KINDS
-from db.writes import ValidationError, VersionConflict, fetch_row
+from db import places
+from db.tools import backup, exporting, seed
+from db.teams import mediators
+from db.core.labels import COMMUNE_KINDS, VILLAGE_KINDS
+from db.core.writes import ValidationError, VersionConflict, fetch_row
 from pages.common import (
     Editing, actor, connection, date_field, download, fmt_date, flash, is_missing, md_text, presenting, show_errors,
     show_flash, table, today,

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from db import commendation, plan, results, teams, trainings
-from db.labels import COMPOSITION_RULES, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS
+from db import plan, teams, trainings
+from db.scores import commendation
+from db.cases import results
+from db.core.labels import COMPOSITION_RULES, KPI_STATUS, KPI_STATUS_BADGE, KPI_STATUS_ICONS
 from pages import charts
 from pages.common import reader, is_true, md_text, village_name
 

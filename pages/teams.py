@@ -1,9 +1,10 @@
 """Tổ hòa giải: each team's composition against Art. 12, its details, and the annual review."""
 import streamlit as st
 
-from db import places, reviews, teams
-from db.labels import COMPOSITION_RULES, REVIEW_STATUS
-from db.writes import ValidationError, VersionConflict, fetch_row
+from db import places, teams
+from db.teams import reviews
+from db.core.labels import COMPOSITION_RULES, REVIEW_STATUS
+from db.core.writes import ValidationError, VersionConflict, fetch_row
 from pages.common import (reader, place, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_pct, is_missing, is_true,
                           may, md_text, show_errors, show_flash, table, village_name)
 

@@ -2,9 +2,9 @@
 import streamlit as st
 
 from db import trainings
-from db.scope import Place
-from db.labels import TRAINING_STATUS
-from db.writes import ValidationError, VersionConflict
+from db.core.scope import Place
+from db.core.labels import TRAINING_STATUS
+from db.core.writes import ValidationError, VersionConflict
 from pages import common, charts
 from pages.common import (reader, 
     Editing, actor, connection, date_field, download, filters, flash, fmt_date, fmt_int, fmt_pct, go_to, is_missing,

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from db import places, users
-from db.labels import ROLES
-from db.writes import ValidationError, VersionConflict, fetch_row
+from db.core.labels import ROLES
+from db.core.writes import ValidationError, VersionConflict, fetch_row
 from pages.common import (Editing, actor, connection, current_user, flash, fmt_date, is_missing, show_errors, show_flash,
                           table)
 

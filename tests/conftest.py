@@ -17,11 +17,11 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-# The record of database paths the app has known (db/connection.py) goes to a folder of this run, not ~/.hoagiai.
+# The record of database paths the app has known (db/core/connection.py) goes to a folder of this run, not ~/.hoagiai.
 os.environ["HOAGIAI_STATE"] = tempfile.mkdtemp(prefix="hoagiai-state-")
 
 import db  # noqa: E402
-from db.seed import load_commune  # noqa: E402
+from db.tools.seed import load_commune  # noqa: E402
 
 ACTOR = "kiểm thử"
 

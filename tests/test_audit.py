@@ -12,9 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 import db
 from conftest import ACTOR, ROOT, SMALL_CASES, app_connection, page_bytes, team_id
-from db import audit, cases, commendation, evidence
-from db.audit import Change
-from db.writes import ValidationError
+from db import cases
+from db.core import audit
+from db.scores import commendation
+from db.criteria import evidence
+from db.core.audit import Change
+from db.core.writes import ValidationError
 from pages.common import fmt_int, md_text
 
 TODAY = dt.date.today()
@@ -257,7 +260,7 @@ def test_the_log_only_grows_and_nothing_in_the_app_rewrites_it(small_db):
     sizes.append(log_size(con))
     assert sizes == sorted(sizes) and sizes[-1] == sizes[0] + 2
     assert audit.check_fingerprint(con, before.last_id, before.code)  # the earlier entries are untouched
-    # No code of the app writes the log but the write path's append (db/writes.py audit()) and one migration's append
+    # No code of the app writes the log but the write path's append (db/core/writes.py audit()) and one migration's append
     # of the indicator codes it renamed (012): only appends, nothing updates or deletes an entry.
     writes = re.compile(r"\b(UPDATE\s+audit_log|DELETE\s+FROM\s+audit_log|TRUNCATE\s+audit_log|DROP\s+TABLE\s+"
                         r"(IF\s+EXISTS\s+)?audit_log|INSERT\s+INTO\s+audit_log)", re.IGNORECASE)
@@ -265,7 +268,7 @@ def test_the_log_only_grows_and_nothing_in_the_app_rewrites_it(small_db):
             *(ROOT / "pages").rglob("*.py")]
     found = {path.relative_to(ROOT).as_posix(): writes.findall(path.read_text(encoding="utf-8")) for path in code}
     assert {path: hits for path, hits in found.items() if hits} == {
-        "db/writes.py": [("INSERT INTO audit_log", "")], "db/migrations/012_legal_access.sql": [("INSERT INTO audit_log", "")]}
+        "db/core/writes.py": [("INSERT INTO audit_log", "")], "db/core/migrations/012_legal_access.sql": [("INSERT INTO audit_log", "")]}
 
 
 def test_the_fingerprint_shows_an_edit_made_outside_the_app(small_db):

@@ -24,9 +24,9 @@ from streamlit.testing.v1 import AppTest
 
 import db
 from conftest import ROOT, app_connection, session_of
-from db import backup
+from db.tools import backup
 from db.__main__ import main
-from db.connection import latest_version, migration_files
+from db.core.connection import latest_version, migration_files
 
 GONE = "Không tìm thấy tệp dữ liệu"
 
@@ -329,7 +329,7 @@ def test_the_file_deleted_under_the_running_app_stops_every_page_and_every_write
 
 
 def test_a_write_through_the_write_path_is_refused_once_the_file_is_gone(demo_path):
-    from db.writes import transaction
+    from db.core.writes import transaction
 
     con = db.connect(demo_path)
     try:

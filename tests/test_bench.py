@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from db import bench
+from db.tools import bench
 from db.__main__ import main
 
 

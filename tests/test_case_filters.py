@@ -1,4 +1,4 @@
-"""The case register's filters: the SQL filters of db.register.list_cases and their URL parameters
+"""The case register's filters: the SQL filters of db.cases.register.list_cases and their URL parameters
 (ket_qua, loai, thang_nhan, thang_ket_thuc, antt, tim), so a link reproduces a filtered list."""
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 import pytest
 
 from conftest import SMALL_COMMUNE, app_connection, open_page, small_case
-from db import register
-from db.seed import load_commune
+from db.cases import register
+from db.tools.seed import load_commune
 
 # Cases around the year boundary, by the party's name (the case's summary is "Tranh chấp của <name>").
 FILTER_CASES = [

@@ -10,7 +10,7 @@ import pytest
 import db
 from conftest import ROOT
 from db.__main__ import main
-from db.connection import latest_version
+from db.core.connection import latest_version
 
 CONTRACT = {
     "communes": {"id", "name", "province"},

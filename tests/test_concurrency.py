@@ -13,9 +13,10 @@ import threading
 import pytest
 
 from conftest import ACTOR, a_case, team_id
-from db import cases, commendation, funding, trainings
-from db.labels import AWARD_LEVELS
-from db.writes import DuplicateSuspected, ValidationError, VersionConflict
+from db import cases, funding, trainings
+from db.scores import commendation
+from db.core.labels import AWARD_LEVELS
+from db.core.writes import DuplicateSuspected, ValidationError, VersionConflict
 
 THREADS = 8
 

@@ -1,5 +1,5 @@
-"""Tiêu chí and Hồ sơ kiểm chứng: formulas, statuses, framework versions, uploads (db/criteria.py,
-db/evidence.py, db/metrics/60_criteria.sql) and the pages.
+"""Tiêu chí and Hồ sơ kiểm chứng: formulas, statuses, framework versions, uploads (db/criteria/__init__.py,
+db/criteria/evidence.py, db/criteria/criteria.sql) and the pages.
 
 Small commune (conftest.SMALL_CASES), year 2023, as the views count it:
   Thôn Đông: Đào (carried over from 2022, thành 10/01/2023), Giang thành, Hạnh thành, Khoa không thành,
@@ -19,8 +19,9 @@ import pytest
 from PIL import Image
 
 from conftest import ACTOR, add_plan, app_connection, edit_key, metric, open_page, team_id
-from db import cases, criteria, evidence, funding
-from db.writes import ValidationError
+from db import cases, criteria, funding
+from db.criteria import evidence
+from db.core.writes import ValidationError
 
 YEAR = 2023
 # A minimal PDF written by hand (not by the app): header, one empty page, cross-reference table, trailer.
@@ -331,7 +332,7 @@ def test_an_expired_framework_and_bad_indicators_are_refused(small_db):
 
 
 def test_seeding_again_never_overwrites_an_edited_indicator(small_db):
-    from db.seed import load_reference
+    from db.tools.seed import load_reference
 
     con, _ = small_db
     old_id = indicator_id(con, "qd27_2025", "HG1")

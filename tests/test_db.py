@@ -8,8 +8,9 @@ import unicodedata
 import pytest
 
 from conftest import ACTOR, a_case, team_id
-from db import cases, register, results
-from db.writes import DuplicateSuspected, ValidationError, VersionConflict
+from db import cases
+from db.cases import register, results
+from db.core.writes import DuplicateSuspected, ValidationError, VersionConflict
 
 
 def count(con, sql: str, params=()) -> int:
@@ -240,14 +241,14 @@ def test_the_export_counts_results_as_the_list_and_the_figures_do(small_db):
     everything = register.export_frame(register.list_cases(con, year=None), None)
     assert "Kết quả (hiện nay)" in everything.columns and len(everything) == 9
     # Imported again (Nhập dữ liệu), the export gives each case its result today, from one column.
-    from db.exporting import frame_workbook
-    from db.importing import read_file
+    from db.tools.exporting import frame_workbook
+    from db.tools.importing import read_file
     book = read_file(frame_workbook(frame, "Sổ theo dõi", "Sổ theo dõi năm 2022"), "so-2022.xlsx", "cases", con)
     assert [field for sheet in book.sheets for field in sheet.mapping.values()].count("result") == 1
 
 
 def test_parse_number_reads_a_decimal_comma_and_checks_the_range():
-    from db.writes import parse_number
+    from db.core.writes import parse_number
     errors: list[str] = []
     assert parse_number("0,9", "Mục tiêu", errors, 0, 1) == 0.9
     assert parse_number("", "Mục tiêu", errors, 0, 1) is None and errors == []

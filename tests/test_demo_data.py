@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from db import results
+from db.cases import results
 
 
 def test_demo_commune_shape(demo_db):

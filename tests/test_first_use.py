@@ -11,9 +11,11 @@ from streamlit.testing.v1 import AppTest
 import db
 from conftest import (ACTOR, a_case, app_connection, empty_app_file, new_app, open_page, page_bytes, team_id,
                       typed)
-from db import cases, commendation, funding, mediators, places, plan, trainings
-from db.evidence import add_document
-from db.writes import ValidationError
+from db import cases, funding, places, plan, trainings
+from db.scores import commendation
+from db.teams import mediators
+from db.criteria.evidence import add_document
+from db.core.writes import ValidationError
 
 TODAY = dt.date.today()
 PAGES = ["pages/overview.py", "pages/cases.py", "pages/plan.py", "pages/teams.py", "pages/mediators.py",
@@ -93,7 +95,7 @@ def test_every_page_runs_on_an_empty_database(tmp_path, monkeypatch, page):
 
 
 def test_an_unexpected_error_shows_one_vietnamese_message_and_is_logged(app, monkeypatch, caplog):
-    from db import results
+    from db.cases import results
 
     def broken(*args, **kwargs):
         raise RuntimeError("lỗi thử nghiệm")

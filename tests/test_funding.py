@@ -1,4 +1,4 @@
-"""Kinh phí: rates, budget, fee requests and support payments (db/funding.py, 50_funding.sql), and the pages.
+"""Kinh phí: rates, budget, fee requests and support payments (db/funding/__init__.py, db/funding/funding.sql), and the pages.
 
 Small commune (conftest.SMALL_CASES), Hải Dương's applied fee rate 200.000 đ/vụ việc/tổ and support 500.000 đ/tổ/năm
 until 31/12/2023, within the national maxima (seeds/reference/rates.csv; the rates of Thông tư 56/2023/TT-BTC are
@@ -18,8 +18,8 @@ import pytest
 
 from conftest import ACTOR, app_connection, edit_key, metric, open_page, team_id, typed
 from db import cases, funding
-from db.seed import load_reference
-from db.writes import ValidationError, VersionConflict
+from db.tools.seed import load_reference
+from db.core.writes import ValidationError, VersionConflict
 
 YEAR_END = dt.date(2023, 12, 31)
 
@@ -599,7 +599,7 @@ def test_support_and_budget_through_the_page(app):
 
 
 def test_deadlines_in_working_days_skip_tet_and_the_moved_days_off(small_db):
-    """Vietnam's calendar from the holidays library (db/workdays.py): a request on Friday 24/01/2025, before Tết
+    """Vietnam's calendar from the holidays library (db/core/workdays.py): a request on Friday 24/01/2025, before Tết
     (27/01–31/01 and Saturday 01/02 off), is due on Friday 07/02 — not on 31/01 as Monday–Friday alone gives. In 2024
     the Government moved a day off: Monday 29/04 was off and Saturday 04/05 a working day."""
     con, _ = small_db

@@ -25,13 +25,14 @@ from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 import db
 from conftest import ACTOR, SMALL_CASES, SMALL_COMMUNE, a_case, add_accounts, team_id
-from db import (
-    audit, cases, commendation, criteria, evidence, funding, labels, locks, mediators, places, plan, reviews, scores,
-    trainings, users,
-)
-from db.seed import load_commune
-from db.text import visible
-from db.writes import DATE_MAX, DATE_MIN, MESSAGE_LIMIT, TEXT_LIMIT, TEXT_LIMITS, UNCHECKED_TEXT, ValidationError
+from db import cases, criteria, funding, places, plan, scores, trainings, users
+from db.core import audit, labels, locks
+from db.criteria import evidence
+from db.scores import commendation
+from db.teams import mediators, reviews
+from db.tools.seed import load_commune
+from db.core.text import visible
+from db.core.writes import DATE_MAX, DATE_MIN, MESSAGE_LIMIT, TEXT_LIMIT, TEXT_LIMITS, UNCHECKED_TEXT, ValidationError
 
 CI = bool(os.environ.get("CI"))
 
@@ -732,7 +733,7 @@ def test_save_review(world, data):
     attempt(con, lambda: reviews.save_review(con, team, year, review, actor=ACTOR, expected_version=version))
 
 
-# --- users and locks (db/users.py, db/locks.py) -------------------------------------------------------------------
+# --- users and locks (db/users/__init__.py, db/core/locks.py) -------------------------------------------------------------------
 
 @fuzz(30)
 def test_accounts(world, data):

@@ -1,4 +1,4 @@
-"""`python -m db generate --scale district|province|national` (db/synth.py, db/synth.sql): the district scale, made in a
+"""`python -m db generate --scale district|province|national` (db/tools/synth.py, db/tools/synth.sql): the district scale, made in a
 temporary folder, has the sizes DOMAIN.md «Scale» names, is the same for the same seed and other for another, keeps
 the rules of the data (dates, teams, parties, budgets, fees at the rates, NFC text) and opens in the app's views."""
 from __future__ import annotations
@@ -9,7 +9,8 @@ import unicodedata
 import duckdb
 import pytest
 
-from db import connect, synth
+from db import connect
+from db.tools import synth
 from db.__main__ import main
 
 SEED = 2023
@@ -132,7 +133,7 @@ def test_parties_budgets_and_fees(con):
                     "HAVING count(*) > 1)") == 0
     assert one(con, "SELECT count(*) FROM (SELECT commune_id, year FROM budgets GROUP BY ALL HAVING count(*) > 1)") == 0
     # every fee at the rate of the case's result on its concluded date, every support payment at the due amount
-    # (the app's own checks, db/metrics/50_funding.sql); each case paid once
+    # (the app's own checks, db/funding/funding.sql); each case paid once
     assert one(con, "SELECT count(*) FROM payment_check WHERE above_rate > 0 OR paid_deleted > 0 "
                     "OR paid_ineligible > 0 OR amount <> due_amount") == 0
     assert one(con, "SELECT count(*) FROM (SELECT case_id FROM payment_cases GROUP BY case_id "

@@ -11,10 +11,11 @@ import pytest
 import streamlit as st
 
 from conftest import ACTOR, add_accounts, app_connection, edit_key, metric, new_app, open_page, small_case, team_id
-from db import commendation, create_database, scores
+from db import create_database, scores
+from db.scores import commendation
 from db.cases import save_case
-from db.seed import load_commune
-from db.writes import ValidationError
+from db.tools.seed import load_commune
+from db.core.writes import ValidationError
 
 YEAR = 2023
 PEOPLE = {"gender": "nam", "birth_year": 1970, "joined_on": "2020-01-01"}

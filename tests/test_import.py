@@ -1,4 +1,4 @@
-"""Import of Excel/CSV registers and mediator lists (db/importing.py, `python -m db import`).
+"""Import of Excel/CSV registers and mediator lists (db/tools/importing.py, `python -m db import`).
 
 Every messy workbook is built here with openpyxl, each kind of mess with the outcome an officer expects, on the
 small commune of conftest.py (villages «Thôn Đông» with Lê Thị Hoa (tổ trưởng), Trần Văn Bình, Phạm Văn Cường
@@ -23,12 +23,12 @@ import pytest
 import db
 from conftest import ACTOR, ROOT, SMALL_CASES, SMALL_COMMUNE, team_id
 from db.__main__ import main
-from db.importing import (
+from db.tools.importing import (
     MAX_BYTES, Options, _parse_people, _read_calamine, _sheet, check_mapping, display_rows, infer_category, parse_party,
     parse_result, read_file, run_import, suggest_mapping,
 )
-from db.seed import load_commune
-from db.writes import ValidationError
+from db.tools.seed import load_commune
+from db.core.writes import ValidationError
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""Chuẩn tiếp cận pháp luật as the texts say (issue 14, item 8): db/metrics/60_criteria.sql (criteria_result,
-criteria_criterion_year, criteria_standard_year), db/criteria.py, migration 012 and the Tiêu chí page.
+"""Chuẩn tiếp cận pháp luật as the texts say (issue 14, item 8): db/criteria/criteria.sql (criteria_result,
+criteria_criterion_year, criteria_standard_year), db/criteria/__init__.py, migration 012 and the Tiêu chí page.
 
 Quyết định 25/2021/QĐ-TTg (years 2021–2024): mediation is Tiêu chí 3, Chỉ tiêu 1 (a: cases handled per the rules,
 b: cases mediated successfully) and Chỉ tiêu 2 (a: budget document, b: teams paid at the rate); Chỉ tiêu 3 (legal aid)
@@ -22,8 +22,10 @@ import duckdb
 import pytest
 
 from conftest import ACTOR, a_pdf, metric, open_page, team_id
-from db import cases, criteria, evidence, funding, locks
-from db.writes import ValidationError
+from db import cases, criteria, funding
+from db.criteria import evidence
+from db.core import locks
+from db.core.writes import ValidationError
 
 YEAR = 2023
 AS_OF = dt.date(2026, 3, 1)
@@ -346,8 +348,8 @@ COMPARED = ("framework_code, code, sort_order, group_name, wording, kind, formul
 
 
 def test_an_upgraded_file_ends_with_the_structure_of_a_new_one(tmp_path, empty_db):
-    from db.connection import migrate, migration_files
-    from db.seed import load_reference
+    from db.core.connection import migrate, migration_files
+    from db.tools.seed import load_reference
 
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
     con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "

@@ -24,11 +24,13 @@ import pytest
 
 import db
 from conftest import ACTOR, a_case, a_pdf
-from db import criteria, evidence, funding, overview, places, plan, results, trainings
+from db import criteria, funding, overview, places, plan, trainings
+from db.criteria import evidence
+from db.cases import results
 from db.cases import save_case
-from db.mediators import save_mediator
-from db.scope import Place
-from db.writes import ValidationError
+from db.teams.mediators import save_mediator
+from db.core.scope import Place
+from db.core.writes import ValidationError
 
 YEAR = 2023
 SECOND, PROVINCE = "Xã Thử Hai", "Thành phố Hải Phòng"

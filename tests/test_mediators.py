@@ -9,8 +9,9 @@ import pytest
 
 import db
 from conftest import ACTOR, a_case, app_connection, edit_key, metric, open_page, team_id, typed
-from db import cases, mediators
-from db.writes import ValidationError, VersionConflict
+from db import cases
+from db.teams import mediators
+from db.core.writes import ValidationError, VersionConflict
 
 def row(con, mediator_id: int) -> dict:
     rel = con.execute("SELECT * FROM mediators WHERE id = ?", [mediator_id])

@@ -1,15 +1,15 @@
 """The scoped metrics (issue 15, item 1) give every figure the whole-file views give, year by year.
 
-db/metrics/10_case_year.sql, 20_results.sql, 30_teams.sql and 70_scores.sql are read for one year at a time: the views
+db/cases/case_year.sql, db/cases/results.sql, db/teams/teams.sql and db/scores/scores.sql are read for one year at a time: the views
 let a reader's `WHERE year = ?` reach the tables, and the score and what reads it are table macros of the year
 (team_score_of(y), …) computing only that year and the year before. Here, on the demo commune and on a generated
-district (db/synth.py), for every report year and the years around them:
+district (db/tools/synth.py), for every report year and the years around them:
 
 - each view filtered to the year equals the same view computed for the whole file first (a temporary table) and then
   filtered — so a filter that reaches the tables drops nothing a year needs (carried-over cases, members, thresholds);
 - each macro X_of(y) equals its view X for the whole file filtered to y — the previous year's score and the change
   included;
-- the readers of db/scores.py, db/commendation.py and db/teams.py (which call the macros) equal the same figures read
+- the readers of db/scores/__init__.py, db/scores/commendation.py and db/teams/__init__.py (which call the macros) equal the same figures read
   the way they were read before, from the whole-file views.
 
 Rows are compared as multisets, every column exact (EXCEPT ALL both ways); frames exactly, after a total order.
@@ -22,8 +22,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from db import commendation, scores, synth, teams
-from db.scope import Place
+from db import scores, teams
+from db.scores import commendation
+from db.tools import synth
+from db.core.scope import Place
 
 # Every view of the four files, and the macro of the year where there is one.
 VIEWS = ("case_year", "village_results", "mediator_year", "team_year", "score_setting_year", "score_model_year",
@@ -94,7 +96,7 @@ def test_the_score_compares_with_the_year_before(whole):
     assert whole.execute("SELECT count(*) FROM whole_team_score WHERE change IS NOT NULL").fetchone()[0] > 0
 
 
-# The readers as they read the whole-file views before issue 15 (db/scores.py, db/commendation.py, db/teams.py), over
+# The readers as they read the whole-file views before issue 15 (db/scores/__init__.py, db/scores/commendation.py, db/teams/__init__.py), over
 # the frozen whole-file results.
 BEFORE = {
     "team_scores": """
@@ -169,7 +171,7 @@ def in_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def params(year: int, place) -> dict:
-    from db.scope import place_params
+    from db.core.scope import place_params
     return {"year": year, **place_params(place)}
 
 

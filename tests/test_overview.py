@@ -7,7 +7,8 @@ from urllib.parse import parse_qs
 import pytest
 
 from conftest import add_plan, app_connection, metric, open_page
-from db import overview, results
+from db import overview
+from db.cases import results
 
 
 @pytest.fixture()

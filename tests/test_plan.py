@@ -1,4 +1,4 @@
-"""Kế hoạch (plan tracker): the write rules of db/plan.py, overdue by hand, copy forward, the demo plan,
+"""Kế hoạch (plan tracker): the write rules of db/plan/__init__.py, overdue by hand, copy forward, the demo plan,
 and the page through AppTest."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ACTOR, app_connection, edit_key, metric, open_page
 from db import plan
-from db.writes import ValidationError, VersionConflict
+from db.core.writes import ValidationError, VersionConflict
 
 PAGE = "pages/plan.py"
 SECTION_III_LEADS = {"Công chức Tư pháp – Hộ tịch", "Công an xã", "Lãnh đạo các thôn"}

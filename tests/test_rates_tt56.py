@@ -24,9 +24,9 @@ import pytest
 import db
 from conftest import ACTOR, metric, open_page, small_case
 from db import cases, funding
-from db.connection import migration_files
-from db.seed import load_commune, load_reference
-from db.writes import ValidationError
+from db.core.connection import migration_files
+from db.tools.seed import load_commune, load_reference
+from db.core.writes import ValidationError
 
 COMMUNE = {
     "commune": {"name": "Xã Mức Chi", "district": None, "province": "Tỉnh Hải Dương"},

@@ -1,4 +1,4 @@
-"""Roll-up across communes (issue 15, item 4; db/rollup.py): several communes' files into one read-only file.
+"""Roll-up across communes (issue 15, item 4; db/tools/rollup.py): several communes' files into one read-only file.
 
 Three inputs built through the write path: two small communes that both have a «Thôn Đông» (one with a merge of two
 villages, so a place change with lists of village ids), and a copy of the demo commune (payments, evidence, plans,
@@ -20,11 +20,11 @@ import duckdb
 import pytest
 
 import db
-from db import rollup as ru
+from db.tools import rollup as ru
 from db.__main__ import main
-from db.connection import latest_version, migration_files
-from db.seed import load_commune
-from db.writes import ValidationError
+from db.core.connection import latest_version, migration_files
+from db.tools.seed import load_commune
+from db.core.writes import ValidationError
 from conftest import ACTOR, PASSWORD, SMALL_CASES, SMALL_COMMUNE, a_case, a_pdf, add_plan, small_case
 
 D = dt.date
@@ -65,7 +65,7 @@ def commune_file(path: Path, commune: dict, cases: list[dict]) -> Path:
     con = db.create_database(path, demo=False)
     load_commune(con, commune, cases)
     add_plan(con, 2023)
-    from db import evidence
+    from db.criteria import evidence
     evidence.add_document(con, {"year": 2023, "kind": "so_theo_doi", "doc_no": "1/BC", "doc_date": "2023-12-20"},
                           SHARED_PDF, "bien-ban.pdf", actor=ACTOR)
     if commune is SECOND_COMMUNE:  # Thôn Tây joins Thôn Nam in 2024: villages.successor_id, place_changes' id lists

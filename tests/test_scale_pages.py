@@ -11,7 +11,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, add_accounts
-from db import connect, synth
+from db import connect
+from db.tools import synth
 
 SCALE = os.environ.get("HOAGIAI_SCALE", "province")
 PAGES = ["overview", "cases", "plan", "teams", "mediators", "trainings", "funding", "criteria", "evidence", "quality",

@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 
 from conftest import ACTOR, add_plan, app_connection, edit_key, metric, open_page, team_id
-from db import commendation, scores, teams
+from db import scores, teams
+from db.scores import commendation
 from db.cases import save_case
-from db.mediators import save_mediator
+from db.teams.mediators import save_mediator
 from db.trainings import add_attendance, save_training
-from db.writes import ValidationError, VersionConflict
+from db.core.writes import ValidationError, VersionConflict
 
 D = dt.date
 COMPONENTS = ("ket_qua", "kip_thoi", "kien_toan", "tap_huan", "ho_so", "an_ninh")

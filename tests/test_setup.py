@@ -12,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 import db
 from conftest import ACTOR, ROOT, a_case, app_connection, edit_key, open_page, team_id, typed
-from db import backup, cases, exporting, places, results, seed
-from db.writes import ValidationError
+from db import cases, places
+from db.tools import backup, exporting, seed
+from db.cases import results
+from db.core.writes import ValidationError
 
 D = dt.date
 MERGE_DAY = D(2024, 1, 1)

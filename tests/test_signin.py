@@ -20,8 +20,10 @@ from streamlit.testing.v1 import AppTest
 
 import db
 from conftest import ACTOR, PASSWORD, ROOT, a_case, app_connection, new_app, open_page, session_of, team_id
-from db import cases, funding, locks, reviews, users
-from db.writes import ValidationError
+from db import cases, funding, users
+from db.core import locks
+from db.teams import reviews
+from db.core.writes import ValidationError
 
 
 def as_user(con, login: str) -> users.User:

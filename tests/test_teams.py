@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import ACTOR, add_plan, edit_key, metric, open_page
-from db import places, reviews, teams
-from db.writes import ValidationError, VersionConflict
+from db import places, teams
+from db.teams import reviews
+from db.core.writes import ValidationError, VersionConflict
 
 
 @pytest.fixture()

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 
 from conftest import ACTOR, PLAN_TARGETS, add_plan, app_connection, open_page, small_case
-from db import cases, overview, places, plan, results, trainings
-from db.seed import load_commune
-from db.writes import ValidationError
+from db import cases, overview, places, plan, trainings
+from db.cases import results
+from db.tools.seed import load_commune
+from db.core.writes import ValidationError
 
 
 def village(con, name: str) -> int:

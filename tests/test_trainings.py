@@ -1,4 +1,4 @@
-"""Tập huấn: the write rules and coverage reads of db/trainings.py, and the page through AppTest.
+"""Tập huấn: the write rules and coverage reads of db/trainings/__init__.py, and the page through AppTest.
 
 Small commune (conftest.SMALL_COMMUNE), as of 31/12/2023: Thôn Đông has a1 (tổ trưởng, woman) and a2
 active, a3 left on 30/06/2022; Thôn Bắc has b1 (joined 01/01/2019). So 3 active mediators in 2023.
@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ACTOR, add_plan, app_connection, edit_key, metric, open_page, typed
 from db import trainings
-from db.writes import ValidationError, VersionConflict
+from db.core.writes import ValidationError, VersionConflict
 
 PAGE = "pages/trainings.py"
 COVERAGE = "Tỷ lệ hòa giải viên được tập huấn"

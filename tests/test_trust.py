@@ -15,9 +15,12 @@ import pytest
 
 from conftest import (ACTOR, a_case, a_pdf, app_connection, edit_key, new_app, open_page, page_bytes, session_of,
                       team_id)
-from db import cases, commendation, evidence, funding, locks, places, plan, trainings, users
-from db.importing import Options, read_file, run_import
-from db.writes import ValidationError
+from db import cases, funding, places, plan, trainings, users
+from db.scores import commendation
+from db.criteria import evidence
+from db.core import locks
+from db.tools.importing import Options, read_file, run_import
+from db.core.writes import ValidationError
 
 
 # --- 5. stale edits are never dropped silently -------------------------------------------------------------------

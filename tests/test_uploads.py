@@ -18,8 +18,8 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from conftest import ACTOR
-from db import evidence
-from db.writes import ValidationError
+from db.criteria import evidence
+from db.core.writes import ValidationError
 
 
 def upload(con, content: bytes, name: str) -> int:
