@@ -625,15 +625,17 @@ def cancel_payment(con, payment_id: int, on_date, reason: str, **kw) -> None:
 
 def payable_cases(con, team_id: int, as_of: dt.date) -> pd.DataFrame:
     """A team's cases a fee request may list on a date: fee_case rows in no payment, concluded by then, with the fee
-    each earns (fee: at the rate of its result on its concluded date; fee_rate_id NULL when there is none)."""
+    each earns (fee: at the rate of its result on its concluded date; fee_rate_id NULL when there is none). Read from
+    fee_case_of for the team's village, every year."""
     return con.cursor().execute(
         """
         SELECT f.case_id, f.received_on, f.concluded_on, f.year, f.result, cc.label AS category,
                f.estimated_fee AS fee, f.fee_rate_id, f.fee_above_cap
-        FROM fee_case f LEFT JOIN case_categories cc ON cc.code = f.category
-        WHERE f.team_id = ? AND f.fee_status = 'chua_de_nghi' AND f.concluded_on <= ?
+        FROM fee_case_of(NULL, (SELECT village_id FROM teams WHERE id = $team), NULL, NULL) f
+        LEFT JOIN case_categories cc ON cc.code = f.category
+        WHERE f.team_id = $team AND f.fee_status = 'chua_de_nghi' AND f.concluded_on <= $as_of
         ORDER BY f.concluded_on, f.case_id
-        """, [team_id, as_of]).df()
+        """, {"team": team_id, "as_of": as_of}).df()
 
 
 def payments(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
@@ -642,20 +644,28 @@ def payments(con, year: int, village_id: int | None = None, commune_id: int | No
     return places.with_village_labels(con, con.cursor().execute(
         """
         SELECT pc.*, v.name AS village, t.name AS team
-        FROM payment_check pc JOIN teams t ON t.id = pc.team_id JOIN villages v ON v.id = pc.village_id
-        WHERE pc.year = $year AND ($village IS NULL OR pc.village_id = $village)
-          AND in_commune(pc.commune_id, $commune, $province)
+        FROM payment_check_of($year, $village, $commune, $province) pc
+        JOIN teams t ON t.id = pc.team_id JOIN villages v ON v.id = pc.village_id
         ORDER BY pc.requested_on DESC, pc.id DESC
         """, {"year": year, **places.scope(con, village_id, commune_id)}).df())
 
 
 def payment(con, payment_id: int) -> dict | None:
-    rel = con.cursor().execute(
+    """One payment as payment_check measures it, with its team and village names; None when there is none. Read from
+    payment_check_of for the payment's own year and village (the whole file's payments measured to find one took
+    seconds on a national file)."""
+    cur = con.cursor()
+    found = cur.execute("SELECT p.year, t.village_id FROM payments p JOIN teams t ON t.id = p.team_id WHERE p.id = ?",
+                        [payment_id]).fetchone()
+    if found is None:
+        return None
+    rel = cur.execute(
         """
         SELECT pc.*, v.name AS village, t.name AS team
-        FROM payment_check pc JOIN teams t ON t.id = pc.team_id JOIN villages v ON v.id = pc.village_id
-        WHERE pc.id = ?
-        """, [payment_id])
+        FROM payment_check_of($year, $village, NULL, NULL) pc
+        JOIN teams t ON t.id = pc.team_id JOIN villages v ON v.id = pc.village_id
+        WHERE pc.id = $id
+        """, {"year": found[0], "village": found[1], "id": payment_id})
     row = rel.fetchone()
     return None if row is None else dict(zip([d[0] for d in rel.description], row))
 
@@ -754,9 +764,8 @@ def team_checks(con, year: int, village_id: int | None = None, commune_id: int |
     return places.with_village_labels(con, con.cursor().execute(
         """
         SELECT f.*, v.name AS village, t.name AS team
-        FROM funding_team_year f JOIN teams t ON t.id = f.team_id JOIN villages v ON v.id = f.village_id
-        WHERE f.year = $year AND ($village IS NULL OR f.village_id = $village)
-          AND in_commune(f.commune_id, $commune, $province)
+        FROM funding_team_year_of($year, $village, $commune, $province) f
+        JOIN teams t ON t.id = f.team_id JOIN villages v ON v.id = f.village_id
         ORDER BY v.name COLLATE vi, v.id
         """, {"year": year, **places.scope(con, village_id, commune_id)}).df())
 
@@ -794,8 +803,7 @@ def summary(con, year: int, village_id: int | None = None, commune_id: int | Non
                coalesce(sum(paid_ineligible), 0) AS paid_ineligible,
                coalesce(sum(payments_paid_ineligible), 0) AS payments_paid_ineligible,
                coalesce(sum(payments_late), 0) AS payments_late
-        FROM funding_team_year WHERE year = $year AND ($village IS NULL OR village_id = $village)
-          AND in_commune(commune_id, $commune, $province)
+        FROM funding_team_year_of($year, $village, $commune, $province)
         """, where)
     result = {k: int(v) for k, v in zip([d[0] for d in rel.description], rel.fetchone())}
     result["paid"] = result["fee_paid"] + result["support_paid"]
@@ -804,7 +812,7 @@ def summary(con, year: int, village_id: int | None = None, commune_id: int | Non
         """
         SELECT sum(budget), sum(paid), sum(pending), ratio(sum(paid) FILTER (WHERE budget IS NOT NULL), sum(budget)),
                bool_or(over_budget), count(*) FILTER (WHERE over_budget)
-        FROM funding_year WHERE year = $year AND in_commune(commune_id, $commune, $province)
+        FROM funding_year_of($year, $commune, $province)
         """, communes).fetchone()
     result["budget"] = None if budget_sum is None else int(budget_sum)
     result["budget_row"] = budget(con, year, commune) if commune is not None else None
@@ -827,8 +835,9 @@ def budget_years(con, commune_id: int | None = None) -> pd.DataFrame:
     that commune's only — or a db.core.scope.Place —; None: every commune's, with its name in `commune`)."""
     return con.cursor().execute(
         """
-        SELECT f.*, c.name AS commune FROM funding_year f JOIN communes c ON c.id = f.commune_id
-        WHERE (f.budget IS NOT NULL OR f.paid > 0 OR f.pending > 0) AND in_commune(f.commune_id, $commune, $province)
+        SELECT f.*, c.name AS commune FROM funding_year_of(NULL, $commune, $province) f
+        JOIN communes c ON c.id = f.commune_id
+        WHERE f.budget IS NOT NULL OR f.paid > 0 OR f.pending > 0
         ORDER BY f.year DESC, c.name COLLATE vi, f.commune_id
         """, {k: v for k, v in places.scope(con, None, commune_id).items() if k != "village"}).df()
 
@@ -839,9 +848,7 @@ def outstanding(con, year: int, village_id: int | None = None, commune_id: int |
     return places.with_village_labels(con, con.cursor().execute(
         """
         SELECT o.*, v.name AS village
-        FROM funding_outstanding o JOIN villages v ON v.id = o.village_id
-        WHERE o.year = $year AND ($village IS NULL OR o.village_id = $village)
-          AND in_commune(o.commune_id, $commune, $province)
+        FROM funding_outstanding_of($year, $village, $commune, $province) o JOIN villages v ON v.id = o.village_id
         ORDER BY CASE o.item WHEN 'vuot_muc' THEN 0 WHEN 'chi_vu_viec_da_xoa' THEN 0 WHEN 'chi_khong_du_dieu_kien' THEN 0
                               WHEN 'cho_chi' THEN CASE WHEN o.late THEN 1 ELSE 3 END ELSE 2 END,
                  v.name COLLATE vi, o.village_id, o.payment_id

@@ -120,39 +120,64 @@ FROM runs
 WHERE applied_id IS NOT NULL OR cap_id IS NOT NULL
 GROUP BY kind, result_key, run;
 
+-- Scoped by year and place (issue 15): each figure below is a table macro of the year and the place,
+-- X_of(y, village, commune, province) — y NULL: every year; village, commune, province as in_place takes them
+-- (db/core/macros.sql; all NULL: the whole file) — that reads only what that year and place need: the cases concluded
+-- that year, the payments charged to it, the rates in force then, the place's teams. Each view of the same name is its
+-- macro for every year and place (one definition for both), kept for the readers that want every year
+-- (db/criteria/criteria.sql reads funding_team_year).
+
+-- team_in_place(team_id, village, commune, province): the team is one of a village in the place asked for (in_place);
+-- every team when no place is asked for.
+CREATE OR REPLACE MACRO team_in_place(tid, village, commune, province) AS
+    (village IS NULL AND commune IS NULL AND province IS NULL)
+    OR tid IN (SELECT pt.id FROM teams pt WHERE in_place(pt.village_id, village, commune, province));
+
 -- fee_case: every case that earns a fee (thù lao hòa giải viên, per case per team): concluded thành or
 -- không thành (the fee is paid whether or not the mediation succeeded, at the rate of its result), not soft-deleted.
 -- NOT đang hòa giải, NOT ngoài phạm vi (referred, excluded from the rates). year = the year it was concluded.
--- fee_status comes from the one payment of the case's own team that is not cancelled: chua_de_nghi (in
--- none: payable), de_nghi, da_duyet, da_chi. A cancelled payment frees its cases.
+-- fee_status comes from the one payment of the case's own team that is not cancelled (the first by id, should there be
+-- more): chua_de_nghi (in none: payable), de_nghi, da_duyet, da_chi. A cancelled payment frees its cases.
 -- estimated_fee = the fee in force on the concluded date for its result (rate_in_force.value): what the case earns;
 -- fee_rate_id the rate row it comes from, fee_above_cap when the province's rate was above the maximum.
 -- commune_id: the commune of the case's village (a file may hold many communes).
-CREATE OR REPLACE VIEW fee_case AS
-WITH active AS (
-    SELECT pc.case_id, p.team_id, p.id AS payment_id, p.status, p.paid_on
+-- fee_case_of(y, village, commune, province): the cases concluded in year y of the teams of the place, and only the
+-- payments that list them.
+CREATE OR REPLACE MACRO fee_case_of(y, village, commune, province) AS TABLE
+WITH concluded AS (
+    SELECT c.id, c.team_id, c.received_on, c.concluded_on, c.result, c.category
+    FROM cases c
+    WHERE c.deleted_at IS NULL AND c.result IN ('thanh', 'khong_thanh') AND c.concluded_on IS NOT NULL
+      AND (y IS NULL OR c.concluded_on BETWEEN make_date(y, 1, 1) AND make_date(y, 12, 31))
+      AND team_in_place(c.team_id, village, commune, province)
+), active AS (
+    SELECT pc.case_id, p.team_id, min(p.id) AS payment_id
     FROM payment_cases pc JOIN payments p ON p.id = pc.payment_id
-    WHERE p.kind = 'thu_lao' AND p.status <> 'huy'
+    WHERE p.kind = 'thu_lao' AND p.status <> 'huy' AND pc.case_id IN (SELECT id FROM concluded)
+    GROUP BY pc.case_id, p.team_id
 )
 SELECT c.id AS case_id, c.team_id, t.village_id, c.received_on, c.concluded_on,
        year(c.concluded_on)::INTEGER AS year, c.result, c.category,
-       a.payment_id, coalesce(a.status, 'chua_de_nghi') AS fee_status, a.paid_on,
+       a.payment_id, coalesce(p.status, 'chua_de_nghi') AS fee_status, p.paid_on,
        coalesce(r.value, 0)::BIGINT AS estimated_fee, r.rate_id AS fee_rate_id, r.above_cap AS fee_above_cap,
        v.commune_id
-FROM cases c
+FROM concluded c
 JOIN teams t ON t.id = c.team_id
 JOIN villages v ON v.id = t.village_id
-LEFT JOIN active a ON a.case_id = c.id AND a.team_id = c.team_id,
-LATERAL rate_in_force('thu_lao', fee_key(c.result), c.concluded_on) r
-WHERE c.deleted_at IS NULL AND c.result IN ('thanh', 'khong_thanh') AND c.concluded_on IS NOT NULL
-QUALIFY row_number() OVER (PARTITION BY c.id ORDER BY a.payment_id) = 1;
+LEFT JOIN active a ON a.case_id = c.id AND a.team_id = c.team_id
+LEFT JOIN payments p ON p.id = a.payment_id,
+LATERAL rate_in_force('thu_lao', fee_key(c.result), c.concluded_on) r;
+
+CREATE OR REPLACE VIEW fee_case AS FROM fee_case_of(NULL, NULL, NULL, NULL);
 
 -- payment_case_check: each case listed on a fee request, as it stands now.
 --   problem: why it no longer earns a fee for the payment's team — da_xoa (deleted), khac_to (now another team's),
 --       ket_qua (no longer concluded thành/không thành), sau_ngay (concluded after the request date); NULL: it does;
 --   rate_fee: what the case earns at the rates as they stand now (its result on its concluded date); for a case
 --       whose result no longer earns a fee, the fee it was filed with (payment_cases.fee).
-CREATE OR REPLACE VIEW payment_case_check AS
+-- payment_case_check_of(y, village, commune, province): the cases of the payments charged to year y (payments.year) of
+-- the teams of the place.
+CREATE OR REPLACE MACRO payment_case_check_of(y, village, commune, province) AS TABLE
 SELECT pc.payment_id, pc.case_id, pc.fee AS filed_fee, pc.rate_id AS filed_rate_id,
        CASE WHEN c.id IS NULL OR c.deleted_at IS NOT NULL THEN 'da_xoa'
             WHEN c.team_id <> p.team_id THEN 'khac_to'
@@ -163,7 +188,10 @@ SELECT pc.payment_id, pc.case_id, pc.fee AS filed_fee, pc.rate_id AS filed_rate_
 FROM payment_cases pc
 JOIN payments p ON p.id = pc.payment_id
 LEFT JOIN cases c ON c.id = pc.case_id,
-LATERAL rate_in_force('thu_lao', fee_key(c.result), c.concluded_on) r;
+LATERAL rate_in_force('thu_lao', fee_key(c.result), c.concluded_on) r
+WHERE (y IS NULL OR p.year = y) AND team_in_place(p.team_id, village, commune, province);
+
+CREATE OR REPLACE VIEW payment_case_check AS FROM payment_case_check_of(NULL, NULL, NULL, NULL);
 
 -- payment_check: every payment measured against the rates and cases as they stand now (the stored amount
 -- never changes after filing; rates get corrected after verification, cases get corrected or deleted).
@@ -183,16 +211,19 @@ LATERAL rate_in_force('thu_lao', fee_key(c.result), c.concluded_on) r;
 --   payout_deadline = 3 working days after the commune paid (the team pays its mediators);
 --   status_on = the date of the current status (approved, paid or cancelled);
 --   commune_id = the commune of the payment's team: the commune that pays it, from its own budget line.
-CREATE OR REPLACE VIEW payment_check AS
-WITH case_units AS (
+-- payment_check_of(y, village, commune, province): the payments charged to year y of the teams of the place.
+CREATE OR REPLACE MACRO payment_check_of(y, village, commune, province) AS TABLE
+WITH charged AS (
+    FROM payments WHERE (y IS NULL OR year = y) AND team_in_place(team_id, village, commune, province)
+), case_units AS (
     SELECT payment_id, count(*) AS cases, count(*) FILTER (WHERE problem IS NULL) AS eligible_cases,
            sum(rate_fee) FILTER (WHERE problem IS NULL) AS due_fee, sum(rate_fee) AS rated_fee,
            sum(rate_fee) FILTER (WHERE problem = 'da_xoa') AS deleted_fee,
            count(*) FILTER (WHERE problem = 'da_xoa') AS deleted_cases
-    FROM payment_case_check GROUP BY payment_id
+    FROM payment_case_check_of(y, village, commune, province) GROUP BY payment_id
 ), support AS (
     SELECT p.id AS payment_id, count(*) AS months, sum(s.twelfths) AS twelfths
-    FROM payments p, LATERAL support_months(p.period_from, p.period_to) s
+    FROM charged p, LATERAL support_months(p.period_from, p.period_to) s
     WHERE p.kind = 'ho_tro'
     GROUP BY p.id
 ), measured AS (
@@ -206,7 +237,7 @@ WITH case_units AS (
            coalesce(cu.deleted_fee, 0)::BIGINT AS deleted_fee,
            commune_pay_deadline(p.requested_on) AS pay_deadline,
            CASE WHEN p.paid_on IS NOT NULL THEN team_payout_deadline(p.paid_on) END AS payout_deadline
-    FROM payments p
+    FROM charged p
     JOIN teams t ON t.id = p.team_id
     JOIN villages v ON v.id = t.village_id
     LEFT JOIN case_units cu ON cu.payment_id = p.id
@@ -228,12 +259,15 @@ SELECT * EXCLUDE (paid_not_eligible),
             ELSE FALSE END AS late
 FROM found;
 
+CREATE OR REPLACE VIEW payment_check AS FROM payment_check_of(NULL, NULL, NULL, NULL);
+
 -- funding_team_year: the checks per team and reporting year (issue 4, "Checks").
 --   concluded_cases: fee_case rows concluded that year; cases_paid (da_chi), cases_pending (in a request
 --       đề nghị / đã duyệt), cases_not_requested (in none); unpaid_cases = concluded − paid;
 --   fee_unpaid_estimate: Σ estimated_fee of that year's concluded cases not yet paid (each at the rate of its result
 --       on its concluded date);
---   support_due: whole_dong(Σ support_months over the 12 months of the year), in the years the team existed;
+--   support_due: whole_dong(Σ support_months over the 12 months of the year), in the years the team existed (the same
+--       for every team: computed once per year);
 --   fee_paid / support_paid: payments đã chi charged to that year (payments.year: the request's year for
 --       a fee request, the period's year for support); *_pending: đề nghị or đã duyệt, not yet paid;
 --   support_outstanding = due − paid when positive; support_not_requested = due − paid − pending when positive;
@@ -242,7 +276,8 @@ FROM found;
 --       xóa»), paid_ineligible / payments_paid_ineligible, payments_late: from payment_check, payments of that year
 --       not cancelled;
 --   commune_id: the commune of the team's village, whose budget line pays it (funding_year).
-CREATE OR REPLACE VIEW funding_team_year AS
+-- funding_team_year_of(y, village, commune, province): the teams of the place in year y.
+CREATE OR REPLACE MACRO funding_team_year_of(y, village, commune, province) AS TABLE
 WITH fees AS (
     SELECT team_id, year,
            count(*) AS concluded_cases,
@@ -251,7 +286,7 @@ WITH fees AS (
            count(*) FILTER (WHERE fee_status = 'chua_de_nghi') AS cases_not_requested,
            coalesce(sum(estimated_fee) FILTER (WHERE fee_status <> 'da_chi'), 0) AS fee_unpaid_estimate,
            coalesce(sum(estimated_fee) FILTER (WHERE fee_status = 'chua_de_nghi'), 0) AS fee_not_requested_estimate
-    FROM fee_case GROUP BY team_id, year
+    FROM fee_case_of(y, village, commune, province) GROUP BY team_id, year
 ), pays AS (
     SELECT team_id, year,
            coalesce(sum(amount) FILTER (WHERE kind = 'thu_lao' AND status = 'da_chi'), 0) AS fee_paid,
@@ -265,13 +300,17 @@ WITH fees AS (
            sum(paid_ineligible) AS paid_ineligible,
            count(*) FILTER (WHERE paid_ineligible > 0) AS payments_paid_ineligible,
            count(*) FILTER (WHERE late) AS payments_late
-    FROM payment_check WHERE status <> 'huy' GROUP BY team_id, year
+    FROM payment_check_of(y, village, commune, province) WHERE status <> 'huy' GROUP BY team_id, year
+), support_year AS (
+    SELECT ry.year, whole_dong(sum(s.twelfths)) AS support_due
+    FROM report_years ry, LATERAL support_months(make_date(ry.year, 1, 1), make_date(ry.year, 12, 1)) s
+    WHERE y IS NULL OR ry.year = y
+    GROUP BY ry.year
 ), due AS (
-    SELECT t.id AS team_id, y.year, whole_dong(sum(s.twelfths)) AS support_due
-    FROM teams t CROSS JOIN report_years y,
-         LATERAL support_months(make_date(y.year, 1, 1), make_date(y.year, 12, 1)) s
-    WHERE exists_in(t.valid_from, t.valid_to, y.year)  -- support is owed only in the years the team existed
-    GROUP BY t.id, y.year
+    SELECT t.id AS team_id, sy.year, sy.support_due
+    FROM teams t JOIN support_year sy
+        ON exists_in(t.valid_from, t.valid_to, sy.year)  -- support is owed only in the years the team existed
+    WHERE in_place(t.village_id, village, commune, province)
 )
 SELECT t.id AS team_id, t.village_id, d.year,
        coalesce(f.concluded_cases, 0) AS concluded_cases,
@@ -304,17 +343,20 @@ JOIN due d ON d.team_id = t.id
 LEFT JOIN fees f ON f.team_id = t.id AND f.year = d.year
 LEFT JOIN pays p ON p.team_id = t.id AND p.year = d.year;
 
+CREATE OR REPLACE VIEW funding_team_year AS FROM funding_team_year_of(NULL, NULL, NULL, NULL);
+
 -- funding_year: each commune's budget line (dự toán) against what its teams were paid, per commune and reporting
 -- year (a budget line is one commune's: in a file of many communes, a commune's payments are never measured against
 -- another commune's budget).
 --   paid = Σ payments đã chi to the commune's teams charged to the year; pending = đề nghị + đã duyệt not yet paid;
 --   remaining = budget − paid; over_budget: paid + pending exceed the budget. No budget row → budget NULL.
 --   A commune without a team has no row (nothing is paid from its line).
-CREATE OR REPLACE VIEW funding_year AS
+-- funding_year_of(y, commune, province): year y, the communes of the place (in_commune: a commune, a province).
+CREATE OR REPLACE MACRO funding_year_of(y, commune, province) AS TABLE
 WITH sums AS (
     SELECT commune_id, year, sum(fee_paid + support_paid) AS paid, sum(fee_pending + support_pending) AS pending,
            sum(concluded_cases) AS concluded_cases, sum(unpaid_cases) AS unpaid_cases
-    FROM funding_team_year GROUP BY commune_id, year
+    FROM funding_team_year_of(y, NULL, commune, province) GROUP BY commune_id, year
 )
 SELECT s.year, b.id AS budget_id, b.amount AS budget, b.document_no, b.document_date, b.in_commune_budget,
        s.paid::BIGINT AS paid, s.pending::BIGINT AS pending,
@@ -323,6 +365,8 @@ SELECT s.year, b.id AS budget_id, b.amount AS budget, b.document_no, b.document_
        ratio(s.paid, b.amount) AS paid_share,
        s.concluded_cases, s.unpaid_cases, s.commune_id
 FROM sums s LEFT JOIN budgets b ON b.commune_id = s.commune_id AND b.year = s.year;
+
+CREATE OR REPLACE VIEW funding_year AS FROM funding_year_of(NULL, NULL, NULL);
 
 -- funding_outstanding: the list of what is outstanding for a team and year, one row per item:
 --   thu_lao_chua_de_nghi: concluded cases of the year in no request (count, estimated amount);
@@ -333,28 +377,37 @@ FROM sums s LEFT JOIN budgets b ON b.commune_id = s.commune_id AND b.year = s.ye
 --       how many);
 --   chi_khong_du_dieu_kien: a payment of the year that paid for cases no longer eligible for other reasons.
 -- commune_id: the team's commune.
-CREATE OR REPLACE VIEW funding_outstanding AS
+-- funding_outstanding_of(y, village, commune, province): the teams of the place in year y; the teams' checks and the
+-- payments are computed once each (MATERIALIZED), not once per kind of item.
+CREATE OR REPLACE MACRO funding_outstanding_of(y, village, commune, province) AS TABLE
+WITH team_checks AS MATERIALIZED (
+    FROM funding_team_year_of(y, village, commune, province)
+), checked AS MATERIALIZED (
+    FROM payment_check_of(y, village, commune, province)
+)
 SELECT team_id, village_id, year, 'thu_lao_chua_de_nghi' AS item, NULL::INTEGER AS payment_id,
        NULL::VARCHAR AS status, cases_not_requested AS cases, fee_not_requested_estimate AS amount,
        NULL::DATE AS deadline, FALSE AS late, commune_id
-FROM funding_team_year WHERE cases_not_requested > 0
+FROM team_checks WHERE cases_not_requested > 0
 UNION ALL
 SELECT team_id, village_id, year, 'cho_chi', payment_id, status, CASE WHEN kind = 'thu_lao' THEN cases END,
        amount, pay_deadline, late, commune_id
-FROM payment_check WHERE status IN ('de_nghi', 'da_duyet')
+FROM checked WHERE status IN ('de_nghi', 'da_duyet')
 UNION ALL
 SELECT team_id, village_id, year, 'ho_tro_chua_de_nghi', NULL, NULL, NULL, support_not_requested, NULL, FALSE,
        commune_id
-FROM funding_team_year WHERE support_not_requested > 0
+FROM team_checks WHERE support_not_requested > 0
 UNION ALL
 SELECT team_id, village_id, year, 'vuot_muc', payment_id, status, CASE WHEN kind = 'thu_lao' THEN cases END,
        above_rate, NULL, FALSE, commune_id
-FROM payment_check WHERE above_rate > 0
+FROM checked WHERE above_rate > 0
 UNION ALL
 SELECT team_id, village_id, year, 'chi_vu_viec_da_xoa', payment_id, status, deleted_cases, paid_deleted, NULL, FALSE,
        commune_id
-FROM payment_check WHERE paid_deleted > 0
+FROM checked WHERE paid_deleted > 0
 UNION ALL
 SELECT team_id, village_id, year, 'chi_khong_du_dieu_kien', payment_id, status, cases - eligible_cases - deleted_cases,
        paid_ineligible, NULL, FALSE, commune_id
-FROM payment_check WHERE paid_ineligible > 0;
+FROM checked WHERE paid_ineligible > 0;
+
+CREATE OR REPLACE VIEW funding_outstanding AS FROM funding_outstanding_of(NULL, NULL, NULL, NULL);
