@@ -10,7 +10,7 @@ from db.teams import mediators
 from db.cases import register
 from db.core.labels import RESULTS
 from db.core.writes import DuplicateSuspected, ValidationError, VersionConflict
-from pages.common import (reader, place, ROW_HEIGHT, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters,
+from pages.common import (CHOOSE_COMMUNE, form_place, reader, place, ROW_HEIGHT, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters,
                           flash, fmt_date, go_to, may, md_text, presenting, sees_personal_data, show_errors, show_flash,
                           table, village_name)
 
@@ -18,9 +18,12 @@ con = connection()
 read = reader(con)
 year, village_id = filters()
 where = place()  # the village, or a commune or province of a file of many communes
-team_table = places.teams(con, year)  # the teams that existed in the year shown
-team_names = dict(zip(team_table["id"].astype(int).tolist(), team_table["label"]))
-team_village = dict(zip(team_table["id"].astype(int).tolist(), team_table["village_id"].astype(int).tolist()))
+entry = form_place(con)  # the commune whose teams a new record may go to (None: a commune is still to be chosen)
+team_names, team_village = {}, {}  # the teams of that commune that existed in the year shown: label, village
+if entry is not None:
+    team_table = read(places.teams, year, entry)
+    team_names = dict(zip(team_table["id"].astype(int).tolist(), team_table["label"]))
+    team_village = dict(zip(team_table["id"].astype(int).tolist(), team_table["village_id"].astype(int).tolist()))
 category_table = register.categories(con)
 category_labels = dict(zip(category_table["code"], category_table["label"]))
 grounds_table = register.grounds(con)
@@ -432,7 +435,7 @@ if not may("cases", village_id):  # read-only: the meeting screen, leadership, a
     case_list(mask=masked)
     st.stop()
 
-if not team_names:  # an empty database (python -m db init --empty): cases need a village's team first
+if entry is not None and not team_names:  # an empty database (python -m db init --empty): cases need a village's team first
     st.info("Chưa có tổ hòa giải nào nên chưa nhập được vụ việc. Cần có danh sách thôn và tổ hòa giải của xã "
             "trước.", icon=":material/info:")
     st.stop()
@@ -443,7 +446,10 @@ tab_list, tab_new, tab_deleted = st.tabs(["Danh sách vụ việc", "Nhập vụ
 
 with tab_new:
     st.caption("Các ô có dấu * là bắt buộc. Dùng phím Tab để chuyển ô; ngày nhập theo dạng dd/mm/yyyy.")
-    case_form(f"new_case_{st.session_state.get('form_generation', 0)}")
+    if entry is None:
+        st.info(CHOOSE_COMMUNE, icon=":material/info:")
+    else:
+        case_form(f"new_case_{st.session_state.get('form_generation', 0)}")
 
 with tab_list:
     case_editor(*case_list(mask=False))

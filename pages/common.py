@@ -200,6 +200,19 @@ def place() -> Place:
                  village_id=st.session_state.get("thon") or None)
 
 
+def form_place(con) -> Place | None:
+    """Where an entry form's choice of team comes from: the commune shown, every village of it (an officer looking at
+    one village may still enter another's case); None in a file of many communes while no commune is chosen — a
+    choice among a province's thousands of teams is no choice, and no page sends one."""
+    commune = st.session_state.get("xa") or None
+    if commune is None and len(_place_names(con, (db.db_path(), data_version(con)))[1]) > 1:
+        return None
+    return Place(commune_id=commune)
+
+
+CHOOSE_COMMUNE = "Tệp này có nhiều xã: hãy chọn một xã ở thanh bên để nhập dữ liệu của xã đó."
+
+
 def village_name(con, village_id: int | None) -> str:
     """The place a page shows, in words: the village («Thôn Đông»), else — in a file of many communes — the chosen
     commune or province, else «Tất cả các thôn»."""

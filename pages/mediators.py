@@ -7,16 +7,19 @@ from db import places
 from db.teams import mediators
 from db.core.labels import GENDERS, LEAVE_REASONS
 from db.core.writes import ValidationError, VersionConflict, fetch_row
-from pages.common import (reader, paged, place, Editing, actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
+from pages.common import (CHOOSE_COMMUNE, form_place, reader, paged, place, Editing, actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
                           sees_personal_data, show_errors, show_flash, table, today, village_name)
 
 con = connection()
 read = reader(con)
 year, village_id = filters()
 where = place()  # the village, or a commune or province of a file of many communes
-team_table = places.teams(con, year)  # the teams that existed in the year shown
-team_names = dict(zip(team_table["id"].astype(int).tolist(), team_table["label"]))
-team_village = dict(zip(team_table["id"].astype(int).tolist(), team_table["village_id"].astype(int).tolist()))
+entry = form_place(con)  # the commune whose teams a new record may go to (None: a commune is still to be chosen)
+team_names, team_village = {}, {}  # the teams of that commune that existed in the year shown: label, village
+if entry is not None:
+    team_table = read(places.teams, year, entry)
+    team_names = dict(zip(team_table["id"].astype(int).tolist(), team_table["label"]))
+    team_village = dict(zip(team_table["id"].astype(int).tolist(), team_table["village_id"].astype(int).tolist()))
 OPEN = "mediator_open"          # the keyed selectbox holding the open record's id
 SHOW_LEFT = "mediator_show_left"
 
@@ -224,6 +227,9 @@ def show_record(mediator_id: int) -> None:
 def new_mediator_form() -> None:
     form_id = f"new_mediator_{st.session_state.get('mediator_generation', 0)}"
     team_ids = list(team_names)
+    if entry is None:
+        st.info(CHOOSE_COMMUNE, icon=":material/info:")
+        return
     if not team_ids:
         st.info("Chưa có tổ hòa giải nào: hãy tạo thôn và tổ hòa giải trước.")
         return

@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, add_accounts
+from conftest import ROOT, add_accounts, app_connection
 from db import connect
 from db.tools import synth
 
@@ -77,3 +77,20 @@ def test_every_page_at_every_level_of_the_place(scale_file, places, page):
             assert at.query_params["xa"] == str(places["commune"])
         if "thon" in params:
             assert at.session_state["thon"] == places["village"]
+
+
+@pytest.mark.parametrize("page, field", [("cases", "new_case_0_team"), ("mediators", "new_mediator_0_team")])
+def test_an_entry_form_offers_the_teams_of_the_chosen_commune_only(scale_file, places, page, field):
+    """A province's thousands of teams are never one select box: with no commune chosen the form asks for one; with a
+    commune, it lists that commune's teams (of every village: the officer may enter another village's record)."""
+    at = run(scale_file, page, nam=YEAR)
+    assert not [box for box in at.selectbox if box.key == field]
+    assert any("chọn một xã ở thanh bên" in box.value for box in at.info)
+    at = run(scale_file, page, nam=YEAR, thon=places["village"])
+    offered = next(box for box in at.selectbox if box.key == field).options
+    names = app_connection().cursor().execute(
+        """SELECT count(*) FROM teams t JOIN villages v ON v.id = t.village_id
+           WHERE v.commune_id = ? AND coalesce(t.valid_to, DATE '9999-12-31') >= make_date(?, 1, 1)
+             AND coalesce(t.valid_from, DATE '1900-01-01') <= make_date(?, 12, 31)""",
+        [places["commune"], YEAR, YEAR]).fetchone()[0]
+    assert 1 < len(offered) == names

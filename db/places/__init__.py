@@ -526,23 +526,25 @@ def villages(con, year: int | None = None) -> pd.DataFrame:
         """, {"year": year}).df()
 
 
-def teams(con, year: int | None = None, village_id: int | None = None) -> pd.DataFrame:
-    """Teams — those that existed in `year` when given — with their village; label: the village's name when it
-    has one team that year, else the team's name (a village with several teams)."""
+def teams(con, year: int | None = None, village_id=None) -> pd.DataFrame:
+    """Teams — those that existed in `year` when given, of the place asked for (a village id or a Place: where())
+    — with their village; label: the village's name when it has one team that year, else the team's name (a village
+    with several teams)."""
+    village, commune, province = where(village_id)
     return con.cursor().execute(
         f"""
         WITH picked AS (
             SELECT t.*, v.name AS village, v.valid_to AS village_valid_to
             FROM teams t JOIN villages v ON v.id = t.village_id
             WHERE ($year IS NULL OR {EXISTS_IN_YEAR.format(t='t')})
-              AND ($village IS NULL OR t.village_id = $village)
+              AND in_place(t.village_id, $village, $commune, $province)
         )
         SELECT id, name, village_id, village, decision_no, decision_date, valid_from, valid_to, end_decision_no,
                version,
                CASE WHEN count(*) OVER (PARTITION BY village_id) > 1 THEN name ELSE village END AS label
         FROM picked
         ORDER BY village COLLATE vi, valid_to IS NOT NULL, id
-        """, {"year": year, "village": village_id}).df()
+        """, {"year": year, "village": village, "commune": commune, "province": province}).df()
 
 
 def place_changes(con) -> pd.DataFrame:
