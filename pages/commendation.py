@@ -11,15 +11,13 @@ from db.core.labels import (
     PASS_FAIL, TEAM_RULES, UNGRADED_LABEL,
 )
 from db.core.writes import ValidationError, VersionConflict, fetch_row
-from pages.common import (reader, place, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters, flash, fmt_date,
+from pages.common import (form_place, reader, place, WRAP_ROW_HEIGHT, Editing, actor, connection, date_field, download, filters, flash, fmt_date,
                           is_missing, is_true, may, md_text, show_errors, show_flash, table, today, village_name)
 
 con = connection()
 read = reader(con)
 year, village_id = filters()
 where = place()  # the village, or a commune or province of a file of many communes
-teams = read(commendation.team_candidates, year, where)
-people = read(commendation.mediator_candidates, year, where)
 counts = read(commendation.candidate_counts, year, where)
 listed = read(commendation.nominations, year, where)
 RED = "color: #c62828; font-weight: 600"
@@ -80,9 +78,19 @@ m2.metric("Cá nhân đủ tiêu chí", counts["mediators"],
 m3.metric("Đề nghị khen thưởng", len(listed), help="Đã lập trong năm (mọi trạng thái)")
 m4.metric("Đã duyệt", int((listed["status"] == "da_duyet").sum()))
 
+# The lists, the calendar and the forms are a commune's (its leadership decides): in a file of many communes, the
+# figures above until a commune is chosen — a list of a province's thousands of teams and mediators is no list.
+commune = form_place(con)
+if commune is None:
+    st.info("Chọn một xã ở thanh bên để xem các tập thể, cá nhân được đề xuất, lịch khen thưởng và các đề nghị của xã "
+            "đó.", icon=":material/info:")
+    st.stop()
+teams = read(commendation.team_candidates, year, where)
+people = read(commendation.mediator_candidates, year, where)
+
 # The practice calendar, with what is late for the year.
 st.subheader(f"Lịch khen thưởng năm {year}")
-steps = read(commendation.calendar_summary, year, today())
+steps = read(commendation.calendar_summary, year, today(), commune)
 lines = ["| Bước | Hạn | Tình trạng | Đã xong | Trễ hạn, hoặc quá hạn chưa xong |", "|---|---|---|--:|---|"]
 for s in steps.itertuples():
     deadline = s.deadline.date() if hasattr(s.deadline, "date") else s.deadline
@@ -277,7 +285,7 @@ with tab_nominate:
                 show_flash("decide")
 
 with tab_self:
-    assessed = read(commendation.self_assessments, year)
+    assessed = read(commendation.self_assessments, year, commune)
     if village_id is not None:
         assessed = assessed[assessed["village_id"] == village_id]
     st.caption(f"Ngày UBND xã nhận bản tự đánh giá của từng tổ (hạn: trước {fmt_date(steps['deadline'].iloc[0])}) và "

@@ -10,7 +10,7 @@ from db.core.labels import (
     SCORE_COMPONENTS_SHORT, UNGRADED, UNGRADED_LABEL,
 )
 from pages import charts
-from pages.common import (reader, place, WRAP_ROW_HEIGHT, connection, filters, fmt_date, is_missing, md_text, page_link, table,
+from pages.common import (form_place, paged, reader, place, WRAP_ROW_HEIGHT, connection, filters, fmt_date, is_missing, md_text, page_link, table,
                           village_name)
 
 con = connection()
@@ -76,22 +76,28 @@ else:
 
 # The table: each component's points out of its effective weight, and its inputs.
 st.subheader("Bảng điểm")
-wide = parts.pivot(index="team_id", columns="component")
-# Plain dicts, one lookup per cell: a MultiIndex .loc per cell costs 0,1 ms, seconds for a province's teams.
-applicable, points, effective = (wide[part].to_dict("index") for part in ("applicable", "points", "effective_weight"))
-rows = []
-for team in scored.itertuples():
-    row = {"team_id": team.team_id, "graded": bool(team.graded), "rank": team.rank, "village": team.village,
-           "score": num(team.score), "band": BAND_SHORT.get(team.band, "—"), "change": change_text(team.change),
-           "reason": scores.grading_reason(team)}
-    for code in SCORE_COMPONENTS:
-        if applicable[team.team_id][code]:
-            row[code] = f"{num(points[team.team_id][code])}/{weight_text(effective[team.team_id][code])}"
-        else:
-            row[code] = NOT_APPLICABLE
-        row[f"{code}_in"] = scores.input_text(code, team)
-    rows.append(row)
-view = pd.DataFrame(rows)
+
+
+def score_rows(teams: pd.DataFrame) -> pd.DataFrame:
+    """The score table's text for these teams (a page of them: a province's thousands are never all written out)."""
+    wide = parts[parts["team_id"].isin(teams["team_id"])].pivot(index="team_id", columns="component")
+    # Plain dicts, one lookup per cell: a MultiIndex .loc per cell costs 0,1 ms.
+    applicable, points, effective = (wide[part].to_dict("index") for part in ("applicable", "points", "effective_weight"))
+    rows = []
+    for team in teams.itertuples():
+        row = {"team_id": team.team_id, "graded": bool(team.graded), "rank": team.rank, "village": team.village,
+               "score": num(team.score), "band": BAND_SHORT.get(team.band, "—"), "change": change_text(team.change),
+               "reason": scores.grading_reason(team)}
+        for code in SCORE_COMPONENTS:
+            if applicable[team.team_id][code]:
+                row[code] = f"{num(points[team.team_id][code])}/{weight_text(effective[team.team_id][code])}"
+            else:
+                row[code] = NOT_APPLICABLE
+            row[f"{code}_in"] = scores.input_text(code, team)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 weights = model
 component_columns = {
     code: st.column_config.TextColumn(
@@ -102,7 +108,9 @@ component_columns = {
     for code, label in SCORE_COMPONENTS.items()}
 
 
-def score_table(frame: pd.DataFrame, first: list[str], columns: dict, key: str, **options) -> None:
+def score_table(teams: pd.DataFrame, first: list[str], columns: dict, key: str, **options) -> None:
+    """A page of these teams' scores (paged here, so only the page's rows are written out)."""
+    frame = score_rows(paged(teams, key))
     table(
         frame.style.map(lambda v: "color: #c62828; font-weight: 600" if v == "Yếu" else "", subset=["band"])
                    .map(lambda v: "color: #78909c; font-style: italic" if v == NOT_APPLICABLE else "",
@@ -116,7 +124,7 @@ def score_table(frame: pd.DataFrame, first: list[str], columns: dict, key: str, 
 if graded.empty:
     st.caption("Chưa có tổ nào được xếp loại.")
 else:
-    score_table(view[view["graded"]], ["rank", "village", "score", "band", "change"], {
+    score_table(graded, ["rank", "village", "score", "band", "change"], {
         "rank": st.column_config.NumberColumn("Hạng", width=45, format="%d"),
         "village": st.column_config.TextColumn("Thôn", width=125),
         "score": st.column_config.TextColumn("Điểm", width=55, alignment="right"),
@@ -133,7 +141,7 @@ st.caption("Mỗi ô thành phần: điểm đạt / trọng số áp dụng. «
 if not ungraded.empty:
     st.subheader(f"{UNGRADED_LABEL} ({len(ungraded)} tổ)")
     st.caption(grading_rule)
-    score_table(view[~view["graded"]], ["village", "score", "reason"], {
+    score_table(ungraded, ["village", "score", "reason"], {
         "village": st.column_config.TextColumn("Thôn", width=115),
         "score": st.column_config.TextColumn("Điểm tham khảo", width=118, alignment="right",
                                              help="Điểm tính theo mô hình nhưng chưa đủ dữ liệu để xếp loại: chỉ để "
@@ -143,14 +151,20 @@ if not ungraded.empty:
 
 with st.expander("Số liệu đầu vào của từng tổ"):
     table(
-        view, column_order=["village", *[f"{c}_in" for c in SCORE_COMPONENTS]],
+        score_rows(paged(scored, "score_inputs")), column_order=["village", *[f"{c}_in" for c in SCORE_COMPONENTS]],
         column_config={"village": st.column_config.TextColumn("Thôn", width=150),
                        **{f"{c}_in": st.column_config.TextColumn(label, width="medium")
                           for c, label in SCORE_COMPONENTS.items()}},
         hide_index=True, width="stretch",
     )
 
-# One team's detail: every point gained or lost.
+# One team's detail: every point gained or lost; and the teams to review. A commune's: in a file of many communes
+# the choice would be among thousands of teams, and the review list thousands of lines.
+commune = form_place(con)
+if commune is None:
+    st.info("Chọn một xã ở thanh bên để xem chi tiết điểm của từng tổ và các tổ cần rà soát, kiện toàn của xã đó.",
+            icon=":material/info:")
+    st.stop()
 st.subheader("Chi tiết điểm của một tổ")
 names = dict(zip(scored["team_id"].tolist(), scored["village"]))
 unranked = set(ungraded["team_id"].tolist())
@@ -165,7 +179,7 @@ c1.metric("Điểm" if team_graded else "Điểm tham khảo", num(team.score),
           help="Tổng điểm các thành phần áp dụng, làm tròn 1 chữ số thập phân."
           + ("" if team_graded else " Tổ chưa đủ dữ liệu để xếp loại: điểm chỉ để tham khảo."))
 c2.metric("Xếp loại", BAND_SHORT.get(team.band, "—"), help=None if team_graded else scores.grading_text(team))
-commune_scores = read(scores.team_scores, year)
+commune_scores = read(scores.team_scores, year, commune)
 c3.metric("Hạng trong xã", "—" if is_missing(team.rank) else f"{int(team.rank)}/{int(commune_scores['graded'].sum())}",
           None if is_missing(team.change) else change_text(team.change) + " điểm so với năm trước",
           delta_color="normal",

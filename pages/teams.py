@@ -5,7 +5,7 @@ from db import places, teams
 from db.teams import reviews
 from db.core.labels import COMPOSITION_RULES, REVIEW_STATUS
 from db.core.writes import ValidationError, VersionConflict, fetch_row
-from pages.common import (reader, place, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_pct, is_missing, is_true,
+from pages.common import (form_place, paged, reader, place, Editing, actor, connection, date_field, filters, flash, fmt_date, fmt_pct, is_missing, is_true,
                           may, md_text, show_errors, show_flash, table, village_name)
 
 con = connection()
@@ -40,16 +40,17 @@ c3.metric("Hòa giải viên đã tập huấn", f"{summary['trained']}/{summary
           help=f"Tỷ lệ {fmt_pct(summary['trained_share'])}; mục tiêu kế hoạch: 100% hòa giải viên được tập huấn.")
 
 mark = {True: "Đạt", False: "Chưa đạt"}
-composition = register.assign(
-    members=register["rule_members"].map(lambda ok: mark[is_true(ok)]),
-    woman=register["rule_woman"].map(lambda ok: mark[is_true(ok)]),
-    leader_ok=register["rule_leader"].map(lambda ok: mark[is_true(ok)]),
+shown = paged(register, "team_register")  # a page of a province's thousands of teams, written out alone
+composition = shown.assign(
+    members=shown["rule_members"].map(lambda ok: mark[is_true(ok)]),
+    woman=shown["rule_woman"].map(lambda ok: mark[is_true(ok)]),
+    leader_ok=shown["rule_leader"].map(lambda ok: mark[is_true(ok)]),
     ethnic_ok=[mark[is_true(ok)] if is_true(required) else "—"
-               for ok, required in zip(register["rule_ethnic"], register["ethnic_required"])],
+               for ok, required in zip(shown["rule_ethnic"], shown["ethnic_required"])],
     decision=[" ngày ".join(part for part in ("" if is_missing(no) else no, fmt_date(day)) if part)
-              for no, day in zip(register["decision_no"], register["decision_date"])],
-    trained_label=[f"{t}/{a}" for t, a in zip(register["trained"], register["active"])],
-    review=register["review_status"].map(lambda s: REVIEW_STATUS.get(s, REVIEW_STATUS["chua_ra_soat"])),
+              for no, day in zip(shown["decision_no"], shown["decision_date"])],
+    trained_label=[f"{t}/{a}" for t, a in zip(shown["trained"], shown["active"])],
+    review=shown["review_status"].map(lambda s: REVIEW_STATUS.get(s, REVIEW_STATUS["chua_ra_soat"])),
 )
 rule_columns = ["members", "woman", "leader_ok", "ethnic_ok"]
 table(
@@ -74,12 +75,16 @@ table(
 st.caption("HGV: hòa giải viên; TT: tổ trưởng; DTTS: có hòa giải viên người dân tộc thiểu số (chỉ áp dụng cho "
            "thôn có đông đồng bào dân tộc thiểu số, «—» là không áp dụng). Tổ chưa đạt một tiêu chí được xếp lên đầu.")
 
-team_names = dict(zip(register["team_id"].tolist(), register["village"]))
-if not team_names:
+if register.empty:
     st.info("Chưa có tổ hòa giải nào.")
     st.stop()
 if not may("organisation"):  # read-only: the table above is the view of the meeting screen and leadership
     st.stop()
+if form_place(con) is None:  # a choice among a province's thousands of teams is no choice
+    st.info("Chọn một xã ở thanh bên để xem chi tiết, sửa thông tin và rà soát từng tổ của xã đó.",
+            icon=":material/info:")
+    st.stop()
+team_names = dict(zip(register["team_id"].tolist(), register["village"]))
 team_id = st.selectbox("Xem chi tiết, sửa thông tin và rà soát tổ", list(team_names),
                        format_func=lambda t: f"Tổ hòa giải {team_names[t]}", key="team_open")
 team = next(register[register["team_id"] == team_id].itertuples())

@@ -6,7 +6,7 @@ from db.core.scope import Place
 from db.core.labels import TRAINING_STATUS
 from db.core.writes import ValidationError, VersionConflict
 from pages import common, charts
-from pages.common import (reader, 
+from pages.common import (paged, reader, 
     Editing, actor, connection, date_field, download, filters, flash, fmt_date, fmt_int, fmt_pct, go_to, is_missing,
     may, md_text, sees_personal_data, show_errors, show_flash, table, today, village_name,
 )
@@ -178,10 +178,15 @@ def attendance_checklist(training: dict) -> None:
 
 def coverage_chart() -> None:
     """Per village bars against the target line (all villages: with one village the metrics say it all)."""
-    st.altair_chart(charts.training_coverage(read(trainings.coverage_by_village, year, None, Place(scope.province, scope.commune_id)), target), width="stretch")
+    villages = read(trainings.coverage_by_village, year, None, Place(scope.province, scope.commune_id))
+    ranked = villages.sort_values(["share", "village"], ascending=[False, True], na_position="last")
+    drawn, left_out = charts.ends(ranked)  # a province's thousands of villages: the best and the worst
+    st.altair_chart(charts.training_coverage(drawn, target), width="stretch")
     st.caption(f"Mỗi thanh: số hòa giải viên đang hoạt động của thôn đã dự ít nhất một buổi tập huấn đã tổ chức "
                f"trong năm {year} / số hòa giải viên đang hoạt động (tính tại 31/12/{year}; năm hiện tại: đến hôm "
-               "nay)." + (f" Vạch đứt: mục tiêu {fmt_pct(target)} của kế hoạch." if target is not None else ""))
+               "nay)." + (f" Vạch đứt: mục tiêu {fmt_pct(target)} của kế hoạch." if target is not None else "")
+               + (f" Chỉ vẽ {charts.MOST_BARS // 2} thôn tỷ lệ cao nhất và {charts.MOST_BARS // 2} thôn thấp nhất "
+                  f"trong {len(villages)} thôn; chọn xã ở thanh bên để xem từng thôn của xã." if left_out else ""))
 
 
 st.title("Tập huấn hòa giải viên")
@@ -245,7 +250,7 @@ with tab_sessions:
         training_form(f"new_training_{st.session_state.get('training_form_generation', 0)}")
 
     st.subheader(f"Các buổi tập huấn năm {year}")
-    sessions = read(trainings.trainings, year, scope)
+    sessions = paged(read(trainings.trainings, year, scope), "training_sessions")  # a page of a province's sessions
     view = sessions.assign(
         day=sessions["held_on"].map(fmt_date),
         hours_label=sessions["hours"].map(fmt_hours),

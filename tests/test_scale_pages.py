@@ -94,3 +94,18 @@ def test_an_entry_form_offers_the_teams_of_the_chosen_commune_only(scale_file, p
              AND coalesce(t.valid_from, DATE '1900-01-01') <= make_date(?, 12, 31)""",
         [places["commune"], YEAR, YEAR]).fetchone()[0]
     assert 1 < len(offered) == names
+
+
+@pytest.mark.parametrize("page, shown_for_a_commune", [("quality", "Chi tiết điểm của một tổ"),
+                                                        ("commendation", "Lịch khen thưởng năm"),
+                                                        ("teams", "Thành phần theo Điều 12")])
+def test_a_communes_lists_wait_for_a_commune(scale_file, places, page, shown_for_a_commune):
+    """The province sees the figures; a team's detail, the review list, the candidates and the calendar are a
+    commune's (a choice among a province's thousands of teams is no choice)."""
+    at = run(scale_file, page, nam=YEAR)
+    assert any("Chọn một xã ở thanh bên" in box.value for box in at.info)
+    assert not [h for h in at.subheader if shown_for_a_commune in h.value]
+    at = run(scale_file, page, nam=YEAR, xa=places["commune"])
+    assert not at.exception
+    assert [h for h in at.subheader if shown_for_a_commune in h.value]
+    assert not any("Chọn một xã ở thanh bên" in box.value for box in at.info)

@@ -322,9 +322,9 @@ def save_self_assessment(con, team_id: int, year: int, data: dict, *, actor: str
                           expected_version, f"Bản tự đánh giá năm {year}")
 
 
-def self_assessments(con, year: int) -> pd.DataFrame:
-    """Every team with its self-assessment of the year (submitted_on empty when none) and computed score (graded:
-    False when the score is only indicative, too little data to grade)."""
+def self_assessments(con, year: int, where=None) -> pd.DataFrame:
+    """Every team of the place (db.core.scope) with its self-assessment of the year (submitted_on empty when none) and
+    computed score (graded: False when the score is only indicative, too little data to grade)."""
     return con.cursor().execute(
         """
         SELECT t.id AS team_id, t.name AS team, v.name AS village, v.id AS village_id,
@@ -332,32 +332,35 @@ def self_assessments(con, year: int) -> pd.DataFrame:
         FROM teams t JOIN villages v ON v.id = t.village_id
         LEFT JOIN self_assessments sa ON sa.team_id = t.id AND sa.year = $year
         LEFT JOIN team_score_of($year) s ON s.team_id = t.id
+        WHERE in_place(t.village_id, $village, $commune, $province)
         ORDER BY v.name COLLATE vi
         """,
-        {"year": year},
+        {"year": year, **place_params(where)},
     ).df()
 
 
-def calendar(con, year: int, as_of: dt.date | None = None) -> pd.DataFrame:
-    """The practice calendar's items (commendation_steps) with the team or nominee's name."""
+def calendar(con, year: int, as_of: dt.date | None = None, where=None) -> pd.DataFrame:
+    """The practice calendar's items (commendation_steps) of the place's teams and nominees, with the team or
+    nominee's name; each step's row without an item (its deadline) stays."""
     as_of = as_of or today()
     return con.cursor().execute(
         """
         SELECT s.*, CASE WHEN n.id IS NULL OR n.mediator_id IS NULL THEN v.name ELSE m.full_name END AS name
-        FROM commendation_steps(?, ?) s
+        FROM commendation_steps($year, $as_of) s
         LEFT JOIN nominations n ON n.id = s.nomination_id
         LEFT JOIN mediators m ON m.id = n.mediator_id
-        LEFT JOIN teams t ON t.id = s.team_id
+        LEFT JOIN teams t ON t.id = coalesce(s.team_id, n.team_id, m.team_id)
         LEFT JOIN villages v ON v.id = t.village_id
+        WHERE (s.team_id IS NULL AND s.nomination_id IS NULL) OR in_place(t.village_id, $village, $commune, $province)
         ORDER BY s.sort_order, s.done_on NULLS LAST, name COLLATE vi
         """,
-        [year, as_of],
+        {"year": year, "as_of": as_of, **place_params(where)},
     ).df()
 
 
-def calendar_summary(con, year: int, as_of: dt.date | None = None) -> pd.DataFrame:
-    """One row per step: deadline, items, and how many are on time, late, overdue, not yet due."""
-    items = calendar(con, year, as_of)
+def calendar_summary(con, year: int, as_of: dt.date | None = None, where=None) -> pd.DataFrame:
+    """One row per step: deadline, items, and how many are on time, late, overdue, not yet due (of the place)."""
+    items = calendar(con, year, as_of, where)
     rows = []
     for step, group in items.groupby("step", sort=False):
         real = group[group["team_id"].notna() | group["nomination_id"].notna()]
