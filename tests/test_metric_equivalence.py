@@ -31,7 +31,7 @@ from db.core.scope import Place
 VIEWS = ("case_year", "village_results", "mediator_year", "team_year", "score_setting_year", "score_model_year",
          "score_case_year", "team_score_inputs", "team_score_component", "team_score", "team_candidate",
          "mediator_candidate", "team_review_flags")
-MACROS = ("team_score_component", "team_score", "team_candidate", "team_review_flags")
+MACROS = ("team_score_component", "team_score", "team_candidate", "team_review_flags", "mediator_candidate")
 
 
 @pytest.fixture(scope="module", params=["demo", "district"])

@@ -58,7 +58,7 @@ def mediator_candidates(con, year: int, village_id: int | None = None) -> pd.Dat
     return con.cursor().execute(
         """
         SELECT m.full_name, m.gender, m.left_on, t.name AS team, v.name AS village, c.*
-        FROM mediator_candidate c
+        FROM mediator_candidate_of($year) c
         JOIN mediators m ON m.id = c.mediator_id JOIN teams t ON t.id = c.team_id JOIN villages v ON v.id = c.village_id
         WHERE c.year = $year AND in_place(c.village_id, $village, $commune, $province)
         ORDER BY c.failed_rules, c.concluded DESC, v.name COLLATE vi, m.full_name COLLATE vi
@@ -70,7 +70,7 @@ def mediator_candidates(con, year: int, village_id: int | None = None) -> pd.Dat
 def candidate_counts(con, year: int, village_id: int | None = None) -> dict[str, int]:
     """Candidates and near-misses (exactly one rule failed), teams and mediators (one pass over each, for the year)."""
     counts = {}
-    for source, prefix in (("team_candidate_of($year)", "teams"), ("mediator_candidate", "mediators")):
+    for source, prefix in (("team_candidate_of($year)", "teams"), ("mediator_candidate_of($year)", "mediators")):
         found, near = con.cursor().execute(
             f"SELECT count(*) FILTER (WHERE is_candidate), count(*) FILTER (WHERE near_miss) FROM {source} "
             "WHERE year = $year AND in_place(village_id, $village, $commune, $province)",
@@ -118,7 +118,7 @@ NOMINATION_FIELDS = ("year", "team_id", "mediator_id", "award_level", "reason", 
 
 def _candidate_row(cur, year: int, team_id: int | None, mediator_id: int | None):
     if mediator_id is not None:
-        rel = cur.execute("SELECT * FROM mediator_candidate WHERE year = ? AND mediator_id = ?", [year, mediator_id])
+        rel = cur.execute("SELECT * FROM mediator_candidate_of(?) WHERE mediator_id = ?", [year, mediator_id])
     else:
         rel = cur.execute("SELECT * FROM team_candidate_of($year) WHERE team_id = $team",
                           {"year": year, "team": team_id})

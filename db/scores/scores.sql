@@ -323,12 +323,14 @@ CREATE OR REPLACE VIEW team_candidate AS FROM team_candidate_of(NULL);
 --   rule_trained: attended a held training that year (mediator_year.trained);
 --   rule_active:  active (mediator_year.active: a member at 31/12, or today for the current year).
 -- failed_rules, is_candidate, near_miss as for teams.
-CREATE OR REPLACE VIEW mediator_candidate AS
+-- mediator_candidate_of(y): year y only (NULL: every year), reading that year's cases and members.
+CREATE OR REPLACE MACRO mediator_candidate_of(y) AS TABLE
 WITH work AS (
     SELECT cm.mediator_id, cy.year,
            count(*) FILTER (WHERE cy.result_in_year IN ('thanh', 'khong_thanh')) AS concluded,
            count(*) FILTER (WHERE cy.result_in_year = 'thanh') AS thanh
     FROM case_mediators cm JOIN case_year cy ON cy.case_id = cm.case_id
+    WHERE y IS NULL OR cy.year = y
     GROUP BY cm.mediator_id, cy.year
 ), rules AS (
     SELECT my.mediator_id, my.team_id, my.village_id, my.year, my.active, my.trained, my.sessions,
@@ -342,12 +344,14 @@ WITH work AS (
     FROM mediator_year my
     JOIN score_model_year m ON m.year = my.year
     LEFT JOIN work w ON w.mediator_id = my.mediator_id AND w.year = my.year
+    WHERE y IS NULL OR my.year = y
 )
 SELECT *,
        (NOT rule_cases)::INTEGER + (NOT rule_trained)::INTEGER + (NOT rule_active)::INTEGER AS failed_rules,
        rule_cases AND rule_trained AND rule_active AS is_candidate,
        (NOT rule_cases)::INTEGER + (NOT rule_trained)::INTEGER + (NOT rule_active)::INTEGER = 1 AS near_miss
 FROM rules;
+CREATE OR REPLACE VIEW mediator_candidate AS FROM mediator_candidate_of(NULL);
 
 -- team_review_flags: "cần kiện toàn" (DOMAIN.md, review flags) per team and year: composition failing
 -- (team_year.composition_ok), band Yếu, or active mediators with neither a case nor a training (idle).
