@@ -451,13 +451,20 @@ def paged(frame: pd.DataFrame, key: str, rows: int = PAGE_ROWS) -> pd.DataFrame:
     """One page of a long list, with the page chooser above it: only that page goes to the browser (a province's
     list holds thousands of rows). A short list is returned whole, without a chooser. The page number starts again
     at 1 when the list changes (its key includes the list's length)."""
-    pages = max(1, -(-len(frame) // rows))
+    offset = page_offset(len(frame), key, rows)
+    return frame.iloc[offset:offset + rows] if len(frame) > rows else frame
+
+
+def page_offset(total: int, key: str, rows: int = PAGE_ROWS) -> int:
+    """The first row of the page chosen in a list of `total` rows, with the page chooser above the list (none for a
+    short list). For a list cut in SQL (LIMIT rows OFFSET this): its other rows are never read."""
+    pages = max(1, -(-total // rows))
     if pages == 1:
-        return frame
+        return 0
     left, _ = st.columns([1, 3])
     number = left.number_input(f"Trang (trên {pages}, mỗi trang {rows} dòng)", min_value=1, max_value=pages,
-                               value=1, step=1, key=f"_page_{key}_{len(frame)}")
-    return frame.iloc[(number - 1) * rows:number * rows]
+                               value=1, step=1, key=f"_page_{key}_{total}")
+    return (number - 1) * rows
 
 
 def _paged_table(data, key: str):

@@ -7,7 +7,7 @@ from db import places
 from db.teams import mediators
 from db.core.labels import GENDERS, LEAVE_REASONS
 from db.core.writes import ValidationError, VersionConflict, fetch_row
-from pages.common import (CHOOSE_COMMUNE, form_place, reader, paged, place, Editing, actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
+from pages.common import (CHOOSE_COMMUNE, PAGE_ROWS, fmt_int, form_place, page_offset, reader, place, Editing, actor, connection, date_field, filters, flash, fmt_date, go_to, may, md_text,
                           sees_personal_data, show_errors, show_flash, table, today, village_name)
 
 con = connection()
@@ -305,10 +305,13 @@ with tab_list:
                            placeholder=("Tên, điện thoại, đơn vị…" if personal else "Tên, đơn vị…")
                            + " (không cần gõ dấu)")
     show_left = f2.toggle("Hiện cả người đã thôi", key=SHOW_LEFT)
-    found = read(mediators.list_mediators, year, place(), include_left=show_left, search=search, mask=not personal)
-    st.caption(f"{len(found)} người" + ("" if not may("organisation") else
-                                        " · bấm vào một dòng (hoặc chọn ở ô dưới bảng) để mở hồ sơ."))
-    listing = paged(found, f"mediators_{search}_{show_left}")  # the page shown; the picker lists its people
+    listed = {"include_left": show_left, "search": search, "mask": not personal}
+    found = read(mediators.count_mediators, year, place(), **listed)
+    st.caption(f"{fmt_int(found)} người" + ("" if not may("organisation") else
+                                            " · bấm vào một dòng (hoặc chọn ở ô dưới bảng) để mở hồ sơ."))
+    # The page shown, read alone (a country's 600,000 mediators are never all read); the picker lists its people.
+    offset = page_offset(found, f"mediators_{search}_{show_left}")
+    listing = read(mediators.list_mediators, year, place(), **listed, limit=PAGE_ROWS, offset=offset)
     ids = listing["id"].astype(int).tolist()
 
     view = listing.assign(
@@ -347,7 +350,7 @@ with tab_list:
         **({} if not may("organisation") else {"on_select": lambda: _pick_row(table_key, ids),
                                                "selection_mode": "single-row", "key": table_key}),
     )
-    if found.empty:
+    if not found:
         st.info("Không có hòa giải viên nào khớp bộ lọc." + ("" if show_left else
                 " Bật «Hiện cả người đã thôi» để tìm cả những người đã thôi tham gia."))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 
 import db
@@ -406,3 +407,16 @@ def test_adding_a_mediator_through_the_page(app, demo_path):
     new_id = app_connection().execute("SELECT id FROM mediators WHERE full_name = 'Nguyễn Thị Kiểm Thử'").fetchone()[0]
     assert at.session_state["mediator_open"] == new_id
     assert at.text_input(key="new_mediator_1_name").value == ""  # a fresh form for the next one
+
+
+def test_the_list_is_read_a_page_at_a_time_and_counted_alike(demo_db):
+    """The page's rows are cut in SQL (a country has 600,000 mediators): the pages, one after another, are the whole
+    list, and the count is its length, for every filter."""
+    con = demo_db
+    for filters in ({}, {"include_left": True}, {"search": "nguyen"}, {"village_id": 1, "include_left": True}):
+        whole = mediators.list_mediators(con, 2023, **filters)
+        total = mediators.count_mediators(con, 2023, **filters)
+        assert total == len(whole) > 0
+        pages = [mediators.list_mediators(con, 2023, **filters, limit=7, offset=start) for start in range(0, total, 7)]
+        assert [len(p) for p in pages[:-1]] == [7] * (len(pages) - 1)
+        assert pd.concat(pages)["id"].tolist() == whole["id"].tolist()

@@ -354,8 +354,25 @@ def _label_params() -> dict:
             "reasons": list(ends), "reason_labels": list(ends.values())}
 
 
+# The rows of list_mediators and count_mediators: the year's reference date, and who is listed for the filters.
+_YEAR = "WITH y AS (SELECT $year::INTEGER AS year, least(make_date($year, 12, 31), current_date) AS ref_date)"
+_LISTED = """
+        FROM mediators m
+        JOIN teams t ON t.id = m.team_id
+        JOIN villages v ON v.id = t.village_id
+        CROSS JOIN y
+        LEFT JOIN mediator_year my ON my.mediator_id = m.id AND my.year = y.year
+        WHERE in_place(v.id, $village, $commune, $province)
+          AND coalesce(m.joined_on, DATE '1900-01-01') <= y.ref_date
+          AND (coalesce(my.active, FALSE) OR ($include_left AND m.left_on IS NOT NULL AND m.left_on <= y.ref_date))
+          AND ($search IS NULL OR fold(concat_ws(' ', m.full_name, CASE WHEN NOT $mask THEN m.phone END,
+                                                 m.organisation, m.role, v.name))
+                                  LIKE '%' || fold($search) || '%')"""
+
+
 def list_mediators(con, year: int, village_id: int | None = None, include_left: bool = False,
-                   search: str | None = None, mask: bool = False) -> pd.DataFrame:
+                   search: str | None = None, mask: bool = False, limit: int | None = None,
+                   offset: int = 0) -> pd.DataFrame:
     """The mediators of a year: those active at the year's reference date (31/12, today for this year;
     db/teams/teams.sql mediator_year), plus with include_left everyone who had left by then.
 
@@ -365,10 +382,11 @@ def list_mediators(con, year: int, village_id: int | None = None, include_left: 
     removal, Art. 11), and status as of today ("Đang hoạt động" or "Đã thôi từ dd/mm/yyyy — căn cứ").
     search: accent-insensitive (fold) over name, phone, unit, standing and village.
     mask=True (presentation mode): no phone numbers, in the rows or in what the search reads.
+    limit, offset: one page of the list, cut in SQL (a country has 600,000 mediators); count_mediators counts it.
     """
     df = con.cursor().execute(
         f"""
-        WITH y AS (SELECT $year::INTEGER AS year, least(make_date($year, 12, 31), current_date) AS ref_date)
+        {_YEAR}
         SELECT m.id, m.full_name, m.gender, m.birth_year, m.ethnic_minority, m.is_leader, m.role,
                m.organisation, CASE WHEN NOT $mask THEN m.phone END AS phone, m.joined_on, m.left_on, m.leave_reason, m.leave_decision_no, m.version,
                m.team_id, t.name AS team, v.id AS village_id, v.name AS village,
@@ -386,23 +404,27 @@ def list_mediators(con, year: int, village_id: int | None = None, include_left: 
                coalesce(my.hours, 0)::DOUBLE AS hours,
                coalesce(my.cases, 0) AS cases,
                coalesce(my.active AND my.idle, FALSE) AS needs_review
-        FROM mediators m
-        JOIN teams t ON t.id = m.team_id
-        JOIN villages v ON v.id = t.village_id
-        CROSS JOIN y
-        LEFT JOIN mediator_year my ON my.mediator_id = m.id AND my.year = y.year
-        WHERE in_place(v.id, $village, $commune, $province)
-          AND coalesce(m.joined_on, DATE '1900-01-01') <= y.ref_date
-          AND (coalesce(my.active, FALSE) OR ($include_left AND m.left_on IS NOT NULL AND m.left_on <= y.ref_date))
-          AND ($search IS NULL OR fold(concat_ws(' ', m.full_name, CASE WHEN NOT $mask THEN m.phone END,
-                                                 m.organisation, m.role, v.name))
-                                  LIKE '%' || fold($search) || '%')
+        {_LISTED}
         ORDER BY v.name COLLATE vi, v.id, m.is_leader DESC, {NAME_ORDER}
+        {"" if limit is None else f"LIMIT {int(limit)} OFFSET {int(offset)}"}
         """,
         {"year": year, **place_params(village_id), "include_left": bool(include_left),
          "search": (search or "").strip() or None, "mask": mask, **_label_params()},
     ).df()
     return df
+
+
+def count_mediators(con, year: int, village_id: int | None = None, include_left: bool = False,
+                    search: str | None = None, mask: bool = False) -> int:
+    """How many rows list_mediators gives for the same filters (its pages' total), without building them."""
+    return con.cursor().execute(
+        f"""
+        {_YEAR}
+        SELECT count(*)
+        {_LISTED}
+        """,
+        {"year": year, **place_params(village_id), "include_left": bool(include_left),
+         "search": (search or "").strip() or None, "mask": mask}).fetchone()[0]
 
 
 def mediator_counts(con, year: int, village_id: int | None = None) -> dict:
