@@ -117,7 +117,7 @@ def frameworks(con) -> pd.DataFrame:
 
 def frameworks_for_year(con, year: int) -> list[dict]:
     """The frameworks in force at 31/12 of the year, one per family (criteria_framework_year)."""
-    rel = con.cursor().execute("SELECT * FROM criteria_framework_year WHERE year = ? ORDER BY framework_sort", [year])
+    rel = con.cursor().execute("SELECT * FROM criteria_framework_year_of(?) ORDER BY framework_sort", [year])
     cols = [d[0] for d in rel.description]
     return [dict(zip(cols, row)) for row in rel.fetchall()]
 
@@ -510,13 +510,14 @@ def standard(con, year: int, commune_id: int | None = None) -> dict | None:
     if commune_id is None:
         return None
     cur = con.cursor()
-    rel = cur.execute("SELECT * FROM criteria_standard_year WHERE year = ? AND commune_id = ?", [year, commune_id])
+    rel = cur.execute("SELECT * FROM criteria_standard_year_of($year, $commune, NULL)",
+                      {"year": year, "commune": commune_id})
     row = rel.fetchone()
     if row is None:
         return None
     total = dict(zip([d[0] for d in rel.description], row))
-    rel = cur.execute("SELECT * FROM criteria_criterion_year WHERE year = ? AND commune_id = ? ORDER BY criterion_no",
-                      [year, commune_id])
+    rel = cur.execute("SELECT * FROM criteria_criterion_year_of($year, $commune, NULL) ORDER BY criterion_no",
+                      {"year": year, "commune": commune_id})
     cols = [d[0] for d in rel.description]
     criteria = [{k: (None if _missing(v) else v) for k, v in zip(cols, r)} for r in rel.fetchall()]
     return {**{k: (None if _missing(v) else v) for k, v in total.items()}, "criteria": criteria}
@@ -556,14 +557,35 @@ def results(con, year: int, village_id: int | None = None, commune_id: int | Non
     reason and the evidence. In a file of several communes with neither a village nor a commune chosen: every
     commune's whole-commune rows, commune by commune (column commune), each judged with its own data."""
     where = places.scope(con, village_id, commune_id)
+    return _results(con, _Rows.of(con, year, where), year, where)
+
+
+class _Rows:
+    """Where results(), summary() and matrix() read criteria_result's rows from: the macro for the year and the place
+    (the commune in scope, or every commune of the province asked for, or of the file), or figures()'s temporary table
+    of those rows, computed once for the three (its cursor's own: no other cursor sees it)."""
+
+    def __init__(self, cur, source: str, params: dict):
+        self.cur, self.source, self.params = cur, source, params
+
+    @classmethod
+    def of(cls, con, year: int, where: dict) -> "_Rows":
+        return cls(con.cursor(), "criteria_result_of($year, $commune, $province)",
+                   {"year": year, "commune": where["commune"], "province": where["province"]})
+
+    def execute(self, sql: str, params: dict):
+        """sql, whose rows are FROM {rows}, with its own params."""
+        return self.cur.execute(sql.replace("{rows}", self.source), {**self.params, **params})
+
+
+def _results(con, rows: _Rows, year: int, where: dict) -> pd.DataFrame:
     village_id = where["village"]
-    frame = con.cursor().execute(
+    frame = rows.execute(
         """
-        SELECT r.*, c.name AS commune FROM criteria_result r JOIN communes c ON c.id = r.commune_id
-        WHERE r.year = $year AND r.village_id IS NOT DISTINCT FROM $village
-          AND in_commune(r.commune_id, $commune, $province)
+        SELECT r.*, c.name AS commune FROM {rows} r JOIN communes c ON c.id = r.commune_id
+        WHERE r.village_id IS NOT DISTINCT FROM $village
         ORDER BY c.name COLLATE vi, r.commune_id, r.framework_sort, r.sort_order, r.code
-        """, {"year": year, **where}).df()
+        """, {"village": village_id}).df()
     if frame.empty:
         return frame.assign(value_text=[], target_text=[], points_text=[], reason=[], evidence_have=[],
                             evidence_lack=[])
@@ -572,7 +594,7 @@ def results(con, year: int, village_id: int | None = None, commune_id: int | Non
     # Each row is read with its own commune's evidence and budget line.
     communes = [int(c) for c in frame["commune_id"].unique()]
     needs = _evidence(con, year, village_id, communes)
-    budgets = {c: budget(con, year, c) for c in communes}
+    budgets = _budgets(con, year, communes)
     frame["value_text"] = [value_text(r) for r in frame.itertuples()]
     frame["target_text"] = [target_text(r) for r in frame.itertuples()]
     frame["points_text"] = [points_text(r) for r in frame.itertuples()]
@@ -583,6 +605,15 @@ def results(con, year: int, village_id: int | None = None, commune_id: int | Non
     return frame
 
 
+def _budgets(con, year: int, communes: list[int]) -> dict[int, dict | None]:
+    """Each commune's budget line of the year (db.funding.budget's row; None without one), in one read."""
+    rel = con.cursor().execute("SELECT * FROM budgets WHERE year = $year AND list_contains($communes::INTEGER[], commune_id)",
+                               {"year": year, "communes": communes})
+    cols = [d[0] for d in rel.description]
+    found = {row["commune_id"]: row for row in (dict(zip(cols, r)) for r in rel.fetchall())}
+    return {c: found.get(c) for c in communes}
+
+
 def _evidence(con, year: int, village_id: int | None, communes: list[int]) -> dict[int, dict[str, dict]]:
     """Per commune, each evidence kind with its label and, for the scope (the village, or the whole commune), its
     documents and the villages still lacking it (evidence_coverage): what reason() and _lack() word. One query for
@@ -591,10 +622,11 @@ def _evidence(con, year: int, village_id: int | None, communes: list[int]) -> di
         """
         SELECT c.id, k.code, k.label, coalesce(ec.docs, 0), coalesce(ec.missing_villages, [])
         FROM communes c CROSS JOIN evidence_kinds k
-        LEFT JOIN evidence_coverage ec ON ec.commune_id = c.id AND ec.kind = k.code AND ec.year = $year
-                                      AND ec.village_id IS NOT DISTINCT FROM $village
+        LEFT JOIN evidence_coverage_of($year, $commune, NULL) ec
+               ON ec.commune_id = c.id AND ec.kind = k.code AND ec.village_id IS NOT DISTINCT FROM $village
         WHERE list_contains($communes::INTEGER[], c.id)
-        """, {"year": year, "village": village_id, "communes": communes}).fetchall()
+        """, {"year": year, "village": village_id, "communes": communes,
+              "commune": communes[0] if len(communes) == 1 else None}).fetchall()
     needs: dict[int, dict[str, dict]] = {c: {} for c in communes}
     for commune, kind, label, docs, missing in rows:
         needs[commune][kind] = {"kind": kind, "label": label, "docs": docs, "missing_villages": missing}
@@ -714,7 +746,12 @@ def summary(con, year: int, village_id: int | None = None, commune_id: int | Non
     (standard() has them). Scope: a village, else the whole commune in scope (commune_id; the file's only commune); in a
     file of several communes with none chosen, every commune's indicators counted together (an indicator of two
     communes counts twice; communes: how many) and no points (None: points of several communes are not added up)."""
-    rows = con.cursor().execute(
+    where = places.scope(con, village_id, commune_id)
+    return _summary(_Rows.of(con, year, where), where)
+
+
+def _summary(source: _Rows, where: dict) -> dict:
+    rows = source.execute(
         """
         SELECT framework_code, any_value(framework_short_name) AS short_name, any_value(family) AS family,
                any_value(framework_sort) AS sort, any_value(assessment) AS assessment, count(*) AS indicators,
@@ -728,11 +765,10 @@ def summary(con, year: int, village_id: int | None = None, commune_id: int | Non
                count(*) FILTER (WHERE status = 'chua_dat') AS chua_dat,
                count(*) FILTER (WHERE status = 'thieu_ho_so') AS thieu_ho_so,
                count(*) FILTER (WHERE status = 'khong_ap_dung') AS khong_ap_dung
-        FROM criteria_result
-        WHERE year = $year AND village_id IS NOT DISTINCT FROM $village AND formula <> 'manual'
-          AND in_commune(commune_id, $commune, $province)
+        FROM {rows}
+        WHERE village_id IS NOT DISTINCT FROM $village AND formula <> 'manual'
         GROUP BY framework_code ORDER BY sort
-        """, {"year": year, **places.scope(con, village_id, commune_id)})
+        """, {"village": where["village"]})
     cols = [d[0] for d in rows.description]
     frames = [dict(zip(cols, r)) for r in rows.fetchall()]
     return {
@@ -743,37 +779,43 @@ def summary(con, year: int, village_id: int | None = None, commune_id: int | Non
     }
 
 
-def matrix(con, year: int, commune_id: int | None = None) -> dict:
+def matrix(con, year: int, commune_id: int | None = None, *, villages: bool = True) -> dict:
     """Village × indicator for the year, for the indicators measured per village (scope thon): cells
     ('Đạt · 100%'), statuses (for colour), and the indicators as columns; after a commune's villages, the row of the
-    whole commune. commune_id: that commune's villages (None: every commune's; the file's only one).
+    whole commune. commune_id: that commune's villages (None: every commune's; the file's only one). villages False:
+    the communes' rows only (a province's or a national file's communes: one row each, not 95,000 villages).
 
     Rows are keyed by village id (and commune, for a commune's whole row), never by name: two communes may each have a
     «Thôn Đông». The index (named «village») is each row's label: the village's name, «Thôn Đông (Xã Đoàn Kết)» when
     several communes are shown (places.village_labels), «Toàn xã», or «Toàn xã (Xã Đoàn Kết)» with several communes.
     rows: the rows' keys in that order (village_id — None for a commune's whole row —, commune_id, label)."""
-    where = {k: v for k, v in places.scope(con, None, commune_id).items() if k != "village"}
-    frame = con.cursor().execute(
+    where = places.scope(con, None, commune_id)
+    return _matrix(con, _Rows.of(con, year, where), year, where, villages)
+
+
+def _matrix(con, source: _Rows, year: int, where: dict, villages: bool) -> dict:
+    frame = source.execute(
         """
         SELECT r.village_id, r.commune_id, c.name AS commune, r.code, r.framework_short_name, r.wording,
                r.framework_sort, r.sort_order, r.status, r.kind, r.num, r.den, r.value, r.better, r.target
-        FROM criteria_result r JOIN communes c ON c.id = r.commune_id LEFT JOIN villages v ON v.id = r.village_id
-        WHERE r.year = $year AND r.scope = 'thon' AND in_commune(r.commune_id, $commune, $province)
+        FROM {rows} r JOIN communes c ON c.id = r.commune_id LEFT JOIN villages v ON v.id = r.village_id
+        WHERE r.scope = 'thon' AND ($villages OR r.village_id IS NULL)
         ORDER BY c.name COLLATE vi, r.commune_id, r.village_id IS NULL, v.name COLLATE vi, r.village_id,
                  r.framework_sort, r.sort_order
-        """, {"year": year, **where}).df()
+        """, {"villages": villages}).df()
     if frame.empty:
         return {"cells": pd.DataFrame(), "statuses": pd.DataFrame(), "indicators": pd.DataFrame(),
                 "rows": pd.DataFrame(columns=["village_id", "commune_id", "label"])}
     several = frame["commune_id"].nunique() > 1
-    labels = places.village_labels(con, year, where["commune"], with_commune=several)
-    frame["row"] = [f"v{int(v)}" if not pd.isna(v) else f"c{int(c)}"
-                    for v, c in zip(frame["village_id"], frame["commune_id"])]
-    frame["label"] = [labels.get(int(v), str(v)) if not pd.isna(v)
-                      else (f"Toàn xã ({name})" if several else "Toàn xã")
-                      for v, name in zip(frame["village_id"], frame["commune"])]
+    # Keys, labels and cells column by column (a province's matrix has tens of thousands of cells).
+    village = frame["village_id"].astype("Int64")
+    whole = village.isna().to_numpy()
+    frame["row"] = np.where(whole, "c" + frame["commune_id"].astype(str), "v" + village.astype(str))
+    labels = places.village_labels(con, year, where["commune"], with_commune=several) if villages else {}
+    frame["label"] = np.where(whole, ("Toàn xã (" + frame["commune"] + ")") if several else "Toàn xã",
+                              village.map(labels).fillna(village.astype(str)))
     frame["column"] = frame["code"] + " · " + frame["framework_short_name"]
-    frame["cell"] = [f"{CRITERIA_STATUS[r.status]} · {_short_value(r)}" for r in frame.itertuples()]
+    frame["cell"] = frame["status"].map(CRITERIA_STATUS) + " · " + _short_values(frame)
     order = list(dict.fromkeys(frame["column"]))
     rows = frame.drop_duplicates("row")[["row", "village_id", "commune_id", "label"]]
     keys = list(rows["row"])
@@ -790,12 +832,46 @@ def matrix(con, year: int, commune_id: int | None = None) -> dict:
     return {"cells": grid("cell"), "statuses": grid("status"), "indicators": indicators, "rows": rows}
 
 
+def figures(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> dict:
+    """What the Tiêu chí page shows of the year and place — summary(), results() and matrix() — from one computation of
+    criteria_result_of: each of the three alone computes the year's inputs (cases, teams, payments, documents), which
+    is most of the time on a province. With one commune in scope (or a village): its summary, results and the matrix of
+    its villages; with several and none chosen (a province, a national file): the summary, results None (a card per
+    indicator and commune: the page asks to choose a commune) and the matrix of the communes (villages False). The rows
+    are kept in a temporary table of this read's own cursor, gone with it."""
+    where = places.scope(con, village_id, commune_id)
+    one = where["commune"] is not None
+    cur = con.cursor()
+    try:
+        cur.execute("CREATE TEMP TABLE year_results AS FROM criteria_result_of($year, $commune, $province)"
+                    + ("" if one else " WHERE village_id IS NULL"),
+                    {"year": year, "commune": where["commune"], "province": where["province"]})
+        rows = _Rows(cur, "year_results", {})
+        return {"summary": _summary(rows, where), "results": _results(con, rows, year, where) if one else None,
+                "matrix": _matrix(con, rows, year, where, one)}
+    finally:
+        cur.close()
+
+
 def _short_value(r) -> str:
     if r.kind == "ratio":
         return "–" if not _int(r.den) else pct(r.value)
     if r.kind == "count":
         return str(_int(r.num))
     return "Có" if _is_one(r.value) else "Chưa có"
+
+
+def _short_values(frame: pd.DataFrame) -> pd.Series:
+    """_short_value of every row, column by column: a share's text is formatted once per distinct value."""
+    kind, value = frame["kind"].to_numpy(), frame["value"]
+    shares = value.dropna().unique()
+    share_text = value.map(dict(zip(shares, map(pct, shares))))
+    count_text = frame["num"].fillna(0).astype("int64").astype(str)
+    no_cases = frame["den"].fillna(0).to_numpy() == 0
+    return pd.Series(np.select(
+        [(kind == "ratio") & no_cases, kind == "ratio", kind == "count", (value == 1).to_numpy()],
+        ["–", share_text.to_numpy(dtype=object), count_text.to_numpy(dtype=object), "Có"], "Chưa có"),
+        index=frame.index)
 
 
 # --- the rows behind each figure ------------------------------------------------------------------------
@@ -848,9 +924,7 @@ def rows_behind(con, formula: str, year: int, village_id: int | None = None,
         frame = cur.execute(
             """
             SELECT f.village_id, v.name AS village, f.support_due, f.support_paid, f.support_pending, f.above_rate
-            FROM funding_team_year f JOIN villages v ON v.id = f.village_id
-            WHERE f.year = $year AND ($village IS NULL OR f.village_id = $village)
-              AND in_commune(f.commune_id, $commune, $province)
+            FROM funding_team_year_of($year, $village, $commune, $province) f JOIN villages v ON v.id = f.village_id
             ORDER BY f.support_paid >= f.support_due AND f.above_rate = 0, v.name COLLATE vi, f.village_id
             """, params).df()
         frame = places.with_village_labels(con, frame)

@@ -12,6 +12,9 @@
 --   level:  Quyết định 27/2025/QĐ-TTg with Thông tư 15/2025/TT-BTP (years 2025 on) — each indicator passes or fails
 --           against a level (target, compared by comparison), no points;
 --   none:   the commune plan's own targets, tracked, not scored.
+-- Scoped by year (issue 15, as db/scores/scores.sql): every figure below is a table macro of the year, X_of(y), that reads
+-- only that year's rows (villages, teams, cases, documents, targets), and the view X of the same name is its macro for
+-- every year (y NULL): one definition for both. The readers (db/criteria/__init__.py, evidence.py) call the macros.
 
 -- criteria_formula: the formulas the app implements (db/criteria/__init__.py FORMULAS lists the same codes).
 --   kind:   ratio (a share, target a fraction), count (a number), yes_no (1/0), document (1 when the
@@ -35,25 +38,29 @@ SELECT * FROM (VALUES
 
 -- criteria_scope: what a figure can be about: each village in each reporting year, and each whole commune
 -- (village_id NULL); commune_id: the commune the scope belongs to (a village's own commune).
-CREATE OR REPLACE VIEW criteria_scope AS
-SELECT y.year, v.id AS village_id, v.commune_id FROM report_years y CROSS JOIN villages v
-WHERE exists_in(v.valid_from, v.valid_to, y.year)
+CREATE OR REPLACE MACRO criteria_scope_of(y, commune, province) AS TABLE
+SELECT ry.year, v.id AS village_id, v.commune_id FROM report_years_of(y) ry CROSS JOIN villages v
+WHERE exists_in(v.valid_from, v.valid_to, ry.year) AND in_commune(v.commune_id, commune, province)
 UNION ALL
-SELECT y.year, NULL::INTEGER, c.id FROM report_years y CROSS JOIN communes c;
+SELECT ry.year, NULL::INTEGER, c.id FROM report_years_of(y) ry CROSS JOIN communes c WHERE in_commune(c.id, commune, province);
+
+CREATE OR REPLACE VIEW criteria_scope AS FROM criteria_scope_of(NULL, NULL, NULL);
 
 -- criteria_framework_year: per year and family, the framework in force at 31/12 of the year
 -- (valid_from ≤ 31/12 ≤ valid_to, open-ended when valid_to is empty; the latest start wins if two overlap).
 -- So 2021–2024 are measured with QĐ 25/2021/QĐ-TTg and 2025 on with QĐ 27/2025/QĐ-TTg.
-CREATE OR REPLACE VIEW criteria_framework_year AS
-SELECT y.year, f.id AS framework_id, f.code AS framework_code, f.family, f.name AS framework_name,
+CREATE OR REPLACE MACRO criteria_framework_year_of(y) AS TABLE
+SELECT ry.year, f.id AS framework_id, f.code AS framework_code, f.family, f.name AS framework_name,
        f.short_name AS framework_short_name, f.legal_basis, f.valid_from AS framework_valid_from,
        f.valid_to AS framework_valid_to, f.pass_rule, f.needs_verification AS framework_needs_verification,
        f.note AS framework_note, f.sort_order AS framework_sort,
        coalesce(f.assessment, 'points') AS assessment, f.total_points, f.pass_points, f.criterion_min_share
-FROM report_years y
-JOIN criteria_frameworks f ON f.valid_from <= make_date(y.year, 12, 31)
-                          AND (f.valid_to IS NULL OR f.valid_to >= make_date(y.year, 12, 31))
-QUALIFY row_number() OVER (PARTITION BY y.year, f.family ORDER BY f.valid_from DESC, f.id DESC) = 1;
+FROM report_years_of(y) ry
+JOIN criteria_frameworks f ON f.valid_from <= make_date(ry.year, 12, 31)
+                          AND (f.valid_to IS NULL OR f.valid_to >= make_date(ry.year, 12, 31))
+QUALIFY row_number() OVER (PARTITION BY ry.year, f.family ORDER BY f.valid_from DESC, f.id DESC) = 1;
+
+CREATE OR REPLACE VIEW criteria_framework_year AS FROM criteria_framework_year_of(NULL);
 
 -- criteria_indicator_year: each indicator of those frameworks, in the version in force at 31/12 of the year
 -- (an edit makes a new version from a later year, so a past year keeps the rules it was measured with), for each
@@ -63,7 +70,7 @@ QUALIFY row_number() OVER (PARTITION BY y.year, f.family ORDER BY f.valid_from D
 -- for a manual indicator its maximum (met = full points).
 -- compare: how value meets target — 'ge' (≥) or 'le' (≤): the indicator's own comparison (a level of QĐ 27/2025),
 -- else the formula's direction (better 'thap' → 'le').
-CREATE OR REPLACE VIEW criteria_indicator_year AS
+CREATE OR REPLACE MACRO criteria_indicator_year_of(y, commune, province) AS TABLE
 SELECT fy.*, co.id AS commune_id, i.id AS indicator_id, i.code, i.sort_order, i.group_name, i.wording, i.kind,
        i.formula,
        cf.scope, cf.better,
@@ -73,13 +80,16 @@ SELECT fy.*, co.id AS commune_id, i.id AS indicator_id, i.code, i.sort_order, i.
        i.criterion_no, i.indicator_no, i.part,
        i.target_key, i.max_points, i.points_rule, i.evidence_kinds, i.needs_verification, i.source, i.note,
        i.valid_from, i.valid_to, i.version
-FROM criteria_framework_year fy
+FROM criteria_framework_year_of(y) fy
 JOIN criteria_indicators i ON i.framework_code = fy.framework_code
                           AND i.valid_from <= make_date(fy.year, 12, 31)
                           AND (i.valid_to IS NULL OR i.valid_to >= make_date(fy.year, 12, 31))
 JOIN criteria_formula cf ON cf.code = i.formula
 CROSS JOIN communes co
-LEFT JOIN target_year ty ON ty.commune_id = co.id AND ty.year = fy.year AND ty.key = i.target_key;
+LEFT JOIN target_year_of(y) ty ON ty.commune_id = co.id AND ty.year = fy.year AND ty.key = i.target_key
+WHERE in_commune(co.id, commune, province);
+
+CREATE OR REPLACE VIEW criteria_indicator_year AS FROM criteria_indicator_year_of(NULL, NULL, NULL);
 
 -- case_register_check: is each case counted in a year (case_year) recorded in the register — Sổ theo dõi
 -- hoạt động hòa giải ở cơ sở, MOJ template 2014 (DOMAIN.md "Case register") — with every column the app can
@@ -126,28 +136,36 @@ SELECT *, len(missing) = 0 AS complete FROM checked;
 -- commune-level kind (per_village false) is had by every village of the commune once any document of it exists in
 -- the commune. The whole commune has a per-village kind when one document covers the whole commune or every village
 -- of it has its own; missing_villages names the commune's villages still lacking it.
-CREATE OR REPLACE VIEW evidence_coverage AS
+-- evidence_coverage_of(y, commune, province): year y (NULL: every year). The documents are counted once per commune and kind (docs: all
+-- of the commune's, commune_docs: those of the whole commune), so a village's count is its own documents plus its
+-- commune's whole-commune ones (a per-village kind) or all of its commune's (a commune-level kind).
+CREATE OR REPLACE MACRO evidence_coverage_of(y, commune, province) AS TABLE
 WITH docs AS (
     SELECT year, commune_id, village_id, kind, count(*) AS n
-    FROM evidence_documents WHERE deleted_at IS NULL GROUP BY ALL
-), by_village AS (
-    SELECT y.year, v.commune_id, v.id AS village_id, v.name AS village, k.code AS kind,
-           coalesce(sum(d.n), 0)::BIGINT AS docs
-    FROM report_years y CROSS JOIN villages v CROSS JOIN evidence_kinds k
-    LEFT JOIN docs d ON d.year = y.year AND d.kind = k.code AND d.commune_id = v.commune_id
-                    AND (NOT k.per_village OR d.village_id IS NULL OR d.village_id = v.id)
-    WHERE exists_in(v.valid_from, v.valid_to, y.year)
+    FROM evidence_documents WHERE deleted_at IS NULL AND (y IS NULL OR year = y) AND in_commune(commune_id, commune, province)
     GROUP BY ALL
+), per_commune AS (
+    SELECT year, commune_id, kind, sum(n) AS docs, sum(n) FILTER (WHERE village_id IS NULL) AS commune_docs
+    FROM docs GROUP BY ALL
+), by_village AS (
+    SELECT ry.year, v.commune_id, v.id AS village_id, v.name AS village, k.code AS kind,
+           CASE WHEN k.per_village THEN coalesce(own.n, 0) + coalesce(pc.commune_docs, 0)
+                ELSE coalesce(pc.docs, 0) END::BIGINT AS docs
+    FROM report_years_of(y) ry CROSS JOIN villages v CROSS JOIN evidence_kinds k
+    LEFT JOIN docs own ON own.year = ry.year AND own.kind = k.code AND own.commune_id = v.commune_id
+                      AND own.village_id = v.id
+    LEFT JOIN per_commune pc ON pc.year = ry.year AND pc.kind = k.code AND pc.commune_id = v.commune_id
+    WHERE exists_in(v.valid_from, v.valid_to, ry.year) AND in_commune(v.commune_id, commune, province)
 ), lacking AS (
     SELECT year, commune_id, kind, count(*) FILTER (WHERE docs = 0) AS villages_missing,
            list(village ORDER BY village COLLATE vi) FILTER (WHERE docs = 0) AS names
     FROM by_village GROUP BY year, commune_id, kind
 ), commune AS (
-    SELECT y.year, c.id AS commune_id, k.code AS kind, k.per_village, coalesce(sum(d.n), 0)::BIGINT AS docs,
-           coalesce(sum(d.n) FILTER (WHERE d.village_id IS NULL), 0)::BIGINT AS commune_docs
-    FROM report_years y CROSS JOIN communes c CROSS JOIN evidence_kinds k
-    LEFT JOIN docs d ON d.year = y.year AND d.kind = k.code AND d.commune_id = c.id
-    GROUP BY ALL
+    SELECT ry.year, c.id AS commune_id, k.code AS kind, k.per_village, coalesce(pc.docs, 0)::BIGINT AS docs,
+           coalesce(pc.commune_docs, 0)::BIGINT AS commune_docs
+    FROM report_years_of(y) ry CROSS JOIN communes c CROSS JOIN evidence_kinds k
+    LEFT JOIN per_commune pc ON pc.year = ry.year AND pc.kind = k.code AND pc.commune_id = c.id
+    WHERE in_commune(c.id, commune, province)
 )
 SELECT year, village_id, kind, docs, docs > 0 AS present, []::VARCHAR[] AS missing_villages, commune_id
 FROM by_village
@@ -157,6 +175,8 @@ SELECT c.year, NULL, c.kind, c.docs,
        CASE WHEN c.per_village AND c.commune_docs = 0 THEN coalesce(l.names, []) ELSE [] END,
        c.commune_id
 FROM commune c LEFT JOIN lacking l ON l.year = c.year AND l.commune_id = c.commune_id AND l.kind = c.kind;
+
+CREATE OR REPLACE VIEW evidence_coverage AS FROM evidence_coverage_of(NULL, NULL, NULL);
 
 -- criteria_measure: each formula's counts per scope. num / den are the figures behind the value:
 --   register_complete:  in-scope cases of the year recorded with every register column / in-scope cases
@@ -175,25 +195,30 @@ FROM commune c LEFT JOIN lacking l ON l.year = c.year AND l.commune_id = c.commu
 --   security_incidents: cases of the year flagged "phức tạp, gây mất ANTT" (village_results).
 -- A scope with no denominator gets value NULL: không áp dụng (e.g. no concluded case, so no rate).
 -- The whole commune's counts are its own villages' and teams' (grouped by commune_id), never the file's.
-CREATE OR REPLACE VIEW criteria_measure AS
+-- The year is filtered before each grouping (a filter does not reach through GROUPING SETS).
+CREATE OR REPLACE MACRO criteria_measure_of(y, commune, province) AS TABLE
 WITH teams_of AS (
     SELECT ty.*, v.commune_id FROM team_year ty JOIN villages v ON v.id = ty.village_id
+    WHERE (y IS NULL OR ty.year = y) AND in_commune(v.commune_id, commune, province)
+), results_of AS (
+    FROM village_results WHERE (y IS NULL OR year = y) AND in_commune(commune_id, commune, province)
 ), measures AS (
     SELECT 'register_complete' AS formula, year, commune_id, village_id,
            count(*) FILTER (WHERE complete) AS num, count(*) AS den,
            NULL::BIGINT AS teams_short, NULL::BIGINT AS teams_above
-    FROM case_register_check WHERE in_scope
+    FROM case_register_check WHERE in_scope AND (y IS NULL OR year = y) AND in_commune(commune_id, commune, province)
     GROUP BY GROUPING SETS ((year, commune_id, village_id), (year, commune_id))
     UNION ALL
     SELECT 'official_rate', year, commune_id, village_id, sum(thanh), sum(thanh + khong_thanh), NULL, NULL
-    FROM village_results GROUP BY GROUPING SETS ((year, commune_id, village_id), (year, commune_id))
+    FROM results_of GROUP BY GROUPING SETS ((year, commune_id, village_id), (year, commune_id))
     UNION ALL
     SELECT 'support_at_rate', year, commune_id, village_id,
            count(*) FILTER (WHERE support_paid >= support_due AND above_rate = 0 AND paid_deleted = 0
                                   AND paid_ineligible = 0), count(*),
            count(*) FILTER (WHERE support_paid < support_due),
            count(*) FILTER (WHERE above_rate > 0 OR paid_deleted > 0 OR paid_ineligible > 0)
-    FROM funding_team_year GROUP BY GROUPING SETS ((year, commune_id, village_id), (year, commune_id))
+    FROM funding_team_year_of(y, NULL, commune, province)
+    GROUP BY GROUPING SETS ((year, commune_id, village_id), (year, commune_id))
     UNION ALL
     SELECT 'trained_share', year, commune_id, village_id, sum(trained), sum(active), NULL, NULL
     FROM teams_of GROUP BY GROUPING SETS ((year, commune_id, village_id), (year, commune_id))
@@ -202,12 +227,12 @@ WITH teams_of AS (
     FROM teams_of GROUP BY GROUPING SETS ((year, commune_id, village_id), (year, commune_id))
     UNION ALL
     SELECT 'security_incidents', year, commune_id, village_id, sum(security_incidents), NULL, NULL, NULL
-    FROM village_results GROUP BY GROUPING SETS ((year, commune_id, village_id), (year, commune_id))
+    FROM results_of GROUP BY GROUPING SETS ((year, commune_id, village_id), (year, commune_id))
     UNION ALL
     SELECT 'budget_document', s.year, s.commune_id, s.village_id,
            CASE WHEN b.id IS NOT NULL AND coalesce(trim(b.document_no), '') <> '' AND b.in_commune_budget
                 THEN 1 ELSE 0 END, 1, NULL, NULL
-    FROM criteria_scope s LEFT JOIN budgets b ON b.commune_id = s.commune_id AND b.year = s.year
+    FROM criteria_scope_of(y, commune, province) s LEFT JOIN budgets b ON b.commune_id = s.commune_id AND b.year = s.year
 )
 SELECT f.code AS formula, s.year, s.village_id,
        coalesce(m.num, 0)::BIGINT AS num, m.den::BIGINT AS den,
@@ -216,10 +241,28 @@ SELECT f.code AS formula, s.year, s.village_id,
                    WHEN 'count' THEN coalesce(m.num, 0)::DOUBLE
                    WHEN 'yes_no' THEN coalesce(m.num, 0)::DOUBLE END AS value,
        s.commune_id
-FROM criteria_scope s
+FROM criteria_scope_of(y, commune, province) s
 CROSS JOIN criteria_formula f
 LEFT JOIN measures m ON m.formula = f.code AND m.year = s.year AND m.commune_id = s.commune_id
                     AND m.village_id IS NOT DISTINCT FROM s.village_id;
+
+CREATE OR REPLACE VIEW criteria_measure AS FROM criteria_measure_of(NULL, NULL, NULL);
+
+-- criteria_scoped_of(y, commune, province): each indicator in force in year y (NULL: every year) beside each scope of its commune — the rows
+-- criteria_result judges (and the evidence page lists the kinds of).
+CREATE OR REPLACE MACRO criteria_scoped_of(y, commune, province) AS TABLE
+SELECT iy.*, s.village_id
+FROM criteria_indicator_year_of(y, commune, province) iy JOIN criteria_scope_of(y, commune, province) s ON s.year = iy.year AND s.commune_id = iy.commune_id;
+
+-- criteria_evidence_required: each indicator version's evidence kinds (criteria_indicators.evidence_kinds, «a;b»), as a
+-- list in the order of the kinds' catalogue (evidence_kinds.sort_order); an indicator needing none has no row.
+CREATE OR REPLACE VIEW criteria_evidence_required AS
+SELECT i.id AS indicator_id, list(trim(k.kind) ORDER BY ek.sort_order) AS kinds
+FROM criteria_indicators i
+CROSS JOIN LATERAL (SELECT unnest(string_split(coalesce(i.evidence_kinds, ''), ';')) AS kind) k
+LEFT JOIN evidence_kinds ek ON ek.code = trim(k.kind)
+WHERE trim(k.kind) <> ''
+GROUP BY i.id;
 
 -- criteria_result: each indicator in force in a year, per scope (village or whole commune, village_id NULL; commune_id
 -- the scope's commune, whose targets, budget, evidence and points entered by hand it is judged with):
@@ -236,40 +279,33 @@ LEFT JOIN measures m ON m.formula = f.code AND m.year = s.year AND m.commune_id 
 --           level (pass or fail against the level, QĐ 27/2025) and none: not scored (NULL); NULL when không áp
 --           dụng;
 --   points: computed_points, but 0 while evidence is missing (an indicator is only scored with its evidence).
-CREATE OR REPLACE VIEW criteria_result AS
+CREATE OR REPLACE MACRO criteria_result_of(y, commune, province) AS TABLE
 WITH scoped AS (
-    SELECT iy.*, s.village_id
-    FROM criteria_indicator_year iy JOIN criteria_scope s ON s.year = iy.year AND s.commune_id = iy.commune_id
-), required AS (
-    SELECT sc.year, sc.commune_id, sc.village_id, sc.indicator_id, trim(k.kind) AS kind, ek.sort_order,
-           coalesce(ec.present, FALSE) AS present
-    FROM scoped sc
-    CROSS JOIN LATERAL (SELECT unnest(string_split(coalesce(sc.evidence_kinds, ''), ';')) AS kind) k
-    LEFT JOIN evidence_kinds ek ON ek.code = trim(k.kind)
-    LEFT JOIN evidence_coverage ec ON ec.year = sc.year AND ec.kind = trim(k.kind) AND ec.commune_id = sc.commune_id
-                                  AND ec.village_id IS NOT DISTINCT FROM sc.village_id
-    WHERE trim(k.kind) <> ''
+    FROM criteria_scoped_of(y, commune, province)
+), present AS (  -- each scope's kinds that are there (evidence_coverage)
+    SELECT year, commune_id, village_id, list(kind) FILTER (WHERE present) AS kinds
+    FROM evidence_coverage_of(y, commune, province) GROUP BY ALL
 ), evidence AS (
-    SELECT year, commune_id, village_id, indicator_id,
-           list(kind ORDER BY sort_order) AS evidence_required,
-           coalesce(list(kind ORDER BY sort_order) FILTER (WHERE NOT present), []) AS evidence_missing
-    FROM required GROUP BY ALL
+    SELECT sc.*, coalesce(r.kinds, []::VARCHAR[]) AS evidence_required,
+           coalesce(list_filter(r.kinds, lambda k: NOT coalesce(list_contains(h.kinds, k), FALSE)),
+                    []::VARCHAR[]) AS evidence_missing
+    FROM scoped sc
+    LEFT JOIN criteria_evidence_required r ON r.indicator_id = sc.indicator_id
+    LEFT JOIN present h ON h.year = sc.year AND h.commune_id = sc.commune_id
+                       AND h.village_id IS NOT DISTINCT FROM sc.village_id
 ), valued AS (
-    SELECT sc.*, m.num, m.den, m.teams_short, m.teams_above,
-           coalesce(e.evidence_required, []::VARCHAR[]) AS evidence_required,
-           coalesce(e.evidence_missing, []::VARCHAR[]) AS evidence_missing,
+    SELECT sc.* EXCLUDE (evidence_required, evidence_missing), m.num, m.den, m.teams_short, m.teams_above,
+           sc.evidence_required, sc.evidence_missing,
            CASE WHEN sc.formula = 'evidence_present'
-                THEN CASE WHEN len(coalesce(e.evidence_missing, [])) = 0 THEN 1.0 ELSE 0.0 END
+                THEN CASE WHEN len(sc.evidence_missing) = 0 THEN 1.0 ELSE 0.0 END
                 WHEN sc.formula = 'manual' THEN mp.points
                 ELSE m.value END AS value
-    FROM scoped sc
+    FROM evidence sc
     LEFT JOIN criteria_manual_points mp ON sc.formula = 'manual' AND mp.commune_id = sc.commune_id
                                        AND mp.year = sc.year
                                        AND mp.framework_code = sc.framework_code AND mp.indicator_code = sc.code
-    LEFT JOIN criteria_measure m ON m.formula = sc.formula AND m.year = sc.year AND m.commune_id = sc.commune_id
+    LEFT JOIN criteria_measure_of(y, commune, province) m ON m.formula = sc.formula AND m.year = sc.year AND m.commune_id = sc.commune_id
                                 AND m.village_id IS NOT DISTINCT FROM sc.village_id
-    LEFT JOIN evidence e ON e.year = sc.year AND e.indicator_id = sc.indicator_id AND e.commune_id = sc.commune_id
-                        AND e.village_id IS NOT DISTINCT FROM sc.village_id
 ), judged AS (
     SELECT *,
            CASE WHEN value IS NULL OR target IS NULL THEN NULL
@@ -295,6 +331,8 @@ WITH scoped AS (
 SELECT *, CASE WHEN status = 'thieu_ho_so' AND computed_points IS NOT NULL THEN 0 ELSE computed_points END AS points
 FROM scored;
 
+CREATE OR REPLACE VIEW criteria_result AS FROM criteria_result_of(NULL, NULL, NULL);
+
 -- criteria_criterion_year: per year whose framework scores in points (QĐ 25/2021), each tiêu chí of criteria_criteria,
 -- for each whole commune (commune_id: its own indicators' points and its own points entered by hand). The app knows a tiêu chí's points only in part, so it keeps the range they can still take:
 --   measured (a tiêu chí with indicator rows — Tiêu chí 3): max_points = the sum of its scored indicators' maxima;
@@ -306,9 +344,9 @@ FROM scored;
 --   half = criterion_min_share × max_points; half_met: TRUE when even points_low reaches half, FALSE when even
 --           points_high stays below it, NULL (chưa xác định) otherwise or without a maximum.
 -- A scored indicator counts its points column: 0 while its evidence is missing (criteria_result).
-CREATE OR REPLACE VIEW criteria_criterion_year AS
+CREATE OR REPLACE MACRO criteria_criterion_year_of(y, commune, province) AS TABLE
 WITH fw AS (
-    SELECT * FROM criteria_framework_year WHERE assessment = 'points'
+    SELECT * FROM criteria_framework_year_of(y) WHERE assessment = 'points'
 ), scored AS (
     SELECT commune_id, year, framework_code, criterion_no,
            sum(max_points) AS max_points,
@@ -319,13 +357,13 @@ WITH fw AS (
            sum(max_points) FILTER (WHERE formula <> 'manual') AS measured_max,
            count(*) FILTER (WHERE formula <> 'manual' AND points IS NULL) AS measured_unknown,
            bool_or(needs_verification) AS points_need_verification
-    FROM criteria_result
+    FROM criteria_result_of(y, commune, province)
     WHERE village_id IS NULL AND criterion_no IS NOT NULL AND points_rule NOT IN ('none', 'level')
       AND max_points IS NOT NULL
     GROUP BY ALL
 ), entered AS (
     SELECT commune_id, year, framework_code, criterion_no, points, note, id AS entry_id, version AS entry_version
-    FROM criteria_manual_points WHERE indicator_code = ''
+    FROM criteria_manual_points WHERE indicator_code = '' AND (y IS NULL OR year = y) AND in_commune(commune_id, commune, province)
 ), combined AS (
     SELECT fw.year, co.id AS commune_id, fw.framework_code, fw.criterion_min_share, c.id AS criterion_id,
            c.criterion_no, c.name,
@@ -340,7 +378,7 @@ WITH fw AS (
            s.measured_points, s.measured_max, coalesce(s.measured_unknown, 0) AS measured_unknown,
            e.entry_id, e.entry_version, e.note AS entry_note
     FROM fw
-    CROSS JOIN communes co
+    CROSS JOIN (FROM communes WHERE in_commune(id, commune, province)) co
     JOIN criteria_criteria c ON c.framework_code = fw.framework_code
     LEFT JOIN scored s ON s.commune_id = co.id AND s.year = fw.year AND s.framework_code = fw.framework_code
                       AND s.criterion_no = c.criterion_no
@@ -353,13 +391,15 @@ SELECT *, criterion_min_share * max_points AS half,
             WHEN points_high < criterion_min_share * max_points - 1e-9 THEN FALSE END AS half_met
 FROM combined;
 
+CREATE OR REPLACE VIEW criteria_criterion_year AS FROM criteria_criterion_year_of(NULL, NULL, NULL);
+
 -- criteria_standard_year: the whole standard of a points framework in a year, per commune (commune_id), from
 -- criteria_criterion_year: a commune passes or not on its own points.
 --   total_low / total_high: the range of the total (total_high NULL while a tiêu chí has neither points nor maximum);
 --   max_configured: the sum of the maxima known (the text says total_points, 100: a difference is shown);
 --   status: dat when total_low ≥ pass_points and every tiêu chí reaches half; chua_dat when some tiêu chí cannot reach
 --   half or total_high < pass_points; else chua_xac_dinh (points still to enter). The council's appraisal decides.
-CREATE OR REPLACE VIEW criteria_standard_year AS
+CREATE OR REPLACE MACRO criteria_standard_year_of(y, commune, province) AS TABLE
 WITH totals AS (
     SELECT commune_id, year, framework_code, count(*) AS criteria,
            sum(points_low) AS total_low,
@@ -370,13 +410,15 @@ WITH totals AS (
            count(*) FILTER (WHERE NOT half_met) AS criteria_below_half,
            count(*) FILTER (WHERE half_met IS NULL) AS criteria_undecided,
            count(*) FILTER (WHERE points IS NULL) AS criteria_points_unknown
-    FROM criteria_criterion_year GROUP BY ALL
+    FROM criteria_criterion_year_of(y, commune, province) GROUP BY ALL
 )
 SELECT fw.year, fw.framework_code, fw.framework_short_name, fw.total_points, fw.pass_points, fw.criterion_min_share,
        t.* EXCLUDE (year, framework_code),
        CASE WHEN t.criteria_below_half > 0 OR t.total_high < fw.pass_points - 1e-9 THEN 'chua_dat'
             WHEN t.criteria_undecided = 0 AND t.total_low >= fw.pass_points - 1e-9 THEN 'dat'
             ELSE 'chua_xac_dinh' END AS status
-FROM criteria_framework_year fw
+FROM criteria_framework_year_of(y) fw
 JOIN totals t ON t.year = fw.year AND t.framework_code = fw.framework_code
 WHERE fw.assessment = 'points';
+
+CREATE OR REPLACE VIEW criteria_standard_year AS FROM criteria_standard_year_of(NULL, NULL, NULL);

@@ -469,7 +469,7 @@ def file_content(con, doc_id: int) -> tuple[bytes, str, str] | None:
 def requirements(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
     """Every evidence kind for the year and scope — a village, a whole commune (commune_id; None: the file's only
     commune) —: how many documents, whether it is there (evidence_coverage), the villages still lacking it, and the
-    indicators in force that need it (criteria_result). In a file of several communes with none chosen: summed over
+    indicators in force that need it (criteria_scoped_of, criteria_evidence_required: what criteria_result reads). In a file of several communes with none chosen: summed over
     the communes, a kind present only when every commune has it, the villages lacking it named with their commune."""
     where = places.scope(con, village_id, commune_id)
     several = where["commune"] is None and places.commune_count(con) > 1
@@ -477,18 +477,17 @@ def requirements(con, year: int, village_id: int | None = None, commune_id: int 
         """
         WITH needed AS (
             SELECT k.code AS kind, list(DISTINCT r.code ORDER BY r.code) AS required_by
-            FROM criteria_result r, unnest(r.evidence_required) AS k(code)
-            WHERE r.year = $year AND r.village_id IS NOT DISTINCT FROM $village
-              AND in_commune(r.commune_id, $commune, $province)
+            FROM criteria_scoped_of($year, $commune, $province) r
+            JOIN criteria_evidence_required er ON er.indicator_id = r.indicator_id, unnest(er.kinds) AS k(code)
+            WHERE r.village_id IS NOT DISTINCT FROM $village
             GROUP BY k.code
         ), covered AS (
             SELECT ec.kind, sum(ec.docs)::BIGINT AS docs, bool_and(ec.present) AS present,
                    flatten(list(CASE WHEN $several
                                      THEN list_transform(ec.missing_villages, lambda n: n || ' (' || c.name || ')')
                                      ELSE ec.missing_villages END ORDER BY c.name COLLATE vi, c.id)) AS missing_villages
-            FROM evidence_coverage ec JOIN communes c ON c.id = ec.commune_id
-            WHERE ec.year = $year AND ec.village_id IS NOT DISTINCT FROM $village
-              AND in_commune(ec.commune_id, $commune, $province)
+            FROM evidence_coverage_of($year, $commune, $province) ec JOIN communes c ON c.id = ec.commune_id
+            WHERE ec.village_id IS NOT DISTINCT FROM $village
             GROUP BY ec.kind
         )
         SELECT k.code AS kind, k.label, k.per_village, k.note, coalesce(ec.docs, 0) AS docs,

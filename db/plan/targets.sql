@@ -19,6 +19,11 @@ SELECT unnest(range(
              year(current_date)),
     year(current_date) + 1))::INTEGER AS year;
 
+-- report_years_of(y): the report year y alone (none when y is not a report year), or every report year when y is NULL —
+-- the years a figure's macro of the year computes (issue 15: a reader's year, not the whole file).
+CREATE OR REPLACE MACRO report_years_of(y) AS TABLE
+SELECT year FROM report_years WHERE y IS NULL OR year = y;
+
 -- target_year: every target and threshold a commune's year is judged against, one row per (commune, year, key).
 --   A threshold of law or of a model (plan_targets: team composition, «Tổ hòa giải 5 tốt»…; source 'quy_dinh') is the
 --   row in force at 31/12 of the year; before its first validity, its earliest value (a law older than the records).
@@ -28,30 +33,33 @@ SELECT unnest(range(
 --   own; a plan is one commune's, never another's): value and plan_year come from the commune's plan of the year, NULL
 --   when it has no plan that year or the plan does not set the target. reference_value and reference_year are the
 --   commune's latest earlier plan's target, which a page may show labelled as such, never judge by.
-CREATE OR REPLACE VIEW target_year AS
+-- target_year_of(y): the rows of year y only (y NULL: every year); the view target_year is it for every year.
+CREATE OR REPLACE MACRO target_year_of(y) AS TABLE
 WITH law AS (
-    SELECT y.year, t.key,
+    SELECT ry.year, t.key,
            coalesce(arg_max(t.value, t.valid_from) FILTER (
-                        WHERE t.valid_from <= make_date(y.year, 12, 31)
-                          AND (t.valid_to IS NULL OR t.valid_to >= make_date(y.year, 12, 31))),
+                        WHERE t.valid_from <= make_date(ry.year, 12, 31)
+                          AND (t.valid_to IS NULL OR t.valid_to >= make_date(ry.year, 12, 31))),
                     arg_min(t.value, t.valid_from)) AS value
-    FROM report_years y CROSS JOIN plan_targets t
-    GROUP BY y.year, t.key
+    FROM report_years_of(y) ry CROSS JOIN plan_targets t
+    GROUP BY ry.year, t.key
 ), goals AS (
     SELECT p.commune_id, p.year, g.key, g.value FROM plan_goals g JOIN plans p ON p.id = g.plan_id
 ), planned AS (
-    SELECT k.commune_id, y.year, k.key, this.value,
-           CASE WHEN this.value IS NOT NULL THEN y.year END AS plan_year,
+    SELECT k.commune_id, ry.year, k.key, this.value,
+           CASE WHEN this.value IS NOT NULL THEN ry.year END AS plan_year,
            (SELECT arg_max(e.value, e.year) FROM goals e
-            WHERE e.commune_id = k.commune_id AND e.key = k.key AND e.year < y.year) AS reference_value,
+            WHERE e.commune_id = k.commune_id AND e.key = k.key AND e.year < ry.year) AS reference_value,
            (SELECT max(e.year) FROM goals e
-            WHERE e.commune_id = k.commune_id AND e.key = k.key AND e.year < y.year) AS reference_year
-    FROM report_years y
+            WHERE e.commune_id = k.commune_id AND e.key = k.key AND e.year < ry.year) AS reference_year
+    FROM report_years_of(y) ry
     CROSS JOIN (SELECT DISTINCT commune_id, key FROM goals) k
-    LEFT JOIN goals this ON this.commune_id = k.commune_id AND this.year = y.year AND this.key = k.key
+    LEFT JOIN goals this ON this.commune_id = k.commune_id AND this.year = ry.year AND this.key = k.key
 )
 SELECT l.year, l.key, l.value, NULL::INTEGER AS plan_year, NULL::DOUBLE AS reference_value,
        NULL::INTEGER AS reference_year, c.id AS commune_id, 'quy_dinh' AS source
 FROM law l CROSS JOIN communes c
 UNION ALL
 SELECT year, key, value, plan_year, reference_value, reference_year, commune_id, 'ke_hoach' FROM planned;
+
+CREATE OR REPLACE VIEW target_year AS FROM target_year_of(NULL);
