@@ -11,7 +11,7 @@ from db.core.labels import (
 )
 from db.core.writes import ValidationError, VersionConflict, fetch_row
 from pages import charts
-from pages.common import (reader, place, paged, 
+from pages.common import (CHOOSE_COMMUNE, form_place, reader, place, paged,
     Editing, actor, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
     fmt_pct, go_to, is_missing, is_true, may, md_text, positive, presenting, show_errors, show_flash, table, today, village_name,
 )
@@ -23,8 +23,12 @@ where = place()  # the village, or a commune or province of a file of many commu
 place = village_name(con, village_id)
 total = read(funding.summary, year, where)
 checks = read(funding.team_checks, year, where)
-teams = places.teams(con, year, village_id)  # the teams that existed in the year shown
-team_names = {int(t): name for t, name in zip(teams["id"], teams["name"])}
+commune_form = form_place(con)  # the commune a budget line is saved for (None: a commune is still to be chosen)
+# The teams a fee or support form offers, those that existed in the year shown: the village's, else the commune's —
+# in a file of many communes, none until a commune is chosen (a select box of a province's thousands of teams).
+team_place = village_id if village_id is not None else commune_form
+teams = read(places.teams, year, team_place) if team_place is not None else None
+team_names = {} if teams is None else {int(t): name for t, name in zip(teams["id"], teams["name"])}
 DEADLINE_NOTE = ("Hạn chi: 5 ngày làm việc kể từ ngày đề nghị (không tính thứ Bảy, Chủ nhật, ngày nghỉ lễ, Tết và "
                  "ngày nghỉ bù; tính cả thứ Bảy được làm bù).")
 
@@ -146,22 +150,28 @@ else:
 
 with tab_checks:
     if village_id is None and not checks.empty:
-        st.altair_chart(charts.funding_by_village(checks), width="stretch")
+        # Many villages (a province): the 15 still owed most and the 15 owed least, never a bar per village.
+        drawn, left_out = (charts.ends(checks.sort_values("owed", ascending=False, kind="mergesort"))
+                           if len(checks) > charts.MOST_BARS else (checks, 0))
+        st.altair_chart(charts.funding_by_village(drawn), width="stretch")
         st.caption(f"Mỗi thanh: kinh phí của tổ hòa giải một thôn năm {year}, tính bằng triệu đồng. Xanh dương: thù "
                    "lao đã chi (chứng từ đã chi, theo năm đề nghị); xanh lá: hỗ trợ hoạt động tổ đã chi; cam: còn "
                    f"phải chi — thù lao ước tính của vụ việc kết thúc năm {year} chưa chi (theo mức chi tại ngày kết "
-                   "thúc) cộng hỗ trợ hoạt động còn thiếu.")
+                   "thúc) cộng hỗ trợ hoạt động còn thiếu."
+                   + (f" Chỉ vẽ {charts.MOST_BARS // 2} thôn còn phải chi nhiều nhất và {charts.MOST_BARS // 2} thôn "
+                      f"còn phải chi ít nhất; {fmt_int(left_out)} thôn còn lại xem ở bảng bên dưới." if left_out else ""))
 
     st.subheader(f"Kiểm tra theo tổ năm {year}")
-    checks_view = checks.assign(
-        fee_paid_label=checks["fee_paid"].map(fmt_money),
-        support_due_label=checks["support_due"].map(fmt_money),
-        support_paid_label=checks["support_paid"].map(fmt_money),
-        unpaid_label=[fmt_money(v) if positive(v) else "" for v in checks["fee_unpaid_estimate"]],
+    shown = paged(checks, f"funding_checks_{year}")  # one page formatted and sent (a province has thousands of teams)
+    checks_view = shown.assign(
+        fee_paid_label=shown["fee_paid"].map(fmt_money),
+        support_due_label=shown["support_due"].map(fmt_money),
+        support_paid_label=shown["support_paid"].map(fmt_money),
+        unpaid_label=[fmt_money(v) if positive(v) else "" for v in shown["fee_unpaid_estimate"]],
         # One cell for the three findings, each named: «chi vượt mức» only for a payment above the rate.
         wrong_label=["; ".join(f"{fmt_money(v)} {what}" for v, what in ((a, "vượt mức"), (d, "VV đã xóa"),
                                                                          (i, "VV không đủ ĐK")) if positive(v))
-                     for a, d, i in zip(checks["above_rate"], checks["paid_deleted"], checks["paid_ineligible"])],
+                     for a, d, i in zip(shown["above_rate"], shown["paid_deleted"], shown["paid_ineligible"])],
     )
     red = "color: #c62828; font-weight: 600"
 
@@ -173,10 +183,11 @@ with tab_checks:
                 or (c == "payments_late" and positive(row["payments_late"])) else "" for c in row.index]
 
     money = {"alignment": "right"}
-    table(
-        checks_view.style.apply(flag, axis=1),
-        column_order=["village", "concluded_cases", "cases_paid", "unpaid_cases", "unpaid_label", "fee_paid_label",
-                      "support_due_label", "support_paid_label", "wrong_label", "payments_late"],
+    shown_columns = ["village", "concluded_cases", "cases_paid", "unpaid_cases", "unpaid_label", "fee_paid_label",
+                     "support_due_label", "support_paid_label", "wrong_label", "payments_late"]
+    table(  # the columns shown (and the one flag() reads) only: st.dataframe sends every column it is given
+        checks_view[[*shown_columns, "support_outstanding"]].style.apply(flag, axis=1),
+        column_order=shown_columns,
         column_config={
             "village": st.column_config.TextColumn("Thôn", width=120),
             "concluded_cases": st.column_config.NumberColumn("VV kết thúc", width=75, format="%d",
@@ -227,15 +238,16 @@ with tab_checks:
             if row.item == "chi_khong_du_dieu_kien":
                 return f"{fmt_int(row.cases)} vụ việc đã chuyển tổ, đổi kết quả hoặc kết thúc sau ngày đề nghị"
             return f"Chưa có chứng từ hỗ trợ năm {year}"
-        listing = pending.assign(
-            item_label=pending["item"].map(OUTSTANDING_ITEMS),
-            payment=["" if pd.isna(p) else f"Số {int(p)}" for p in pending["payment_id"]],
-            money=pending["amount"].map(fmt_money),
-            detail=[detail(r) for r in pending.itertuples()],
+        page = paged(pending, f"funding_outstanding_{year}")  # one page formatted and sent
+        listing = page.assign(
+            item_label=page["item"].map(OUTSTANDING_ITEMS),
+            payment=["" if pd.isna(p) else f"Số {int(p)}" for p in page["payment_id"]],
+            money=page["amount"].map(fmt_money),
+            detail=[detail(r) for r in page.itertuples()],
         )
         table(
-            listing.style.map(lambda v: "color: #c62828; font-weight: 600" if "quá hạn" in str(v) else "",
-                              subset=["detail"])
+            listing[["village", "item_label", "payment", "money", "detail"]]
+            .style.map(lambda v: "color: #c62828; font-weight: 600" if "quá hạn" in str(v) else "", subset=["detail"])
             .map(lambda v: "color: #c62828; font-weight: 600" if v.startswith("Chi ") else "", subset=["item_label"]),
             column_order=["village", "item_label", "payment", "money", "detail"],
             column_config={
@@ -257,7 +269,9 @@ if may("funding"):
                    "chi. Mỗi vụ việc tính theo mức thù lao hiệu lực vào ngày kết thúc của nó, theo kết quả (từ "
                    "06/10/2023, Thông tư 56/2023/TT-BTC đặt mức tối đa riêng cho hòa giải thành và không thành); số "
                    "tiền là tổng các vụ việc, chỉ được đề nghị thấp hơn, có lý do.")
-        if not team_names:
+        if teams is None:
+            st.info(CHOOSE_COMMUNE, icon=":material/location_city:")
+        elif not team_names:
             st.info("Chưa có tổ hòa giải nào.")
         else:
             f1, f2 = st.columns([2, 1])
@@ -324,7 +338,9 @@ if may("funding"):
         st.caption("Hỗ trợ hoạt động của tổ hòa giải cho một kỳ (các tháng trọn vẹn trong một năm). Số tiền theo mức hỗ trợ "
                    "hiệu lực của từng tháng: mức theo tháng × số tháng, mức theo năm × số tháng / 12. Mỗi tháng chỉ chi "
                    "một lần cho một tổ.")
-        if team_names:
+        if teams is None:
+            st.info(CHOOSE_COMMUNE, icon=":material/location_city:")
+        elif team_names:
             lacking = [int(t) for t, gap in zip(checks["team_id"], checks["support_not_requested"]) if positive(gap)]
             options = list(team_names)
             s1, s2, s3, s4 = st.columns([2, 1, 1, 1])
@@ -399,10 +415,11 @@ with tab_payments:
             deadline=[fmt_date(d) if s != "huy" else "" for d, s in zip(listing["pay_deadline"], listing["status"])],
             check=[warning(r) for r in listing.itertuples()],
         )
-        selection = table(
-            view.style.map(lambda v: "color: #c62828; font-weight: 600" if v else "", subset=["check"]),
-            column_order=["id", "village", "kind_label", "content", "money", "requested", "deadline", "status_label",
-                          "check"],
+        shown_columns = ["id", "village", "kind_label", "content", "money", "requested", "deadline", "status_label",
+                         "check"]
+        selection = table(  # the columns shown only: st.dataframe sends every column it is given
+            view[shown_columns].style.map(lambda v: "color: #c62828; font-weight: 600" if v else "", subset=["check"]),
+            column_order=shown_columns,
             column_config={
                 "id": st.column_config.NumberColumn("Số", width=45, format="%d"),
                 "village": st.column_config.TextColumn("Thôn", width=110),
@@ -582,65 +599,71 @@ if may("funding"):
     with tab_budget:
         st.caption("Dự toán kinh phí hòa giải ở cơ sở của xã cho từng năm, với văn bản giao dự toán. Tiêu chí tiếp cận "
                    "pháp luật yêu cầu có văn bản bố trí kinh phí trong dự toán ngân sách xã.")
-        edit = Editing(f"budget_{year}", "budgets", lambda: funding.budget(con, year, where.commune_id))
-        opened = edit.record  # the year's budget as this form opened it ({} when there was none)
-        form_id = edit.key
-        with st.form(form_id, enter_to_submit=False):
-            b1, b2, b3 = st.columns([1, 2, 1])
-            budget_amount = b1.text_input(f"Dự toán năm {year} (đồng) *", placeholder="VD: 15.000.000",
-                                          value=fmt_int(opened["amount"]) if opened else "", key=f"{form_id}_amount")
-            document_no = b2.text_input("Số văn bản giao dự toán", value=opened.get("document_no") or "",
-                                        placeholder="VD: Nghị quyết số 19/NQ-HĐND", key=f"{form_id}_document_no")
-            document_date = date_field("Ngày văn bản", opened.get("document_date"), container=b3,
-                                       key=f"{form_id}_document_date")
-            in_budget = st.checkbox("Là dòng riêng trong dự toán ngân sách xã",
-                                    value=bool(opened.get("in_commune_budget", True)),
-                                    key=f"{form_id}_in_budget")
-            budget_note = st.text_input("Ghi chú", value=opened.get("note") or "", key=f"{form_id}_note")
-            submitted = st.form_submit_button("Lưu dự toán", type="primary", icon=":material/save:")
-            show_flash("budget")
-        # Outside the form: the stale-edit notice has buttons.
-        if not submitted:
-            edit.show_conflict()
-        elif edit.version is None and budget_row:
-            edit.conflict()  # entered by another user since this form opened empty: the write path would overwrite it
+        if commune_form is None:  # a budget line is one commune's
+            st.info(CHOOSE_COMMUNE, icon=":material/location_city:")
         else:
-            try:
-                funding.save_budget(con, year, {"amount": budget_amount, "document_no": document_no,
-                                                "document_date": document_date, "in_commune_budget": in_budget,
-                                                "note": budget_note},
-                                    actor=actor(), expected_version=edit.version, commune_id=where.commune_id)
-            except VersionConflict:
-                edit.conflict()
-            except ValidationError as exc:
-                show_errors(exc)
+            edit = Editing(f"budget_{year}", "budgets", lambda: funding.budget(con, year, where.commune_id))
+            opened = edit.record  # the year's budget as this form opened it ({} when there was none)
+            form_id = edit.key
+            with st.form(form_id, enter_to_submit=False):
+                b1, b2, b3 = st.columns([1, 2, 1])
+                budget_amount = b1.text_input(f"Dự toán năm {year} (đồng) *", placeholder="VD: 15.000.000",
+                                              value=fmt_int(opened["amount"]) if opened else "", key=f"{form_id}_amount")
+                document_no = b2.text_input("Số văn bản giao dự toán", value=opened.get("document_no") or "",
+                                            placeholder="VD: Nghị quyết số 19/NQ-HĐND", key=f"{form_id}_document_no")
+                document_date = date_field("Ngày văn bản", opened.get("document_date"), container=b3,
+                                           key=f"{form_id}_document_date")
+                in_budget = st.checkbox("Là dòng riêng trong dự toán ngân sách xã",
+                                        value=bool(opened.get("in_commune_budget", True)),
+                                        key=f"{form_id}_in_budget")
+                budget_note = st.text_input("Ghi chú", value=opened.get("note") or "", key=f"{form_id}_note")
+                submitted = st.form_submit_button("Lưu dự toán", type="primary", icon=":material/save:")
+                show_flash("budget")
+            # Outside the form: the stale-edit notice has buttons.
+            if not submitted:
+                edit.show_conflict()
+            elif edit.version is None and budget_row:
+                edit.conflict()  # entered by another user since this form opened empty: the write path would overwrite it
             else:
-                edit.saved()
-                done(f"Đã lưu dự toán năm {year}.", "budget")
-        years = read(funding.budget_years)
-        if not years.empty:
-            # A year with payments but no budget yet (a fee request filed early in the year) has empty budget cells.
-            no_budget = years["budget"].map(is_missing)
-            table(
-                years.assign(budget_label=[("Chưa có dự toán" if none else fmt_money(v))
-                                           for v, none in zip(years["budget"], no_budget)],
-                             paid_label=years["paid"].map(fmt_money), remaining_label=years["remaining"].map(fmt_money),
-                             share=[("—" if none else fmt_pct(v)) for v, none in zip(years["paid_share"], no_budget)],
-                             in_budget=["" if none else YES_NO.get(is_true(v)) for v, none in
-                                        zip(years["in_commune_budget"], no_budget)],
-                             document=[" ngày ".join(part for part in ("" if is_missing(no) else no, fmt_date(d)) if part)
-                                       for no, d in zip(years["document_no"], years["document_date"])]),
-                column_order=["year", "budget_label", "paid_label", "remaining_label", "share", "in_budget", "document"],
-                column_config={
-                    "year": st.column_config.NumberColumn("Năm", width=60, format="%d"),
-                    "budget_label": st.column_config.TextColumn("Dự toán", width=115, alignment="right"),
-                    "paid_label": st.column_config.TextColumn("Đã chi", width=115, alignment="right"),
-                    "remaining_label": st.column_config.TextColumn("Còn lại", width=115, alignment="right"),
-                    "share": st.column_config.TextColumn("Tỷ lệ đã chi", width=95, alignment="right"),
-                    "in_budget": st.column_config.TextColumn("Dòng riêng", width=90,
-                                                             help="Là dòng riêng trong dự toán ngân sách xã"),
-                    "document": st.column_config.TextColumn("Văn bản giao dự toán", width="large"),
-                },
-                hide_index=True, width="stretch",
-            )
+                try:
+                    funding.save_budget(con, year, {"amount": budget_amount, "document_no": document_no,
+                                                    "document_date": document_date, "in_commune_budget": in_budget,
+                                                    "note": budget_note},
+                                        actor=actor(), expected_version=edit.version, commune_id=where.commune_id)
+                except VersionConflict:
+                    edit.conflict()
+                except ValidationError as exc:
+                    show_errors(exc)
+                else:
+                    edit.saved()
+                    done(f"Đã lưu dự toán năm {year}.", "budget")
+            years = read(funding.budget_years, commune_form)
+            if not years.empty:
+                # A year with payments but no budget yet (a fee request filed early in the year) has empty budget cells.
+                no_budget = years["budget"].map(is_missing)
+                shown_columns = ["year", "budget_label", "paid_label", "remaining_label", "share", "in_budget",
+                                 "document"]
+                table(  # the columns shown only: st.dataframe sends every column it is given
+                    years.assign(budget_label=[("Chưa có dự toán" if none else fmt_money(v))
+                                               for v, none in zip(years["budget"], no_budget)],
+                                 paid_label=years["paid"].map(fmt_money), remaining_label=years["remaining"].map(fmt_money),
+                                 share=[("—" if none else fmt_pct(v)) for v, none in zip(years["paid_share"], no_budget)],
+                                 in_budget=["" if none else YES_NO.get(is_true(v)) for v, none in
+                                            zip(years["in_commune_budget"], no_budget)],
+                                 document=[" ngày ".join(part for part in ("" if is_missing(no) else no, fmt_date(d)) if part)
+                                           for no, d in zip(years["document_no"], years["document_date"])])
+                    [shown_columns],
+                    column_order=shown_columns,
+                    column_config={
+                        "year": st.column_config.NumberColumn("Năm", width=60, format="%d"),
+                        "budget_label": st.column_config.TextColumn("Dự toán", width=115, alignment="right"),
+                        "paid_label": st.column_config.TextColumn("Đã chi", width=115, alignment="right"),
+                        "remaining_label": st.column_config.TextColumn("Còn lại", width=115, alignment="right"),
+                        "share": st.column_config.TextColumn("Tỷ lệ đã chi", width=95, alignment="right"),
+                        "in_budget": st.column_config.TextColumn("Dòng riêng", width=90,
+                                                                 help="Là dòng riêng trong dự toán ngân sách xã"),
+                        "document": st.column_config.TextColumn("Văn bản giao dự toán", width="large"),
+                    },
+                    hide_index=True, width="stretch",
+                )
 

@@ -12,21 +12,26 @@ and on a generated district (several communes, db/tools/synth.py), for every rep
   cancelled, once a window over every case of the file), the support due (once per team and month), the outstanding
   items (once a union over the views);
 - the readers of db/funding/__init__.py (which call the macros) equal the same figures read as they were read before,
-  from the whole-file views.
+  from the whole-file views;
+- the Kinh phí page of the district sends a screen, not the file: one page of each list, the chart's best and worst
+  villages, no select box of every team of the file.
 
 Rows are compared as multisets, every column exact (EXCEPT ALL both ways); frames exactly, after a total order.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 
 import duckdb
 import pandas as pd
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 import db
-from conftest import ACTOR
+from conftest import ACTOR, ROOT, add_accounts, app_connection, page_bytes
 from db import cases, funding
 from db.core.scope import Place
 from db.tools import synth
@@ -59,15 +64,20 @@ def cancel_refile_and_move(path) -> None:
         con.close()
 
 
+@pytest.fixture(scope="module")
+def district_file(tmp_path_factory):
+    """A generated district (15 communes, 493 teams), once for the module; tests use copies."""
+    path = tmp_path_factory.mktemp("funding_district") / "district.duckdb"
+    synth.generate(path, "district", 2023)
+    return path
+
+
 @pytest.fixture(scope="module", params=["demo", "district"])
 def whole(request, tmp_path_factory, demo_file):
-    """A connection to a copy of the file (the district generated once for the module) with a request cancelled and a
-    case moved (cancel_refile_and_move), every funding view computed for the whole file into whole_<view>."""
+    """A connection to a copy of the file with a request cancelled and a case moved (cancel_refile_and_move), every
+    funding view computed for the whole file into whole_<view>."""
     path = tmp_path_factory.mktemp("funding_scoped") / f"{request.param}.duckdb"
-    if request.param == "demo":
-        shutil.copy(demo_file, path)
-    else:
-        synth.generate(path, "district", 2023)
+    shutil.copy(demo_file if request.param == "demo" else request.getfixturevalue("district_file"), path)
     cancel_refile_and_move(path)
     con = duckdb.connect(str(path))
     for view in VIEWS:
@@ -344,3 +354,82 @@ def test_a_payment_and_a_teams_payable_cases_are_those_of_the_whole_file_views(w
             pd.testing.assert_frame_equal(funding.payable_cases(whole, team, as_of), before, check_exact=True,
                                           obj=f"{team} {as_of}")
     assert len(funding.payable_cases(whole, teams[0], dt.date(years(whole)[-2], 12, 31))) > 0
+
+
+# --- the page -------------------------------------------------------------------------------------------------------
+
+PAGE_YEAR = 2025
+
+
+@pytest.fixture()
+def district_page(district_file, tmp_path, monkeypatch):
+    """The app on a copy of the district: open(**params) runs the Kinh phí page with those URL parameters."""
+    path = tmp_path / "district.duckdb"
+    shutil.copy(district_file, path)
+    con = db.connect(path)
+    add_accounts(con)
+    con.close()
+    monkeypatch.setenv("HOAGIAI_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def open_page(**params) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        at.session_state["user"] = {"login": "tuphap", "role": "can_bo_tu_phap", "village_id": None}
+        for key, value in {"nam": PAGE_YEAR, **params}.items():
+            at.query_params[key] = str(value)
+        at.run()
+        at.switch_page("pages/funding.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert not [e.value for e in at.error if "lỗi ngoài dự kiến" in e.value]
+        return at
+    yield open_page
+    st.cache_resource.clear()
+
+
+def chart_villages(at: AppTest) -> list[str]:
+    """The villages the page's chart draws (its y axis), from the Vega-Lite spec sent."""
+    todo, found = [at._tree], []
+    while todo:
+        node = todo.pop()
+        proto = getattr(node, "proto", None)
+        if proto is not None and getattr(proto, "spec", ""):
+            found.append(json.loads(proto.spec)["encoding"]["y"]["sort"])
+        children = getattr(node, "children", None) or {}
+        todo.extend(children.values() if isinstance(children, dict) else children)
+    assert len(found) == 1
+    return found[0]
+
+
+def test_the_page_of_a_district_sends_a_screen_not_the_file(district_page):
+    at = district_page()
+    checks = funding.team_checks(app_connection(), PAGE_YEAR)
+    assert len(checks) > 60  # more teams than a chart and a page of the list hold
+    # The chart: the 15 villages still owed most, then the 15 owed least, never one bar per village.
+    drawn = chart_villages(at)
+    ranked = checks.sort_values("owed", ascending=False, kind="mergesort")["village"].tolist()
+    assert drawn == ranked[:15] + ranked[-15:]
+    assert any(f"{len(checks) - 30} thôn còn lại xem ở bảng bên dưới" in c.value for c in at.caption)
+    # The lists: one page each, and only the columns they show (the checks' table also the one its colours read).
+    assert [len(frame.value) for frame in at.dataframe] == [50, 50, 50]
+    widths = [len(frame.value.columns) for frame in at.dataframe]
+    assert max(widths) <= 11, widths
+    # No select box of every team of the file: the forms ask for a commune first.
+    assert not [box for box in at.selectbox if box.key in ("fee_team", "support_team")]
+    assert sum("chọn một xã ở thanh bên" in box.value for box in at.info) == 3  # fee, support, budget
+    assert len(page_bytes(at)) < 250_000
+
+
+def test_with_a_commune_the_forms_offer_its_teams_and_its_budget_lines(district_page):
+    con = app_connection()
+    commune = con.execute("SELECT min(id) FROM communes").fetchone()[0]
+    at = district_page(xa=commune)
+    teams = con.execute(
+        "SELECT count(*) FROM teams t JOIN villages v ON v.id = t.village_id WHERE v.commune_id = ? "
+        "AND exists_in(t.valid_from, t.valid_to, ?)", [commune, PAGE_YEAR]).fetchone()[0]
+    assert 1 < len(at.selectbox(key="fee_team").options) == teams
+    assert len(at.selectbox(key="support_team").options) == teams
+    lines = con.execute("SELECT count(*) FROM funding_year WHERE commune_id = ? AND (budget IS NOT NULL OR paid > 0 "
+                        "OR pending > 0)", [commune]).fetchone()[0]
+    budget_tables = [frame.value for frame in at.dataframe if "budget_label" in frame.value.columns]
+    assert len(budget_tables) == 1 and len(budget_tables[0]) == lines > 1
