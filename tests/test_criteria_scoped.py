@@ -2,8 +2,8 @@
 
 db/criteria/criteria.sql computes every figure as a table macro of the year and the place — criteria_scope_of(y, commune,
 province), criteria_indicator_year_of, evidence_coverage_of, criteria_measure_of, criteria_scoped_of, criteria_result_of,
-criteria_criterion_year_of, criteria_standard_year_of; criteria_framework_year_of(y) and db/plan/targets.sql's
-target_year_of(y) of the year only — and each view is its macro for every year and place (NULLs). Here, on the demo
+criteria_criterion_year_of, criteria_standard_year_of and db/plan/targets.sql's target_year_of;
+criteria_framework_year_of(y) of the year only — and each view is its macro for every year and place (NULLs). Here, on the demo
 commune, on the demo with a second commune (tests/test_many_communes.py: its own evidence, plan, budget and payments)
 and points entered by hand, and on a generated district (db/tools/synth.py) with documents and points added — built
 once per module —, for every report year, a year before and a year after (both empty), for the whole file; and for a
@@ -37,8 +37,8 @@ from test_many_communes import add_second_commune
 
 # Each view, and the arguments of its macro: the year, and the place (commune, province) where it takes one.
 PLACED = ("criteria_scope", "criteria_indicator_year", "evidence_coverage", "criteria_measure", "criteria_result",
-          "criteria_criterion_year", "criteria_standard_year")
-YEARLY = ("criteria_framework_year", "target_year")
+          "criteria_criterion_year", "criteria_standard_year", "target_year")
+YEARLY = ("criteria_framework_year",)
 VIEWS = (*PLACED, *YEARLY, "report_years", "case_register_check", "criteria_evidence_required")
 
 

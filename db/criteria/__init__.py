@@ -504,22 +504,19 @@ def manual_entries(con, year: int, commune_id: int | None = None) -> dict[tuple[
 
 def standard(con, year: int, commune_id: int | None = None) -> dict | None:
     """A commune's whole standard of a year judged in points (QĐ 25/2021), as far as the app knows it
-    (criteria_standard_year and criteria_criterion_year): None for a year judged against levels or without one, and
-    in a file of several communes with none chosen (commune_id None: the file's only commune)."""
+    (criteria_standard_of: criteria_standard_year with its criteria_criterion_year rows, computed once): None for a
+    year judged against levels or without one, and in a file of several communes with none chosen (commune_id None:
+    the file's only commune)."""
     commune_id = places.commune_scope(con, commune_id)
     if commune_id is None:
         return None
-    cur = con.cursor()
-    rel = cur.execute("SELECT * FROM criteria_standard_year_of($year, $commune, NULL)",
-                      {"year": year, "commune": commune_id})
+    rel = con.cursor().execute("SELECT * FROM criteria_standard_of($year, $commune, NULL)",
+                               {"year": year, "commune": commune_id})
     row = rel.fetchone()
     if row is None:
         return None
     total = dict(zip([d[0] for d in rel.description], row))
-    rel = cur.execute("SELECT * FROM criteria_criterion_year_of($year, $commune, NULL) ORDER BY criterion_no",
-                      {"year": year, "commune": commune_id})
-    cols = [d[0] for d in rel.description]
-    criteria = [{k: (None if _missing(v) else v) for k, v in zip(cols, r)} for r in rel.fetchall()]
+    criteria = [{k: (None if _missing(v) else v) for k, v in c.items()} for c in total.pop("criteria_rows")]
     return {**{k: (None if _missing(v) else v) for k, v in total.items()}, "criteria": criteria}
 
 

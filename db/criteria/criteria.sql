@@ -86,7 +86,7 @@ JOIN criteria_indicators i ON i.framework_code = fy.framework_code
                           AND (i.valid_to IS NULL OR i.valid_to >= make_date(fy.year, 12, 31))
 JOIN criteria_formula cf ON cf.code = i.formula
 CROSS JOIN communes co
-LEFT JOIN target_year_of(y) ty ON ty.commune_id = co.id AND ty.year = fy.year AND ty.key = i.target_key
+LEFT JOIN target_year_of(y, commune, province) ty ON ty.commune_id = co.id AND ty.year = fy.year AND ty.key = i.target_key
 WHERE in_commune(co.id, commune, province);
 
 CREATE OR REPLACE VIEW criteria_indicator_year AS FROM criteria_indicator_year_of(NULL, NULL, NULL);
@@ -101,14 +101,17 @@ CREATE OR REPLACE VIEW criteria_indicator_year AS FROM criteria_indicator_year_o
 -- STT, ngày nhận and kết quả are always present (the write path requires them); chữ ký cannot be checked
 -- and ghi chú is optional. in_scope = not ngoài phạm vi at 31/12 (referred cases are outside the register's count).
 -- commune_id: the commune of the case's village.
+-- The parties and mediators are counted per case and year of case_year (not per case over the whole tables), so a
+-- reader's year and commune reach the counts too: one commune of a national file read 3 million parties for 22 cases.
 CREATE OR REPLACE VIEW case_register_check AS
 WITH parties AS (
-    SELECT case_id, count(*) AS parties,
-           count(*) FILTER (WHERE age IS NULL) AS no_age,
-           count(*) FILTER (WHERE coalesce(trim(address), '') = '') AS no_address
-    FROM case_parties GROUP BY case_id
+    SELECT cy.case_id, cy.year, cy.commune_id, count(p.case_id) AS parties,
+           count(p.case_id) FILTER (WHERE p.age IS NULL) AS no_age,
+           count(p.case_id) FILTER (WHERE coalesce(trim(p.address), '') = '') AS no_address
+    FROM case_year cy LEFT JOIN case_parties p ON p.case_id = cy.case_id GROUP BY cy.case_id, cy.year, cy.commune_id
 ), mediators AS (
-    SELECT case_id, count(*) AS mediators FROM case_mediators GROUP BY case_id
+    SELECT cy.case_id, cy.year, cy.commune_id, count(m.case_id) AS mediators
+    FROM case_year cy LEFT JOIN case_mediators m ON m.case_id = cy.case_id GROUP BY cy.case_id, cy.year, cy.commune_id
 ), checked AS (
     SELECT cy.case_id, cy.year, cy.village_id, cy.commune_id, cy.team_id, cy.result_in_year, cy.carried_over,
            c.received_on,
@@ -124,8 +127,8 @@ WITH parties AS (
            ], lambda x: x IS NOT NULL) AS missing
     FROM case_year cy
     JOIN cases c ON c.id = cy.case_id
-    LEFT JOIN parties p ON p.case_id = cy.case_id
-    LEFT JOIN mediators m ON m.case_id = cy.case_id
+    LEFT JOIN parties p ON p.case_id = cy.case_id AND p.year = cy.year AND p.commune_id = cy.commune_id
+    LEFT JOIN mediators m ON m.case_id = cy.case_id AND m.year = cy.year AND m.commune_id = cy.commune_id
 )
 SELECT *, len(missing) = 0 AS complete FROM checked;
 
@@ -399,8 +402,13 @@ CREATE OR REPLACE VIEW criteria_criterion_year AS FROM criteria_criterion_year_o
 --   max_configured: the sum of the maxima known (the text says total_points, 100: a difference is shown);
 --   status: dat when total_low ≥ pass_points and every tiêu chí reaches half; chua_dat when some tiêu chí cannot reach
 --   half or total_high < pass_points; else chua_xac_dinh (points still to enter). The council's appraisal decides.
-CREATE OR REPLACE MACRO criteria_standard_year_of(y, commune, province) AS TABLE
-WITH totals AS (
+-- criteria_standard_of(y, commune, province): those rows, each with its tiêu chí as a list (criteria_rows: the commune's
+-- criteria_criterion_year rows of the year, by criterion_no), computed once for both — what the page reads;
+-- criteria_standard_year_of(y, commune, province) is it without the list.
+CREATE OR REPLACE MACRO criteria_standard_of(y, commune, province) AS TABLE
+WITH criterion_rows AS (
+    FROM criteria_criterion_year_of(y, commune, province)
+), totals AS (
     SELECT commune_id, year, framework_code, count(*) AS criteria,
            sum(points_low) AS total_low,
            CASE WHEN count(points_high) = count(*) THEN sum(points_high) END AS total_high,
@@ -410,15 +418,20 @@ WITH totals AS (
            count(*) FILTER (WHERE NOT half_met) AS criteria_below_half,
            count(*) FILTER (WHERE half_met IS NULL) AS criteria_undecided,
            count(*) FILTER (WHERE points IS NULL) AS criteria_points_unknown
-    FROM criteria_criterion_year_of(y, commune, province) GROUP BY ALL
+    FROM criterion_rows GROUP BY ALL
 )
 SELECT fw.year, fw.framework_code, fw.framework_short_name, fw.total_points, fw.pass_points, fw.criterion_min_share,
        t.* EXCLUDE (year, framework_code),
        CASE WHEN t.criteria_below_half > 0 OR t.total_high < fw.pass_points - 1e-9 THEN 'chua_dat'
             WHEN t.criteria_undecided = 0 AND t.total_low >= fw.pass_points - 1e-9 THEN 'dat'
-            ELSE 'chua_xac_dinh' END AS status
+            ELSE 'chua_xac_dinh' END AS status,
+       (SELECT list(c ORDER BY c.criterion_no) FROM criterion_rows c
+        WHERE c.commune_id = t.commune_id AND c.year = t.year AND c.framework_code = t.framework_code) AS criteria_rows
 FROM criteria_framework_year_of(y) fw
 JOIN totals t ON t.year = fw.year AND t.framework_code = fw.framework_code
 WHERE fw.assessment = 'points';
+
+CREATE OR REPLACE MACRO criteria_standard_year_of(y, commune, province) AS TABLE
+SELECT * EXCLUDE (criteria_rows) FROM criteria_standard_of(y, commune, province);
 
 CREATE OR REPLACE VIEW criteria_standard_year AS FROM criteria_standard_year_of(NULL, NULL, NULL);

@@ -33,8 +33,9 @@ SELECT year FROM report_years WHERE y IS NULL OR year = y;
 --   own; a plan is one commune's, never another's): value and plan_year come from the commune's plan of the year, NULL
 --   when it has no plan that year or the plan does not set the target. reference_value and reference_year are the
 --   commune's latest earlier plan's target, which a page may show labelled as such, never judge by.
--- target_year_of(y): the rows of year y only (y NULL: every year); the view target_year is it for every year.
-CREATE OR REPLACE MACRO target_year_of(y) AS TABLE
+-- target_year_of(y, commune, province): the rows of year y (NULL: every year) and of the communes of the place (in_commune;
+-- NULLs: every commune); the view target_year is it for every year and commune.
+CREATE OR REPLACE MACRO target_year_of(y, commune, province) AS TABLE
 WITH law AS (
     SELECT ry.year, t.key,
            coalesce(arg_max(t.value, t.valid_from) FILTER (
@@ -45,21 +46,23 @@ WITH law AS (
     GROUP BY ry.year, t.key
 ), goals AS (
     SELECT p.commune_id, p.year, g.key, g.value FROM plan_goals g JOIN plans p ON p.id = g.plan_id
+    WHERE in_commune(p.commune_id, commune, province)
 ), planned AS (
     SELECT k.commune_id, ry.year, k.key, this.value,
            CASE WHEN this.value IS NOT NULL THEN ry.year END AS plan_year,
-           (SELECT arg_max(e.value, e.year) FROM goals e
-            WHERE e.commune_id = k.commune_id AND e.key = k.key AND e.year < ry.year) AS reference_value,
-           (SELECT max(e.year) FROM goals e
-            WHERE e.commune_id = k.commune_id AND e.key = k.key AND e.year < ry.year) AS reference_year
+           earlier.value AS reference_value, earlier.year AS reference_year
     FROM report_years_of(y) ry
     CROSS JOIN (SELECT DISTINCT commune_id, key FROM goals) k
     LEFT JOIN goals this ON this.commune_id = k.commune_id AND this.year = ry.year AND this.key = k.key
+    -- the latest earlier plan's target (one plan a commune and year, one target a key): an as-of join, not a scan of
+    -- every earlier plan for each year
+    ASOF LEFT JOIN goals earlier ON earlier.commune_id = k.commune_id AND earlier.key = k.key AND ry.year > earlier.year
 )
 SELECT l.year, l.key, l.value, NULL::INTEGER AS plan_year, NULL::DOUBLE AS reference_value,
        NULL::INTEGER AS reference_year, c.id AS commune_id, 'quy_dinh' AS source
 FROM law l CROSS JOIN communes c
+WHERE in_commune(c.id, commune, province)
 UNION ALL
 SELECT year, key, value, plan_year, reference_value, reference_year, commune_id, 'ke_hoach' FROM planned;
 
-CREATE OR REPLACE VIEW target_year AS FROM target_year_of(NULL);
+CREATE OR REPLACE VIEW target_year AS FROM target_year_of(NULL, NULL, NULL);
