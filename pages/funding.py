@@ -11,7 +11,7 @@ from db.core.labels import (
 )
 from db.core.writes import ValidationError, VersionConflict, fetch_row
 from pages import charts
-from pages.common import (CHOOSE_COMMUNE, form_place, reader, place, paged,
+from pages.common import (CHOOSE_COMMUNE, PAGE_ROWS, form_place, page_offset, reader, place, paged,
     Editing, actor, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
     fmt_pct, go_to, is_missing, is_true, may, md_text, positive, presenting, show_errors, show_flash, table, today, village_name,
 )
@@ -221,8 +221,9 @@ with tab_checks:
                "việc ngoài phạm vi hoặc đang hòa giải.")
 
     st.subheader(f"Việc còn tồn đọng năm {year}")
-    pending = read(funding.outstanding, year, where)
-    if pending.empty:
+    # One page of the list, cut in SQL (a country has 120,000 items), with the list's length for the page chooser.
+    pending, listed = read(funding.outstanding_page, year, where, 0, PAGE_ROWS)
+    if not listed:
         st.success(f"Không còn việc tồn đọng về kinh phí năm {year} ({place}).", icon=":material/task_alt:")
     else:
         def detail(row) -> str:
@@ -238,7 +239,8 @@ with tab_checks:
             if row.item == "chi_khong_du_dieu_kien":
                 return f"{fmt_int(row.cases)} vụ việc đã chuyển tổ, đổi kết quả hoặc kết thúc sau ngày đề nghị"
             return f"Chưa có chứng từ hỗ trợ năm {year}"
-        page = paged(pending, f"funding_outstanding_{year}")  # one page formatted and sent
+        offset = page_offset(listed, f"funding_outstanding_{year}")
+        page = pending if offset == 0 else read(funding.outstanding_page, year, where, offset, PAGE_ROWS)[0]
         listing = page.assign(
             item_label=page["item"].map(OUTSTANDING_ITEMS),
             payment=["" if pd.isna(p) else f"Số {int(p)}" for p in page["payment_id"]],
@@ -385,13 +387,16 @@ if may("funding"):
             show_flash("support")
 
 with tab_payments:
-    every = read(funding.payments, year, where)
+    # One page of the year's payments, cut in SQL (a country charges 70,000 to a year); the picker lists that page.
+    listing, listed = read(funding.payments_page, year, where, 0, PAGE_ROWS)
     st.caption(f"Chứng từ tính vào năm {year}: giấy đề nghị thù lao theo ngày đề nghị, hỗ trợ hoạt động theo kỳ. "
                + DEADLINE_NOTE)
-    if every.empty:
+    if not listed:
         st.info(f"Năm {year} chưa có chứng từ nào ({place}).")
     else:
-        listing = paged(every, f"payments_{year}_{village_id}")  # one page to the browser; the picker lists it
+        offset = page_offset(listed, f"payments_{year}_{village_id}")
+        if offset:
+            listing = read(funding.payments_page, year, where, offset, PAGE_ROWS)[0]
 
         def warning(row) -> str:
             notes = []
@@ -444,9 +449,11 @@ with tab_payments:
             st.session_state["open_payment"] = ids[rows[0]]
         labels = {int(r["id"]): funding.payment_label(r) for _, r in listing.iterrows()}
         current = st.session_state.get("open_payment")
-        if current is not None and current not in labels and current in set(every["id"].tolist()):
-            ids = [current, *ids]  # the payment already open stays in the picker on another page
-            labels[current] = funding.payment_label(every[every["id"] == current].iloc[0])
+        opened_row = (read(funding.listed_payment, current, year, where)
+                      if current is not None and current not in labels else None)
+        if opened_row is not None:  # the payment already open, of this year and place, stays in the picker
+            ids = [current, *ids]
+            labels[current] = funding.payment_label(opened_row)
         open_id = st.selectbox("Mở chứng từ để duyệt, ghi ngày chi, hủy hoặc in danh sách ký nhận", [None, *ids],
                                index=[None, *ids].index(current) if current in ids else 0,
                                format_func=lambda i: "— Chọn chứng từ —" if i is None else labels[i])

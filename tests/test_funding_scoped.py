@@ -295,6 +295,47 @@ def test_a_reader_shows_what_the_whole_file_views_showed(whole, reader):
                                       obj=f"{reader} {year} {place}")
 
 
+PAGED = {"outstanding": funding.outstanding_page, "payments": funding.payments_page}
+
+
+@pytest.mark.parametrize("reader", list(PAGED))
+def test_the_pages_of_a_list_cut_in_sql_are_the_list(whole, reader):
+    """A list read a page at a time (the page shows 50 rows; here a third of the list) is the whole list, in its
+    order, with its length; a page past the end is empty and still knows the length. The last two years with
+    payments, for the whole file and a commune."""
+    seen = 0
+    for (year,) in whole.execute("SELECT DISTINCT year FROM whole_payment_check ORDER BY year DESC LIMIT 2").fetchall():
+        for place in (Place(), places(whole)[2]):
+            full = READERS[reader](whole, year, place)
+            seen += len(full)
+            rows = max(1, -(-len(full) // 3))
+            pages = [PAGED[reader](whole, year, place, offset, rows) for offset in range(0, 4 * rows, rows)]
+            assert [listed for _, listed in pages] == [len(full)] * 4, (reader, year, place)
+            assert pages[-1][0].empty, (reader, year, place)
+            # A page whose column is all empty reads it as object, the whole list as its type: the values are compared.
+            pd.testing.assert_frame_equal(pd.concat([page for page, _ in pages], ignore_index=True),
+                                          full.reset_index(drop=True), check_exact=True, check_dtype=False,
+                                          obj=f"{reader} {year} {place}")
+    assert seen > 0
+
+
+def test_an_open_payment_is_listed_for_its_year_and_place_only(whole):
+    def plain(row) -> dict:  # a missing value is missing, whichever type a one-row frame gave its column
+        return {k: None if pd.isna(v) else v for k, v in dict(row).items()}
+
+    year = whole.execute("SELECT max(year) FROM whole_payment_check").fetchone()[0]
+    for place in places(whole):
+        listed = READERS["payments"](whole, year, place)
+        assert len(listed) > 0, place
+        row = listed.iloc[len(listed) // 2]
+        assert plain(funding.listed_payment(whole, int(row["id"]), year, place)) == plain(row)
+        assert funding.listed_payment(whole, int(row["id"]), year - 1, place) is None
+    village = places(whole)[1].village_id
+    elsewhere = whole.execute("SELECT min(id) FROM whole_payment_check WHERE year = ? AND village_id <> ?",
+                              [year, village]).fetchone()[0]
+    assert funding.listed_payment(whole, elsewhere, year, Place(village_id=village)) is None
+
+
 def test_the_summary_is_that_of_the_whole_file_views(whole):
     for year, place in scopes(whole):
         where = scope(whole, place, year)

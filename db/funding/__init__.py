@@ -638,16 +638,49 @@ def payable_cases(con, team_id: int, as_of: dt.date) -> pd.DataFrame:
         """, {"team": team_id, "as_of": as_of}).df()
 
 
+# The rows of payments(), payments_page() and listed_payment(), in their order: {listed} adds a column, {where} a filter,
+# {page} a LIMIT.
+_PAYMENTS = """
+    SELECT pc.*, v.name AS village, t.name AS team{listed}
+    FROM payment_check_of($year, $village, $commune, $province) pc
+    JOIN teams t ON t.id = pc.team_id JOIN villages v ON v.id = pc.village_id
+    {where}
+    ORDER BY pc.requested_on DESC, pc.id DESC
+    {page}"""
+
+
 def payments(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
     """Payments charged to the year (payment_check), newest first, with team and village names (commune_id: that
     commune's teams only; None: every commune's)."""
     return places.with_village_labels(con, con.cursor().execute(
-        """
-        SELECT pc.*, v.name AS village, t.name AS team
-        FROM payment_check_of($year, $village, $commune, $province) pc
-        JOIN teams t ON t.id = pc.team_id JOIN villages v ON v.id = pc.village_id
-        ORDER BY pc.requested_on DESC, pc.id DESC
-        """, {"year": year, **places.scope(con, village_id, commune_id)}).df())
+        _PAYMENTS.format(listed="", where="", page=""),
+        {"year": year, **places.scope(con, village_id, commune_id)}).df())
+
+
+def payments_page(con, year: int, where=None, offset: int = 0, rows: int = 50) -> tuple[pd.DataFrame, int]:
+    """One page of payments(con, year, where) — `rows` rows from `offset`, cut in SQL (a country charges 70,000
+    payments to a year; a page shows 50) — and the length of the whole list, from the same query."""
+    return _page(con, _PAYMENTS, {"year": year, **places.scope(con, where)}, offset, rows)
+
+
+def listed_payment(con, payment_id: int, year: int, where=None) -> dict | None:
+    """The payment's row of payments(con, year, where) (village label included), None when it is not in that list."""
+    frame = places.with_village_labels(con, con.cursor().execute(
+        _PAYMENTS.format(listed="", where="WHERE pc.id = $id", page=""),
+        {"year": year, "id": payment_id, **places.scope(con, where)}).df())
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def _page(con, sql: str, params: dict, offset: int, rows: int) -> tuple[pd.DataFrame, int]:
+    """Rows `offset` to `offset + rows` of a list query (_PAYMENTS, _OUTSTANDING), village labels on those rows only,
+    and the length of the whole list (count(*) OVER (): the list is computed once)."""
+    frame = con.cursor().execute(
+        sql.format(listed=", count(*) OVER () AS listed", where="", page="LIMIT $rows OFFSET $offset"),
+        {**params, "rows": int(rows), "offset": int(offset)}).df()
+    total = int(frame["listed"].iloc[0]) if len(frame) else 0
+    if not len(frame) and offset > 0:  # past the end (the list got shorter): its length from the first page
+        total = _page(con, sql, params, 0, 1)[1]
+    return places.with_village_labels(con, frame.drop(columns="listed")), total
 
 
 def payment(con, payment_id: int) -> dict | None:
@@ -842,17 +875,30 @@ def budget_years(con, commune_id: int | None = None) -> pd.DataFrame:
         """, {k: v for k, v in places.scope(con, None, commune_id).items() if k != "village"}).df()
 
 
+# The rows of outstanding() and outstanding_page(), in their order (item, team and payment last: a total order, so the
+# pages of the list are the list); {listed}, {where}, {page} as in _PAYMENTS.
+_OUTSTANDING = """
+    SELECT o.*, v.name AS village{listed}
+    FROM funding_outstanding_of($year, $village, $commune, $province) o JOIN villages v ON v.id = o.village_id
+    {where}
+    ORDER BY CASE o.item WHEN 'vuot_muc' THEN 0 WHEN 'chi_vu_viec_da_xoa' THEN 0 WHEN 'chi_khong_du_dieu_kien' THEN 0
+                          WHEN 'cho_chi' THEN CASE WHEN o.late THEN 1 ELSE 3 END ELSE 2 END,
+             v.name COLLATE vi, o.village_id, o.payment_id, o.item, o.team_id
+    {page}"""
+
+
 def outstanding(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
     """funding_outstanding for the year (commune_id: that commune's teams; None: every commune's): payments above the
     rate or for deleted or ineligible cases first, then late ones, then the rest, by village."""
     return places.with_village_labels(con, con.cursor().execute(
-        """
-        SELECT o.*, v.name AS village
-        FROM funding_outstanding_of($year, $village, $commune, $province) o JOIN villages v ON v.id = o.village_id
-        ORDER BY CASE o.item WHEN 'vuot_muc' THEN 0 WHEN 'chi_vu_viec_da_xoa' THEN 0 WHEN 'chi_khong_du_dieu_kien' THEN 0
-                              WHEN 'cho_chi' THEN CASE WHEN o.late THEN 1 ELSE 3 END ELSE 2 END,
-                 v.name COLLATE vi, o.village_id, o.payment_id
-        """, {"year": year, **places.scope(con, village_id, commune_id)}).df())
+        _OUTSTANDING.format(listed="", where="", page=""),
+        {"year": year, **places.scope(con, village_id, commune_id)}).df())
+
+
+def outstanding_page(con, year: int, where=None, offset: int = 0, rows: int = 50) -> tuple[pd.DataFrame, int]:
+    """One page of outstanding(con, year, where), cut in SQL (a country has 120,000 items), and the length of the whole
+    list."""
+    return _page(con, _OUTSTANDING, {"year": year, **places.scope(con, where)}, offset, rows)
 
 
 def payment_label(row) -> str:
