@@ -8,7 +8,7 @@ each indicator passed or failed, without points."""
 import pandas as pd
 import streamlit as st
 
-from db import places, criteria
+from db import criteria
 from db.criteria import evidence
 from db.core.labels import (
     COMPARISONS, CRITERIA_FAMILIES, CRITERIA_STATUS, CRITERIA_STATUS_BADGE, CRITERIA_STATUS_COLOURS, FORMULA_LABELS,
@@ -23,9 +23,10 @@ read = reader(con)
 year, village_id = filters()
 where = place()  # the village, or a commune or province of a file of many communes
 place = village_name(con, village_id)
-rows = read(criteria.results, year, where)
-overview = read(criteria.summary, year, where)
-in_force = criteria.frameworks_for_year(con, year)
+# The summary, the indicators (None with several communes in scope and none chosen) and the matrix, from one computation.
+shown = read(criteria.figures, year, where)
+rows, overview, grid = shown["results"], shown["summary"], shown["matrix"]
+in_force = read(criteria.frameworks_for_year, year)
 legal = next((f for f in in_force if f["family"] == "chuan_tiep_can"), None)
 assessment = legal["assessment"] if legal else None
 scored = read(criteria.standard, year, where) if assessment == "points" else None
@@ -87,7 +88,7 @@ def indicator_card(r) -> None:
             if scored is not None and may("evidence"):
                 st.caption("Nhập điểm ở mục «Điểm ứng dụng không tính» phía trên.")
             return
-        behind = read(criteria.rows_behind, r.formula, year, village_id, r.evidence_required)
+        behind = read(criteria.rows_behind, r.formula, year, where, r.evidence_required)
         with st.expander(f"Danh sách được tính ({len(behind)} dòng)"):
             if behind.empty:
                 st.caption("Không có dòng nào.")
@@ -271,7 +272,7 @@ tab_list, tab_matrix = tabs[0], tabs[1]
 
 with tab_list:
     listed = in_force
-    if where.commune_id is None and read(places.commune_count) > 1:  # one card per indicator and commune: hundreds
+    if rows is None:  # several communes, none chosen: one card per indicator and commune, hundreds
         st.info("Mỗi xã được đánh giá riêng: chọn xã ở thanh bên để xem từng chỉ tiêu của xã đó. Thẻ «Bảng theo thôn» "
                 "và số liệu ở trên là của mọi xã đang xem.", icon=":material/location_city:")
         listed = []
@@ -296,25 +297,29 @@ with tab_list:
                 indicator_card(r)
 
 with tab_matrix:
-    grid = read(criteria.matrix, year, where)
     cells, statuses = grid["cells"], grid["statuses"]
     if cells.empty:
         st.info("Không có chỉ tiêu nào tính theo thôn.")
     else:
-        st.caption(f"Năm {year}: trạng thái và giá trị của từng chỉ tiêu tính theo thôn; dòng cuối là toàn xã. "
-                   "Đặt chuột lên tên cột để xem nội dung chỉ tiêu.")
+        if rows is None:  # several communes: each commune's whole row (a national file has 95,000 villages)
+            st.caption(f"Năm {year}: trạng thái và giá trị của từng chỉ tiêu tính theo thôn, cho toàn xã của từng xã. "
+                       "Chọn xã ở thanh bên để xem từng thôn của xã đó. Đặt chuột lên tên cột để xem nội dung chỉ "
+                       "tiêu.")
+        else:
+            st.caption(f"Năm {year}: trạng thái và giá trị của từng chỉ tiêu tính theo thôn; dòng cuối là toàn xã. "
+                       "Đặt chuột lên tên cột để xem nội dung chỉ tiêu.")
         colours = {c: f"color: {v}; font-weight: 600" for c, v in CRITERIA_STATUS_COLOURS.items()}
+        # A page of the table is styled alone: its rows keep their places in the whole table (col.index).
         styled = cells.reset_index().style.apply(
-            lambda col: [colours.get(statuses[col.name].iloc[i], "") if col.name in statuses else ""
-                         for i in range(len(col))])
-        config = {"village": st.column_config.TextColumn("Thôn", pinned=True)}
+            lambda col: [colours.get(status, "") for status in statuses[col.name].iloc[col.index]]
+            if col.name in statuses else [""] * len(col))
+        config = {"village": st.column_config.TextColumn("Thôn" if rows is not None else "Xã", pinned=True)}
         for ind in grid["indicators"].itertuples():
             config[ind.column] = st.column_config.TextColumn(ind.code, help=f"{ind.framework_short_name}: {ind.wording}")
         table(styled, column_config=config, max_rows=len(cells))
         st.caption(" · ".join(f"**{md_text(ind.code)}**: {md_text(ind.wording)}"
                               for ind in grid["indicators"].itertuples()))
-        commune_level = rows[rows["scope"] == "xa"]
-        if not commune_level.empty:
+        if rows is not None and not (commune_level := rows[rows["scope"] == "xa"]).empty:
             st.markdown("Chỉ tiêu cấp xã (không chia theo thôn): " + " · ".join(
                 f"**{md_text(r.code)}** {badge(r.status)}" for r in commune_level.itertuples()))
         st.caption("Đạt: số liệu đạt mục tiêu và đủ hồ sơ · Chưa đạt: số liệu chưa đạt mục tiêu · Thiếu hồ sơ: còn "
@@ -326,7 +331,7 @@ if not may("settings"):  # the configuration is the officer's
 with tabs[2]:
     st.caption("Khung tiêu chí, chỉ tiêu, mục tiêu, điểm và hồ sơ cần có là cấu hình: sửa một chỉ tiêu tạo phiên bản "
                f"mới áp dụng từ năm {today().year} trở đi; các năm đã qua giữ nguyên tiêu chí đã dùng.")
-    frames = criteria.frameworks(con)
+    frames = read(criteria.frameworks)
     table(
         frames.assign(valid=[validity(a, b) for a, b in zip(frames["valid_from"], frames["valid_to"])],
                       family_label=frames["family"].map(CRITERIA_FAMILIES)),
@@ -341,9 +346,9 @@ with tabs[2]:
         },
         hide_index=True, width="stretch",
     )
-    kinds = evidence.kinds(con)
+    kinds = read(evidence.kinds)
     kind_labels = dict(zip(kinds["code"], kinds["label"]))
-    versions = criteria.indicator_versions(con)
+    versions = read(criteria.indicator_versions)
     table(
         versions.assign(
             target_label=["Theo Kế hoạch" if isinstance(k, str) and k else "Nhập tay" if kind == "manual" else
@@ -393,7 +398,7 @@ with tabs[2]:
         edit = Editing(f"indicator_{chosen}", "criteria_indicators", lambda: criteria.get_indicator(con, chosen))
     current = edit.record if edit else {}
     form_id = edit.key if edit else "indicator_0_0"
-    plan_keys = criteria.target_keys(con)
+    plan_keys = read(criteria.target_keys)
     key_options = [""] + list(plan_keys)
     formula_codes = list(criteria.FORMULAS)
     with st.form(form_id):

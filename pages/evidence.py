@@ -5,7 +5,7 @@ from db import places
 from db.criteria import evidence
 from db.core.writes import ValidationError, VersionConflict
 from pages.common import (reader, place, Editing, actor, connection, date_field, download, filters, flash, fmt_date, is_true, may, md_text,
-                          presenting, show_errors, show_flash, table, village_name)
+                          paged, presenting, show_errors, show_flash, table, village_name)
 
 # The uploader takes any file and db/criteria/evidence.py checks its content, so a wrong type or size is refused in
 # Vietnamese («Error: text/plain files are not allowed» is Streamlit's own, English). Up to Streamlit's own
@@ -19,8 +19,10 @@ where = place()  # the village, or a commune or province of a file of many commu
 place = village_name(con, village_id)
 need = read(evidence.requirements, year, where)
 kinds = dict(zip(need["kind"], need["label"]))
-village_table = places.villages(con)
-scopes = {0: "Toàn xã", **dict(zip(village_table["id"].tolist(), village_table["name"]))}
+kind_codes = list(kinds)
+commune = read(places.commune_scope, where)  # the commune shown; None: several communes and none chosen
+# A document is the whole commune's or one of its villages' (never one of the 95,000 villages of a national file).
+scopes = {0: "Toàn xã", **read(evidence.villages_of, commune)} if commune is not None else {}
 requested_kind = st.query_params.get("loai")
 
 
@@ -30,11 +32,18 @@ def done(message: str, where: str) -> None:
     st.rerun()
 
 
+def village_names(villages, shown: int = 12) -> str:
+    """The villages lacking a kind, the first few by name and the others counted: a province's list has thousands."""
+    villages = list(villages)
+    more = len(villages) - shown
+    return ", ".join(villages[:shown]) + (f" và {more} thôn khác" if more > 0 else "")
+
+
 def status_text(row) -> str:
     if is_true(row["present"]):
         return f"Đã có ({int(row['docs'])} hồ sơ)"
     villages = list(row["missing_villages"])
-    return "Thiếu" + (f": {', '.join(villages)}" if villages else "")
+    return "Thiếu" + (f": {village_names(villages)}" if villages else "")
 
 
 st.title("Hồ sơ kiểm chứng")
@@ -51,7 +60,7 @@ listing = read(evidence.documents, year, where)
 c2.metric("Hồ sơ đã tải lên", len(listing), help="Gồm hồ sơ của thôn đang lọc và hồ sơ chung của toàn xã.")
 if len(required) > have:
     st.warning("Còn thiếu: " + "; ".join(
-        md_text(r["label"]) + (f" (của {md_text(', '.join(r['missing_villages']))})" if len(r["missing_villages"])
+        md_text(r["label"]) + (f" (của {md_text(village_names(r['missing_villages']))})" if len(r["missing_villages"])
                                else "")
         for _, r in required[~required["present"]].iterrows()), icon=":material/folder_off:")
 
@@ -65,7 +74,7 @@ needed = need.assign(
     scope=need["per_village"].map({True: "Từng thôn (hoặc một bộ chung)", False: "Toàn xã"}),
 )
 table(
-    needed.style.map(lambda v: "color: #c62828; font-weight: 600" if str(v).startswith("Thiếu")
+    needed[["label", "required", "scope", "status"]].style.map(lambda v: "color: #c62828; font-weight: 600" if str(v).startswith("Thiếu")
                     else "color: #2e7d32" if str(v).startswith("Đã có") else "", subset=["status"]),
     column_order=["label", "required", "scope", "status"],
     column_config={
@@ -78,10 +87,12 @@ table(
     hide_index=True, width="stretch",
 )
 
-if may("evidence"):  # the officer adds documents; others read
+if may("evidence") and commune is None:
+    st.subheader("Thêm hồ sơ")
+    st.info("Chọn xã ở thanh bên để thêm hồ sơ của xã đó hoặc của một thôn của xã.", icon=":material/location_city:")
+elif may("evidence"):  # the officer adds documents; others read
     st.subheader("Thêm hồ sơ")
     form_id = f"evidence_add_{year}_{st.session_state.get('evidence_form_n', 0)}"
-    kind_codes = list(kinds)
     missing_codes = [k for k in required.loc[~required["present"], "kind"]]
     default_kind = (requested_kind if requested_kind in kinds
                     else missing_codes[0] if missing_codes else kind_codes[0])
@@ -105,7 +116,7 @@ if may("evidence"):  # the officer adds documents; others read
         try:
             new_id = evidence.add_document(
                 con, {"year": year, "village_id": scope or None, "kind": kind, "doc_no": doc_no,
-                      "doc_date": doc_date, "note": note, "commune_id": where.commune_id},
+                      "doc_date": doc_date, "note": note, "commune_id": commune},
                 upload.getvalue() if upload is not None else None, upload.name if upload is not None else None,
                 actor=actor())
         except ValidationError as exc:
@@ -118,9 +129,10 @@ st.subheader("Hồ sơ đã có")
 if listing.empty:
     st.info(f"Chưa có hồ sơ nào của năm {year} cho {place.lower()}.")
     st.stop()
+shown_docs = paged(listing, "evidence_documents")  # a page of the list: a province's year holds thousands
 table(
-    listing.assign(date_text=listing["doc_date"].map(fmt_date), size_text=listing["size_bytes"].map(evidence.size_text),
-                   doc_no=listing["doc_no"].fillna("")),
+    shown_docs.assign(date_text=shown_docs["doc_date"].map(fmt_date),
+                      size_text=shown_docs["size_bytes"].map(evidence.size_text), doc_no=shown_docs["doc_no"].fillna("")),
     column_order=["id", "kind_label", "scope", "doc_no", "date_text", "file_name", "size_text"],
     column_config={
         "id": st.column_config.NumberColumn("Số", width="small"),
@@ -136,25 +148,27 @@ table(
 
 if presenting():  # no downloads on the meeting screen
     st.stop()
-labels = {int(r.id): f"Số {r.id} · {r.kind_label} · {r.scope}" for r in listing.itertuples()}
+labels = {int(r.id): f"Số {r.id} · {r.kind_label} · {r.scope}" for r in shown_docs.itertuples()}
 doc_id = st.selectbox("Tải về, sửa hoặc xóa hồ sơ" if may("evidence") else "Tải về hồ sơ", list(labels), format_func=labels.get, key="evidence_open")
 doc = evidence.get_document(con, doc_id)
-content = evidence.file_content(con, doc_id)
-download(f"Tải về «{doc['file_name']}» ({evidence.size_text(doc['size_bytes'])})", data=content[0],
-         file_name=content[1], mime=content[2], icon=":material/download:", key=f"evidence_download_{doc_id}")
+# The file (up to 10 MB) is read when the button is clicked, not on every run of the page.
+download(f"Tải về «{doc['file_name']}» ({evidence.size_text(doc['size_bytes'])})",
+         data=lambda: evidence.file_content(con, doc_id)[0], file_name=doc["file_name"], mime=doc["mime_type"],
+         icon=":material/download:", key=f"evidence_download_{doc_id}")
 show_flash("edit")
 if not may("evidence"):  # the officer corrects and deletes; others read
     st.stop()
 edit = Editing(f"evidence_edit_{doc_id}", "evidence_documents", lambda: evidence.get_document(con, doc_id))
 mine = edit.record  # the document as this form opened it
 edit_id = edit.key
+own_scopes = {0: "Toàn xã", **read(evidence.villages_of, mine["commune_id"])}  # its own commune's villages
 with st.expander("Sửa thông tin hoặc thay tệp"):
     with st.form(edit_id):
         e1, e2 = st.columns([2, 1])
         new_kind = e1.selectbox("Loại hồ sơ", kind_codes, format_func=kinds.get, key=f"{edit_id}_kind",
                                 index=kind_codes.index(mine["kind"]) if mine.get("kind") in kind_codes else 0)
-        new_scope = e2.selectbox("Của", list(scopes), index=list(scopes).index(mine.get("village_id") or 0),
-                                 format_func=scopes.get, key=f"{edit_id}_scope")
+        new_scope = e2.selectbox("Của", list(own_scopes), index=list(own_scopes).index(mine.get("village_id") or 0),
+                                 format_func=own_scopes.get, key=f"{edit_id}_scope")
         f1, f2 = st.columns(2)
         new_no = f1.text_input("Số văn bản", value=mine.get("doc_no") or "", key=f"{edit_id}_doc_no")
         new_date = date_field("Ngày văn bản", mine.get("doc_date"), container=f2, key=f"{edit_id}_doc_date")

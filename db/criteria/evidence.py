@@ -451,6 +451,14 @@ def documents(con, year: int, village_id: int | None = None, commune_id: int | N
     return frame
 
 
+def villages_of(con, commune_id: int) -> dict[int, str]:
+    """The villages a document of the commune may be for (those of the past too, for its older documents), by id: the
+    choices of the page's «Của» beside «Toàn xã», in the order of places.villages (current first, then by name)."""
+    return dict(con.cursor().execute(
+        "SELECT id, name FROM villages WHERE commune_id = ? ORDER BY valid_to IS NOT NULL, name COLLATE vi, id",
+        [commune_id]).fetchall())
+
+
 def get_document(con, doc_id: int) -> dict | None:
     row = fetch_row(con.cursor(), "evidence_documents", doc_id)
     return row if row and row["deleted_at"] is None else None
