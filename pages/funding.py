@@ -11,7 +11,7 @@ from db.core.labels import (
 )
 from db.core.writes import ValidationError, VersionConflict, fetch_row
 from pages import charts
-from pages.common import (CHOOSE_COMMUNE, PAGE_ROWS, form_place, page_offset, reader, place, paged,
+from pages.common import (CHOOSE_COMMUNE, PAGE_ROWS, form_place, page_offset, reader, place,
     Editing, actor, connection, date_field, day_or_none, download, filters, flash, fmt_date, fmt_int, fmt_money,
     fmt_pct, go_to, is_missing, is_true, may, md_text, positive, presenting, show_errors, show_flash, table, today, village_name,
 )
@@ -22,7 +22,10 @@ year, village_id = filters()
 where = place()  # the village, or a commune or province of a file of many communes
 place = village_name(con, village_id)
 total = read(funding.summary, year, where)
-checks = read(funding.team_checks, year, where)
+# The teams' checks as the page shows them, from one query: the list's first page, the chart's teams (the best and worst
+# 15 of a province's thousands) and the list's length.
+checks_page, chart_teams, teams_listed = read(funding.team_checks_page, year, where, 0, PAGE_ROWS,
+                                              charts.MOST_BARS // 2)
 commune_form = form_place(con)  # the commune a budget line is saved for (None: a commune is still to be chosen)
 # The teams a fee or support form offers, those that existed in the year shown: the village's, else the commune's —
 # in a file of many communes, none until a commune is chosen (a select box of a province's thousands of teams).
@@ -149,11 +152,10 @@ else:
         key="funding_tab", on_change="rerun")
 
 with tab_checks:
-    if village_id is None and not checks.empty:
+    if village_id is None and teams_listed:
         # Many villages (a province): the 15 still owed most and the 15 owed least, never a bar per village.
-        drawn, left_out = (charts.ends(checks.sort_values("owed", ascending=False, kind="mergesort"))
-                           if len(checks) > charts.MOST_BARS else (checks, 0))
-        st.altair_chart(charts.funding_by_village(drawn), width="stretch")
+        left_out = teams_listed - len(chart_teams)
+        st.altair_chart(charts.funding_by_village(chart_teams), width="stretch")
         st.caption(f"Mỗi thanh: kinh phí của tổ hòa giải một thôn năm {year}, tính bằng triệu đồng. Xanh dương: thù "
                    "lao đã chi (chứng từ đã chi, theo năm đề nghị); xanh lá: hỗ trợ hoạt động tổ đã chi; cam: còn "
                    f"phải chi — thù lao ước tính của vụ việc kết thúc năm {year} chưa chi (theo mức chi tại ngày kết "
@@ -162,7 +164,9 @@ with tab_checks:
                       f"còn phải chi ít nhất; {fmt_int(left_out)} thôn còn lại xem ở bảng bên dưới." if left_out else ""))
 
     st.subheader(f"Kiểm tra theo tổ năm {year}")
-    shown = paged(checks, f"funding_checks_{year}")  # one page formatted and sent (a province has thousands of teams)
+    offset = page_offset(teams_listed, f"funding_checks_{year}")  # one page read, formatted and sent
+    shown = (checks_page if offset == 0 else
+             read(funding.team_checks_page, year, where, offset, PAGE_ROWS, charts.MOST_BARS // 2)[0])
     checks_view = shown.assign(
         fee_paid_label=shown["fee_paid"].map(fmt_money),
         support_due_label=shown["support_due"].map(fmt_money),
@@ -343,6 +347,8 @@ if may("funding"):
         if teams is None:
             st.info(CHOOSE_COMMUNE, icon=":material/location_city:")
         elif team_names:
+            # The teams' support of the year: the first page holds every team of a commune (else: the whole list).
+            checks = checks_page if teams_listed <= PAGE_ROWS else read(funding.team_checks, year, where)
             lacking = [int(t) for t, gap in zip(checks["team_id"], checks["support_not_requested"]) if positive(gap)]
             options = list(team_names)
             s1, s2, s3, s4 = st.columns([2, 1, 1, 1])

@@ -319,6 +319,22 @@ def test_the_pages_of_a_list_cut_in_sql_are_the_list(whole, reader):
     assert seen > 0
 
 
+def test_the_teams_checks_page_and_chart_are_those_of_the_list(whole):
+    """team_checks_page: its pages glued are team_checks, and its chart's teams are pages.charts.ends of the list
+    ranked by what is still owed (ties in list order) — every team, in list order, when there are few."""
+    from pages import charts
+    for year, place in scopes(whole):
+        full = funding.team_checks(whole, year, place)
+        pages = [funding.team_checks_page(whole, year, place, offset, 20, 4) for offset in range(0, len(full) + 20, 20)]
+        assert {listed for *_, listed in pages} == {len(full)}, (year, place)
+        glued = pd.concat([page for page, *_ in pages], ignore_index=True)
+        pd.testing.assert_frame_equal(glued, full, check_exact=True, check_dtype=False, obj=f"{year} {place}")
+        expected = (charts.ends(full.sort_values("owed", ascending=False, kind="mergesort"), 8)[0] if len(full) > 8
+                    else full)
+        pd.testing.assert_frame_equal(pages[0][1], expected.reset_index(drop=True), check_exact=True,
+                                      check_dtype=False, obj=f"chart {year} {place}")
+
+
 def test_an_open_payment_is_listed_for_its_year_and_place_only(whole):
     def plain(row) -> dict:  # a missing value is missing, whichever type a one-row frame gave its column
         return {k: None if pd.isna(v) else v for k, v in dict(row).items()}

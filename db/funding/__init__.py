@@ -791,16 +791,50 @@ def signing_csv(con, payment_id: int) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+# The rows of team_checks() and team_checks_page() with their place in the list (Vietnamese village order, the team
+# last: a total order).
+_TEAM_CHECKS = """
+    SELECT f.*, v.name AS village, t.name AS team,
+           row_number() OVER (ORDER BY v.name COLLATE vi, v.id, f.team_id) AS position
+    FROM funding_team_year_of($year, $village, $commune, $province) f
+    JOIN teams t ON t.id = f.team_id JOIN villages v ON v.id = f.village_id"""
+
+
 def team_checks(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> pd.DataFrame:
     """funding_team_year for the year, one row per team (of the commune when commune_id is given, else of every
     commune), in Vietnamese village order."""
     return places.with_village_labels(con, con.cursor().execute(
-        """
-        SELECT f.*, v.name AS village, t.name AS team
-        FROM funding_team_year_of($year, $village, $commune, $province) f
-        JOIN teams t ON t.id = f.team_id JOIN villages v ON v.id = f.village_id
-        ORDER BY v.name COLLATE vi, v.id
-        """, {"year": year, **places.scope(con, village_id, commune_id)}).df())
+        f"SELECT * EXCLUDE (position) FROM ({_TEAM_CHECKS}) ORDER BY position",
+        {"year": year, **places.scope(con, village_id, commune_id)}).df())
+
+
+def team_checks_page(con, year: int, where=None, offset: int = 0, rows: int = 50,
+                     ends: int = 15) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """What the Kinh phí page shows of team_checks(con, year, where) — a province has thousands of teams, a country
+    92,375 — from one query: (page, chart, listed)
+      page:   `rows` teams of the list from `offset`;
+      chart:  with more than 2 × ends teams, the `ends` teams still owed most (owed, highest first) then the `ends`
+              owed least, ties in list order (pages.charts.ends of the list ranked by owed); else every team, in
+              list order;
+      listed: the number of teams in the list."""
+    frame = con.cursor().execute(
+        f"""
+        WITH listed AS (SELECT *, count(*) OVER () AS listed FROM ({_TEAM_CHECKS})),
+        ranked AS (SELECT *, row_number() OVER (ORDER BY owed DESC, position) AS owed_rank FROM listed)
+        SELECT * FROM ranked
+        WHERE (position > $offset AND position <= $offset + $rows)
+           OR listed <= 2 * $ends OR owed_rank <= $ends OR owed_rank > listed - $ends
+        ORDER BY position
+        """, {"year": year, **places.scope(con, where), "offset": int(offset), "rows": int(rows),
+              "ends": int(ends)}).df()
+    frame = places.with_village_labels(con, frame)
+    listed = int(frame["listed"].iloc[0]) if len(frame) else 0
+    on_page = (frame["position"] > offset) & (frame["position"] <= offset + rows)
+    chart = frame if listed <= 2 * ends else frame[(frame["owed_rank"] <= ends) | (frame["owed_rank"] > listed - ends)]
+    chart = chart.sort_values("position" if listed <= 2 * ends else "owed_rank")
+    extra = ["position", "listed", "owed_rank"]
+    return (frame[on_page].drop(columns=extra).reset_index(drop=True), chart.drop(columns=extra).reset_index(drop=True),
+            listed)
 
 
 def summary(con, year: int, village_id: int | None = None, commune_id: int | None = None) -> dict:
